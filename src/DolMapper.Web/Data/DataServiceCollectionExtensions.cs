@@ -1,0 +1,20 @@
+using DolMapper.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DolMapper.Web.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers the DbContext, the cross-process lock and the migrator on <paramref name="connectionString"/>.</summary>
+    public static IServiceCollection AddDolMapperData(this IServiceCollection services, string connectionString)
+    {
+        services.AddDbContext<DolMapperDbContext>(options => ConfigureDbContext(options, connectionString));
+        services.AddSingleton(sp => new CrossProcessLock(connectionString, sp.GetRequiredService<ILogger<CrossProcessLock>>()));
+        return services;
+    }
+
+    internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString) =>
+        options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+}

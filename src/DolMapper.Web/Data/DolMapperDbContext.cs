@@ -1,0 +1,40 @@
+using DolMapper.Web.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace DolMapper.Web.Data;
+
+public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> options)
+    : IdentityDbContext<DolMapperUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Person> Persons => Set<Person>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Post> Posts => Set<Post>();
+    public DbSet<PostTombstone> PostTombstones => Set<PostTombstone>();
+    public DbSet<Interaction> Interactions => Set<Interaction>();
+    public DbSet<Source> Sources => Set<Source>();
+    public DbSet<SourceCursor> SourceCursors => Set<SourceCursor>();
+    public DbSet<IngestionRun> IngestionRuns => Set<IngestionRun>();
+    public DbSet<QuarantinedItem> Quarantine => Set<QuarantinedItem>();
+    public DbSet<ScoringProfile> ScoringProfiles => Set<ScoringProfile>();
+    public DbSet<ScoringProfileVersion> ScoringProfileVersions => Set<ScoringProfileVersion>();
+    public DbSet<ScoringRun> ScoringRuns => Set<ScoringRun>();
+    public DbSet<PersonScore> PersonScores => Set<PersonScore>();
+    public DbSet<Persona> Personas => Set<Persona>();
+    public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
+    public DbSet<Event> Events => Set<Event>();
+    public DbSet<Feedback> Feedback => Set<Feedback>();
+    public DbSet<Shortlist> Shortlists => Set<Shortlist>();
+    public DbSet<ShortlistEntry> ShortlistEntries => Set<ShortlistEntry>();
+    public DbSet<CrmRelationship> CrmRelationships => Set<CrmRelationship>();
+    public DbSet<OptOut> OptOuts => Set<OptOut>();
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(DolMapperDbContext).Assembly);
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DolMapper.Web.Data.Entities;
+
+/// <summary>
+/// A relationship from the company's CRM (question 7). It names an account, a person key or an
+/// NPI as it arrived; <see cref="PersonId"/> is the person it resolved to, where it did.
+/// </summary>
+public sealed class CrmRelationship
+{
+    public long Id { get; set; }
+    public long? PersonId { get; set; }
+    public string? Platform { get; set; }
+    public string? AccountExternalId { get; set; }
+    public string? PersonKey { get; set; }
+    public string? Npi { get; set; }
+    public required string Kind { get; set; }
+    public DateOnly? Since { get; set; }
+    /// <summary>import, upload or manual.</summary>
+    public string? Origin { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal sealed class CrmRelationshipConfiguration : IEntityTypeConfiguration<CrmRelationship>
+{
+    public void Configure(EntityTypeBuilder<CrmRelationship> b)
+    {
+        b.HasIndex(r => r.PersonId);
+        b.HasIndex(r => new { r.Platform, r.AccountExternalId });
+        b.HasIndex(r => r.PersonKey);
+        b.HasIndex(r => r.Npi);
+        b.HasOne<Person>().WithMany().HasForeignKey(r => r.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.ToTable(t => t.HasCheckConstraint("ck_crm_relationships_kind", Check.In("kind", RelationshipKinds.All)));
+    }
+}
+
+/// <summary>
+/// An opt-out. Matched by person, account or handle; an opted-out person is excluded from
+/// ingestion, scores and exports. After an erasure only this record remains.
+/// </summary>
+public sealed class OptOut
+{
+    public long Id { get; set; }
+    public long? PersonId { get; set; }
+    public string? Platform { get; set; }
+    public string? AccountExternalId { get; set; }
+    public string? Handle { get; set; }
+    public string? Npi { get; set; }
+    public string? Reason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string? CreatedBy { get; set; }
+}
+
+internal sealed class OptOutConfiguration : IEntityTypeConfiguration<OptOut>
+{
+    public void Configure(EntityTypeBuilder<OptOut> b)
+    {
+        b.HasIndex(o => o.PersonId);
+        b.HasIndex(o => new { o.Platform, o.AccountExternalId });
+        b.HasIndex(o => new { o.Platform, o.Handle });
+        // No foreign key to persons: the opt-out must outlive an erasure of the person.
+    }
+}
+
+/// <summary>An append-only audit record; a database trigger rejects UPDATE, DELETE and TRUNCATE.</summary>
+public sealed class AuditLogEntry
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public string? UserId { get; set; }
+    public string? UserName { get; set; }
+    /// <summary>What happened, e.g. profile.saved, export.csv, import.file, user.role_changed.</summary>
+    public required string Action { get; set; }
+    public string? Target { get; set; }
+    /// <summary>Details as JSON.</summary>
+    public string Details { get; set; } = "{}";
+}
+
+internal sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<AuditLogEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditLogEntry> b)
+    {
+        b.ToTable("audit_log");
+        b.HasIndex(a => a.At);
+        b.HasIndex(a => new { a.Action, a.At });
+        b.Property(a => a.Details).HasColumnType("jsonb");
+    }
+}

@@ -1,0 +1,192 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DolMapper.Web.Data.Entities;
+
+/// <summary>A scoring profile: its name is its identity; its definition lives in immutable versions.</summary>
+public sealed class ScoringProfile
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Active profiles are scored by the nightly run and by <c>score</c> without <c>--profile</c>.</summary>
+    public bool Active { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+    public List<ScoringProfileVersion> Versions { get; set; } = [];
+}
+
+internal sealed class ScoringProfileConfiguration : IEntityTypeConfiguration<ScoringProfile>
+{
+    public void Configure(EntityTypeBuilder<ScoringProfile> b)
+    {
+        b.HasIndex(p => p.Name).IsUnique();
+    }
+}
+
+/// <summary>One immutable version of a profile (the database rejects updates and deletes).</summary>
+public sealed class ScoringProfileVersion
+{
+    public int Id { get; set; }
+    public int ProfileId { get; set; }
+    public int Version { get; set; }
+    /// <summary>The profile JSON of CONTRACTS.md section 3.</summary>
+    public required string Definition { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public string? CreatedBy { get; set; }
+}
+
+internal sealed class ScoringProfileVersionConfiguration : IEntityTypeConfiguration<ScoringProfileVersion>
+{
+    public void Configure(EntityTypeBuilder<ScoringProfileVersion> b)
+    {
+        b.HasIndex(v => new { v.ProfileId, v.Version }).IsUnique();
+        b.Property(v => v.Definition).HasColumnType("jsonb");
+        b.HasOne<ScoringProfile>().WithMany(p => p.Versions).HasForeignKey(v => v.ProfileId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>A scoring run of one profile version. The UI reads only the latest complete run.</summary>
+public sealed class ScoringRun
+{
+    public long Id { get; set; }
+    public int ProfileId { get; set; }
+    public int ProfileVersionId { get; set; }
+    public required string Status { get; set; }
+    public DateTime StartedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+    /// <summary>The data the run saw: posts up to this time.</summary>
+    public DateTime DataSnapshotAt { get; set; }
+    public int PersonCount { get; set; }
+    public string? TriggeredBy { get; set; }
+    public string? Error { get; set; }
+}
+
+internal sealed class ScoringRunConfiguration : IEntityTypeConfiguration<ScoringRun>
+{
+    public void Configure(EntityTypeBuilder<ScoringRun> b)
+    {
+        b.HasIndex(r => new { r.ProfileId, r.CompletedAt })
+            .IsDescending(false, true)
+            .HasFilter("status = 'complete'")
+            .HasDatabaseName("ix_scoring_runs_latest_complete");
+        b.HasOne<ScoringProfile>().WithMany().HasForeignKey(r => r.ProfileId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ScoringProfileVersion>().WithMany().HasForeignKey(r => r.ProfileVersionId).OnDelete(DeleteBehavior.Restrict);
+        b.ToTable(t => t.HasCheckConstraint("ck_scoring_runs_status", Check.In("status", RunStatuses.All)));
+    }
+}
+
+/// <summary>
+/// One person's result in one run: the ten normalised signals (0..1), their main raw measures,
+/// the per-question contributions, the composite, rank and tier. Profession, specialty and
+/// country are copied in so "top N of a run, filtered" is served by an index alone.
+/// </summary>
+public sealed class PersonScore
+{
+    public long RunId { get; set; }
+    public long PersonId { get; set; }
+    public double Score { get; set; }
+    public int Rank { get; set; }
+    public required string Tier { get; set; }
+    public int? PersonaId { get; set; }
+    public string? Profession { get; set; }
+    public string? Specialty { get; set; }
+    public string? Country { get; set; }
+
+    public double Relevance { get; set; }
+    public double HcpFollowing { get; set; }
+    public double PeerTrust { get; set; }
+    public double Activity { get; set; }
+    public double PublicInfluence { get; set; }
+    public double Presence { get; set; }
+    public double Relationship { get; set; }
+    public double Science { get; set; }
+    public double Geography { get; set; }
+    public double Community { get; set; }
+
+    public double RelevanceRaw { get; set; }
+    public double HcpFollowingRaw { get; set; }
+    public double PeerTrustRaw { get; set; }
+    public double ActivityRaw { get; set; }
+    public double PublicInfluenceRaw { get; set; }
+    public double PresenceRaw { get; set; }
+    public double RelationshipRaw { get; set; }
+    public double ScienceRaw { get; set; }
+    public double GeographyRaw { get; set; }
+    public double CommunityRaw { get; set; }
+
+    /// <summary>The ten contributions in score points, in question order; they add up to <see cref="Score"/>.</summary>
+    public double[] Contributions { get; set; } = [];
+    /// <summary>Every raw input behind the signals, as JSON.</summary>
+    public string Evidence { get; set; } = "{}";
+}
+
+internal sealed class PersonScoreConfiguration : IEntityTypeConfiguration<PersonScore>
+{
+    public void Configure(EntityTypeBuilder<PersonScore> b)
+    {
+        b.HasKey(s => new { s.RunId, s.PersonId });
+        b.HasIndex(s => new { s.RunId, s.Rank });
+        b.HasIndex(s => new { s.RunId, s.Country, s.Rank });
+        b.HasIndex(s => new { s.RunId, s.Specialty, s.Rank });
+        b.HasIndex(s => new { s.RunId, s.Profession, s.Rank });
+        b.HasIndex(s => new { s.RunId, s.Tier, s.Rank });
+        b.HasIndex(s => s.PersonId);
+        b.Property(s => s.Evidence).HasColumnType("jsonb");
+        b.HasOne<ScoringRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(s => s.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Persona>().WithMany().HasForeignKey(s => s.PersonaId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+/// <summary>A persona found by clustering, named and described from its centroid.</summary>
+public sealed class Persona
+{
+    public int Id { get; set; }
+    public long? ModelId { get; set; }
+    public int? ProfileId { get; set; }
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    /// <summary>The standardised centroid, as JSON.</summary>
+    public string Centroid { get; set; } = "{}";
+    /// <summary>How members think, feel and do, as JSON.</summary>
+    public string Traits { get; set; } = "{}";
+    public int MemberCount { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class PersonaConfiguration : IEntityTypeConfiguration<Persona>
+{
+    public void Configure(EntityTypeBuilder<Persona> b)
+    {
+        b.HasIndex(p => new { p.ModelId, p.Key }).IsUnique();
+        b.Property(p => p.Centroid).HasColumnType("jsonb");
+        b.Property(p => p.Traits).HasColumnType("jsonb");
+        b.HasOne<TrainedModel>().WithMany().HasForeignKey(p => p.ModelId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ScoringProfile>().WithMany().HasForeignKey(p => p.ProfileId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>A trained ML.NET model, versioned and stored in the database so every process can load it.</summary>
+public sealed class TrainedModel
+{
+    public long Id { get; set; }
+    /// <summary>hcp_classifier, personas or ranker.</summary>
+    public required string Kind { get; set; }
+    public int? ProfileId { get; set; }
+    public int Version { get; set; }
+    public required byte[] Content { get; set; }
+    /// <summary>Evaluation figures, as JSON.</summary>
+    public string Metrics { get; set; } = "{}";
+    public bool IsActive { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class TrainedModelConfiguration : IEntityTypeConfiguration<TrainedModel>
+{
+    public void Configure(EntityTypeBuilder<TrainedModel> b)
+    {
+        b.HasIndex(m => new { m.Kind, m.ProfileId, m.Version }).IsUnique().AreNullsDistinct(false);
+        b.Property(m => m.Metrics).HasColumnType("jsonb");
+        b.HasOne<ScoringProfile>().WithMany().HasForeignKey(m => m.ProfileId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

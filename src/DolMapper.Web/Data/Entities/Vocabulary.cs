@@ -1,0 +1,51 @@
+namespace DolMapper.Web.Data.Entities;
+
+/// <summary>Closed vocabularies stored as text and guarded by check constraints.</summary>
+public static class Platforms
+{
+    public const string X = "x";
+    public const string Bluesky = "bluesky";
+    public const string Mastodon = "mastodon";
+    public static readonly IReadOnlyList<string> All =
+        [X, Bluesky, Mastodon, "facebook", "tiktok", "youtube", "linkedin", "other"];
+}
+
+public static class InteractionKinds
+{
+    public const string Reply = "reply";
+    public const string Quote = "quote";
+    public const string Repost = "repost";
+    public const string Mention = "mention";
+    public static readonly IReadOnlyList<string> All = [Reply, Quote, Repost, Mention];
+}
+
+public static class RelationshipKinds
+{
+    public static readonly IReadOnlyList<string> All =
+        ["advisory_board", "speaker", "investigator", "consultant", "employee", "none"];
+}
+
+public static class SourceKinds
+{
+    public static readonly IReadOnlyList<string> All = ["x", "bluesky", "mastodon", "pubmed", "file"];
+}
+
+public static class RunStatuses
+{
+    public const string Running = "running";
+    public const string Complete = "complete";
+    public const string Failed = "failed";
+    public static readonly IReadOnlyList<string> All = [Running, Complete, Failed];
+}
+
+public static class FeedbackVerdicts
+{
+    public static readonly IReadOnlyList<string> All = ["good_fit", "maybe", "not_a_fit"];
+}
+
+internal static class Check
+{
+    /// <summary>SQL for "column is one of these values".</summary>
+    public static string In(string column, IEnumerable<string> values) =>
+        $"{column} IN ({string.Join(", ", values.Select(v => $"'{v}'"))})";
+}

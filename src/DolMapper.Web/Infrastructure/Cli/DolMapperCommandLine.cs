@@ -1,0 +1,171 @@
+using System.CommandLine;
+using DolMapper.Web.Infrastructure.Auth;
+using Microsoft.Extensions.Options;
+
+namespace DolMapper.Web.Infrastructure.Cli;
+
+/// <summary>
+/// The verbs of CONTRACTS.md section 4. Anything a verb does not know that looks like
+/// <c>--Key=Value</c> is passed on as configuration. Results go to standard output, logs to
+/// standard error. Exit codes: 0 success, 1 a failure the message explains, 2 wrong usage.
+/// </summary>
+public static class DolMapperCommandLine
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = Build(stdout);
+        var parse = root.Parse(args);
+
+        var usageError = UsageError(parse);
+        if (usageError is not null)
+        {
+            await stderr.WriteLineAsync(usageError);
+            await stderr.WriteLineAsync();
+            await WriteHelpAsync(parse, stderr);
+            return Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                // The host handles Ctrl+C and SIGTERM itself and shuts down gracefully (stopping the local database).
+                ProcessTerminationTimeout = null,
+                EnableDefaultExceptionHandler = false,
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is StartupException or OptionsValidationException)
+        {
+            await stderr.WriteLineAsync($"dolmapper: {e.Message}");
+            return Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("dolmapper: cancelled.");
+            return Failure;
+        }
+    }
+
+    private static RootCommand Build(TextWriter stdout)
+    {
+        var root = new RootCommand(
+            "DolMapper finds, profiles and ranks healthcare professionals who lead opinion online. " +
+            "With no verb it runs 'serve'. Configuration switches such as --DolMapper:DataDirectory=/path may follow any verb.");
+
+        var demoOption = new Option<bool>("--demo") { Description = "Demo mode (as DolMapper:Demo=true): seed the demo world into an empty database and create one user per role." };
+        var serve = new Command("serve", "Run the web app and the job server (the default).") { demoOption };
+        serve.TreatUnmatchedTokensAsErrors = false;
+        serve.SetAction((parse, ct) => ServeAsync(parse.GetValue(demoOption), parse.UnmatchedTokens, stdout, ct));
+
+        var worker = new Command("worker", "Run the job server only (a worker role beside a web process).");
+        worker.TreatUnmatchedTokensAsErrors = false;
+        worker.SetAction((parse, ct) => WorkerAsync(parse.UnmatchedTokens, stdout, ct));
+
+        var migrate = new Command("migrate", "Apply database migrations and exit.");
+        migrate.TreatUnmatchedTokensAsErrors = false;
+        migrate.SetAction((parse, ct) => MigrateAsync(parse.UnmatchedTokens, stdout, ct));
+
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(worker);
+        root.Subcommands.Add(migrate);
+
+        // No verb: serve, with whatever configuration switches were given.
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((parse, ct) => ServeAsync(false, parse.UnmatchedTokens, stdout, ct));
+        return root;
+    }
+
+    /// <summary>A verb-level usage error, or null. Unknown verbs are bare words where a verb or switch was expected.</summary>
+    private static string? UsageError(ParseResult parse)
+    {
+        if (parse.Errors.Count > 0)
+        {
+            return "dolmapper: " + string.Join(Environment.NewLine + "dolmapper: ", parse.Errors.Select(e => e.Message));
+        }
+        var unmatched = parse.UnmatchedTokens;
+        for (var i = 0; i < unmatched.Count; i++)
+        {
+            var token = unmatched[i];
+            var isSwitch = token.StartsWith('-') || token.StartsWith('/');
+            var isValueOfPreviousSwitch = i > 0 && IsSwitchWithoutValue(unmatched[i - 1]);
+            if (!isSwitch && !isValueOfPreviousSwitch)
+            {
+                return parse.CommandResult.Command is RootCommand && i == 0
+                    ? $"dolmapper: unknown verb '{token}'."
+                    : $"dolmapper: unexpected argument '{token}'.";
+            }
+        }
+        return null;
+    }
+
+    private static bool IsSwitchWithoutValue(string token) =>
+        (token.StartsWith('-') || token.StartsWith('/')) && !token.Contains('=');
+
+    private static async Task WriteHelpAsync(ParseResult parse, TextWriter writer)
+    {
+        var command = parse.CommandResult.Command;
+        var help = command.Parse("--help");
+        await help.InvokeAsync(new InvocationConfiguration { Output = writer, Error = writer });
+    }
+
+    private static string[] ConfigurationArgs(IReadOnlyList<string> unmatched, params string[] extra) =>
+        [.. unmatched, .. extra];
+
+    private static async Task<int> ServeAsync(bool demo, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var args = demo ? ConfigurationArgs(unmatched, "--DolMapper:Demo=true") : ConfigurationArgs(unmatched);
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Web, args, cancellationToken: cancellationToken);
+        var logins = await app.PrepareAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        await WriteBannerAsync(stdout, app.Urls, logins);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return Success;
+    }
+
+    private static async Task<int> WorkerAsync(IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Worker, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        await app.PrepareAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        await stdout.WriteLineAsync($"DolMapper worker is running ({app.Options.Jobs.WorkerCount} job workers). Press Ctrl+C to stop.");
+        await app.WaitForShutdownAsync(cancellationToken);
+        return Success;
+    }
+
+    private static async Task<int> MigrateAsync(IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var applied = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        await stdout.WriteLineAsync(applied.Count == 0
+            ? "The database schema is up to date."
+            : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
+        return Success;
+    }
+
+    private static async Task WriteBannerAsync(TextWriter stdout, IReadOnlyList<string> urls, IReadOnlyList<PrintedLogin> logins)
+    {
+        var url = urls.FirstOrDefault() ?? "(unknown address)";
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync($"DolMapper is running at {url}");
+        await stdout.WriteLineAsync($"Sign in at {url.TrimEnd('/')}{WebPipeline.LoginPath}");
+        if (logins.Count > 0)
+        {
+            await stdout.WriteLineAsync();
+            await stdout.WriteLineAsync("Logins (shown once; keep them safe):");
+            foreach (var login in logins)
+            {
+                await stdout.WriteLineAsync($"  {login.Role,-13} {login.Email,-32} {login.Password}");
+            }
+        }
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync("Press Ctrl+C to stop.");
+        await stdout.FlushAsync();
+    }
+}

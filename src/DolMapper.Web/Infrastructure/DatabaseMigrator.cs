@@ -1,0 +1,31 @@
+using DolMapper.Web.Data;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace DolMapper.Web.Infrastructure;
+
+/// <summary>
+/// Brings the database to this build's schema: EF Core migrations, then Hangfire's own schema,
+/// both under the cross-process lock so processes starting together take turns.
+/// </summary>
+public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock locks, IServiceProvider services, ILogger<DatabaseMigrator> logger)
+{
+    /// <summary>Returns the migrations applied now (empty when the schema was already current).</summary>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Migrations, cancellationToken: cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            logger.LogInformation("Database schema is up to date");
+        }
+        else
+        {
+            logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        // Creating the storage installs or upgrades Hangfire's schema.
+        _ = services.GetRequiredService<JobStorage>();
+        return pending;
+    }
+}

@@ -1,0 +1,277 @@
+using DolMapper.Web.Data;
+using DolMapper.Web.Data.Entities;
+using DolMapper.Web.Infrastructure.Auth;
+using DolMapper.Web.Infrastructure.Health;
+using DolMapper.Web.Infrastructure.Jobs;
+using DolMapper.Web.Infrastructure.LocalDatabase;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Extensions.Logging;
+
+namespace DolMapper.Web.Infrastructure;
+
+/// <summary>What a process does: serve the web app and jobs, run jobs only, or run one command.</summary>
+public enum HostRole
+{
+    Web,
+    Worker,
+    Command,
+}
+
+/// <summary>
+/// One DolMapper process's host, built the same way for every verb and for tests: options read and
+/// validated, logging set up, the database resolved (configured or local), services registered.
+/// Disposing it stops the host and then, when this process should, the local database.
+/// </summary>
+public sealed class DolMapperApp : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private bool _started;
+
+    private DolMapperApp(IHost host, DatabaseEndpoint database, DolMapperOptions options, HostRole role)
+    {
+        _host = host;
+        Database = database;
+        Options = options;
+        Role = role;
+    }
+
+    public DatabaseEndpoint Database { get; }
+    public DolMapperOptions Options { get; }
+    public HostRole Role { get; }
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>The addresses the web app listens on, once started.</summary>
+    public IReadOnlyList<string> Urls =>
+        Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <param name="role">What the process does.</param>
+    /// <param name="args">Configuration switches (<c>--Key=Value</c>), after the verb's own options.</param>
+    /// <param name="configure">Lets tests add configuration before anything is read.</param>
+    public static async Task<DolMapperApp> CreateAsync(
+        HostRole role, string[] args, Action<IHostApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var applicationName = typeof(DolMapperApp).Assembly.GetName().Name!;
+        IHostApplicationBuilder builder = role == HostRole.Web
+            ? WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = args,
+                ApplicationName = applicationName,
+                ContentRootPath = AppContext.BaseDirectory,
+            })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                Args = args,
+                ApplicationName = applicationName,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+        configure?.Invoke(builder);
+
+        var options = ReadOptions(builder.Configuration);
+        var serilog = Logging.Create(builder.Configuration, options);
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(serilog, dispose: true);
+        var startupLogger = new SerilogLoggerFactory(serilog).CreateLogger("DolMapper.Startup");
+
+        DatabaseEndpoint database;
+        try
+        {
+            database = await DatabaseEndpoint.ResolveAsync(builder.Configuration, options, startupLogger, cancellationToken);
+        }
+        catch (LocalDatabaseException e)
+        {
+            throw new StartupException(e.Message, e);
+        }
+
+        try
+        {
+            builder.Configuration[$"ConnectionStrings:{DatabaseEndpoint.ConnectionStringName}"] = database.ConnectionString;
+            AddServices(builder, role, database.ConnectionString);
+            IHost host;
+            if (builder is WebApplicationBuilder web)
+            {
+                UseDefaultUrlIfNoneConfigured(web);
+                var app = web.Build();
+                WebPipeline.Configure(app);
+                host = app;
+            }
+            else
+            {
+                host = ((HostApplicationBuilder)builder).Build();
+            }
+            return new DolMapperApp(host, database, options, role);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the DolMapper section and reports every invalid setting at once.</summary>
+    public static DolMapperOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = new DolMapperOptions();
+        try
+        {
+            configuration.GetSection(DolMapperOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException($"Invalid DolMapper configuration: {e.Message}", e);
+        }
+        var errors = DolMapperOptionsValidator.Check(options);
+        if (errors.Count > 0)
+        {
+            throw new StartupException("Invalid DolMapper configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)));
+        }
+        return options;
+    }
+
+    private static void AddServices(IHostApplicationBuilder builder, HostRole role, string connectionString)
+    {
+        var services = builder.Services;
+        services.AddOptions<DolMapperOptions>()
+            .Bind(builder.Configuration.GetSection(DolMapperOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DolMapperOptions>, DolMapperOptionsValidator>();
+
+        services.AddDolMapperData(connectionString);
+        services.AddScoped<DatabaseMigrator>();
+
+        // Keys live in PostgreSQL so every process (web, workers, CLI) can read what another protected.
+        services.AddDataProtection()
+            .SetApplicationName("DolMapper")
+            .PersistKeysToDbContext<DolMapperDbContext>();
+
+        services.AddIdentityCore<DolMapperUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<DolMapperDbContext>()
+            .AddDefaultTokenProviders()
+            .AddSignInManager();
+        services.AddScoped<UserSeeder>();
+
+        AddJobs(services, role, connectionString);
+        if (role == HostRole.Web)
+        {
+            WebPipeline.AddServices(services);
+            services.AddHealthChecks()
+                .AddDbContextCheck<DolMapperDbContext>("database", tags: ["ready"])
+                .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
+        }
+    }
+
+    private static void AddJobs(IServiceCollection services, HostRole role, string connectionString)
+    {
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.FromSeconds(5),
+        };
+        // Registered before AddHangfire, so every Hangfire component of this host uses this
+        // storage rather than the process-wide JobStorage.Current.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+
+        if (role is HostRole.Web or HostRole.Worker)
+        {
+            services.AddHangfireServer((sp, o) =>
+            {
+                o.WorkerCount = sp.GetRequiredService<IOptions<DolMapperOptions>>().Value.Jobs.WorkerCount;
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{role.ToString().ToLowerInvariant()}";
+            });
+        }
+    }
+
+    private static void UseDefaultUrlIfNoneConfigured(WebApplicationBuilder web)
+    {
+        var c = web.Configuration;
+        if (!string.IsNullOrEmpty(c["urls"]) || !string.IsNullOrEmpty(c["http_ports"]) || !string.IsNullOrEmpty(c["https_ports"])
+            || c.GetSection("Kestrel:Endpoints").Exists())
+        {
+            return;
+        }
+        // The README promises http://localhost:5000, or a port DolMapper prints when 5000 is taken.
+        var port = IsFree(5000) ? 5000 : LocalPostgresServer.FreePort();
+        web.WebHost.UseUrls($"http://localhost:{port}");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Migrates the database and, for the web role, creates roles and first users. Returns logins to print.</summary>
+    public async Task<IReadOnlyList<PrintedLogin>> PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        if (Role != HostRole.Web)
+        {
+            return [];
+        }
+        return await scope.ServiceProvider.GetRequiredService<UserSeeder>().SeedAsync(cancellationToken);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _host.StartAsync(cancellationToken);
+        _started = true;
+    }
+
+    /// <summary>Runs until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_started)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await _host.StopAsync(timeout.Token);
+            }
+        }
+        finally
+        {
+            if (_host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                _host.Dispose();
+            }
+            await Database.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace DolMapper.Web.Infrastructure;
+
+/// <summary>The <c>DolMapper</c> configuration section (CONTRACTS.md section 6).</summary>
+public sealed class DolMapperOptions
+{
+    public const string Section = "DolMapper";
+
+    /// <summary>Where the zero-setup local database and log files live; see <see cref="DataDirectory.Resolve"/>.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Seed the demo world into an empty database and create one user per role.</summary>
+    public bool Demo { get; set; }
+
+    public AdminOptions Admin { get; set; } = new();
+    public LocalDatabaseOptions LocalDatabase { get; set; } = new();
+    public LogFileOptions LogFile { get; set; } = new();
+    public JobsOptions Jobs { get; set; } = new();
+}
+
+public sealed class AdminOptions
+{
+    /// <summary>The first admin's e-mail, created at start if no admin exists.</summary>
+    public string? Email { get; set; }
+    /// <summary>The first admin's password; when absent a random one is generated and printed once.</summary>
+    public string? Password { get; set; }
+}
+
+public sealed class LocalDatabaseOptions
+{
+    /// <summary>A folder holding initdb, pg_ctl and postgres; by default found on PATH or under /usr/lib/postgresql/*/bin.</summary>
+    public string? BinDirectory { get; set; }
+    /// <summary>The unprivileged operating-system user that runs the server when DolMapper runs as root.</summary>
+    public string ServerUser { get; set; } = "postgres";
+    /// <summary>The database name inside the local cluster.</summary>
+    public string Database { get; set; } = "dolmapper";
+    [Range(5, 600)]
+    public int StartTimeoutSeconds { get; set; } = 60;
+    /// <summary>Trade durability for speed (no fsync); for test clusters only.</summary>
+    public bool Unsafe { get; set; }
+}
+
+public sealed class LogFileOptions
+{
+    /// <summary>Also write rolling daily log files (kept 14 days) to the data directory's logs folder.</summary>
+    public bool Enabled { get; set; }
+    /// <summary>Overrides the log folder.</summary>
+    public string? Directory { get; set; }
+}
+
+public sealed class JobsOptions
+{
+    /// <summary>Hangfire workers in this process.</summary>
+    [Range(1, 64)]
+    public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
+}
+
+/// <summary>Checks what DataAnnotations cannot, with messages that say what to set.</summary>
+internal sealed class DolMapperOptionsValidator : IValidateOptions<DolMapperOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DolMapperOptions options)
+    {
+        var errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static List<string> Check(DolMapperOptions options)
+    {
+        var errors = new List<string>();
+        Validate(options.LocalDatabase, "DolMapper:LocalDatabase", errors);
+        Validate(options.Jobs, "DolMapper:Jobs", errors);
+
+        if (!string.IsNullOrWhiteSpace(options.DataDirectory) && !Path.IsPathRooted(options.DataDirectory))
+        {
+            errors.Add($"DolMapper:DataDirectory must be an absolute path; got '{options.DataDirectory}'.");
+        }
+        var admin = options.Admin;
+        if (!string.IsNullOrWhiteSpace(admin.Email) && !new EmailAddressAttribute().IsValid(admin.Email))
+        {
+            errors.Add($"DolMapper:Admin:Email is not an e-mail address: '{admin.Email}'.");
+        }
+        if (!string.IsNullOrEmpty(admin.Password) && string.IsNullOrWhiteSpace(admin.Email))
+        {
+            errors.Add("DolMapper:Admin:Password is set but DolMapper:Admin:Email is not: set both, or neither.");
+        }
+        if (!string.IsNullOrEmpty(admin.Password) && admin.Password.Length < 8)
+        {
+            errors.Add("DolMapper:Admin:Password must have at least 8 characters.");
+        }
+        if (string.IsNullOrWhiteSpace(options.LocalDatabase.ServerUser))
+        {
+            errors.Add("DolMapper:LocalDatabase:ServerUser must name an operating-system user.");
+        }
+        if (string.IsNullOrWhiteSpace(options.LocalDatabase.Database))
+        {
+            errors.Add("DolMapper:LocalDatabase:Database must not be empty.");
+        }
+        return errors;
+    }
+
+    private static void Validate(object section, string prefix, List<string> errors)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true))
+        {
+            errors.AddRange(results.Select(r => $"{prefix}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+    }
+}

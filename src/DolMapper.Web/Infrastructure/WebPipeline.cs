@@ -1,0 +1,102 @@
+using System.Text.Json;
+using DolMapper.Web.Infrastructure.Auth;
+using DolMapper.Web.Infrastructure.Jobs;
+using Hangfire;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Serilog;
+
+namespace DolMapper.Web.Infrastructure;
+
+/// <summary>The web role's services and request pipeline.</summary>
+internal static class WebPipeline
+{
+    public const string LoginPath = "/Account/Login";
+    public const string JobDashboardPath = "/admin/jobs";
+
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = LoginPath;
+            o.LogoutPath = "/Account/Logout";
+            o.Cookie.Name = "DolMapper.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            // A signed-in user who may not see a page gets 403 at that address (rendered by the
+            // status-code page) rather than a redirect that hides what happened.
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Analyst, p => p.RequireRole(Roles.Admin, Roles.Analyst));
+
+        services.AddAntiforgery(o => o.Cookie.Name = "DolMapper.Antiforgery");
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+            o.Conventions.AllowAnonymousToPage("/Account/Login");
+            o.Conventions.AllowAnonymousToPage("/Error");
+        });
+    }
+
+    public static void Configure(WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error");
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+        app.UseSerilogRequestLogging();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapRazorPages();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = WriteHealthAsync,
+        }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteHealthAsync,
+        }).AllowAnonymous();
+        app.MapHangfireDashboard(JobDashboardPath, new DashboardOptions
+        {
+            Authorization = [new AdminDashboardAuthorizationFilter()],
+            DashboardTitle = "DolMapper jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+        }).RequireAuthorization(Policies.Admin);
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new { status = e.Value.Status.ToString(), description = e.Value.Description ?? e.Value.Exception?.Message }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}

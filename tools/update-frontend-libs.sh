@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Refreshes the vendored front-end libraries under src/DolMapper.Web/wwwroot/lib from npm.
+# The files are committed: the app never loads anything from a CDN, and a build needs no npm.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+lib="$here/../src/DolMapper.Web/wwwroot/lib"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cd "$work"
+npm init -y >/dev/null
+npm install --no-audit --no-fund bootstrap@5.3 >/dev/null
+
+rm -rf "$lib/bootstrap"
+mkdir -p "$lib/bootstrap/css" "$lib/bootstrap/js"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map "$lib/bootstrap/css/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map "$lib/bootstrap/js/"
+cp node_modules/bootstrap/LICENSE "$lib/bootstrap/LICENSE"
+node -e 'console.log(require("./node_modules/bootstrap/package.json").version)' > "$lib/bootstrap/VERSION"
+echo "bootstrap $(cat "$lib/bootstrap/VERSION") -> $lib/bootstrap"
