@@ -1,6 +1,8 @@
 using DolMapper.Web.Data;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace DolMapper.Web.Infrastructure;
 
@@ -14,7 +16,11 @@ public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock loc
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Migrations, cancellationToken: cancellationToken);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        // Asking for applied migrations on an empty database logs a failed query; check first.
+        var history = db.GetService<IHistoryRepository>();
+        var pending = await history.ExistsAsync(cancellationToken)
+            ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
+            : db.Database.GetMigrations().ToList();
         if (pending.Count == 0)
         {
             logger.LogInformation("Database schema is up to date");
@@ -22,6 +28,7 @@ public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock loc
         else
         {
             logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await history.CreateIfNotExistsAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
         }
         // Creating the storage installs or upgrades Hangfire's schema.

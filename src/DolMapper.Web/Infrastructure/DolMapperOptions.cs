@@ -32,6 +32,8 @@ public sealed class LocalDatabaseOptions
 {
     /// <summary>A folder holding initdb, pg_ctl and postgres; by default found on PATH or under /usr/lib/postgresql/*/bin.</summary>
     public string? BinDirectory { get; set; }
+    /// <summary>Where to look for versioned PostgreSQL installs after PATH; default /usr/lib/postgresql and /usr/pgsql-*.</summary>
+    public string[]? SearchRoots { get; set; }
     /// <summary>The unprivileged operating-system user that runs the server when DolMapper runs as root.</summary>
     public string ServerUser { get; set; } = "postgres";
     /// <summary>The database name inside the local cluster.</summary>

@@ -158,7 +158,7 @@ public static class DolMapperCommandLine
         if (logins.Count > 0)
         {
             await stdout.WriteLineAsync();
-            await stdout.WriteLineAsync("Logins (shown once; keep them safe):");
+            await stdout.WriteLineAsync("Logins:");
             foreach (var login in logins)
             {
                 await stdout.WriteLineAsync($"  {login.Role,-13} {login.Email,-32} {login.Password}");

@@ -1,5 +1,7 @@
 using DolMapper.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DolMapper.Web.Infrastructure.Health;
@@ -9,6 +11,10 @@ internal sealed class MigrationsHealthCheck(DolMapperDbContext db) : IHealthChec
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!await db.GetService<IHistoryRepository>().ExistsAsync(cancellationToken))
+        {
+            return HealthCheckResult.Unhealthy("The database has no DolMapper schema yet: run 'dolmapper migrate' or start the app.");
+        }
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         return pending.Count == 0
             ? HealthCheckResult.Healthy("All migrations applied.")

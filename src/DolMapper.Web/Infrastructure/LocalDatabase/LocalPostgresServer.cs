@@ -61,7 +61,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     public static async Task<LocalPostgresServer> StartOrAttachAsync(
         string dataDirectory, LocalDatabaseOptions options, ILogger logger, CancellationToken cancellationToken = default)
     {
-        var binaries = PostgresBinaries.Find(options.BinDirectory);
+        var binaries = PostgresBinaries.Find(options.BinDirectory, options.SearchRoots);
         var server = new LocalPostgresServer(dataDirectory, binaries, options, logger);
         await server.StartOrAttachAsync(cancellationToken);
         return server;

@@ -18,7 +18,7 @@ public sealed partial record PostgresBinaries(string Directory, int MajorVersion
     /// on PATH, else under /usr/lib/postgresql/*/bin (the newest version). Throws a
     /// <see cref="LocalDatabaseException"/> that says what to install or set when they are missing.
     /// </summary>
-    public static PostgresBinaries Find(string? configuredDirectory, IEnumerable<string>? searchRoots = null)
+    public static PostgresBinaries Find(string? configuredDirectory, IEnumerable<string>? searchRoots = null, bool searchPath = true)
     {
         if (!string.IsNullOrWhiteSpace(configuredDirectory))
         {
@@ -28,7 +28,7 @@ public sealed partial record PostgresBinaries(string Directory, int MajorVersion
         }
 
         var candidates = new List<string>();
-        var onPath = ProcessRunner.FindOnPath("pg_ctl");
+        var onPath = searchPath ? ProcessRunner.FindOnPath("pg_ctl") : null;
         if (onPath is not null)
         {
             candidates.Add(Path.GetDirectoryName(ResolveLinks(onPath))!);

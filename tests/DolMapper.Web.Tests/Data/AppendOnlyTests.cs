@@ -1,0 +1,63 @@
+using Npgsql;
+
+namespace DolMapper.Web.Tests.Data;
+
+[Collection(DatabaseCollection.Name)]
+public class AppendOnlyTests(PostgresFixture postgres)
+{
+    [Theory]
+    [InlineData("UPDATE audit_log SET action = 'tampered'")]
+    [InlineData("DELETE FROM audit_log")]
+    [InlineData("TRUNCATE audit_log")]
+    public async Task The_audit_log_rejects_anything_but_insert(string statement)
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        await ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'export.csv', '{\"rows\": 50}')");
+
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, statement));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
+        Assert.Contains("append-only", e.MessageText);
+        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM audit_log WHERE action = 'export.csv'"));
+    }
+
+    [Fact]
+    public async Task The_audit_log_accepts_new_entries()
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        await ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'a', '{}'), (now(), 'b', '{}')");
+        Assert.Equal(2L, await ScalarAsync(connectionString, "SELECT count(*) FROM audit_log"));
+    }
+
+    [Theory]
+    [InlineData("UPDATE scoring_profile_versions SET definition = '{\"weights\":{}}'")]
+    [InlineData("DELETE FROM scoring_profile_versions")]
+    public async Task Scoring_profile_versions_are_immutable(string statement)
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        await ExecuteAsync(connectionString, """
+            INSERT INTO scoring_profiles (name, active, created_at) VALUES ('Oncology', true, now());
+            INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at)
+                SELECT id, 1, '{"name":"Oncology"}', now() FROM scoring_profiles;
+            """);
+
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, statement));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

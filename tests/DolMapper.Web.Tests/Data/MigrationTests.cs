@@ -1,0 +1,142 @@
+using DolMapper.Web.Data;
+using DolMapper.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace DolMapper.Web.Tests.Data;
+
+[Collection(DatabaseCollection.Name)]
+public class MigrationTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Migrations_apply_to_an_empty_database_and_then_again_as_a_no_op()
+    {
+        var connectionString = await postgres.CreateEmptyDatabaseAsync();
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(connectionString));
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var applied = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            Assert.NotEmpty(applied);
+        }
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var again = await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            Assert.Empty(again);
+            var db = scope.ServiceProvider.GetRequiredService<DolMapperDbContext>();
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        }
+
+        var tables = await TablesAsync(connectionString);
+        foreach (var expected in new[]
+        {
+            "public.persons", "public.accounts", "public.posts", "public.post_tombstones", "public.interactions",
+            "public.sources", "public.source_cursors", "public.ingestion_runs", "public.quarantine",
+            "public.scoring_profiles", "public.scoring_profile_versions", "public.scoring_runs", "public.person_scores",
+            "public.personas", "public.events", "public.feedback", "public.shortlists", "public.shortlist_entries",
+            "public.crm_relationships", "public.opt_outs", "public.audit_log", "public.trained_models",
+            "public.data_protection_keys", "public.users", "public.roles", "public.user_roles",
+            "hangfire.job", "hangfire.server",
+        })
+        {
+            Assert.Contains(expected, tables);
+        }
+    }
+
+    [Fact]
+    public async Task The_model_matches_the_committed_migrations()
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(connectionString));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DolMapperDbContext>();
+        Assert.False(db.Database.HasPendingModelChanges(), "The EF model changed without a migration: run 'dotnet ef migrations add'.");
+    }
+
+    [Fact]
+    public async Task Post_keys_start_with_the_author_account_so_the_table_can_be_distributed_by_author()
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT c.relname, i.indisprimary, a.attname
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+            WHERE t.relname IN ('posts', 'interactions') AND i.indisunique
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var uniques = new List<(string Index, string FirstColumn)>();
+        while (await reader.ReadAsync())
+        {
+            uniques.Add((reader.GetString(0), reader.GetString(2)));
+        }
+        Assert.True(uniques.Count >= 3, string.Join(", ", uniques));
+        Assert.All(uniques, u => Assert.Contains(u.FirstColumn, new[] { "account_id", "source_account_id" }));
+    }
+
+    [Fact]
+    public async Task Top_n_of_a_run_filtered_by_country_uses_an_index_not_a_sequential_scan()
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // Many runs' worth of scores, so the planner has a real choice to make.
+        await using (var seed = new NpgsqlCommand("""
+            INSERT INTO persons (public_id, created_at, updated_at, role_confirmed)
+                SELECT 'p' || g, now(), now(), false FROM generate_series(1, 20000) g;
+            INSERT INTO scoring_profiles (name, active, created_at) VALUES ('p', true, now());
+            INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at) VALUES (1, 1, '{}', now());
+            INSERT INTO scoring_runs (profile_id, profile_version_id, status, started_at, completed_at, data_snapshot_at, person_count)
+                SELECT 1, 1, 'complete', now(), now() - (r || ' days')::interval, now(), 20000 FROM generate_series(1, 10) r;
+            INSERT INTO person_scores (run_id, person_id, score, rank, tier, country, contributions, evidence,
+                relevance, hcp_following, peer_trust, activity, public_influence, presence, relationship, science, geography, community,
+                relevance_raw, hcp_following_raw, peer_trust_raw, activity_raw, public_influence_raw, presence_raw, relationship_raw, science_raw, geography_raw, community_raw)
+                SELECT r.id, p.id, 100.0 * random(), row_number() OVER (PARTITION BY r.id ORDER BY p.id), 'rest',
+                    (ARRAY['US','GB','DE','FR','ES'])[1 + p.id % 5], '{}', '{}', 0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0
+                FROM scoring_runs r CROSS JOIN persons p;
+            ANALYZE;
+            """, connection))
+        {
+            seed.CommandTimeout = 120;
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("""
+            EXPLAIN SELECT s.person_id, s.score, s.rank FROM person_scores s
+            WHERE s.run_id = (SELECT id FROM scoring_runs WHERE profile_id = 1 AND status = 'complete' ORDER BY completed_at DESC LIMIT 1)
+              AND s.country = 'GB'
+            ORDER BY s.rank LIMIT 50
+            """, connection);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+        var text = string.Join('\n', plan);
+        Assert.DoesNotContain("Seq Scan on person_scores", text);
+        Assert.Contains("Index", text);
+        Assert.Contains("ix_person_scores_run_id", text);
+    }
+
+    private static async Task<HashSet<string>> TablesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('public', 'hangfire')", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var tables = new HashSet<string>();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+        return tables;
+    }
+}

@@ -1,0 +1,168 @@
+using DolMapper.Web.Infrastructure;
+using DolMapper.Web.Infrastructure.LocalDatabase;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace DolMapper.Web.Tests.Infrastructure;
+
+/// <summary>The zero-setup local database, each test in a cluster of its own.</summary>
+public sealed class LocalPostgresServerTests : IDisposable
+{
+    private readonly string _dataDirectory = TestPaths.NewTempDirectory("local");
+    private static readonly LocalDatabaseOptions Options = new() { Unsafe = true };
+
+    [Fact]
+    public async Task Starts_restarts_onto_the_same_data_and_stops_cleanly()
+    {
+        int port;
+        await using (var first = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance))
+        {
+            Assert.True(first.StartedByThisProcess);
+            Assert.True(await first.IsRunningAsync());
+            port = first.Port;
+            await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('still here')");
+        }
+        Assert.False(await CanConnectAsync(port), "The server should have stopped with the process that started it.");
+
+        await using var second = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        Assert.True(second.StartedByThisProcess);
+        Assert.Equal("still here", await ScalarAsync(second.ConnectionString, "SELECT value FROM kept"));
+    }
+
+    [Fact]
+    public async Task A_second_user_of_the_same_data_directory_attaches_and_never_stops_the_server()
+    {
+        await using var starter = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        await using (var attached = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance))
+        {
+            Assert.False(attached.StartedByThisProcess);
+            Assert.Equal(starter.Port, attached.Port);
+        }
+        Assert.True(await starter.IsRunningAsync());
+        Assert.Equal("1", await ScalarAsync(starter.ConnectionString, "SELECT 1::text"));
+    }
+
+    [Fact]
+    public async Task The_starter_leaves_the_server_running_while_another_DolMapper_process_is_connected()
+    {
+        var starter = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        // Another DolMapper process is recognised by its application name.
+        var other = new NpgsqlConnectionStringBuilder(starter.ConnectionString) { ApplicationName = LocalPostgresServer.ApplicationNamePrefix + "424242", Pooling = false };
+        await using (var connection = new NpgsqlConnection(other.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await starter.DisposeAsync();
+            Assert.True(await starter.IsRunningAsync());
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            Assert.Equal(1, await command.ExecuteScalarAsync());
+        }
+
+        // The other process may stop it when it is done; here we clean up by starting and stopping again.
+        await using var again = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        Assert.False(again.StartedByThisProcess);
+        await StopAsync(again);
+    }
+
+    [Fact]
+    public async Task As_root_the_cluster_belongs_to_the_unprivileged_server_user_and_the_password_stays_private()
+    {
+        await using var server = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        var cluster = new DirectoryInfo(server.ClusterDirectory);
+        var password = Path.Combine(_dataDirectory, "postgres", "password");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(password));
+        if (UnixUser.IsRoot)
+        {
+            var owner = await ProcessRunner.RunAsync("stat", ["-c", "%U", cluster.FullName], null, TimeSpan.FromSeconds(10), CancellationToken.None);
+            Assert.Equal("postgres", owner.StandardOutput.Trim());
+        }
+        var listen = await ScalarAsync(server.ConnectionString, "SHOW listen_addresses");
+        Assert.Equal("127.0.0.1", listen);
+    }
+
+    [Fact]
+    public async Task A_port_taken_by_another_program_moves_the_server_to_a_free_one()
+    {
+        int port;
+        await using (var first = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance))
+        {
+            port = first.Port;
+        }
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        squatter.Start();
+
+        await using var second = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        Assert.NotEqual(port, second.Port);
+        Assert.Equal("1", await ScalarAsync(second.ConnectionString, "SELECT 1::text"));
+    }
+
+    [Fact]
+    public void Missing_server_programs_give_a_message_that_says_what_to_install_or_set()
+    {
+        var empty = TestPaths.NewTempDirectory("nobin");
+        try
+        {
+            var e = Assert.Throws<LocalDatabaseException>(() => PostgresBinaries.Find(null, [empty], searchPath: false));
+            Assert.Contains("apt-get install postgresql", e.Message);
+            Assert.Contains("ConnectionStrings__DolMapper", e.Message);
+
+            var configured = Assert.Throws<LocalDatabaseException>(() => PostgresBinaries.Find(empty));
+            Assert.Contains("DolMapper:LocalDatabase:BinDirectory", configured.Message);
+        }
+        finally
+        {
+            TestPaths.DeleteQuietly(empty);
+        }
+    }
+
+    [Fact]
+    public void The_machines_server_programs_are_found()
+    {
+        var binaries = PostgresBinaries.Find(null);
+        Assert.True(binaries.MajorVersion >= PostgresBinaries.MinimumMajorVersion);
+        Assert.True(File.Exists(binaries.InitDb));
+    }
+
+    private static async Task StopAsync(LocalPostgresServer server)
+    {
+        var result = await ProcessRunner.RunAsync(
+            Path.Combine(PostgresBinaries.Find(null).Directory, "pg_ctl"), ["-D", server.ClusterDirectory, "-m", "immediate", "stop"],
+            UnixUser.IsRoot ? "postgres" : null, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    private static async Task<bool> CanConnectAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    public void Dispose()
+    {
+        NpgsqlConnection.ClearAllPools();
+        TestPaths.DeleteQuietly(_dataDirectory);
+    }
+}

@@ -1,0 +1,2 @@
+global using DolMapper.Web.Tests.Support;
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
