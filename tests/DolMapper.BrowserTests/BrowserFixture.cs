@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+
+namespace DolMapper.BrowserTests;
+
+/// <summary>
+/// The machine's Chromium driven by Playwright (no browser download: Debian's chromium package,
+/// or the one named by DOLMAPPER_CHROMIUM). A missing browser fails the tests with a message
+/// saying how to install it; it never skips them.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("DOLMAPPER_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not at {ChromiumPath}. Install it ('apt-get install -y chromium', which .ci/run does) " +
+                "or set DOLMAPPER_CHROMIUM to a Chromium or Chrome executable.");
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+
+    /// <summary>Where screenshots are kept as test output: artifacts/screenshots at the repository root.</summary>
+    public static string ScreenshotPath(string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("DOLMAPPER_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder))
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DolMapper.sln")))
+            {
+                dir = dir.Parent;
+            }
+            folder = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        }
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name + ".png");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<PostgresFixture>, ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}

@@ -1,0 +1,3 @@
+global using DolMapper.Web.Tests.Support;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
