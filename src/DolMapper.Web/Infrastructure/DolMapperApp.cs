@@ -212,22 +212,8 @@ public sealed class DolMapperApp : IAsyncDisposable
             return;
         }
         // The README promises http://localhost:5000, or a port DolMapper prints when 5000 is taken.
-        var port = IsFree(5000) ? 5000 : LocalPostgresServer.FreePort();
+        var port = LoopbackPorts.IsFree(5000) ? 5000 : LoopbackPorts.Free();
         web.WebHost.UseUrls($"http://localhost:{port}");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Migrates the database and, for the web role, creates roles and first users. Returns logins to print.</summary>

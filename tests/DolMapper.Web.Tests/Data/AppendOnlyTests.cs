@@ -12,21 +12,21 @@ public class AppendOnlyTests(PostgresFixture postgres)
     public async Task The_audit_log_rejects_anything_but_insert(string statement)
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();
-        await ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'export.csv', '{\"rows\": 50}')");
+        await Sql.ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'export.csv', '{\"rows\": 50}')");
 
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, statement));
+        var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(connectionString, statement));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
         Assert.Contains("append-only", e.MessageText);
-        Assert.Equal(1L, await ScalarAsync(connectionString, "SELECT count(*) FROM audit_log WHERE action = 'export.csv'"));
+        Assert.Equal(1L, await Sql.CountAsync(connectionString, "SELECT count(*) FROM audit_log WHERE action = 'export.csv'"));
     }
 
     [Fact]
     public async Task The_audit_log_accepts_new_entries()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();
-        await ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'a', '{}'), (now(), 'b', '{}')");
-        Assert.Equal(2L, await ScalarAsync(connectionString, "SELECT count(*) FROM audit_log"));
+        await Sql.ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'a', '{}'), (now(), 'b', '{}')");
+        Assert.Equal(2L, await Sql.CountAsync(connectionString, "SELECT count(*) FROM audit_log"));
     }
 
     [Theory]
@@ -35,29 +35,15 @@ public class AppendOnlyTests(PostgresFixture postgres)
     public async Task Scoring_profile_versions_are_immutable(string statement)
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();
-        await ExecuteAsync(connectionString, """
+        await Sql.ExecuteAsync(connectionString, """
             INSERT INTO scoring_profiles (name, active, created_at) VALUES ('Oncology', true, now());
             INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at)
                 SELECT id, 1, '{"name":"Oncology"}', now() FROM scoring_profiles;
             """);
 
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, statement));
+        var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(connectionString, statement));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

@@ -28,7 +28,8 @@ public class MigrationTests(PostgresFixture postgres)
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         }
 
-        var tables = await TablesAsync(connectionString);
+        var tables = (await Sql.ColumnAsync(connectionString,
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('public', 'hangfire')")).ToHashSet();
         foreach (var expected in new[]
         {
             "public.persons", "public.accounts", "public.posts", "public.post_tombstones", "public.interactions",
@@ -58,34 +59,25 @@ public class MigrationTests(PostgresFixture postgres)
     public async Task Post_keys_start_with_the_author_account_so_the_table_can_be_distributed_by_author()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT c.relname, i.indisprimary, a.attname
+        // The first column of every unique index on the big tables.
+        var uniques = await Sql.ColumnAsync(connectionString, """
+            SELECT c.relname || ':' || a.attname
             FROM pg_index i
             JOIN pg_class c ON c.oid = i.indexrelid
             JOIN pg_class t ON t.oid = i.indrelid
             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
             WHERE t.relname IN ('posts', 'interactions') AND i.indisunique
-            """, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var uniques = new List<(string Index, string FirstColumn)>();
-        while (await reader.ReadAsync())
-        {
-            uniques.Add((reader.GetString(0), reader.GetString(2)));
-        }
+            """);
         Assert.True(uniques.Count >= 3, string.Join(", ", uniques));
-        Assert.All(uniques, u => Assert.Contains(u.FirstColumn, new[] { "account_id", "source_account_id" }));
+        Assert.All(uniques, u => Assert.Contains(u.Split(':')[1], new[] { "account_id", "source_account_id" }));
     }
 
     [Fact]
     public async Task Top_n_of_a_run_filtered_by_country_uses_an_index_not_a_sequential_scan()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
         // Many runs' worth of scores, so the planner has a real choice to make.
-        await using (var seed = new NpgsqlCommand("""
+        await Sql.ExecuteAsync(connectionString, """
             INSERT INTO persons (public_id, created_at, updated_at, role_confirmed)
                 SELECT 'p' || g, now(), now(), false FROM generate_series(1, 20000) g;
             INSERT INTO scoring_profiles (name, active, created_at) VALUES ('p', true, now());
@@ -99,44 +91,17 @@ public class MigrationTests(PostgresFixture postgres)
                     (ARRAY['US','GB','DE','FR','ES'])[1 + p.id % 5], '{}', '{}', 0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0
                 FROM scoring_runs r CROSS JOIN persons p;
             ANALYZE;
-            """, connection))
-        {
-            seed.CommandTimeout = 120;
-            await seed.ExecuteNonQueryAsync();
-        }
+            """, timeoutSeconds: 120);
 
-        await using var explain = new NpgsqlCommand("""
+        const string explain = """
             EXPLAIN SELECT s.person_id, s.score, s.rank FROM person_scores s
             WHERE s.run_id = (SELECT id FROM scoring_runs WHERE profile_id = 1 AND status = 'complete' ORDER BY completed_at DESC LIMIT 1)
               AND s.country = 'GB'
             ORDER BY s.rank LIMIT 50
-            """, connection);
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
-        var text = string.Join('\n', plan);
+            """;
+        var text = string.Join('\n', await Sql.ColumnAsync(connectionString, explain));
         Assert.DoesNotContain("Seq Scan on person_scores", text);
         Assert.Contains("Index", text);
         Assert.Contains("ix_person_scores_run_id", text);
-    }
-
-    private static async Task<HashSet<string>> TablesAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('public', 'hangfire')", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var tables = new HashSet<string>();
-        while (await reader.ReadAsync())
-        {
-            tables.Add(reader.GetString(0));
-        }
-        return tables;
     }
 }

@@ -20,13 +20,13 @@ public sealed class LocalPostgresServerTests : IDisposable
             Assert.True(first.StartedByThisProcess);
             Assert.True(await first.IsRunningAsync());
             port = first.Port;
-            await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('still here')");
+            await Sql.ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('still here')");
         }
         Assert.False(await CanConnectAsync(port), "The server should have stopped with the process that started it.");
 
         await using var second = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
         Assert.True(second.StartedByThisProcess);
-        Assert.Equal("still here", await ScalarAsync(second.ConnectionString, "SELECT value FROM kept"));
+        Assert.Equal("still here", (string?)await Sql.ScalarAsync(second.ConnectionString, "SELECT value FROM kept"));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class LocalPostgresServerTests : IDisposable
             Assert.Equal(starter.Port, attached.Port);
         }
         Assert.True(await starter.IsRunningAsync());
-        Assert.Equal("1", await ScalarAsync(starter.ConnectionString, "SELECT 1::text"));
+        Assert.Equal("1", (string?)await Sql.ScalarAsync(starter.ConnectionString, "SELECT 1::text"));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class LocalPostgresServerTests : IDisposable
             var owner = await ProcessRunner.RunAsync("stat", ["-c", "%U", cluster.FullName], null, TimeSpan.FromSeconds(10), CancellationToken.None);
             Assert.Equal("postgres", owner.StandardOutput.Trim());
         }
-        var listen = await ScalarAsync(server.ConnectionString, "SHOW listen_addresses");
+        var listen = (string?)await Sql.ScalarAsync(server.ConnectionString, "SHOW listen_addresses");
         Assert.Equal("127.0.0.1", listen);
     }
 
@@ -92,7 +92,7 @@ public sealed class LocalPostgresServerTests : IDisposable
 
         await using var second = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
         Assert.NotEqual(port, second.Port);
-        Assert.Equal("1", await ScalarAsync(second.ConnectionString, "SELECT 1::text"));
+        Assert.Equal("1", (string?)await Sql.ScalarAsync(second.ConnectionString, "SELECT 1::text"));
     }
 
     [Fact]
@@ -144,21 +144,7 @@ public sealed class LocalPostgresServerTests : IDisposable
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
-    private static async Task<string?> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (string?)await command.ExecuteScalarAsync();
-    }
 
     public void Dispose()
     {

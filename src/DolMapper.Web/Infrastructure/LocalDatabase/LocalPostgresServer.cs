@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -158,7 +156,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             File.Delete(passwordForInitDb);
         }
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var settings = $"""
 
             # --- DolMapper local database ---
@@ -181,9 +179,9 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         var port = ReadConfiguredPort();
-        if (!IsPortFree(port))
+        if (!LoopbackPorts.IsFree(port))
         {
-            var newPort = FreePort();
+            var newPort = LoopbackPorts.Free();
             _logger.LogWarning("Port {Port} of the local database is taken by another program; moving it to {NewPort}", port, newPort);
             RewriteConfiguredPort(newPort);
             port = newPort;
@@ -382,27 +380,6 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             Database = database,
             ApplicationName = applicationName,
         }.ConnectionString;
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsPortFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private static string Tail(string file)
     {
