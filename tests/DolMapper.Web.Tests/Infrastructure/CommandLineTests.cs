@@ -78,4 +78,14 @@ public class CommandLineTests
             TestPaths.DeleteQuietly(empty);
         }
     }
+
+    [Fact]
+    public async Task An_unreachable_database_server_exits_1_with_a_message_not_a_crash()
+    {
+        var port = DolMapper.Web.Infrastructure.LoopbackPorts.Free();
+        var (exit, _, stderr) = await RunAsync("migrate", $"--ConnectionStrings:DolMapper=Host=127.0.0.1;Port={port};Database=x;Username=x;Password=x;Timeout=3");
+        Assert.Equal(DolMapperCommandLine.Failure, exit);
+        Assert.Contains("cannot use the database", stderr);
+        Assert.Contains("ConnectionStrings:DolMapper", stderr);
+    }
 }

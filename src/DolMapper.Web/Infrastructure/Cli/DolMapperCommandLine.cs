@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DolMapper.Web.Infrastructure.Auth;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace DolMapper.Web.Infrastructure.Cli;
 
@@ -45,9 +46,20 @@ public static class DolMapperCommandLine
             await stderr.WriteLineAsync($"dolmapper: {e.Message}");
             return Failure;
         }
+        catch (NpgsqlException e)
+        {
+            await stderr.WriteLineAsync($"dolmapper: cannot use the database: {e.Message}");
+            await stderr.WriteLineAsync("Check ConnectionStrings:DolMapper (or leave it unset to use the zero-setup local database) and that the server is running.");
+            return Failure;
+        }
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("dolmapper: cancelled.");
+            return Failure;
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"dolmapper: unexpected error: {e}");
             return Failure;
         }
     }
