@@ -18,7 +18,7 @@ public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock loc
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Migrations, cancellationToken: cancellationToken);
         // Asking for applied migrations on an empty database logs a failed query; check first.
         var history = db.GetService<IHistoryRepository>();
-        var pending = await history.ExistsAsync(cancellationToken)
+        var pending = await HistoryTableExistsAsync(db, cancellationToken)
             ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
             : db.Database.GetMigrations().ToList();
         if (pending.Count == 0)
@@ -35,4 +35,9 @@ public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock loc
         _ = services.GetRequiredService<JobStorage>();
         return pending;
     }
+
+    /// <summary>Whether any migration was ever applied (EF's own check is not reliable here).</summary>
+    internal static async Task<bool> HistoryTableExistsAsync(DolMapperDbContext db, CancellationToken cancellationToken) =>
+        await db.Database.SqlQueryRaw<bool>("SELECT to_regclass('__ef_migrations_history') IS NOT NULL AS \"Value\"")
+            .SingleAsync(cancellationToken);
 }

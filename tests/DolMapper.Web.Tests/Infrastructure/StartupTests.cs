@@ -95,6 +95,7 @@ public class StartupTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"migrations\":{\"status\":\"Unhealthy\"", body);
+        Assert.Contains("no DolMapper schema", body);
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/health/live")).StatusCode);
     }
 

@@ -1,7 +1,5 @@
 using DolMapper.Web.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DolMapper.Web.Infrastructure.Health;
@@ -11,7 +9,7 @@ internal sealed class MigrationsHealthCheck(DolMapperDbContext db) : IHealthChec
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!await db.GetService<IHistoryRepository>().ExistsAsync(cancellationToken))
+        if (!await DatabaseMigrator.HistoryTableExistsAsync(db, cancellationToken))
         {
             return HealthCheckResult.Unhealthy("The database has no DolMapper schema yet: run 'dolmapper migrate' or start the app.");
         }
