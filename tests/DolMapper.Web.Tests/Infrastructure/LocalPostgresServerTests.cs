@@ -96,6 +96,29 @@ public sealed class LocalPostgresServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_directory_the_server_user_cannot_reach_is_refused_with_what_to_do_as_root()
+    {
+        var privateFolder = Path.Combine(_dataDirectory, "private");
+        Directory.CreateDirectory(privateFolder);
+        File.SetUnixFileMode(privateFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var dataDirectory = Path.Combine(privateFolder, "dolmapper");
+
+        if (UnixUser.IsRoot)
+        {
+            var e = await Assert.ThrowsAsync<LocalDatabaseException>(() => LocalPostgresServer.StartOrAttachAsync(dataDirectory, Options, NullLogger.Instance));
+            Assert.Contains("cannot reach", e.Message);
+            Assert.Contains("DolMapper:DataDirectory", e.Message);
+            Assert.False(Directory.Exists(Path.Combine(dataDirectory, "postgres", "cluster")), "A refused start must leave no half-made cluster behind.");
+        }
+        else
+        {
+            // Without root the server runs as this user, who owns the folder.
+            await using var server = await LocalPostgresServer.StartOrAttachAsync(dataDirectory, Options, NullLogger.Instance);
+            Assert.True(await server.IsRunningAsync());
+        }
+    }
+
+    [Fact]
     public void Missing_server_programs_give_a_message_that_says_what_to_install_or_set()
     {
         var empty = TestPaths.NewTempDirectory("nobin");

@@ -116,6 +116,10 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             throw new LocalDatabaseException(
                 $"{ClusterDirectory} exists but holds no PostgreSQL cluster (a failed first start?). Remove it and start again.");
         }
+        if (_serverUser is not null)
+        {
+            await CheckServerUserCanReachAsync(cancellationToken);
+        }
         Directory.CreateDirectory(ClusterDirectory);
         Directory.CreateDirectory(LogDirectory);
         if (!OperatingSystem.IsWindows())
@@ -130,7 +134,6 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         {
             if (_serverUser is not null)
             {
-                await CheckServerUserCanReachAsync(cancellationToken);
                 await ChownAsync(ClusterDirectory, cancellationToken);
                 await ChownAsync(LogDirectory, cancellationToken);
                 await ChownAsync(passwordForInitDb, cancellationToken);
@@ -290,7 +293,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
 
     private async Task CheckServerUserCanReachAsync(CancellationToken cancellationToken)
     {
-        var check = await ProcessRunner.RunAsync("/bin/sh", ["-c", $"test -x '{_root}' && test -x '{_binaries.PgCtl}'"], _serverUser, TimeSpan.FromSeconds(20), cancellationToken);
+        var check = await ProcessRunner.RunAsync("test", ["-x", _root, "-a", "-x", _binaries.PgCtl], _serverUser, TimeSpan.FromSeconds(20), cancellationToken);
         if (check.ExitCode != 0)
         {
             throw new LocalDatabaseException(
