@@ -111,9 +111,9 @@ public static class ImportLineParser
         var accountId = f.String("account_id");
         var person = f.String("person");
         var npi = f.String("npi");
-        if (platform is not null && !Platforms.All.Contains(platform))
+        if (platform is not null)
         {
-            throw new ImportLineException($"field 'platform' is '{platform}': expected one of {string.Join(", ", Platforms.All)}");
+            CheckPlatform(platform);
         }
         var byAccount = platform is not null && accountId is not null;
         if (!byAccount && person is null && npi is null)
@@ -135,11 +135,16 @@ public static class ImportLineParser
     private static string Platform(Fields f)
     {
         var platform = f.RequiredString("platform");
+        CheckPlatform(platform);
+        return platform;
+    }
+
+    private static void CheckPlatform(string platform)
+    {
         if (!Platforms.All.Contains(platform))
         {
             throw new ImportLineException($"field 'platform' is '{platform}': expected one of {string.Join(", ", Platforms.All)}");
         }
-        return platform;
     }
 
     private static string? Country(Fields f)
