@@ -8,7 +8,6 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
@@ -79,7 +78,8 @@ public sealed class DolMapperApp : IAsyncDisposable
         var serilog = Logging.Create(builder.Configuration, options);
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(serilog, dispose: true);
-        var startupLogger = new SerilogLoggerFactory(serilog).CreateLogger("DolMapper.Startup");
+        using var startupLoggers = new SerilogLoggerFactory(serilog);
+        var startupLogger = startupLoggers.CreateLogger("DolMapper.Startup");
 
         DatabaseEndpoint database;
         try

@@ -63,13 +63,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     public string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = database }.ConnectionString;
 
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql) => Sql.ExecuteAsync(_adminConnectionString, sql);
 
     public async Task DisposeAsync()
     {
