@@ -1,5 +1,8 @@
 using DolMapper.Web.Infrastructure;
+using DolMapper.Web.Ingestion;
+using DolMapper.Web.Ingestion.Import;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace DolMapper.Web.Data;
 
@@ -10,6 +13,9 @@ public static class DataServiceCollectionExtensions
     {
         services.AddDbContext<DolMapperDbContext>(options => ConfigureDbContext(options, connectionString));
         services.AddSingleton(sp => new CrossProcessLock(connectionString, sp.GetRequiredService<ILogger<CrossProcessLock>>()));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<IngestionWriter>();
+        services.AddSingleton<FileImporter>();
         return services;
     }
 

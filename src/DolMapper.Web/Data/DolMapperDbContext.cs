@@ -18,6 +18,8 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<SourceCursor> SourceCursors => Set<SourceCursor>();
     public DbSet<IngestionRun> IngestionRuns => Set<IngestionRun>();
     public DbSet<QuarantinedItem> Quarantine => Set<QuarantinedItem>();
+    public DbSet<Upload> Uploads => Set<Upload>();
+    public DbSet<UploadChunk> UploadChunks => Set<UploadChunk>();
     public DbSet<ScoringProfile> ScoringProfiles => Set<ScoringProfile>();
     public DbSet<ScoringProfileVersion> ScoringProfileVersions => Set<ScoringProfileVersion>();
     public DbSet<ScoringRun> ScoringRuns => Set<ScoringRun>();

@@ -70,7 +70,12 @@ public sealed class IngestionRun
     public long Rejected { get; set; }
     public long Errors { get; set; }
     public long ReadsUsed { get; set; }
+    /// <summary>How far a file import has read (bytes of the file as stored, compressed or not), for progress.</summary>
+    public long BytesRead { get; set; }
+    public long? BytesTotal { get; set; }
     public string? Message { get; set; }
+    /// <summary>The full report as JSON (counts per kind of line, first rejections).</summary>
+    public string Details { get; set; } = "{}";
 }
 
 internal sealed class IngestionRunConfiguration : IEntityTypeConfiguration<IngestionRun>
@@ -78,6 +83,8 @@ internal sealed class IngestionRunConfiguration : IEntityTypeConfiguration<Inges
     public void Configure(EntityTypeBuilder<IngestionRun> b)
     {
         b.HasIndex(r => new { r.SourceId, r.StartedAt });
+        b.HasIndex(r => new { r.Kind, r.StartedAt });
+        b.Property(r => r.Details).HasColumnType("jsonb");
         b.HasOne<Source>().WithMany().HasForeignKey(r => r.SourceId).OnDelete(DeleteBehavior.Cascade);
         b.ToTable(t => t.HasCheckConstraint("ck_ingestion_runs_status", Check.In("status", RunStatuses.All)));
     }
@@ -105,5 +112,46 @@ internal sealed class QuarantinedItemConfiguration : IEntityTypeConfiguration<Qu
         b.HasIndex(q => q.RunId);
         b.HasOne<IngestionRun>().WithMany().HasForeignKey(q => q.RunId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Source>().WithMany().HasForeignKey(q => q.SourceId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+/// <summary>
+/// A file uploaded for import, kept in the database until its import job has read it, so any
+/// worker process can import it (DESIGN.md, Where state lives).
+/// </summary>
+public sealed class Upload
+{
+    public long Id { get; set; }
+    public required string FileName { get; set; }
+    public long SizeBytes { get; set; }
+    /// <summary>Whether relationship lines are applied (an Admin's upload) or rejected (an Analyst's).</summary>
+    public bool AllowRelationships { get; set; }
+    public string? UploadedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public long? RunId { get; set; }
+}
+
+internal sealed class UploadConfiguration : IEntityTypeConfiguration<Upload>
+{
+    public void Configure(EntityTypeBuilder<Upload> b)
+    {
+        b.HasOne<IngestionRun>().WithMany().HasForeignKey(u => u.RunId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+/// <summary>One piece of an upload, in order; pieces are deleted once the import has read them.</summary>
+public sealed class UploadChunk
+{
+    public long UploadId { get; set; }
+    public int Sequence { get; set; }
+    public required byte[] Data { get; set; }
+}
+
+internal sealed class UploadChunkConfiguration : IEntityTypeConfiguration<UploadChunk>
+{
+    public void Configure(EntityTypeBuilder<UploadChunk> b)
+    {
+        b.HasKey(c => new { c.UploadId, c.Sequence });
+        b.HasOne<Upload>().WithMany().HasForeignKey(c => c.UploadId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -473,6 +473,19 @@ namespace DolMapper.Web.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long>("BytesRead")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_read");
+
+                    b.Property<long?>("BytesTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_total");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details");
+
                     b.Property<long>("Duplicates")
                         .HasColumnType("bigint")
                         .HasColumnName("duplicates");
@@ -537,6 +550,9 @@ namespace DolMapper.Web.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_ingestion_runs");
+
+                    b.HasIndex("Kind", "StartedAt")
+                        .HasDatabaseName("ix_ingestion_runs_kind_started_at");
 
                     b.HasIndex("SourceId", "StartedAt")
                         .HasDatabaseName("ix_ingestion_runs_source_id_started_at");
@@ -1491,6 +1507,70 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("trained_models", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Upload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AllowRelationships")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allow_relationships");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("UploadedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_uploads");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_uploads_run_id");
+
+                    b.ToTable("uploads", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.UploadChunk", b =>
+                {
+                    b.Property<long>("UploadId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("upload_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("UploadId", "Sequence")
+                        .HasName("pk_upload_chunks");
+
+                    b.ToTable("upload_chunks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1901,6 +1981,25 @@ namespace DolMapper.Web.Data.Migrations
                         .HasForeignKey("ProfileId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_trained_models_scoring_profiles_profile_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Upload", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.IngestionRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_uploads_ingestion_runs_run_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.UploadChunk", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Upload", null)
+                        .WithMany()
+                        .HasForeignKey("UploadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_upload_chunks_uploads_upload_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

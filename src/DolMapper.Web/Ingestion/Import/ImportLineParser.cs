@@ -195,9 +195,13 @@ public static class ImportLineParser
             {
                 return null;
             }
-            return value.Value.ValueKind == JsonValueKind.String
-                ? value.Value.GetString()
-                : throw WrongType(name, "a string", value.Value);
+            if (value.Value.ValueKind != JsonValueKind.String)
+            {
+                throw WrongType(name, "a string", value.Value);
+            }
+            // PostgreSQL text cannot hold U+0000; it carries no meaning in a name or a post.
+            var text = value.Value.GetString()!;
+            return text.Contains('\0', StringComparison.Ordinal) ? text.Replace("\0", "", StringComparison.Ordinal) : text;
         }
 
         public bool? Bool(string name)
@@ -282,7 +286,11 @@ public static class ImportLineParser
                 {
                     throw WrongType(name, "an array of strings", item);
                 }
-                list.Add(item.GetString()!);
+                var text = item.GetString()!.Replace("\0", "", StringComparison.Ordinal);
+                if (text.Length > 0)
+                {
+                    list.Add(text);
+                }
             }
             return list;
         }

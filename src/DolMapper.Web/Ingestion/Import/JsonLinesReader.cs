@@ -32,6 +32,18 @@ public static class JsonLinesReader
         return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
 
+    /// <summary>
+    /// Wraps a stream of a file as stored (which need not be seekable) so it reads decompressed,
+    /// when it starts with the gzip signature.
+    /// </summary>
+    public static async Task<Stream> DecompressIfGzipAsync(Stream raw, CancellationToken cancellationToken = default)
+    {
+        var head = new byte[2];
+        var read = await raw.ReadAtLeastAsync(head, 2, throwOnEndOfStream: false, cancellationToken);
+        Stream whole = new PrefixedStream(head.AsMemory(0, read), raw);
+        return read == 2 && head[0] == 0x1f && head[1] == 0x8b ? new GZipStream(whole, CompressionMode.Decompress) : whole;
+    }
+
     private static bool IsGzip(FileStream file)
     {
         Span<byte> magic = stackalloc byte[2];

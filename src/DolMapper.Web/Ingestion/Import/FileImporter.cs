@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using DolMapper.Web.Data.Entities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DolMapper.Web.Ingestion.Import;
+
+/// <summary>
+/// Imports JSON Lines inputs (CONTRACTS.md section 1) through <see cref="IngestionWriter"/>: one
+/// task reads and parses while another writes the previous batch, so parsing and the database
+/// work side by side and memory stays bounded by two batches. Every input gets one ingestion run;
+/// rejected lines go to quarantine with their line numbers; batches are committed as they go, and
+/// since an import is idempotent a failed one can simply be run again.
+/// </summary>
+public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter writer, ILogger<FileImporter> logger)
+{
+    public const string RelationshipsRefused =
+        "relationship lines are company data: they are applied only when an Admin imports (this upload is not an Admin's)";
+
+    public Task<ImportReport> ImportFilesAsync(IReadOnlyList<string> paths, ImportOptions options, CancellationToken cancellationToken = default) =>
+        ImportAsync([.. paths.Select(ImportSource.FromFile)], options, cancellationToken);
+
+    public async Task<ImportReport> ImportAsync(IReadOnlyList<ImportSource> sources, ImportOptions options, CancellationToken cancellationToken = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var startedAt = DateTime.UtcNow;
+        await using var bookkeeping = await dataSource.OpenConnectionAsync(cancellationToken);
+        var runId = options.RunId ?? await CreateRunAsync(bookkeeping, sources, options, startedAt, cancellationToken);
+        var report = new ImportReport { RunId = runId, Sources = [.. sources.Select(s => s.Name)] };
+        logger.LogInformation("Import {RunId} of {Sources} started by {User}", runId, report.Sources, options.TriggeredBy);
+
+        try
+        {
+            await using var session = await writer.OpenSessionAsync(cancellationToken);
+            var writeOptions = new IngestionWriteOptions(startedAt);
+            var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reading = Task.Run(() => ReadAsync(sources, options, channel.Writer, stop.Token), stop.Token);
+
+            try
+            {
+                await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
+                {
+                    report.Counts.Add(await session.WriteAsync(batch.Records, writeOptions, cancellationToken));
+                    report.Lines = batch.Progress.Lines;
+                    report.Rejected = batch.Progress.Rejected;
+                    report.EmptySources.AddRange(batch.EmptySources);
+                    foreach (var rejected in batch.Rejected)
+                    {
+                        if (report.FirstRejections.Count < ImportReport.MaxListedRejections)
+                        {
+                            report.FirstRejections.Add(new ImportRejection(rejected.Source, rejected.LineNumber, rejected.Reason));
+                        }
+                    }
+                    await QuarantineAsync(bookkeeping, runId, batch.Rejected, cancellationToken);
+                    report.Elapsed = stopwatch.Elapsed;
+                    await UpdateRunAsync(bookkeeping, runId, report, batch.Progress, RunStatuses.Running, cancellationToken);
+                    options.Progress?.Report(batch.Progress);
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+            finally
+            {
+                try
+                {
+                    await reading;
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // The writer failed first; its exception is the one to report.
+                }
+            }
+
+            report.Elapsed = stopwatch.Elapsed;
+            await FinishRunAsync(bookkeeping, runId, report, RunStatuses.Complete, report.Summary, CancellationToken.None);
+            logger.LogInformation("Import {RunId} finished: {Summary}", runId, report.Summary);
+            return report;
+        }
+        catch (Exception e)
+        {
+            report.Elapsed = stopwatch.Elapsed;
+            var message = e is OperationCanceledException ? "cancelled" : e.Message;
+            logger.LogError(e, "Import {RunId} failed after {Lines} lines; what was committed stays, and importing again is safe", runId, report.Lines);
+            await FinishRunAsync(bookkeeping, runId, report, RunStatuses.Failed,
+                $"failed after {report.Lines:N0} lines: {message} (batches before this point were committed; importing the file again is safe)",
+                CancellationToken.None);
+            throw;
+        }
+    }
+
+    private sealed record SourcedRejection(string Source, long? LineNumber, string Reason, string? Raw);
+
+    private sealed record Batch(List<ImportRecord> Records, List<SourcedRejection> Rejected, List<string> EmptySources, ImportProgress Progress);
+
+    /// <summary>The reading side: parse lines into batches; a bad line becomes a rejection, never an exception.</summary>
+    private static async Task ReadAsync(IReadOnlyList<ImportSource> sources, ImportOptions options, ChannelWriter<Batch> output, CancellationToken cancellationToken)
+    {
+        long lines = 0, rejected = 0, bytesBefore = 0;
+        long? bytesTotal = sources.All(s => s.Length is not null) ? sources.Sum(s => s.Length!.Value) : null;
+        var records = new List<ImportRecord>(options.BatchSize);
+        var rejections = new List<SourcedRejection>();
+        var empty = new List<string>();
+        ImportProgress progress = new("", 0, sources.Count, 0, null, 0, 0);
+        try
+        {
+            for (var index = 0; index < sources.Count; index++)
+            {
+                var source = sources[index];
+                await using var raw = new CountingStream(await source.OpenAsync(cancellationToken));
+                await using var stream = await JsonLinesReader.DecompressIfGzipAsync(raw, cancellationToken);
+                var linesBefore = lines;
+                await foreach (var line in JsonLinesReader.ReadAsync(stream, cancellationToken: cancellationToken))
+                {
+                    lines++;
+                    if (line.Rejected is { } bad)
+                    {
+                        rejected++;
+                        rejections.Add(new SourcedRejection(source.Name, bad.LineNumber, bad.Reason, bad.Raw));
+                    }
+                    else if (line.Record is RelationshipRecord relationship && !options.AllowRelationships)
+                    {
+                        rejected++;
+                        rejections.Add(new SourcedRejection(source.Name, relationship.LineNumber, RelationshipsRefused, null));
+                    }
+                    else
+                    {
+                        records.Add(line.Record!);
+                    }
+
+                    if (records.Count >= options.BatchSize || rejections.Count >= options.BatchSize)
+                    {
+                        progress = new ImportProgress(source.Name, index, sources.Count, bytesBefore + raw.BytesRead, bytesTotal, lines, rejected);
+                        await output.WriteAsync(new Batch(records, rejections, empty, progress), cancellationToken);
+                        records = new List<ImportRecord>(options.BatchSize);
+                        rejections = [];
+                        empty = [];
+                    }
+                    else if ((lines & 0xFFF) == 0)
+                    {
+                        options.Progress?.Report(new ImportProgress(source.Name, index, sources.Count, bytesBefore + raw.BytesRead, bytesTotal, lines, rejected));
+                    }
+                }
+                if (lines == linesBefore)
+                {
+                    empty.Add(source.Name);
+                }
+                progress = new ImportProgress(source.Name, index, sources.Count, bytesBefore + raw.BytesRead, bytesTotal, lines, rejected);
+                bytesBefore += raw.BytesRead;
+            }
+            await output.WriteAsync(new Batch(records, rejections, empty, progress), cancellationToken);
+            output.Complete();
+        }
+        catch (Exception e)
+        {
+            output.Complete(e);
+            throw;
+        }
+    }
+
+    private static async Task<long> CreateRunAsync(NpgsqlConnection connection, IReadOnlyList<ImportSource> sources, ImportOptions options, DateTime startedAt, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO ingestion_runs (kind, query, triggered_by, started_at, status, fetched, new, updated, duplicates, rejected, errors, reads_used, bytes_read, bytes_total, details)
+            VALUES ('import', @query, @user, @started, 'running', 0, 0, 0, 0, 0, 0, 0, 0, @total, '{}')
+            RETURNING id
+            """, connection);
+        command.Parameters.AddWithValue("query", string.Join(", ", sources.Select(s => s.Name)));
+        command.Parameters.AddWithValue("user", options.TriggeredBy);
+        command.Parameters.AddWithValue("started", startedAt);
+        command.Parameters.Add(new NpgsqlParameter<long?>("total", sources.All(s => s.Length is not null) ? sources.Sum(s => s.Length!.Value) : null) { NpgsqlDbType = NpgsqlDbType.Bigint });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task QuarantineAsync(NpgsqlConnection connection, long runId, List<SourcedRejection> rejected, CancellationToken cancellationToken)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+        var now = DateTime.UtcNow;
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY quarantine (run_id, origin, line_number, reason, raw, created_at) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var r in rejected)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(r.Source, NpgsqlDbType.Text, cancellationToken);
+            if (r.LineNumber is { } line)
+            {
+                await copy.WriteAsync(line, NpgsqlDbType.Bigint, cancellationToken);
+            }
+            else
+            {
+                await copy.WriteNullAsync(cancellationToken);
+            }
+            await copy.WriteAsync(r.Reason, NpgsqlDbType.Text, cancellationToken);
+            if (r.Raw is null)
+            {
+                await copy.WriteNullAsync(cancellationToken);
+            }
+            else
+            {
+                await copy.WriteAsync(r.Raw.Replace("\0", "", StringComparison.Ordinal), NpgsqlDbType.Text, cancellationToken);
+            }
+            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task UpdateRunAsync(NpgsqlConnection connection, long runId, ImportReport report, ImportProgress progress, string status, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE ingestion_runs SET status = @status, fetched = @lines, new = @new, updated = @updated,
+                duplicates = @duplicates, rejected = @rejected, bytes_read = @bytes
+            WHERE id = @id
+            """, connection);
+        command.Parameters.AddWithValue("id", runId);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("lines", report.Lines);
+        command.Parameters.AddWithValue("new", report.Counts.New);
+        command.Parameters.AddWithValue("updated", report.Counts.Updated);
+        command.Parameters.AddWithValue("duplicates", report.Counts.AccountsUnchanged + report.Counts.PostsUnchanged + report.Counts.RelationshipsUnchanged + report.Counts.Superseded);
+        command.Parameters.AddWithValue("rejected", report.Rejected);
+        command.Parameters.AddWithValue("bytes", progress.BytesRead);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task FinishRunAsync(NpgsqlConnection connection, long runId, ImportReport report, string status, string message, CancellationToken cancellationToken)
+    {
+        // The empty inputs go to quarantine too, so the run's record says everything the report said.
+        if (status == RunStatuses.Complete && report.EmptySources.Count > 0)
+        {
+            await QuarantineAsync(connection, runId, [.. report.EmptySources.Select(s => new SourcedRejection(s, null, "the file is empty: nothing to import", null))], cancellationToken);
+        }
+        var details = JsonSerializer.Serialize(new
+        {
+            lines = report.Lines,
+            imported = report.Imported,
+            rejected = report.Rejected,
+            empty_files = report.EmptySources,
+            counts = report.Counts,
+            first_rejections = report.FirstRejections.Take(20),
+            seconds = Math.Round(report.Elapsed.TotalSeconds, 3),
+        }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+        await using var command = new NpgsqlCommand("""
+            UPDATE ingestion_runs SET status = @status, finished_at = now(), fetched = @lines, new = @new, updated = @updated,
+                duplicates = @duplicates, rejected = @rejected, errors = @errors, message = @message, details = @details::jsonb,
+                bytes_read = CASE WHEN @status = 'complete' THEN coalesce(bytes_total, bytes_read) ELSE bytes_read END
+            WHERE id = @id
+            """, connection);
+        command.Parameters.AddWithValue("id", runId);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("lines", report.Lines);
+        command.Parameters.AddWithValue("new", report.Counts.New);
+        command.Parameters.AddWithValue("updated", report.Counts.Updated);
+        command.Parameters.AddWithValue("duplicates", report.Counts.AccountsUnchanged + report.Counts.PostsUnchanged + report.Counts.RelationshipsUnchanged + report.Counts.Superseded);
+        command.Parameters.AddWithValue("rejected", report.Rejected);
+        command.Parameters.AddWithValue("errors", status == RunStatuses.Failed ? 1L : 0L);
+        command.Parameters.AddWithValue("message", message);
+        command.Parameters.AddWithValue("details", details);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

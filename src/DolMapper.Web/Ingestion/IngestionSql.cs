@@ -1,0 +1,480 @@
+namespace DolMapper.Web.Ingestion;
+
+/// <summary>
+/// The statements of <see cref="IngestionWriterSession"/>, in the order a batch runs them.
+/// Staging ("stage_*") tables hold the lines as they came; work ("work_*") tables hold one row per
+/// key after de-duplication, with what the database already has beside it. All are temporary and
+/// emptied at every commit.
+/// </summary>
+internal static class IngestionSql
+{
+    public const string CreateStagingTables = """
+        CREATE TEMP TABLE IF NOT EXISTS stage_accounts (
+            seq bigint, platform text, external_id text, handle text, name text, bio text, location text,
+            country text, followers bigint, following bigint, posts_count bigint, created_at timestamptz,
+            url text, verified boolean, person text, npi text, observed_at timestamptz) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS stage_posts (
+            seq bigint, platform text, external_id text, account_external_id text, created_at timestamptz,
+            text text, lang text, reply_post text, reply_account text, quote_post text, quote_account text,
+            repost_post text, repost_account text, mentions text[], hashtags text[], urls text[],
+            likes int, replies int, reposts int, quotes int, observed_at timestamptz) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS stage_deletions (seq bigint, platform text, external_id text) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS stage_relationships (
+            seq bigint, platform text, account_external_id text, person text, npi text, kind text, since date) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS stage_blocked (platform text, external_id text) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS work_accounts (
+            platform text, external_id text, handle text, name text, bio text, location text,
+            country text, followers bigint, following bigint, posts_count bigint, created_at timestamptz,
+            url text, verified boolean, person text, npi text, observed_at timestamptz,
+            is_stub boolean NOT NULL DEFAULT false, account_id bigint, old_person_id bigint, person_id bigint) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS work_posts (
+            platform text, external_id text, account_external_id text, created_at timestamptz,
+            text text, lang text, reply_post text, reply_account text, quote_post text, quote_account text,
+            repost_post text, repost_account text, mentions text[], hashtags text[], urls text[],
+            likes int, replies int, reposts int, quotes int, observed_at timestamptz,
+            account_id bigint, post_id bigint, is_new boolean NOT NULL DEFAULT false, changed boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS work_relationships (
+            platform text, account_external_id text, person text, npi text, kind text, since date,
+            relationship_id bigint) ON COMMIT DELETE ROWS;
+        CREATE INDEX IF NOT EXISTS work_accounts_key ON work_accounts (platform, external_id);
+        CREATE INDEX IF NOT EXISTS work_posts_key ON work_posts (platform, external_id);
+        """;
+
+    public const string CopyAccounts = """
+        COPY stage_accounts (seq, platform, external_id, handle, name, bio, location, country, followers, following,
+            posts_count, created_at, url, verified, person, npi, observed_at) FROM STDIN (FORMAT BINARY)
+        """;
+
+    public const string CopyPosts = """
+        COPY stage_posts (seq, platform, external_id, account_external_id, created_at, text, lang, reply_post,
+            reply_account, quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls,
+            likes, replies, reposts, quotes, observed_at) FROM STDIN (FORMAT BINARY)
+        """;
+
+    public const string CopyDeletions = "COPY stage_deletions (seq, platform, external_id) FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyRelationships = """
+        COPY stage_relationships (seq, platform, account_external_id, person, npi, kind, since) FROM STDIN (FORMAT BINARY)
+        """;
+
+    // ---- deletions: a tombstone per key, the post purged (its interactions go with it) ----
+
+    public const string InsertTombstones = """
+        INSERT INTO post_tombstones (platform, external_id, deleted_at, reason)
+        SELECT DISTINCT platform, external_id, now(), 'deleted at the source' FROM stage_deletions
+        ON CONFLICT DO NOTHING
+        """;
+
+    public const string PurgeDeletedPosts = """
+        DELETE FROM posts p USING (SELECT DISTINCT platform, external_id FROM stage_deletions) d
+        WHERE p.platform = d.platform AND p.external_id = d.external_id
+        """;
+
+    /// <summary>No line brings a deleted post back, whether the deletion came before or after it.</summary>
+    public const string DropTombstonedPosts = """
+        DELETE FROM stage_posts s USING post_tombstones t
+        WHERE t.platform = s.platform AND t.external_id = s.external_id
+        """;
+
+    // ---- opt-outs: matched by account, handle, NPI or person; nothing of theirs is stored ----
+
+    public const string FindOptedOutAccounts = """
+        INSERT INTO stage_blocked (platform, external_id)
+        SELECT s.platform, s.external_id FROM stage_accounts s
+        WHERE EXISTS (
+            SELECT 1 FROM opt_outs o
+            WHERE (o.platform = s.platform AND (o.account_external_id = s.external_id OR lower(o.handle) = lower(s.handle)))
+               OR (o.npi IS NOT NULL AND o.npi = s.npi)
+               OR (o.person_id IS NOT NULL AND s.person IS NOT NULL
+                   AND o.person_id = (SELECT p.id FROM persons p WHERE p.public_id = s.person)))
+        UNION
+        SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.person_id = o.person_id
+        UNION
+        SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.platform = o.platform AND a.handle = o.handle
+        UNION
+        SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.npi = o.npi
+        UNION
+        SELECT o.platform, o.account_external_id FROM opt_outs o
+        WHERE o.platform IS NOT NULL AND o.account_external_id IS NOT NULL
+        """;
+
+    public const string DropOptedOutAccounts = """
+        DELETE FROM stage_accounts s USING stage_blocked b
+        WHERE s.platform = b.platform AND s.external_id = b.external_id
+        """;
+
+    public const string DropOptedOutPosts = """
+        DELETE FROM stage_posts s USING stage_blocked b
+        WHERE s.platform = b.platform AND s.account_external_id = b.external_id
+        """;
+
+    /// <summary>Others' posts stay, but without a pointer to the opted-out account.</summary>
+    public const string StripOptedOutReferences = """
+        UPDATE stage_posts s SET
+            reply_account = CASE WHEN EXISTS (SELECT 1 FROM stage_blocked b WHERE b.platform = s.platform AND b.external_id = s.reply_account) THEN NULL ELSE s.reply_account END,
+            quote_account = CASE WHEN EXISTS (SELECT 1 FROM stage_blocked b WHERE b.platform = s.platform AND b.external_id = s.quote_account) THEN NULL ELSE s.quote_account END,
+            repost_account = CASE WHEN EXISTS (SELECT 1 FROM stage_blocked b WHERE b.platform = s.platform AND b.external_id = s.repost_account) THEN NULL ELSE s.repost_account END,
+            mentions = ARRAY(SELECT m FROM unnest(s.mentions) m
+                             WHERE NOT EXISTS (SELECT 1 FROM stage_blocked b WHERE b.platform = s.platform AND b.external_id = m))
+        WHERE EXISTS (
+            SELECT 1 FROM stage_blocked b
+            WHERE b.platform = s.platform
+              AND (b.external_id IN (s.reply_account, s.quote_account, s.repost_account) OR b.external_id = ANY (s.mentions)))
+        """;
+
+    public const string DropOptedOutRelationships = """
+        DELETE FROM stage_relationships s USING stage_blocked b
+        WHERE s.platform = b.platform AND s.account_external_id = b.external_id
+        """;
+
+    // ---- posts: one row per key, the newest observation (then the later line) first ----
+
+    public const string DedupePosts = """
+        INSERT INTO work_posts (platform, external_id, account_external_id, created_at, text, lang, reply_post, reply_account,
+            quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls, likes, replies, reposts, quotes, observed_at)
+        SELECT DISTINCT ON (platform, external_id) platform, external_id, account_external_id, created_at, text, lang,
+            reply_post, reply_account, quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls,
+            likes, replies, reposts, quotes, observed_at
+        FROM stage_posts
+        ORDER BY platform, external_id, observed_at DESC, seq DESC
+        """;
+
+    /// <summary>A field the winning line leaves out is taken from the newest line that has it.</summary>
+    public const string MergeDuplicatePosts = """
+        UPDATE work_posts w SET
+            text = coalesce(w.text, m.text), lang = coalesce(w.lang, m.lang),
+            reply_post = coalesce(w.reply_post, m.reply_post), reply_account = coalesce(w.reply_account, m.reply_account),
+            quote_post = coalesce(w.quote_post, m.quote_post), quote_account = coalesce(w.quote_account, m.quote_account),
+            repost_post = coalesce(w.repost_post, m.repost_post), repost_account = coalesce(w.repost_account, m.repost_account),
+            likes = coalesce(w.likes, m.likes), replies = coalesce(w.replies, m.replies),
+            reposts = coalesce(w.reposts, m.reposts), quotes = coalesce(w.quotes, m.quotes)
+        FROM (
+            SELECT platform, external_id,
+                (array_agg(text ORDER BY observed_at DESC, seq DESC) FILTER (WHERE text IS NOT NULL))[1] AS text,
+                (array_agg(lang ORDER BY observed_at DESC, seq DESC) FILTER (WHERE lang IS NOT NULL))[1] AS lang,
+                (array_agg(reply_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reply_post IS NOT NULL))[1] AS reply_post,
+                (array_agg(reply_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reply_account IS NOT NULL))[1] AS reply_account,
+                (array_agg(quote_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quote_post IS NOT NULL))[1] AS quote_post,
+                (array_agg(quote_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quote_account IS NOT NULL))[1] AS quote_account,
+                (array_agg(repost_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE repost_post IS NOT NULL))[1] AS repost_post,
+                (array_agg(repost_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE repost_account IS NOT NULL))[1] AS repost_account,
+                (array_agg(likes ORDER BY observed_at DESC, seq DESC) FILTER (WHERE likes IS NOT NULL))[1] AS likes,
+                (array_agg(replies ORDER BY observed_at DESC, seq DESC) FILTER (WHERE replies IS NOT NULL))[1] AS replies,
+                (array_agg(reposts ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reposts IS NOT NULL))[1] AS reposts,
+                (array_agg(quotes ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quotes IS NOT NULL))[1] AS quotes
+            FROM stage_posts
+            GROUP BY platform, external_id
+            HAVING count(*) > 1) m
+        WHERE w.platform = m.platform AND w.external_id = m.external_id
+        """;
+
+    /// <summary>
+    /// A reference that names only a post gets that post's author, from this batch or the database,
+    /// so a reply is an interaction even when the parent's author was not given.
+    /// </summary>
+    public const string ResolveReferencedAuthors = """
+        UPDATE work_posts w SET
+            reply_account = coalesce(w.reply_account,
+                (SELECT p.account_external_id FROM work_posts p WHERE p.platform = w.platform AND p.external_id = w.reply_post),
+                (SELECT a.external_id FROM posts p JOIN accounts a ON a.id = p.account_id WHERE p.platform = w.platform AND p.external_id = w.reply_post LIMIT 1)),
+            quote_account = coalesce(w.quote_account,
+                (SELECT p.account_external_id FROM work_posts p WHERE p.platform = w.platform AND p.external_id = w.quote_post),
+                (SELECT a.external_id FROM posts p JOIN accounts a ON a.id = p.account_id WHERE p.platform = w.platform AND p.external_id = w.quote_post LIMIT 1)),
+            repost_account = coalesce(w.repost_account,
+                (SELECT p.account_external_id FROM work_posts p WHERE p.platform = w.platform AND p.external_id = w.repost_post),
+                (SELECT a.external_id FROM posts p JOIN accounts a ON a.id = p.account_id WHERE p.platform = w.platform AND p.external_id = w.repost_post LIMIT 1))
+        WHERE (w.reply_account IS NULL AND w.reply_post IS NOT NULL)
+           OR (w.quote_account IS NULL AND w.quote_post IS NOT NULL)
+           OR (w.repost_account IS NULL AND w.repost_post IS NOT NULL)
+        """;
+
+    // ---- accounts: one row per key, plus stubs for authors and mentions not seen yet ----
+
+    public const string DedupeAccounts = """
+        INSERT INTO work_accounts (platform, external_id, handle, name, bio, location, country, followers, following,
+            posts_count, created_at, url, verified, person, npi, observed_at)
+        SELECT DISTINCT ON (platform, external_id) platform, external_id, handle, name, bio, location, upper(country),
+            followers, following, posts_count, created_at, url, verified, person, npi, observed_at
+        FROM stage_accounts
+        ORDER BY platform, external_id, observed_at DESC, seq DESC
+        """;
+
+    /// <summary>A later line without <c>person</c> (or any other field) does not erase what an earlier one said.</summary>
+    public const string MergeDuplicateAccounts = """
+        UPDATE work_accounts w SET
+            handle = coalesce(w.handle, m.handle), name = coalesce(w.name, m.name), bio = coalesce(w.bio, m.bio),
+            location = coalesce(w.location, m.location), country = coalesce(w.country, m.country),
+            followers = coalesce(w.followers, m.followers), following = coalesce(w.following, m.following),
+            posts_count = coalesce(w.posts_count, m.posts_count), created_at = coalesce(w.created_at, m.created_at),
+            url = coalesce(w.url, m.url), verified = coalesce(w.verified, m.verified),
+            person = coalesce(w.person, m.person), npi = coalesce(w.npi, m.npi)
+        FROM (
+            SELECT platform, external_id,
+                (array_agg(handle ORDER BY observed_at DESC, seq DESC) FILTER (WHERE handle IS NOT NULL))[1] AS handle,
+                (array_agg(name ORDER BY observed_at DESC, seq DESC) FILTER (WHERE name IS NOT NULL))[1] AS name,
+                (array_agg(bio ORDER BY observed_at DESC, seq DESC) FILTER (WHERE bio IS NOT NULL))[1] AS bio,
+                (array_agg(location ORDER BY observed_at DESC, seq DESC) FILTER (WHERE location IS NOT NULL))[1] AS location,
+                (array_agg(upper(country) ORDER BY observed_at DESC, seq DESC) FILTER (WHERE country IS NOT NULL))[1] AS country,
+                (array_agg(followers ORDER BY observed_at DESC, seq DESC) FILTER (WHERE followers IS NOT NULL))[1] AS followers,
+                (array_agg(following ORDER BY observed_at DESC, seq DESC) FILTER (WHERE following IS NOT NULL))[1] AS following,
+                (array_agg(posts_count ORDER BY observed_at DESC, seq DESC) FILTER (WHERE posts_count IS NOT NULL))[1] AS posts_count,
+                (array_agg(created_at ORDER BY observed_at DESC, seq DESC) FILTER (WHERE created_at IS NOT NULL))[1] AS created_at,
+                (array_agg(url ORDER BY observed_at DESC, seq DESC) FILTER (WHERE url IS NOT NULL))[1] AS url,
+                (array_agg(verified ORDER BY observed_at DESC, seq DESC) FILTER (WHERE verified IS NOT NULL))[1] AS verified,
+                (array_agg(person ORDER BY observed_at DESC, seq DESC) FILTER (WHERE person IS NOT NULL))[1] AS person,
+                (array_agg(npi ORDER BY observed_at DESC, seq DESC) FILTER (WHERE npi IS NOT NULL))[1] AS npi
+            FROM stage_accounts
+            GROUP BY platform, external_id
+            HAVING count(*) > 1) m
+        WHERE w.platform = m.platform AND w.external_id = m.external_id
+        """;
+
+    public const string AddStubAccounts = """
+        INSERT INTO work_accounts (platform, external_id, is_stub)
+        SELECT DISTINCT r.platform, r.external_id, true FROM (
+            SELECT platform, account_external_id AS external_id FROM work_posts
+            UNION ALL SELECT platform, reply_account FROM work_posts WHERE reply_account IS NOT NULL
+            UNION ALL SELECT platform, quote_account FROM work_posts WHERE quote_account IS NOT NULL
+            UNION ALL SELECT platform, repost_account FROM work_posts WHERE repost_account IS NOT NULL
+            UNION ALL SELECT platform, unnest(mentions) FROM work_posts) r
+        WHERE NOT EXISTS (SELECT 1 FROM work_accounts w WHERE w.platform = r.platform AND w.external_id = r.external_id)
+          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = r.platform AND a.external_id = r.external_id)
+        """;
+
+    public const string FindExistingAccounts = """
+        UPDATE work_accounts w SET account_id = a.id, old_person_id = a.person_id
+        FROM accounts a WHERE a.platform = w.platform AND a.external_id = w.external_id
+        """;
+
+    /// <summary>
+    /// A person per import <c>person</c> key, and one per new account without a key, named by
+    /// the account ("platform:id") so the id is the same whichever database imports it.
+    /// </summary>
+    public const string InsertKeyedAndNewPersons = """
+        INSERT INTO persons (public_id, role_confirmed, created_at, updated_at)
+        SELECT DISTINCT coalesce(person, platform || ':' || external_id), false, now(), now()
+        FROM work_accounts WHERE person IS NOT NULL OR account_id IS NULL
+        ON CONFLICT (public_id) DO NOTHING
+        """;
+
+    public const string ResolvePersonIds = """
+        UPDATE work_accounts w SET person_id = p.id
+        FROM persons p
+        WHERE p.public_id = coalesce(w.person, CASE WHEN w.account_id IS NULL THEN w.platform || ':' || w.external_id END)
+        """;
+
+    private const string AccountColumns = """
+        platform, external_id, person_id, handle, name, bio, location, country, country_confidence, followers, following,
+        posts_count, created_on_platform_at, url, verified, npi, is_bot_like, is_stub, observed_at, first_seen_at, updated_at
+        """;
+
+    public const string InsertNewAccounts = $"""
+        INSERT INTO accounts ({AccountColumns})
+        SELECT platform, external_id, person_id, handle, name, bio, location, country,
+            CASE WHEN country IS NOT NULL THEN 1.0 END, followers, following, posts_count, created_at, url, verified, npi,
+            false, false, observed_at, now(), now()
+        FROM work_accounts WHERE account_id IS NULL AND NOT is_stub
+        ON CONFLICT (platform, external_id) DO NOTHING
+        """;
+
+    public const string InsertStubAccounts = $"""
+        INSERT INTO accounts ({AccountColumns})
+        SELECT platform, external_id, person_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            false, true, NULL, now(), now()
+        FROM work_accounts WHERE account_id IS NULL AND is_stub
+        ON CONFLICT (platform, external_id) DO NOTHING
+        """;
+
+    /// <summary>
+    /// An existing account takes the line's values when the line's observation is at least as new
+    /// and something differs; a field the line leaves out keeps its stored value.
+    /// </summary>
+    public const string UpdateExistingAccounts = """
+        UPDATE accounts a SET
+            person_id = coalesce(w.person_id, a.person_id),
+            handle = coalesce(w.handle, a.handle), name = coalesce(w.name, a.name), bio = coalesce(w.bio, a.bio),
+            location = coalesce(w.location, a.location), country = coalesce(w.country, a.country),
+            country_confidence = CASE WHEN w.country IS NOT NULL THEN 1.0 ELSE a.country_confidence END,
+            followers = coalesce(w.followers, a.followers), following = coalesce(w.following, a.following),
+            posts_count = coalesce(w.posts_count, a.posts_count),
+            created_on_platform_at = coalesce(w.created_at, a.created_on_platform_at),
+            url = coalesce(w.url, a.url), verified = coalesce(w.verified, a.verified), npi = coalesce(w.npi, a.npi),
+            is_stub = false, observed_at = w.observed_at, updated_at = now()
+        FROM work_accounts w
+        WHERE w.account_id = a.id AND NOT w.is_stub
+          AND (a.is_stub OR a.observed_at IS NULL OR w.observed_at >= a.observed_at)
+          AND (a.is_stub OR
+               (coalesce(w.person_id, a.person_id), coalesce(w.handle, a.handle), coalesce(w.name, a.name),
+                coalesce(w.bio, a.bio), coalesce(w.location, a.location), coalesce(w.country, a.country),
+                coalesce(w.followers, a.followers), coalesce(w.following, a.following),
+                coalesce(w.posts_count, a.posts_count), coalesce(w.created_at, a.created_on_platform_at),
+                coalesce(w.url, a.url), coalesce(w.verified, a.verified), coalesce(w.npi, a.npi))
+               IS DISTINCT FROM
+               (a.person_id, a.handle, a.name, a.bio, a.location, a.country, a.followers, a.following,
+                a.posts_count, a.created_on_platform_at, a.url, a.verified, a.npi))
+        """;
+
+    /// <summary>A person left without accounts after a relink (by a <c>person</c> key) is removed.</summary>
+    public const string DeleteOrphanedPersons = """
+        DELETE FROM persons p
+        USING (SELECT DISTINCT old_person_id FROM work_accounts
+               WHERE old_person_id IS NOT NULL AND person_id IS NOT NULL AND person_id <> old_person_id) o
+        WHERE p.id = o.old_person_id AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)
+        """;
+
+    /// <summary>A person's name, country and NPI follow their most-followed account that has one.</summary>
+    public const string SummarisePersons = """
+        UPDATE persons p SET
+            display_name = coalesce(s.name, p.display_name),
+            country = coalesce(s.country, p.country),
+            country_confidence = CASE WHEN s.country IS NOT NULL THEN s.country_confidence ELSE p.country_confidence END,
+            npi = coalesce(s.npi, p.npi),
+            updated_at = now()
+        FROM (
+            SELECT a.person_id,
+                (array_agg(a.name ORDER BY a.followers DESC NULLS LAST, a.id) FILTER (WHERE a.name IS NOT NULL))[1] AS name,
+                (array_agg(a.country ORDER BY a.followers DESC NULLS LAST, a.id) FILTER (WHERE a.country IS NOT NULL))[1] AS country,
+                (array_agg(a.country_confidence ORDER BY a.followers DESC NULLS LAST, a.id) FILTER (WHERE a.country IS NOT NULL))[1] AS country_confidence,
+                (array_agg(a.npi ORDER BY a.followers DESC NULLS LAST, a.id) FILTER (WHERE a.npi IS NOT NULL))[1] AS npi
+            FROM accounts a
+            WHERE a.person_id IN (SELECT coalesce(person_id, old_person_id) FROM work_accounts WHERE NOT is_stub)
+            GROUP BY a.person_id) s
+        WHERE p.id = s.person_id
+          AND (coalesce(s.name, p.display_name), coalesce(s.country, p.country), coalesce(s.npi, p.npi))
+              IS DISTINCT FROM (p.display_name, p.country, p.npi)
+        """;
+
+    // ---- posts: insert the new, update the changed, then derive interactions ----
+
+    public const string ResolvePostAuthors = """
+        UPDATE work_posts w SET account_id = a.id
+        FROM accounts a WHERE a.platform = w.platform AND a.external_id = w.account_external_id
+        """;
+
+    public const string FindExistingPosts = """
+        UPDATE work_posts w SET post_id = p.id
+        FROM posts p WHERE p.account_id = w.account_id AND p.external_id = w.external_id
+        """;
+
+    public const string InsertNewPosts = """
+        WITH inserted AS (
+            INSERT INTO posts (account_id, platform, external_id, created_at, text, lang,
+                reply_to_post_external_id, reply_to_account_external_id, quote_of_post_external_id, quote_of_account_external_id,
+                repost_of_post_external_id, repost_of_account_external_id, mention_external_ids, hashtags, urls,
+                likes, replies, reposts, quotes, observed_at, source_id, first_seen_at, updated_at)
+            SELECT account_id, platform, external_id, created_at, text, lang, reply_post, reply_account, quote_post, quote_account,
+                repost_post, repost_account, mentions, hashtags, urls,
+                coalesce(likes, 0), coalesce(replies, 0), coalesce(reposts, 0), coalesce(quotes, 0), observed_at, @source, now(), now()
+            FROM work_posts WHERE post_id IS NULL AND account_id IS NOT NULL
+            ON CONFLICT (account_id, external_id) DO NOTHING
+            RETURNING account_id, id, external_id)
+        UPDATE work_posts w SET post_id = i.id, is_new = true
+        FROM inserted i WHERE w.account_id = i.account_id AND w.external_id = i.external_id
+        """;
+
+    public const string UpdateExistingPosts = """
+        WITH updated AS (
+            UPDATE posts p SET
+                created_at = w.created_at, text = coalesce(w.text, p.text), lang = coalesce(w.lang, p.lang),
+                reply_to_post_external_id = coalesce(w.reply_post, p.reply_to_post_external_id),
+                reply_to_account_external_id = coalesce(w.reply_account, p.reply_to_account_external_id),
+                quote_of_post_external_id = coalesce(w.quote_post, p.quote_of_post_external_id),
+                quote_of_account_external_id = coalesce(w.quote_account, p.quote_of_account_external_id),
+                repost_of_post_external_id = coalesce(w.repost_post, p.repost_of_post_external_id),
+                repost_of_account_external_id = coalesce(w.repost_account, p.repost_of_account_external_id),
+                mention_external_ids = w.mentions, hashtags = w.hashtags, urls = w.urls,
+                likes = coalesce(w.likes, p.likes), replies = coalesce(w.replies, p.replies),
+                reposts = coalesce(w.reposts, p.reposts), quotes = coalesce(w.quotes, p.quotes),
+                observed_at = w.observed_at, updated_at = now()
+            FROM work_posts w
+            WHERE w.post_id IS NOT NULL AND NOT w.is_new AND p.account_id = w.account_id AND p.id = w.post_id
+              AND (p.observed_at IS NULL OR w.observed_at >= p.observed_at)
+              AND (w.created_at, coalesce(w.text, p.text), coalesce(w.lang, p.lang),
+                   coalesce(w.reply_post, p.reply_to_post_external_id), coalesce(w.reply_account, p.reply_to_account_external_id),
+                   coalesce(w.quote_post, p.quote_of_post_external_id), coalesce(w.quote_account, p.quote_of_account_external_id),
+                   coalesce(w.repost_post, p.repost_of_post_external_id), coalesce(w.repost_account, p.repost_of_account_external_id),
+                   w.mentions, w.hashtags, w.urls, coalesce(w.likes, p.likes), coalesce(w.replies, p.replies),
+                   coalesce(w.reposts, p.reposts), coalesce(w.quotes, p.quotes))
+                  IS DISTINCT FROM
+                  (p.created_at, p.text, p.lang, p.reply_to_post_external_id, p.reply_to_account_external_id,
+                   p.quote_of_post_external_id, p.quote_of_account_external_id, p.repost_of_post_external_id,
+                   p.repost_of_account_external_id, p.mention_external_ids, p.hashtags, p.urls,
+                   p.likes, p.replies, p.reposts, p.quotes)
+            RETURNING p.account_id, p.id)
+        UPDATE work_posts w SET changed = true
+        FROM updated u WHERE w.account_id = u.account_id AND w.post_id = u.id
+        """;
+
+    public const string ClearChangedInteractions = """
+        DELETE FROM interactions i USING work_posts w
+        WHERE w.changed AND i.source_account_id = w.account_id AND i.post_id = w.post_id
+        """;
+
+    /// <summary>Replies, quotes, reposts and mentions of someone else (a thread to oneself is not engagement).</summary>
+    public const string InsertInteractions = """
+        INSERT INTO interactions (source_account_id, post_id, kind, target_account_id, occurred_at)
+        SELECT w.account_id, w.post_id, r.kind, t.id, w.created_at
+        FROM work_posts w
+        CROSS JOIN LATERAL (VALUES ('reply', w.reply_account), ('quote', w.quote_account), ('repost', w.repost_account)) r(kind, external_id)
+        JOIN accounts t ON t.platform = w.platform AND t.external_id = r.external_id
+        WHERE (w.is_new OR w.changed) AND t.id <> w.account_id
+        UNION
+        SELECT w.account_id, w.post_id, 'mention', t.id, w.created_at
+        FROM work_posts w
+        CROSS JOIN LATERAL unnest(w.mentions) m(external_id)
+        JOIN accounts t ON t.platform = w.platform AND t.external_id = m.external_id
+        WHERE (w.is_new OR w.changed) AND t.id <> w.account_id
+        ON CONFLICT DO NOTHING
+        """;
+
+    // ---- CRM relationships: one per target and kind; resolved to a person when it can be ----
+
+    public const string DedupeRelationships = """
+        INSERT INTO work_relationships (platform, account_external_id, person, npi, kind, since)
+        SELECT DISTINCT ON (platform, account_external_id, person, npi, kind) platform, account_external_id, person, npi, kind, since
+        FROM stage_relationships
+        ORDER BY platform, account_external_id, person, npi, kind, seq DESC
+        """;
+
+    public const string FindExistingRelationships = """
+        UPDATE work_relationships w SET relationship_id = r.id
+        FROM crm_relationships r
+        WHERE r.kind = w.kind AND r.platform IS NOT DISTINCT FROM w.platform
+          AND r.account_external_id IS NOT DISTINCT FROM w.account_external_id
+          AND r.person_key IS NOT DISTINCT FROM w.person AND r.npi IS NOT DISTINCT FROM w.npi
+        """;
+
+    public const string InsertNewRelationships = """
+        INSERT INTO crm_relationships (platform, account_external_id, person_key, npi, kind, since, origin, created_at, updated_at)
+        SELECT platform, account_external_id, person, npi, kind, since, 'import', now(), now()
+        FROM work_relationships WHERE relationship_id IS NULL
+        """;
+
+    public const string UpdateExistingRelationships = """
+        UPDATE crm_relationships r SET since = w.since, updated_at = now()
+        FROM work_relationships w
+        WHERE w.relationship_id = r.id AND r.since IS DISTINCT FROM w.since
+        """;
+
+    public const string ResolveRelationshipPersons = """
+        UPDATE crm_relationships r SET person_id = x.person_id, updated_at = now()
+        FROM (
+            SELECT r2.id, coalesce(
+                (SELECT a.person_id FROM accounts a WHERE a.platform = r2.platform AND a.external_id = r2.account_external_id AND NOT a.is_stub),
+                (SELECT p.id FROM persons p WHERE p.public_id = r2.person_key),
+                (SELECT p.id FROM persons p WHERE p.npi = r2.npi ORDER BY p.id LIMIT 1),
+                (SELECT a.person_id FROM accounts a WHERE a.npi = r2.npi ORDER BY a.id LIMIT 1)) AS person_id
+            FROM crm_relationships r2 WHERE r2.person_id IS NULL) x
+        WHERE r.id = x.id AND x.person_id IS NOT NULL
+        """;
+
+    public const string CountWork = """
+        SELECT
+            (SELECT count(*) FROM work_accounts WHERE NOT is_stub),
+            (SELECT count(*) FROM work_posts),
+            (SELECT count(*) FROM work_accounts WHERE NOT is_stub AND account_id IS NOT NULL),
+            (SELECT count(*) FROM work_posts WHERE post_id IS NOT NULL AND NOT is_new),
+            (SELECT count(*) FROM work_relationships),
+            (SELECT count(*) FROM work_relationships WHERE relationship_id IS NOT NULL)
+        """;
+}

@@ -1,0 +1,323 @@
+using DolMapper.Web.Infrastructure;
+using DolMapper.Web.Ingestion.Import;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DolMapper.Web.Ingestion;
+
+/// <summary>
+/// The one bulk path into accounts, persons, posts, interactions and CRM relationships, for file
+/// imports and for every ingestion source. A batch of records is written with binary COPY into
+/// temporary staging tables, de-duplicated there (the newest observation wins, then the later
+/// line), and applied with a handful of set-based statements in one transaction: tombstones first,
+/// opt-outs next, then accounts (with persons and stub accounts for authors and mentions not seen
+/// yet), posts and the interactions they imply. Batches from different processes are serialised
+/// by a transaction-level advisory lock, so two writers never race on the same new account.
+/// The SQL is documented in docs/import.md ("How a batch is written").
+/// </summary>
+public sealed class IngestionWriter(NpgsqlDataSource dataSource)
+{
+    public async Task<IngestionWriterSession> OpenSessionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var create = new NpgsqlCommand(IngestionSql.CreateStagingTables, connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            return new IngestionWriterSession(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>How a batch is written.</summary>
+/// <param name="ObservedAtDefault">The observation time of a line without <c>observed_at</c> (the start of the import or pass).</param>
+/// <param name="SourceId">The source the posts came from, if any.</param>
+public sealed record IngestionWriteOptions(DateTime ObservedAtDefault, int? SourceId = null);
+
+/// <summary>A connection with its staging tables; write batches in input order.</summary>
+public sealed class IngestionWriterSession : IAsyncDisposable
+{
+    /// <summary>The advisory lock every writer takes for the length of one batch's transaction.</summary>
+    public static readonly int WriterLockKey = CrossProcessLock.KeyOf("ingestion-writer");
+
+    private readonly NpgsqlConnection _connection;
+    private long _sequence;
+
+    internal IngestionWriterSession(NpgsqlConnection connection) => _connection = connection;
+
+    /// <summary>Writes one batch in one transaction and says what it changed.</summary>
+    public async Task<IngestionCounts> WriteAsync(IReadOnlyList<ImportRecord> records, IngestionWriteOptions options, CancellationToken cancellationToken = default)
+    {
+        var counts = new IngestionCounts();
+        if (records.Count == 0)
+        {
+            return counts;
+        }
+        var observedDefault = DateTime.SpecifyKind(options.ObservedAtDefault, DateTimeKind.Utc);
+
+        await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@space, @key)", _connection, transaction))
+        {
+            lockCommand.Parameters.AddWithValue("space", CrossProcessLock.KeySpace);
+            lockCommand.Parameters.AddWithValue("key", WriterLockKey);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var staged = await StageAsync(records, observedDefault, cancellationToken);
+
+        bool anyOptOuts;
+        await using (var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM opt_outs)", _connection, transaction))
+        {
+            anyOptOuts = (bool)(await check.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await using var batch = new NpgsqlBatch(_connection, transaction);
+        var steps = new Dictionary<string, NpgsqlBatchCommand>();
+        void Step(string name, string sql, params NpgsqlParameter[] parameters)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddRange(parameters);
+            batch.BatchCommands.Add(command);
+            steps[name] = command;
+        }
+
+        Step("analyze-stage", "ANALYZE stage_accounts, stage_posts");
+        if (staged.Deletions > 0)
+        {
+            Step("tombstones", IngestionSql.InsertTombstones);
+            Step("purge", IngestionSql.PurgeDeletedPosts);
+        }
+        Step("tombstoned", IngestionSql.DropTombstonedPosts);
+        if (anyOptOuts)
+        {
+            Step("blocked", IngestionSql.FindOptedOutAccounts);
+            Step("optout-accounts", IngestionSql.DropOptedOutAccounts);
+            Step("optout-posts", IngestionSql.DropOptedOutPosts);
+            Step("optout-refs", IngestionSql.StripOptedOutReferences);
+            Step("optout-relationships", IngestionSql.DropOptedOutRelationships);
+        }
+        Step("dedupe-posts", IngestionSql.DedupePosts);
+        Step("merge-posts", IngestionSql.MergeDuplicatePosts);
+        Step("resolve-references", IngestionSql.ResolveReferencedAuthors);
+        Step("dedupe-accounts", IngestionSql.DedupeAccounts);
+        Step("merge-accounts", IngestionSql.MergeDuplicateAccounts);
+        Step("stubs", IngestionSql.AddStubAccounts);
+        Step("analyze-work", "ANALYZE work_accounts, work_posts");
+        Step("find-accounts", IngestionSql.FindExistingAccounts);
+        Step("persons", IngestionSql.InsertKeyedAndNewPersons);
+        Step("person-ids", IngestionSql.ResolvePersonIds);
+        Step("accounts-new", IngestionSql.InsertNewAccounts);
+        Step("stubs-new", IngestionSql.InsertStubAccounts);
+        Step("accounts-updated", IngestionSql.UpdateExistingAccounts);
+        Step("orphans", IngestionSql.DeleteOrphanedPersons);
+        Step("person-summary", IngestionSql.SummarisePersons);
+        Step("authors", IngestionSql.ResolvePostAuthors);
+        Step("find-posts", IngestionSql.FindExistingPosts);
+        Step("posts-new", IngestionSql.InsertNewPosts, new NpgsqlParameter<int?>("source", options.SourceId) { NpgsqlDbType = NpgsqlDbType.Integer });
+        Step("posts-updated", IngestionSql.UpdateExistingPosts);
+        Step("interactions-cleared", IngestionSql.ClearChangedInteractions);
+        Step("interactions", IngestionSql.InsertInteractions);
+        if (staged.Relationships > 0)
+        {
+            Step("dedupe-relationships", IngestionSql.DedupeRelationships);
+            Step("find-relationships", IngestionSql.FindExistingRelationships);
+            Step("relationships-new", IngestionSql.InsertNewRelationships);
+            Step("relationships-updated", IngestionSql.UpdateExistingRelationships);
+        }
+        Step("relationships-resolved", IngestionSql.ResolveRelationshipPersons);
+        Step("counts", IngestionSql.CountWork);
+
+        try
+        {
+            await ReadCountsAsync(batch, steps, staged, counts, cancellationToken);
+        }
+        catch (PostgresException e) when (e.BatchCommand is { } failed)
+        {
+            var step = steps.FirstOrDefault(s => ReferenceEquals(s.Value, failed)).Key ?? "?";
+            throw new InvalidOperationException($"Writing a batch failed at step '{step}': {e.MessageText}", e);
+        }
+        counts.Deletions = staged.Deletions;
+        counts.PostsTombstoned = Affected(steps, "tombstoned");
+        counts.OptedOut = Affected(steps, "optout-accounts") + Affected(steps, "optout-posts");
+        counts.Interactions = Affected(steps, "interactions");
+
+        await transaction.CommitAsync(cancellationToken);
+        return counts;
+    }
+
+    private static async Task ReadCountsAsync(NpgsqlBatch batch, Dictionary<string, NpgsqlBatchCommand> steps, StagedCounts staged, IngestionCounts counts, CancellationToken cancellationToken)
+    {
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            // Only the last statement returns rows.
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var workAccounts = reader.GetInt64(0);
+                    var workPosts = reader.GetInt64(1);
+                    var existingAccounts = reader.GetInt64(2);
+                    var existingPosts = reader.GetInt64(3);
+                    var workRelationships = reader.GetInt64(4);
+                    var existingRelationships = reader.GetInt64(5);
+                    counts.Superseded = staged.Accounts - Affected(steps, "optout-accounts") - workAccounts
+                        + staged.Posts - Affected(steps, "tombstoned") - Affected(steps, "optout-posts") - workPosts
+                        + staged.Relationships - Affected(steps, "optout-relationships") - workRelationships;
+                    counts.AccountsNew = Affected(steps, "accounts-new");
+                    counts.StubAccounts = Affected(steps, "stubs-new");
+                    counts.AccountsUpdated = Affected(steps, "accounts-updated");
+                    counts.AccountsUnchanged = existingAccounts - counts.AccountsUpdated;
+                    counts.PostsNew = Affected(steps, "posts-new");
+                    counts.PostsUpdated = Affected(steps, "posts-updated");
+                    counts.PostsUnchanged = existingPosts - counts.PostsUpdated;
+                    counts.RelationshipsNew = Affected(steps, "relationships-new");
+                    counts.RelationshipsUpdated = Affected(steps, "relationships-updated");
+                    counts.RelationshipsUnchanged = existingRelationships - counts.RelationshipsUpdated;
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+    }
+
+    private static long Affected(Dictionary<string, NpgsqlBatchCommand> steps, string name) =>
+        steps.TryGetValue(name, out var command) ? (long)command.RecordsAffected : 0;
+
+    private readonly record struct StagedCounts(long Accounts, long Posts, long Deletions, long Relationships);
+
+    private async Task<StagedCounts> StageAsync(IReadOnlyList<ImportRecord> records, DateTime observedDefault, CancellationToken cancellationToken)
+    {
+        long accounts = 0, posts = 0, deletions = 0, relationships = 0;
+        var start = _sequence;
+
+        await using (var copy = await _connection.BeginBinaryImportAsync(IngestionSql.CopyAccounts, cancellationToken))
+        {
+            var seq = start;
+            foreach (var record in records)
+            {
+                seq++;
+                if (record is not AccountRecord a)
+                {
+                    continue;
+                }
+                accounts++;
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(a.Platform, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(a.Id, NpgsqlDbType.Text, cancellationToken);
+                await WriteTextAsync(copy, a.Handle, cancellationToken);
+                await WriteTextAsync(copy, a.Name, cancellationToken);
+                await WriteTextAsync(copy, a.Bio, cancellationToken);
+                await WriteTextAsync(copy, a.Location, cancellationToken);
+                await WriteTextAsync(copy, a.Country, cancellationToken);
+                await WriteAsync(copy, a.Followers, NpgsqlDbType.Bigint, cancellationToken);
+                await WriteAsync(copy, a.Following, NpgsqlDbType.Bigint, cancellationToken);
+                await WriteAsync(copy, a.PostsCount, NpgsqlDbType.Bigint, cancellationToken);
+                await WriteAsync(copy, a.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                await WriteTextAsync(copy, a.Url, cancellationToken);
+                await WriteAsync(copy, a.Verified, NpgsqlDbType.Boolean, cancellationToken);
+                await WriteTextAsync(copy, a.Person, cancellationToken);
+                await WriteTextAsync(copy, a.Npi, cancellationToken);
+                await copy.WriteAsync(a.ObservedAt ?? observedDefault, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        await using (var copy = await _connection.BeginBinaryImportAsync(IngestionSql.CopyPosts, cancellationToken))
+        {
+            var seq = start;
+            foreach (var record in records)
+            {
+                seq++;
+                if (record is not PostRecord { Deleted: false } p)
+                {
+                    continue;
+                }
+                posts++;
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(p.Platform, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(p.Id, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(p.AccountId!, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(p.CreatedAt!.Value, NpgsqlDbType.TimestampTz, cancellationToken);
+                await WriteTextAsync(copy, p.Text, cancellationToken);
+                await WriteTextAsync(copy, p.Lang, cancellationToken);
+                await WriteTextAsync(copy, p.ReplyTo?.PostId, cancellationToken);
+                await WriteTextAsync(copy, p.ReplyTo?.AccountId, cancellationToken);
+                await WriteTextAsync(copy, p.QuoteOf?.PostId, cancellationToken);
+                await WriteTextAsync(copy, p.QuoteOf?.AccountId, cancellationToken);
+                await WriteTextAsync(copy, p.RepostOf?.PostId, cancellationToken);
+                await WriteTextAsync(copy, p.RepostOf?.AccountId, cancellationToken);
+                await copy.WriteAsync(AsList(p.Mentions), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(AsList(p.Hashtags), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(AsList(p.Urls), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, p.Likes, NpgsqlDbType.Integer, cancellationToken);
+                await WriteAsync(copy, p.Replies, NpgsqlDbType.Integer, cancellationToken);
+                await WriteAsync(copy, p.Reposts, NpgsqlDbType.Integer, cancellationToken);
+                await WriteAsync(copy, p.Quotes, NpgsqlDbType.Integer, cancellationToken);
+                await copy.WriteAsync(p.ObservedAt ?? observedDefault, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        await using (var copy = await _connection.BeginBinaryImportAsync(IngestionSql.CopyDeletions, cancellationToken))
+        {
+            var seq = start;
+            foreach (var record in records)
+            {
+                seq++;
+                if (record is not PostRecord { Deleted: true } d)
+                {
+                    continue;
+                }
+                deletions++;
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(d.Platform, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(d.Id, NpgsqlDbType.Text, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        await using (var copy = await _connection.BeginBinaryImportAsync(IngestionSql.CopyRelationships, cancellationToken))
+        {
+            var seq = start;
+            foreach (var record in records)
+            {
+                seq++;
+                if (record is not RelationshipRecord r)
+                {
+                    continue;
+                }
+                relationships++;
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(seq, NpgsqlDbType.Bigint, cancellationToken);
+                await WriteTextAsync(copy, r.Platform, cancellationToken);
+                await WriteTextAsync(copy, r.AccountId, cancellationToken);
+                await WriteTextAsync(copy, r.Person, cancellationToken);
+                await WriteTextAsync(copy, r.Npi, cancellationToken);
+                await copy.WriteAsync(r.Kind, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, r.Since, NpgsqlDbType.Date, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        _sequence = start + records.Count;
+        return new StagedCounts(accounts, posts, deletions, relationships);
+    }
+
+    private static IList<string> AsList(IReadOnlyList<string> values) => values as IList<string> ?? [.. values];
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+
+    private static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value.Value, type, cancellationToken);
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+}
