@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DolMapper.Web.Infrastructure.Auth;
+using DolMapper.Web.Ingestion.Import;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -83,9 +84,16 @@ public static class DolMapperCommandLine
         migrate.TreatUnmatchedTokensAsErrors = false;
         migrate.SetAction((parse, ct) => MigrateAsync(parse.UnmatchedTokens, stdout, ct));
 
+        var files = new Argument<string[]>("FILE") { Description = "JSON Lines files (.jsonl, or gzip-compressed .jsonl.gz) in the format of docs/import.md.", Arity = ArgumentArity.OneOrMore };
+        var batchSize = new Option<int>("--batch-size") { Description = "Lines written per transaction.", DefaultValueFactory = _ => ImportOptions.DefaultBatchSize };
+        var import = new Command("import", "Import JSON Lines files (accounts, posts, deletions, CRM relationships) and print a report. Exit code 1 if any line was rejected.") { files, batchSize };
+        import.TreatUnmatchedTokensAsErrors = false;
+        import.SetAction((parse, ct) => ImportAsync(parse.GetValue(files)!, parse.GetValue(batchSize), parse.UnmatchedTokens, stdout, ct));
+
         root.Subcommands.Add(serve);
         root.Subcommands.Add(worker);
         root.Subcommands.Add(migrate);
+        root.Subcommands.Add(import);
 
         // No verb: serve, with whatever configuration switches were given.
         root.TreatUnmatchedTokensAsErrors = false;
@@ -159,6 +167,39 @@ public static class DolMapperCommandLine
             ? "The database schema is up to date."
             : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
         return Success;
+    }
+
+    private static async Task<int> ImportAsync(string[] arguments, int batchSize, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        // The file list swallows configuration switches that follow it; give them back.
+        var files = arguments.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        unmatched = [.. unmatched, .. arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal))];
+        if (files.Length == 0)
+        {
+            throw new StartupException("name at least one file to import.");
+        }
+        var missing = files.Where(f => !File.Exists(f)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new StartupException($"no such file: {string.Join(", ", missing)}");
+        }
+        if (batchSize < 1)
+        {
+            throw new StartupException("--batch-size must be at least 1.");
+        }
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        }
+        var importer = app.Services.GetRequiredService<FileImporter>();
+        var total = files.Sum(f => new FileInfo(f).Length);
+        // The command line is the operator's own: it counts as an Admin (relationship lines apply).
+        var report = await TerminalProgress.RunAsync("Importing", total, progress =>
+            importer.ImportFilesAsync(files, new ImportOptions(AllowRelationships: true, $"cli:{Environment.UserName}", batchSize, progress), cancellationToken));
+        await stdout.WriteAsync(report.ToText());
+        await stdout.FlushAsync(cancellationToken);
+        return report.Clean ? Success : Failure;
     }
 
     private static async Task WriteBannerAsync(TextWriter stdout, IReadOnlyList<string> urls, IReadOnlyList<PrintedLogin> logins)

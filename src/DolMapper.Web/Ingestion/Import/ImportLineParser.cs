@@ -165,8 +165,17 @@ public static class ImportLineParser
 
     private static string FirstSentence(string message)
     {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
+        // System.Text.Json ends with " Path: ... | LineNumber: 0 | BytePositionInLine: 7."; keep the
+        // reason and the column (the line number is the file's, reported beside it).
+        var column = System.Text.RegularExpressions.Regex.Match(message, @"BytePositionInLine: (\d+)");
+        var end = message.IndexOfAny(['|']);
+        var path = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (path > 0 && (end < 0 || path < end))
+        {
+            end = path;
+        }
+        var reason = (end > 0 ? message[..end] : message).Trim().TrimEnd('.', ' ', '|').Replace(" LineNumber: 0", "", StringComparison.Ordinal);
+        return column.Success ? $"{reason} (at byte {column.Groups[1].Value})" : reason;
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
