@@ -166,6 +166,7 @@ public sealed class DolMapperApp : IAsyncDisposable
             .AddDefaultTokenProviders()
             .AddSignInManager();
         services.AddScoped<UserSeeder>();
+        services.AddSingleton<Demo.DemoSeeder>();
 
         AddJobs(services, role, connectionString);
         if (role == HostRole.Web)
@@ -225,8 +226,21 @@ public sealed class DolMapperApp : IAsyncDisposable
         {
             return [];
         }
-        return await scope.ServiceProvider.GetRequiredService<UserSeeder>().SeedAsync(cancellationToken);
+        var logins = await scope.ServiceProvider.GetRequiredService<UserSeeder>().SeedAsync(cancellationToken);
+        if (Options.Demo)
+        {
+            await Services.GetRequiredService<Demo.DemoSeeder>().SeedIfEmptyAsync(DemoWorldOptions(), cancellationToken);
+        }
+        return logins;
     }
+
+    /// <summary>The demo world configured under <c>DolMapper:DemoWorld</c>.</summary>
+    public Demo.DemoWorldOptions DemoWorldOptions() => new()
+    {
+        Persons = Options.DemoWorld.Persons,
+        Posts = Options.DemoWorld.Posts,
+        Seed = Options.DemoWorld.Seed,
+    };
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

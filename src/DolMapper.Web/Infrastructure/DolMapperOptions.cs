@@ -14,10 +14,22 @@ public sealed class DolMapperOptions
     /// <summary>Seed the demo world into an empty database and create one user per role.</summary>
     public bool Demo { get; set; }
 
+    /// <summary>The world <see cref="Demo"/> seeds (also the defaults of <c>demo seed</c>).</summary>
+    public DemoWorldSettings DemoWorld { get; set; } = new();
+
     public AdminOptions Admin { get; set; } = new();
     public LocalDatabaseOptions LocalDatabase { get; set; } = new();
     public LogFileOptions LogFile { get; set; } = new();
     public JobsOptions Jobs { get; set; } = new();
+}
+
+public sealed class DemoWorldSettings
+{
+    [Range(10, 5_000_000)]
+    public int Persons { get; set; } = Demo.DemoWorldOptions.DefaultPersons;
+    [Range(0, long.MaxValue)]
+    public long Posts { get; set; } = Demo.DemoWorldOptions.DefaultPosts;
+    public ulong Seed { get; set; } = Demo.DemoWorldOptions.DefaultSeed;
 }
 
 public sealed class AdminOptions

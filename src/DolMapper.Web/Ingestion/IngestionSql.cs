@@ -32,7 +32,8 @@ internal static class IngestionSql
             text text, lang text, reply_post text, reply_account text, quote_post text, quote_account text,
             repost_post text, repost_account text, mentions text[], hashtags text[], urls text[],
             likes int, replies int, reposts int, quotes int, observed_at timestamptz,
-            account_id bigint, post_id bigint, is_new boolean NOT NULL DEFAULT false, changed boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;
+            account_id bigint, post_id bigint) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS changed_posts (account_id bigint, post_id bigint) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS work_relationships (
             platform text, account_external_id text, person text, npi text, kind text, since date,
             relationship_id bigint) ON COMMIT DELETE ROWS;
@@ -127,66 +128,23 @@ internal static class IngestionSql
         WHERE s.platform = b.platform AND s.account_external_id = b.external_id
         """;
 
-    // ---- posts: one row per key, the newest observation (then the later line) first ----
+    // ---- references that name only a post get that post's author, from this batch or the database ----
 
-    public const string DedupePosts = """
-        INSERT INTO work_posts (platform, external_id, account_external_id, created_at, text, lang, reply_post, reply_account,
-            quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls, likes, replies, reposts, quotes, observed_at)
-        SELECT DISTINCT ON (platform, external_id) platform, external_id, account_external_id, created_at, text, lang,
-            reply_post, reply_account, quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls,
-            likes, replies, reposts, quotes, observed_at
-        FROM stage_posts
-        ORDER BY platform, external_id, observed_at DESC, seq DESC
+    private const string ResolveTemplate = """
+        UPDATE stage_posts s SET {kind}_account = r.account_external_id
+        FROM (SELECT DISTINCT ON (platform, external_id) platform, external_id, account_external_id FROM stage_posts
+              ORDER BY platform, external_id, seq DESC) r
+        WHERE s.{kind}_account IS NULL AND s.{kind}_post IS NOT NULL AND r.platform = s.platform AND r.external_id = s.{kind}_post;
+        UPDATE stage_posts s SET {kind}_account = a.external_id
+        FROM posts p JOIN accounts a ON a.id = p.account_id
+        WHERE s.{kind}_account IS NULL AND s.{kind}_post IS NOT NULL AND p.platform = s.platform AND p.external_id = s.{kind}_post
         """;
 
-    /// <summary>A field the winning line leaves out is taken from the newest line that has it.</summary>
-    public const string MergeDuplicatePosts = """
-        UPDATE work_posts w SET
-            text = coalesce(w.text, m.text), lang = coalesce(w.lang, m.lang),
-            reply_post = coalesce(w.reply_post, m.reply_post), reply_account = coalesce(w.reply_account, m.reply_account),
-            quote_post = coalesce(w.quote_post, m.quote_post), quote_account = coalesce(w.quote_account, m.quote_account),
-            repost_post = coalesce(w.repost_post, m.repost_post), repost_account = coalesce(w.repost_account, m.repost_account),
-            likes = coalesce(w.likes, m.likes), replies = coalesce(w.replies, m.replies),
-            reposts = coalesce(w.reposts, m.reposts), quotes = coalesce(w.quotes, m.quotes)
-        FROM (
-            SELECT platform, external_id,
-                (array_agg(text ORDER BY observed_at DESC, seq DESC) FILTER (WHERE text IS NOT NULL))[1] AS text,
-                (array_agg(lang ORDER BY observed_at DESC, seq DESC) FILTER (WHERE lang IS NOT NULL))[1] AS lang,
-                (array_agg(reply_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reply_post IS NOT NULL))[1] AS reply_post,
-                (array_agg(reply_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reply_account IS NOT NULL))[1] AS reply_account,
-                (array_agg(quote_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quote_post IS NOT NULL))[1] AS quote_post,
-                (array_agg(quote_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quote_account IS NOT NULL))[1] AS quote_account,
-                (array_agg(repost_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE repost_post IS NOT NULL))[1] AS repost_post,
-                (array_agg(repost_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE repost_account IS NOT NULL))[1] AS repost_account,
-                (array_agg(likes ORDER BY observed_at DESC, seq DESC) FILTER (WHERE likes IS NOT NULL))[1] AS likes,
-                (array_agg(replies ORDER BY observed_at DESC, seq DESC) FILTER (WHERE replies IS NOT NULL))[1] AS replies,
-                (array_agg(reposts ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reposts IS NOT NULL))[1] AS reposts,
-                (array_agg(quotes ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quotes IS NOT NULL))[1] AS quotes
-            FROM stage_posts
-            GROUP BY platform, external_id
-            HAVING count(*) > 1) m
-        WHERE w.platform = m.platform AND w.external_id = m.external_id
-        """;
-
-    /// <summary>
-    /// A reference that names only a post gets that post's author, from this batch or the database,
-    /// so a reply is an interaction even when the parent's author was not given.
-    /// </summary>
-    public const string ResolveReferencedAuthors = """
-        UPDATE work_posts w SET
-            reply_account = coalesce(w.reply_account,
-                (SELECT p.account_external_id FROM work_posts p WHERE p.platform = w.platform AND p.external_id = w.reply_post),
-                (SELECT a.external_id FROM posts p JOIN accounts a ON a.id = p.account_id WHERE p.platform = w.platform AND p.external_id = w.reply_post LIMIT 1)),
-            quote_account = coalesce(w.quote_account,
-                (SELECT p.account_external_id FROM work_posts p WHERE p.platform = w.platform AND p.external_id = w.quote_post),
-                (SELECT a.external_id FROM posts p JOIN accounts a ON a.id = p.account_id WHERE p.platform = w.platform AND p.external_id = w.quote_post LIMIT 1)),
-            repost_account = coalesce(w.repost_account,
-                (SELECT p.account_external_id FROM work_posts p WHERE p.platform = w.platform AND p.external_id = w.repost_post),
-                (SELECT a.external_id FROM posts p JOIN accounts a ON a.id = p.account_id WHERE p.platform = w.platform AND p.external_id = w.repost_post LIMIT 1))
-        WHERE (w.reply_account IS NULL AND w.reply_post IS NOT NULL)
-           OR (w.quote_account IS NULL AND w.quote_post IS NOT NULL)
-           OR (w.repost_account IS NULL AND w.repost_post IS NOT NULL)
-        """;
+    /// <summary>So a reply is an interaction even when the parent's author was not given (as on Bluesky, where the parent is a URI).</summary>
+    public static readonly string ResolveReferencedAuthors = string.Join(";\n",
+        ResolveTemplate.Replace("{kind}", "reply", StringComparison.Ordinal),
+        ResolveTemplate.Replace("{kind}", "quote", StringComparison.Ordinal),
+        ResolveTemplate.Replace("{kind}", "repost", StringComparison.Ordinal));
 
     // ---- accounts: one row per key, plus stubs for authors and mentions not seen yet ----
 
@@ -223,20 +181,21 @@ internal static class IngestionSql
                 (array_agg(verified ORDER BY observed_at DESC, seq DESC) FILTER (WHERE verified IS NOT NULL))[1] AS verified,
                 (array_agg(person ORDER BY observed_at DESC, seq DESC) FILTER (WHERE person IS NOT NULL))[1] AS person,
                 (array_agg(npi ORDER BY observed_at DESC, seq DESC) FILTER (WHERE npi IS NOT NULL))[1] AS npi
-            FROM stage_accounts
-            GROUP BY platform, external_id
-            HAVING count(*) > 1) m
+            FROM stage_accounts s
+            JOIN (SELECT platform, external_id FROM stage_accounts GROUP BY platform, external_id HAVING count(*) > 1) k
+              USING (platform, external_id)
+            GROUP BY platform, external_id) m
         WHERE w.platform = m.platform AND w.external_id = m.external_id
         """;
 
     public const string AddStubAccounts = """
         INSERT INTO work_accounts (platform, external_id, is_stub)
         SELECT DISTINCT r.platform, r.external_id, true FROM (
-            SELECT platform, account_external_id AS external_id FROM work_posts
-            UNION ALL SELECT platform, reply_account FROM work_posts WHERE reply_account IS NOT NULL
-            UNION ALL SELECT platform, quote_account FROM work_posts WHERE quote_account IS NOT NULL
-            UNION ALL SELECT platform, repost_account FROM work_posts WHERE repost_account IS NOT NULL
-            UNION ALL SELECT platform, unnest(mentions) FROM work_posts) r
+            SELECT platform, account_external_id AS external_id FROM stage_posts
+            UNION ALL SELECT platform, reply_account FROM stage_posts WHERE reply_account IS NOT NULL
+            UNION ALL SELECT platform, quote_account FROM stage_posts WHERE quote_account IS NOT NULL
+            UNION ALL SELECT platform, repost_account FROM stage_posts WHERE repost_account IS NOT NULL
+            UNION ALL SELECT platform, unnest(mentions) FROM stage_posts) r
         WHERE NOT EXISTS (SELECT 1 FROM work_accounts w WHERE w.platform = r.platform AND w.external_id = r.external_id)
           AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = r.platform AND a.external_id = r.external_id)
         """;
@@ -344,19 +303,76 @@ internal static class IngestionSql
               IS DISTINCT FROM (p.display_name, p.country, p.npi)
         """;
 
-    // ---- posts: insert the new, update the changed, then derive interactions ----
+    // ---- posts: one row per key (the newest observation, then the later line), beside what is stored ----
 
-    public const string ResolvePostAuthors = """
-        UPDATE work_posts w SET account_id = a.id
-        FROM accounts a WHERE a.platform = w.platform AND a.external_id = w.account_external_id
+    public const string DedupePosts = """
+        INSERT INTO work_posts (platform, external_id, account_external_id, created_at, text, lang, reply_post, reply_account,
+            quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls, likes, replies, reposts, quotes, observed_at,
+            account_id, post_id)
+        SELECT d.*, a.id, p.id
+        FROM (SELECT DISTINCT ON (platform, external_id) platform, external_id, account_external_id, created_at, text, lang,
+                  reply_post, reply_account, quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls,
+                  likes, replies, reposts, quotes, observed_at
+              FROM stage_posts
+              ORDER BY platform, external_id, observed_at DESC, seq DESC) d
+        JOIN accounts a ON a.platform = d.platform AND a.external_id = d.account_external_id
+        LEFT JOIN posts p ON p.account_id = a.id AND p.external_id = d.external_id
         """;
 
-    public const string FindExistingPosts = """
-        UPDATE work_posts w SET post_id = p.id
-        FROM posts p WHERE p.account_id = w.account_id AND p.external_id = w.external_id
+    /// <summary>A field the winning line leaves out is taken from the newest line that has it (only keys seen twice).</summary>
+    public const string MergeDuplicatePosts = """
+        UPDATE work_posts w SET
+            text = coalesce(w.text, m.text), lang = coalesce(w.lang, m.lang),
+            reply_post = coalesce(w.reply_post, m.reply_post), reply_account = coalesce(w.reply_account, m.reply_account),
+            quote_post = coalesce(w.quote_post, m.quote_post), quote_account = coalesce(w.quote_account, m.quote_account),
+            repost_post = coalesce(w.repost_post, m.repost_post), repost_account = coalesce(w.repost_account, m.repost_account),
+            likes = coalesce(w.likes, m.likes), replies = coalesce(w.replies, m.replies),
+            reposts = coalesce(w.reposts, m.reposts), quotes = coalesce(w.quotes, m.quotes)
+        FROM (
+            SELECT s.platform, s.external_id,
+                (array_agg(text ORDER BY observed_at DESC, seq DESC) FILTER (WHERE text IS NOT NULL))[1] AS text,
+                (array_agg(lang ORDER BY observed_at DESC, seq DESC) FILTER (WHERE lang IS NOT NULL))[1] AS lang,
+                (array_agg(reply_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reply_post IS NOT NULL))[1] AS reply_post,
+                (array_agg(reply_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reply_account IS NOT NULL))[1] AS reply_account,
+                (array_agg(quote_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quote_post IS NOT NULL))[1] AS quote_post,
+                (array_agg(quote_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quote_account IS NOT NULL))[1] AS quote_account,
+                (array_agg(repost_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE repost_post IS NOT NULL))[1] AS repost_post,
+                (array_agg(repost_account ORDER BY observed_at DESC, seq DESC) FILTER (WHERE repost_account IS NOT NULL))[1] AS repost_account,
+                (array_agg(likes ORDER BY observed_at DESC, seq DESC) FILTER (WHERE likes IS NOT NULL))[1] AS likes,
+                (array_agg(replies ORDER BY observed_at DESC, seq DESC) FILTER (WHERE replies IS NOT NULL))[1] AS replies,
+                (array_agg(reposts ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reposts IS NOT NULL))[1] AS reposts,
+                (array_agg(quotes ORDER BY observed_at DESC, seq DESC) FILTER (WHERE quotes IS NOT NULL))[1] AS quotes
+            FROM stage_posts s
+            JOIN (SELECT platform, external_id FROM stage_posts GROUP BY platform, external_id HAVING count(*) > 1) k
+              ON k.platform = s.platform AND k.external_id = s.external_id
+            GROUP BY s.platform, s.external_id) m
+        WHERE w.platform = m.platform AND w.external_id = m.external_id
         """;
 
-    public const string InsertNewPosts = """
+    /// <summary>
+    /// The interactions a set of posts implies: replies, quotes, reposts and mentions of someone else
+    /// (a thread to oneself is not engagement). <c>{source}</c> has the columns of a posts row.
+    /// </summary>
+    private const string InteractionsFrom = """
+        SELECT x.account_id, x.id, r.kind, t.id, x.created_at
+        FROM {source} x
+        CROSS JOIN LATERAL (VALUES ('reply', x.reply_to_account_external_id), ('quote', x.quote_of_account_external_id),
+                                   ('repost', x.repost_of_account_external_id)) r(kind, external_id)
+        JOIN accounts t ON t.platform = x.platform AND t.external_id = r.external_id
+        WHERE t.id <> x.account_id
+        UNION
+        SELECT x.account_id, x.id, 'mention', t.id, x.created_at
+        FROM {source} x
+        CROSS JOIN LATERAL unnest(x.mention_external_ids) m(external_id)
+        JOIN accounts t ON t.platform = x.platform AND t.external_id = m.external_id
+        WHERE t.id <> x.account_id
+        """;
+
+    /// <summary>
+    /// New posts and their interactions in one statement. No ON CONFLICT: the writer lock and the
+    /// lookup in <see cref="DedupePosts"/> already say these posts are new. Returns (posts, interactions).
+    /// </summary>
+    public static readonly string InsertNewPosts = """
         WITH inserted AS (
             INSERT INTO posts (account_id, platform, external_id, created_at, text, lang,
                 reply_to_post_external_id, reply_to_account_external_id, quote_of_post_external_id, quote_of_account_external_id,
@@ -365,13 +381,22 @@ internal static class IngestionSql
             SELECT account_id, platform, external_id, created_at, text, lang, reply_post, reply_account, quote_post, quote_account,
                 repost_post, repost_account, mentions, hashtags, urls,
                 coalesce(likes, 0), coalesce(replies, 0), coalesce(reposts, 0), coalesce(quotes, 0), observed_at, @source, now(), now()
-            FROM work_posts WHERE post_id IS NULL AND account_id IS NOT NULL
-            ON CONFLICT (account_id, external_id) DO NOTHING
-            RETURNING account_id, id, external_id)
-        UPDATE work_posts w SET post_id = i.id, is_new = true
-        FROM inserted i WHERE w.account_id = i.account_id AND w.external_id = i.external_id
+            FROM work_posts WHERE post_id IS NULL
+            RETURNING account_id, id, platform, created_at, reply_to_account_external_id, quote_of_account_external_id,
+                repost_of_account_external_id, mention_external_ids),
+        derived AS (
+            INSERT INTO interactions (source_account_id, post_id, kind, target_account_id, occurred_at)
+        """ + InteractionsFrom.Replace("{source}", "inserted", StringComparison.Ordinal) + """
+
+            ON CONFLICT DO NOTHING
+            RETURNING 1)
+        SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM derived)
         """;
 
+    /// <summary>
+    /// An existing post takes the line's values when the observation is at least as new and something
+    /// differs; the changed posts are noted so their interactions can be derived again.
+    /// </summary>
     public const string UpdateExistingPosts = """
         WITH updated AS (
             UPDATE posts p SET
@@ -387,7 +412,7 @@ internal static class IngestionSql
                 reposts = coalesce(w.reposts, p.reposts), quotes = coalesce(w.quotes, p.quotes),
                 observed_at = w.observed_at, updated_at = now()
             FROM work_posts w
-            WHERE w.post_id IS NOT NULL AND NOT w.is_new AND p.account_id = w.account_id AND p.id = w.post_id
+            WHERE w.post_id IS NOT NULL AND p.account_id = w.account_id AND p.id = w.post_id
               AND (p.observed_at IS NULL OR w.observed_at >= p.observed_at)
               AND (w.created_at, coalesce(w.text, p.text), coalesce(w.lang, p.lang),
                    coalesce(w.reply_post, p.reply_to_post_external_id), coalesce(w.reply_account, p.reply_to_account_external_id),
@@ -401,31 +426,18 @@ internal static class IngestionSql
                    p.repost_of_account_external_id, p.mention_external_ids, p.hashtags, p.urls,
                    p.likes, p.replies, p.reposts, p.quotes)
             RETURNING p.account_id, p.id)
-        UPDATE work_posts w SET changed = true
-        FROM updated u WHERE w.account_id = u.account_id AND w.post_id = u.id
+        INSERT INTO changed_posts (account_id, post_id) SELECT account_id, id FROM updated
         """;
 
     public const string ClearChangedInteractions = """
-        DELETE FROM interactions i USING work_posts w
-        WHERE w.changed AND i.source_account_id = w.account_id AND i.post_id = w.post_id
+        DELETE FROM interactions i USING changed_posts c
+        WHERE i.source_account_id = c.account_id AND i.post_id = c.post_id
         """;
 
-    /// <summary>Replies, quotes, reposts and mentions of someone else (a thread to oneself is not engagement).</summary>
-    public const string InsertInteractions = """
-        INSERT INTO interactions (source_account_id, post_id, kind, target_account_id, occurred_at)
-        SELECT w.account_id, w.post_id, r.kind, t.id, w.created_at
-        FROM work_posts w
-        CROSS JOIN LATERAL (VALUES ('reply', w.reply_account), ('quote', w.quote_account), ('repost', w.repost_account)) r(kind, external_id)
-        JOIN accounts t ON t.platform = w.platform AND t.external_id = r.external_id
-        WHERE (w.is_new OR w.changed) AND t.id <> w.account_id
-        UNION
-        SELECT w.account_id, w.post_id, 'mention', t.id, w.created_at
-        FROM work_posts w
-        CROSS JOIN LATERAL unnest(w.mentions) m(external_id)
-        JOIN accounts t ON t.platform = w.platform AND t.external_id = m.external_id
-        WHERE (w.is_new OR w.changed) AND t.id <> w.account_id
-        ON CONFLICT DO NOTHING
-        """;
+    public static readonly string InsertChangedInteractions =
+        "INSERT INTO interactions (source_account_id, post_id, kind, target_account_id, occurred_at)\n" +
+        InteractionsFrom.Replace("{source}", "(SELECT p.* FROM changed_posts c JOIN posts p ON p.account_id = c.account_id AND p.id = c.post_id)", StringComparison.Ordinal) +
+        "\nON CONFLICT DO NOTHING";
 
     // ---- CRM relationships: one per target and kind; resolved to a person when it can be ----
 
@@ -473,7 +485,7 @@ internal static class IngestionSql
             (SELECT count(*) FROM work_accounts WHERE NOT is_stub),
             (SELECT count(*) FROM work_posts),
             (SELECT count(*) FROM work_accounts WHERE NOT is_stub AND account_id IS NOT NULL),
-            (SELECT count(*) FROM work_posts WHERE post_id IS NOT NULL AND NOT is_new),
+            (SELECT count(*) FROM work_posts WHERE post_id IS NOT NULL),
             (SELECT count(*) FROM work_relationships),
             (SELECT count(*) FROM work_relationships WHERE relationship_id IS NOT NULL)
         """;

@@ -86,6 +86,8 @@ public sealed class IngestionWriterSession : IAsyncDisposable
             steps[name] = command;
         }
 
+        // Small samples are enough for the planner to see the staging tables' sizes and null fractions.
+        Step("statistics", "SET LOCAL default_statistics_target = 10");
         Step("analyze-stage", "ANALYZE stage_accounts, stage_posts");
         if (staged.Deletions > 0)
         {
@@ -101,13 +103,14 @@ public sealed class IngestionWriterSession : IAsyncDisposable
             Step("optout-refs", IngestionSql.StripOptedOutReferences);
             Step("optout-relationships", IngestionSql.DropOptedOutRelationships);
         }
-        Step("dedupe-posts", IngestionSql.DedupePosts);
-        Step("merge-posts", IngestionSql.MergeDuplicatePosts);
-        Step("resolve-references", IngestionSql.ResolveReferencedAuthors);
+        var resolve = 0;
+        foreach (var statement in IngestionSql.ResolveReferencedAuthors.Split(";\n"))
+        {
+            Step($"resolve-references-{resolve++}", statement);
+        }
         Step("dedupe-accounts", IngestionSql.DedupeAccounts);
         Step("merge-accounts", IngestionSql.MergeDuplicateAccounts);
         Step("stubs", IngestionSql.AddStubAccounts);
-        Step("analyze-work", "ANALYZE work_accounts, work_posts");
         Step("find-accounts", IngestionSql.FindExistingAccounts);
         Step("persons", IngestionSql.InsertKeyedAndNewPersons);
         Step("person-ids", IngestionSql.ResolvePersonIds);
@@ -116,12 +119,12 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         Step("accounts-updated", IngestionSql.UpdateExistingAccounts);
         Step("orphans", IngestionSql.DeleteOrphanedPersons);
         Step("person-summary", IngestionSql.SummarisePersons);
-        Step("authors", IngestionSql.ResolvePostAuthors);
-        Step("find-posts", IngestionSql.FindExistingPosts);
+        Step("dedupe-posts", IngestionSql.DedupePosts);
+        Step("merge-posts", IngestionSql.MergeDuplicatePosts);
         Step("posts-new", IngestionSql.InsertNewPosts, new NpgsqlParameter<int?>("source", options.SourceId) { NpgsqlDbType = NpgsqlDbType.Integer });
         Step("posts-updated", IngestionSql.UpdateExistingPosts);
         Step("interactions-cleared", IngestionSql.ClearChangedInteractions);
-        Step("interactions", IngestionSql.InsertInteractions);
+        Step("interactions-changed", IngestionSql.InsertChangedInteractions);
         if (staged.Relationships > 0)
         {
             Step("dedupe-relationships", IngestionSql.DedupeRelationships);
@@ -144,7 +147,6 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         counts.Deletions = staged.Deletions;
         counts.PostsTombstoned = Affected(steps, "tombstoned");
         counts.OptedOut = Affected(steps, "optout-accounts") + Affected(steps, "optout-posts");
-        counts.Interactions = Affected(steps, "interactions");
 
         await transaction.CommitAsync(cancellationToken);
         return counts;
@@ -152,36 +154,35 @@ public sealed class IngestionWriterSession : IAsyncDisposable
 
     private static async Task ReadCountsAsync(NpgsqlBatch batch, Dictionary<string, NpgsqlBatchCommand> steps, StagedCounts staged, IngestionCounts counts, CancellationToken cancellationToken)
     {
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // Two statements return rows: the new posts with their interactions, then the work counts.
+        await reader.ReadAsync(cancellationToken);
+        counts.PostsNew = reader.GetInt64(0);
+        var newInteractions = reader.GetInt64(1);
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var workAccounts = reader.GetInt64(0);
+        var workPosts = reader.GetInt64(1);
+        var existingAccounts = reader.GetInt64(2);
+        var existingPosts = reader.GetInt64(3);
+        var workRelationships = reader.GetInt64(4);
+        var existingRelationships = reader.GetInt64(5);
+        while (await reader.NextResultAsync(cancellationToken))
         {
-            // Only the last statement returns rows.
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var workAccounts = reader.GetInt64(0);
-                    var workPosts = reader.GetInt64(1);
-                    var existingAccounts = reader.GetInt64(2);
-                    var existingPosts = reader.GetInt64(3);
-                    var workRelationships = reader.GetInt64(4);
-                    var existingRelationships = reader.GetInt64(5);
-                    counts.Superseded = staged.Accounts - Affected(steps, "optout-accounts") - workAccounts
-                        + staged.Posts - Affected(steps, "tombstoned") - Affected(steps, "optout-posts") - workPosts
-                        + staged.Relationships - Affected(steps, "optout-relationships") - workRelationships;
-                    counts.AccountsNew = Affected(steps, "accounts-new");
-                    counts.StubAccounts = Affected(steps, "stubs-new");
-                    counts.AccountsUpdated = Affected(steps, "accounts-updated");
-                    counts.AccountsUnchanged = existingAccounts - counts.AccountsUpdated;
-                    counts.PostsNew = Affected(steps, "posts-new");
-                    counts.PostsUpdated = Affected(steps, "posts-updated");
-                    counts.PostsUnchanged = existingPosts - counts.PostsUpdated;
-                    counts.RelationshipsNew = Affected(steps, "relationships-new");
-                    counts.RelationshipsUpdated = Affected(steps, "relationships-updated");
-                    counts.RelationshipsUnchanged = existingRelationships - counts.RelationshipsUpdated;
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
         }
+        counts.Superseded = staged.Accounts - Affected(steps, "optout-accounts") - workAccounts
+            + staged.Posts - Affected(steps, "tombstoned") - Affected(steps, "optout-posts") - workPosts
+            + staged.Relationships - Affected(steps, "optout-relationships") - workRelationships;
+        counts.AccountsNew = Affected(steps, "accounts-new");
+        counts.StubAccounts = Affected(steps, "stubs-new");
+        counts.AccountsUpdated = Affected(steps, "accounts-updated");
+        counts.AccountsUnchanged = existingAccounts - counts.AccountsUpdated;
+        counts.PostsUpdated = Affected(steps, "posts-updated");
+        counts.PostsUnchanged = existingPosts - counts.PostsUpdated;
+        counts.RelationshipsNew = Affected(steps, "relationships-new");
+        counts.RelationshipsUpdated = Affected(steps, "relationships-updated");
+        counts.RelationshipsUnchanged = existingRelationships - counts.RelationshipsUpdated;
+        counts.Interactions = newInteractions + Affected(steps, "interactions-changed");
     }
 
     private static long Affected(Dictionary<string, NpgsqlBatchCommand> steps, string name) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DolMapper.Web.Demo;
 using DolMapper.Web.Infrastructure.Auth;
 using DolMapper.Web.Ingestion.Import;
 using Microsoft.Extensions.Options;
@@ -90,10 +91,22 @@ public static class DolMapperCommandLine
         import.TreatUnmatchedTokensAsErrors = false;
         import.SetAction((parse, ct) => ImportAsync(parse.GetValue(files)!, parse.GetValue(batchSize), parse.UnmatchedTokens, stdout, ct));
 
+        var persons = new Option<int?>("--persons") { Description = $"People in the world (default {DemoWorldOptions.DefaultPersons:N0}; DolMapper:DemoWorld:Persons)." };
+        var posts = new Option<long?>("--posts") { Description = $"Posts over the year (default {DemoWorldOptions.DefaultPosts:N0}; DolMapper:DemoWorld:Posts)." };
+        var seed = new Option<ulong?>("--seed") { Description = $"The seed: the same seed and sizes give byte-identical files (default {DemoWorldOptions.DefaultSeed})." };
+        var output = new Option<string?>("--out") { Description = "Write JSON Lines here (gzip when it ends in .gz) instead of importing." };
+        var truth = new Option<string?>("--truth") { Description = "Where the ground-truth file goes (default: beside --out as NAME.truth.jsonl.gz, else ./demo-ground-truth.jsonl.gz)." };
+        var seedVerb = new Command("seed", "Generate the demo world (and its ground-truth file) and import it, or write it with --out.") { persons, posts, seed, output, truth };
+        seedVerb.TreatUnmatchedTokensAsErrors = false;
+        seedVerb.SetAction((parse, ct) => DemoSeedAsync(
+            parse.GetValue(persons), parse.GetValue(posts), parse.GetValue(seed), parse.GetValue(output), parse.GetValue(truth), parse.UnmatchedTokens, stdout, ct));
+        var demo = new Command("demo", "The demo world: a synthetic HCP social network with known right answers (docs/demo-world.md).") { seedVerb };
+
         root.Subcommands.Add(serve);
         root.Subcommands.Add(worker);
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(import);
+        root.Subcommands.Add(demo);
 
         // No verb: serve, with whatever configuration switches were given.
         root.TreatUnmatchedTokensAsErrors = false;
@@ -200,6 +213,72 @@ public static class DolMapperCommandLine
         await stdout.WriteAsync(report.ToText());
         await stdout.FlushAsync(cancellationToken);
         return report.Clean ? Success : Failure;
+    }
+
+    private static async Task<int> DemoSeedAsync(int? persons, long? posts, ulong? seed, string? output, string? truth, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (output is not null)
+        {
+            // Writing a file needs no database; the defaults are the documented ones.
+            var options = new DemoWorldOptions
+            {
+                Persons = persons ?? DemoWorldOptions.DefaultPersons,
+                Posts = posts ?? DemoWorldOptions.DefaultPosts,
+                Seed = seed ?? DemoWorldOptions.DefaultSeed,
+            };
+            CheckDemoOptions(options);
+            var truthPath = truth ?? TruthPathBeside(output);
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var summary = await DemoWorldWriter.WriteFileAsync(options, output, truthPath, cancellationToken);
+            var seconds = Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001);
+            await stdout.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Wrote {output}: {summary.Lines:N0} lines ({summary.Persons:N0} persons, {summary.Accounts:N0} accounts, {summary.Posts:N0} posts, {summary.Deletions:N0} deletions, {summary.Relationships:N0} relationships, {summary.AccountLines - summary.Accounts:N0} re-observed accounts) in {seconds:0.0} s ({summary.Posts / seconds:N0} posts/s)."));
+            await stdout.WriteLineAsync($"Ground truth: {truthPath}");
+            return Success;
+        }
+
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        }
+        var configured = app.DemoWorldOptions();
+        var world = configured with
+        {
+            Persons = persons ?? configured.Persons,
+            Posts = posts ?? configured.Posts,
+            Seed = seed ?? configured.Seed,
+        };
+        CheckDemoOptions(world);
+        var truthFile = truth ?? Path.GetFullPath("demo-ground-truth.jsonl.gz");
+        var seeder = app.Services.GetRequiredService<DemoSeeder>();
+        var report = await TerminalProgress.RunAsync("Seeding the demo world", null, progress => seeder.SeedAsync(world, truthFile, progress, cancellationToken));
+        await stdout.WriteAsync(report.ToText());
+        await stdout.WriteLineAsync($"Ground truth: {truthFile}");
+        return report.Clean ? Success : Failure;
+    }
+
+    private static void CheckDemoOptions(DemoWorldOptions options)
+    {
+        var problems = options.Problems().ToList();
+        if (problems.Count > 0)
+        {
+            throw new StartupException(string.Join(" ", problems));
+        }
+    }
+
+    /// <summary>world.jsonl.gz → world.truth.jsonl.gz</summary>
+    internal static string TruthPathBeside(string output)
+    {
+        var name = output;
+        foreach (var suffix in new[] { ".gz", ".jsonl", ".json" })
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                name = name[..^suffix.Length];
+            }
+        }
+        return name + ".truth.jsonl.gz";
     }
 
     private static async Task WriteBannerAsync(TextWriter stdout, IReadOnlyList<string> urls, IReadOnlyList<PrintedLogin> logins)

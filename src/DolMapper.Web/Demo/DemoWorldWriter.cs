@@ -1,0 +1,638 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace DolMapper.Web.Demo;
+
+/// <summary>What a generation wrote.</summary>
+public sealed record DemoWorldSummary(int Persons, int Accounts, long Posts, long Lines, long AccountLines, long Deletions, long Relationships, long Bytes);
+
+/// <summary>
+/// Streams a demo world as JSON Lines (CONTRACTS.md section 1): every account once at the start of
+/// the year, then the posts day by day with re-observed accounts (newer follower counts) and
+/// deletions among them, then the CRM relationships. Memory is bounded by the number of accounts,
+/// never by the number of posts; compression runs on a second thread.
+/// </summary>
+public sealed class DemoWorldWriter
+{
+    private const int ChunkBytes = 1 << 18;
+
+    private static readonly JsonWriterOptions JsonOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    private readonly DemoWorld _world;
+    private readonly Rng _rng;
+    private readonly ArrayBufferWriter<byte> _buffer = new(ChunkBytes + (64 << 10));
+    private readonly Utf8JsonWriter _json;
+    private readonly ChannelWriter<byte[]> _output;
+    private readonly string?[] _lastPost;
+    private readonly AliasTable _authors;
+    private readonly AliasTable[] _areaAuthors;
+    private readonly Dictionary<(string Platform, int Area), AliasTable> _peerTargets = [];
+    private readonly Dictionary<(string Platform, int Area), AliasTable> _publicTargets = [];
+    private readonly Dictionary<(string Platform, string Country), AliasTable> _localTargets = [];
+    private readonly Dictionary<string, AliasTable> _communityTargets = [];
+    private readonly List<string> _mentions = new(4);
+    private readonly List<string> _hashtags = new(6);
+    private long _lines, _accountLines, _posts, _deletions, _relationships, _bytes, _postCounter;
+
+    private DemoWorldWriter(DemoWorld world, ChannelWriter<byte[]> output)
+    {
+        _world = world;
+        _rng = Rng.For(world.Options.Seed, "posts");
+        _json = new Utf8JsonWriter(_buffer, JsonOptions);
+        _output = output;
+        _lastPost = new string?[world.Accounts.Length];
+
+        var accounts = world.Accounts;
+        var persons = world.Persons;
+        _authors = new AliasTable([.. accounts.Select(a => a.Index)], [.. accounts.Select(a => a.PostWeight)]);
+        _areaAuthors = new AliasTable[WorldVocabulary.Areas.Length];
+        for (var area = 0; area < _areaAuthors.Length; area++)
+        {
+            var members = accounts.Where(a => persons[a.Person].IsHcp && persons[a.Person].Affinity[area] > 0.2).ToList();
+            _areaAuthors[area] = new AliasTable([.. members.Select(a => a.Index)], [.. members.Select(a => a.PostWeight * persons[a.Person].Affinity[area])]);
+        }
+        foreach (var platform in new[] { "x", "bluesky", "mastodon" })
+        {
+            var onPlatform = accounts.Where(a => a.Platform == platform && a.PeerPull > 0).ToList();
+            for (var area = 0; area < WorldVocabulary.Areas.Length; area++)
+            {
+                var members = onPlatform.Where(a => persons[a.Person].Affinity[area] > 0.05).ToList();
+                _peerTargets[(platform, area)] = new AliasTable([.. members.Select(a => a.Index)], [.. members.Select(a => a.PeerPull * persons[a.Person].Affinity[area])]);
+                _publicTargets[(platform, area)] = new AliasTable([.. members.Select(a => a.Index)], [.. members.Select(a => a.PublicPull * persons[a.Person].Affinity[area])]);
+            }
+            foreach (var group in onPlatform.GroupBy(a => persons[a.Person].Country))
+            {
+                _localTargets[(platform, group.Key)] = new AliasTable([.. group.Select(a => a.Index)], [.. group.Select(a => a.PeerPull + a.PublicPull)]);
+            }
+            var community = onPlatform.Where(a => persons[a.Person].Role is Role.PatientAdvocate or Role.Organisation || persons[a.Person].Traits.Community > 0.7).ToList();
+            _communityTargets[platform] = new AliasTable([.. community.Select(a => a.Index)],
+                [.. community.Select(a => a.PublicPull * (persons[a.Person].Role is Role.PatientAdvocate or Role.Organisation ? 1.0 : persons[a.Person].Traits.Community))]);
+        }
+    }
+
+    /// <summary>
+    /// Writes the world to <paramref name="path"/> (gzip when it ends in .gz) and its ground truth to
+    /// <paramref name="truthPath"/>.
+    /// </summary>
+    public static async Task<DemoWorldSummary> WriteFileAsync(DemoWorldOptions options, string path, string? truthPath, CancellationToken cancellationToken = default)
+    {
+        var world = DemoWorld.Build(options);
+        if (truthPath is not null)
+        {
+            await GroundTruth.WriteAsync(world, truthPath, cancellationToken);
+        }
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        return await WriteAsync(world, file, compress: path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase), cancellationToken);
+    }
+
+    /// <summary>Writes the world's JSON Lines to <paramref name="destination"/>.</summary>
+    public static async Task<DemoWorldSummary> WriteAsync(DemoWorld world, Stream destination, bool compress, CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        var writing = Task.Run(async () =>
+        {
+            // The header of a gzip stream written by .NET carries no time or name, so output is byte-identical.
+            await using Stream sink = compress ? new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true) : new NonClosingStream(destination);
+            await foreach (var chunk in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                await sink.WriteAsync(chunk, cancellationToken);
+            }
+        }, cancellationToken);
+
+        DemoWorldSummary summary;
+        try
+        {
+            var generator = new DemoWorldWriter(world, channel.Writer);
+            summary = await Task.Run(() => generator.Generate(cancellationToken), cancellationToken);
+            channel.Writer.Complete();
+        }
+        catch (Exception e)
+        {
+            channel.Writer.TryComplete(e);
+            throw;
+        }
+        await writing;
+        await destination.FlushAsync(cancellationToken);
+        return summary;
+    }
+
+    private DemoWorldSummary Generate(CancellationToken cancellationToken)
+    {
+        var options = _world.Options;
+        var start = options.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        foreach (var account in _world.Accounts)
+        {
+            WriteAccount(account, start);
+        }
+
+        var dayWeights = new double[options.Days];
+        var conferences = WorldVocabulary.Areas
+            .SelectMany((area, index) => area.Conferences.Select(c => (Area: index, Conference: c, Day: c.Start.DayNumber - options.Start.DayNumber)))
+            .ToList();
+        for (var d = 0; d < options.Days; d++)
+        {
+            var weekday = options.Start.AddDays(d).DayOfWeek;
+            dayWeights[d] = weekday is DayOfWeek.Saturday or DayOfWeek.Sunday ? 0.65 : 1.0;
+            // The year-end lull.
+            var date = options.Start.AddDays(d);
+            if ((date.Month == 12 && date.Day >= 22) || (date.Month == 1 && date.Day <= 2))
+            {
+                dayWeights[d] *= 0.6;
+            }
+            foreach (var c in conferences)
+            {
+                if (d >= c.Day && d < c.Day + c.Conference.Days)
+                {
+                    dayWeights[d] += 0.12;
+                }
+            }
+        }
+        var totalWeight = dayWeights.Sum();
+        var pendingDeletions = new Queue<(long Due, string Platform, string Id)>();
+        var carry = 0.0;
+        for (var d = 0; d < options.Days; d++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var exact = options.Posts * dayWeights[d] / totalWeight + carry;
+            var count = (long)Math.Floor(exact);
+            carry = exact - count;
+            if (d == options.Days - 1)
+            {
+                count = options.Posts - _posts;
+            }
+            var day = start.AddDays(d);
+            var today = conferences.Where(c => d >= c.Day && d < c.Day + c.Conference.Days).ToList();
+            var soon = conferences.Where(c => c.Day - d is > 0 and <= 10).ToList();
+            for (var k = 0; k < count; k++)
+            {
+                var conference = today.Count > 0 && _rng.Chance(0.35) ? today[_rng.Next(today.Count)] : ((int Area, Conference Conference, int Day)?)null;
+                var account = _world.Accounts[conference is { } c && _areaAuthors[c.Area].Count > 0 ? _areaAuthors[c.Area].Draw(_rng) : _authors.Draw(_rng)];
+                WritePost(account, day, conference, soon);
+                while (pendingDeletions.Count > 0 && pendingDeletions.Peek().Due <= _postCounter)
+                {
+                    var (_, platform, id) = pendingDeletions.Dequeue();
+                    WriteDeletion(platform, id);
+                }
+                if (_rng.Chance(0.004))
+                {
+                    // A re-crawl: the same account seen later, with a newer follower count.
+                    var seen = _world.Accounts[_rng.Next(_world.Accounts.Length)];
+                    seen.Followers = (long)(seen.Followers * (1 + _rng.NextDouble() * 0.05)) + _rng.Next(0, 5);
+                    WriteAccount(seen, day.AddHours(23).AddMinutes(59));
+                }
+                if (_rng.Chance(0.002) && _lastPost[account.Index] is { } toDelete)
+                {
+                    pendingDeletions.Enqueue((_postCounter + _rng.Next(50, 5000), account.Platform, toDelete));
+                }
+            }
+        }
+        while (pendingDeletions.Count > 0)
+        {
+            var (_, platform, id) = pendingDeletions.Dequeue();
+            WriteDeletion(platform, id);
+        }
+        WriteRelationships();
+        FlushChunk(force: true);
+        return new DemoWorldSummary(_world.Persons.Length, _world.Accounts.Length, _posts, _lines, _accountLines, _deletions, _relationships, _bytes);
+    }
+
+    private void WriteAccount(DemoAccount a, DateTime observedAt)
+    {
+        var person = _world.Persons[a.Person];
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("type", "account");
+        _json.WriteString("platform", a.Platform);
+        _json.WriteString("id", a.Id);
+        _json.WriteString("handle", a.Handle);
+        _json.WriteString("name", a.Name);
+        if (a.Bio.Length > 0)
+        {
+            _json.WriteString("bio", a.Bio);
+        }
+        if (a.Location is not null)
+        {
+            _json.WriteString("location", a.Location);
+        }
+        if (a.CountryField is not null)
+        {
+            _json.WriteString("country", a.CountryField);
+        }
+        _json.WriteNumber("followers", a.Followers);
+        _json.WriteNumber("following", a.Following);
+        _json.WriteNumber("posts_count", a.PostsCount);
+        _json.WriteString("created_at", a.CreatedAt);
+        if (a.Url is not null)
+        {
+            _json.WriteString("url", a.Url);
+        }
+        _json.WriteBoolean("verified", a.Verified);
+        if (person.PersonKey is not null)
+        {
+            _json.WriteString("person", person.PersonKey);
+        }
+        if (person.Npi is not null && a.Platform == "x")
+        {
+            _json.WriteString("npi", person.Npi);
+        }
+        _json.WriteString("observed_at", observedAt);
+        _json.WriteEndObject();
+        EndLine();
+        _accountLines++;
+    }
+
+    private void WritePost(DemoAccount account, DateTime day, (int Area, Conference Conference, int Day)? conference, List<(int Area, Conference Conference, int Day)> soon)
+    {
+        var person = _world.Persons[account.Person];
+        var t = person.Traits;
+        var rng = _rng;
+        _postCounter++;
+        var hour = ((int)Math.Round(rng.Normal(person.PeakHour, 3)) % 24 + 24) % 24;
+        var createdAt = day.AddHours(hour).AddMinutes(rng.Next(60)).AddSeconds(rng.Next(60));
+        var area = conference?.Area ?? PickArea(person);
+        var areaInfo = WorldVocabulary.Areas[area];
+
+        // What kind of post: a conversation (reply), a share (repost, quote) or a broadcast.
+        var (replyP, repostP, quoteP) = person.Role switch
+        {
+            Role.Bot => (0.0, 0.5, 0.0),
+            Role.Pharma or Role.Journal => (0.02, 0.05, 0.03),
+            _ => (0.05 + 0.55 * t.Conversation, 0.05 + 0.12 * (1 - t.Conversation), 0.04),
+        };
+        var roll = rng.NextDouble();
+        var kind = roll < replyP ? 1 : roll < replyP + repostP ? 2 : roll < replyP + repostP + quoteP ? 3 : 0;
+        DemoAccount? target = null;
+        string? targetPost = null;
+        if (kind != 0)
+        {
+            target = PickTarget(account, person, area);
+            targetPost = target is null ? null : _lastPost[target.Index];
+            if (targetPost is null)
+            {
+                kind = 0;
+            }
+        }
+
+        _mentions.Clear();
+        var mentionChance = person.Role == Role.Bot ? 0.0 : 0.08 + 0.3 * t.Conversation;
+        while (_mentions.Count < 3 && rng.Chance(mentionChance * (_mentions.Count == 0 ? 1 : 0.35)))
+        {
+            var mentioned = PickTarget(account, person, area);
+            if (mentioned is not null && mentioned.Index != account.Index && !_mentions.Contains(mentioned.Id))
+            {
+                _mentions.Add(mentioned.Id);
+            }
+            else
+            {
+                break;
+            }
+        }
+        if (kind == 0 && target is not null && target.Index != account.Index && !_mentions.Contains(target.Id))
+        {
+            // Wanted to reply but the other had not posted yet: a mention instead.
+            _mentions.Add(target.Id);
+        }
+
+        var id = PostId(account, createdAt);
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("type", "post");
+        _json.WriteString("platform", account.Platform);
+        _json.WriteString("id", id);
+        _json.WriteString("account_id", account.Id);
+        _json.WriteString("created_at", createdAt);
+        if (kind != 2)
+        {
+            _hashtags.Clear();
+            var keyword = rng.Pick(areaInfo.Keywords);
+            var text = WorldText.Post(rng, person.Role, person.Language, keyword);
+            string? url = null;
+            if (person.Role != Role.Bot && (person.IsHcp || person.Role is Role.MedicalStudent or Role.Journal or Role.Pharma))
+            {
+                if (rng.Chance(person.Role == Role.Journal ? 0.95 : 0.02 + 0.45 * t.Science * t.Science))
+                {
+                    url = ScholarlyUrl(createdAt);
+                }
+                else if (rng.Chance(person.Role == Role.Pharma ? 0.4 : 0.06))
+                {
+                    url = $"https://{rng.Pick(WorldVocabulary.NewsHosts)}/{createdAt:yyyy/MM}/{Slug(keyword)}-{rng.Next(1000, 99999)}";
+                }
+                else if (rng.Chance(0.02 + 0.05 * t.Presence))
+                {
+                    url = $"https://{Slug(account.Handle)}.{rng.Pick(WorldVocabulary.BlogHosts)}/p/{Slug(keyword)}";
+                }
+            }
+            else if (rng.Chance(person.Role == Role.Bot ? 0.8 : 0.05))
+            {
+                url = person.Role == Role.Bot ? $"https://bit.ly/{rng.Next(100000, 999999):x}" : $"https://{rng.Pick(WorldVocabulary.NewsHosts)}/{Slug(keyword)}";
+            }
+
+            if (person.Role != Role.Public && rng.Chance(person.Role == Role.Bot ? 0.9 : 0.55))
+            {
+                _hashtags.Add(rng.Pick(areaInfo.Hashtags));
+                if (rng.Chance(0.3))
+                {
+                    AddTag(rng.Pick(areaInfo.Hashtags));
+                }
+            }
+            else if (person.Role == Role.Public && rng.Chance(0.15))
+            {
+                AddTag(rng.Pick(areaInfo.Hashtags));
+            }
+            if (person.IsHcp && rng.Chance(0.1))
+            {
+                AddTag(rng.Pick(WorldVocabulary.GeneralMedicalHashtags));
+            }
+            var communityChance = person.Role is Role.PatientAdvocate or Role.Organisation ? 0.6 : person.IsHcp ? 0.45 * t.Community * t.Community : 0.03;
+            if (rng.Chance(communityChance))
+            {
+                AddTag(rng.Chance(0.6) ? rng.Pick(areaInfo.PatientHashtags) : rng.Pick(WorldVocabulary.CommunityHashtags));
+            }
+            if (conference is { } c && person.Role != Role.Public && rng.Chance(0.45 + 0.4 * t.Science))
+            {
+                AddTag(c.Conference.Hashtag);
+                text = rng.Pick(new[] { $"At {c.Conference.Name}:", $"Live from #{c.Conference.Hashtag}:", "Packed room for this one.", "Late-breaker just presented." }) + " " + text;
+            }
+            else if (soon.Count > 0 && person.IsHcp && rng.Chance(0.01 + 0.03 * t.Science))
+            {
+                var next = soon[rng.Next(soon.Count)];
+                AddTag(next.Conference.Hashtag);
+                text = $"Heading to {next.Conference.Name} next week. Who else? " + text;
+            }
+
+            var full = text;
+            foreach (var tag in _hashtags)
+            {
+                full += " #" + tag;
+            }
+            if (url is not null)
+            {
+                full += " " + url;
+            }
+            _json.WriteString("text", full);
+            _json.WriteString("lang", person.Language);
+            if (url is not null)
+            {
+                _json.WriteStartArray("urls");
+                _json.WriteStringValue(url);
+                _json.WriteEndArray();
+            }
+            if (_hashtags.Count > 0)
+            {
+                _json.WriteStartArray("hashtags");
+                foreach (var tag in _hashtags)
+                {
+                    _json.WriteStringValue(tag.ToLowerInvariant());
+                }
+                _json.WriteEndArray();
+            }
+        }
+        if (kind != 0)
+        {
+            _json.WriteStartObject(kind == 1 ? "reply_to" : kind == 2 ? "repost_of" : "quote_of");
+            _json.WriteString("post_id", targetPost);
+            _json.WriteString("account_id", target!.Id);
+            _json.WriteEndObject();
+        }
+        if (_mentions.Count > 0)
+        {
+            _json.WriteStartArray("mentions");
+            foreach (var m in _mentions)
+            {
+                _json.WriteStringValue(m);
+            }
+            _json.WriteEndArray();
+        }
+
+        // Engagement the post received: from the author's reach and appeal, heavy-tailed.
+        var reach = Math.Pow(account.Followers + 1, 0.8) * (0.2 + t.PublicAppeal + 0.5 * t.PeerStanding) * (person.Role == Role.Bot ? 0.005 : 1);
+        var likes = kind == 2 ? 0 : (int)Math.Min(int.MaxValue / 2, reach * 0.01 * rng.LogNormal(0, 1.1));
+        _json.WriteNumber("likes", likes);
+        _json.WriteNumber("replies", (int)(likes * 0.06 * (0.5 + t.Conversation) * rng.NextDouble()));
+        _json.WriteNumber("reposts", (int)(likes * 0.25 * rng.NextDouble()));
+        _json.WriteNumber("quotes", (int)(likes * 0.03 * rng.NextDouble()));
+        _json.WriteEndObject();
+        EndLine();
+
+        if (kind != 2)
+        {
+            _lastPost[account.Index] = id;
+        }
+        account.PostsCount++;
+        _posts++;
+    }
+
+    private void AddTag(string tag)
+    {
+        foreach (var existing in _hashtags)
+        {
+            if (string.Equals(existing, tag, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+        _hashtags.Add(tag);
+    }
+
+    private int PickArea(DemoPerson person)
+    {
+        var r = _rng.NextDouble();
+        var affinity = person.Affinity;
+        for (var a = 0; a < affinity.Length; a++)
+        {
+            r -= affinity[a];
+            if (r < 0)
+            {
+                return a;
+            }
+        }
+        return person.PrimaryArea;
+    }
+
+    /// <summary>
+    /// Whom a post engages: patient communities (community trait), people nearby (locality), or the
+    /// area's most regarded voices — by peers for HCPs, by popularity for everyone else.
+    /// </summary>
+    private DemoAccount? PickTarget(DemoAccount source, DemoPerson person, int area)
+    {
+        var t = person.Traits;
+        AliasTable? table;
+        if (_rng.Chance(person.IsHcp ? 0.5 * t.Community : person.Role is Role.PatientAdvocate or Role.Organisation ? 0.5 : 0.1))
+        {
+            table = _communityTargets[source.Platform];
+        }
+        else if (_rng.Chance(0.7 * t.Locality))
+        {
+            table = _localTargets.GetValueOrDefault((source.Platform, person.Country));
+        }
+        else
+        {
+            table = person.IsHcp || person.Role is Role.MedicalStudent or Role.Journal
+                ? _peerTargets[(source.Platform, area)]
+                : _publicTargets[(source.Platform, area)];
+        }
+        if (table is null || table.Count == 0)
+        {
+            return null;
+        }
+        var target = _world.Accounts[table.Draw(_rng)];
+        return target.Index == source.Index ? null : target;
+    }
+
+    private string PostId(DemoAccount account, DateTime createdAt)
+    {
+        var ms = (long)(createdAt - DateTime.UnixEpoch).TotalMilliseconds + _rng.Next(1000);
+        switch (account.Platform)
+        {
+            case "x":
+                // Snowflake: milliseconds since the X epoch, then a sequence that keeps ids unique.
+                return (((ms - 1288834974657L) << 22) | (_postCounter & 0x3FFFFF)).ToString(CultureInfo.InvariantCulture);
+            case "bluesky":
+                return account.PostIdPrefix + Tid(ms * 1000 + (_postCounter & 0x3FF));
+            default:
+                return account.PostIdPrefix + ((ms << 16) | (_postCounter & 0xFFFF)).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>An AT Protocol record key (TID): 13 base32-sortable characters of a microsecond clock.</summary>
+    private static string Tid(long micros)
+    {
+        const string alphabet = "234567abcdefghijklmnopqrstuvwxyz";
+        Span<char> chars = stackalloc char[13];
+        var value = ((ulong)micros << 10) & 0x7FFFFFFFFFFFFFFFUL;
+        for (var i = 12; i >= 0; i--)
+        {
+            chars[i] = alphabet[(int)(value & 31)];
+            value >>= 5;
+        }
+        return new string(chars);
+    }
+
+    private string ScholarlyUrl(DateTime at)
+    {
+        var rng = _rng;
+        return rng.Next(7) switch
+        {
+            0 => $"https://doi.org/10.1056/NEJMoa{rng.Next(2000000, 2699999)}",
+            1 => $"https://pubmed.ncbi.nlm.nih.gov/{rng.Next(36000000, 41999999)}/",
+            2 => $"https://www.medrxiv.org/content/10.1101/{at:yyyy.MM.dd}.{rng.Next(24000000, 26999999)}v1",
+            3 => $"https://clinicaltrials.gov/study/NCT0{rng.Next(4000000, 7999999)}",
+            4 => $"https://jamanetwork.com/journals/jama/fullarticle/{rng.Next(2800000, 2899999)}",
+            5 => $"https://doi.org/10.1200/JCO.{at:yy}.{rng.Next(10000, 99999)}",
+            _ => $"https://www.thelancet.com/journals/lancet/article/PIIS0140-6736({at:yy})0{rng.Next(1000, 9999)}-{rng.Next(10)}/fulltext",
+        };
+    }
+
+    private static string Slug(string text)
+    {
+        Span<char> chars = stackalloc char[Math.Min(text.Length, 40)];
+        var n = 0;
+        foreach (var c in text)
+        {
+            if (n == chars.Length)
+            {
+                break;
+            }
+            chars[n++] = char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-';
+        }
+        return new string(chars[..n]);
+    }
+
+    private void WriteDeletion(string platform, string id)
+    {
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("type", "post");
+        _json.WriteString("platform", platform);
+        _json.WriteString("id", id);
+        _json.WriteBoolean("deleted", true);
+        _json.WriteEndObject();
+        EndLine();
+        _deletions++;
+    }
+
+    private void WriteRelationships()
+    {
+        var rng = Rng.For(_world.Options.Seed, "crm-lines");
+        foreach (var person in _world.Persons)
+        {
+            if (person.CrmKind is null)
+            {
+                continue;
+            }
+            _json.Reset(_buffer);
+            _json.WriteStartObject();
+            _json.WriteString("type", "relationship");
+            var how = rng.NextDouble();
+            if (person.PersonKey is not null && how < 0.3)
+            {
+                _json.WriteString("person", person.PersonKey);
+            }
+            else if (person.Npi is not null && how < 0.6 && _world.Accounts[person.Accounts[0]].Platform == "x")
+            {
+                _json.WriteString("npi", person.Npi);
+            }
+            else
+            {
+                var account = _world.Accounts[person.Accounts[0]];
+                _json.WriteString("platform", account.Platform);
+                _json.WriteString("account_id", account.Id);
+            }
+            _json.WriteString("kind", person.CrmKind);
+            _json.WriteString("since", new DateOnly(2019, 1, 1).AddDays(rng.Next(0, 2800)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            _json.WriteEndObject();
+            EndLine();
+            _relationships++;
+        }
+    }
+
+    private void EndLine()
+    {
+        _json.Flush();
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        _lines++;
+        FlushChunk(force: false);
+    }
+
+    private void FlushChunk(bool force)
+    {
+        if (_buffer.WrittenCount == 0 || (!force && _buffer.WrittenCount < ChunkBytes))
+        {
+            return;
+        }
+        var chunk = _buffer.WrittenSpan.ToArray();
+        _bytes += chunk.Length;
+        _buffer.ResetWrittenCount();
+        // The generator runs on its own thread; blocking here is what bounds memory.
+        if (!_output.TryWrite(chunk))
+        {
+            _output.WriteAsync(chunk).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Lets the caller keep (and close) its stream.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    }
+}
