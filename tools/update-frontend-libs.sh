@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$work"
 npm init -y >/dev/null
-npm install --no-audit --no-fund bootstrap@5.3 >/dev/null
+npm install --no-audit --no-fund bootstrap@5.3 htmx.org@2 >/dev/null
 
 rm -rf "$lib/bootstrap"
 mkdir -p "$lib/bootstrap/css" "$lib/bootstrap/js"
@@ -18,3 +18,10 @@ cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap
 cp node_modules/bootstrap/LICENSE "$lib/bootstrap/LICENSE"
 node -e 'console.log(require("./node_modules/bootstrap/package.json").version)' > "$lib/bootstrap/VERSION"
 echo "bootstrap $(cat "$lib/bootstrap/VERSION") -> $lib/bootstrap"
+
+rm -rf "$lib/htmx"
+mkdir -p "$lib/htmx"
+cp node_modules/htmx.org/dist/htmx.min.js "$lib/htmx/"
+cp node_modules/htmx.org/LICENSE "$lib/htmx/LICENSE"
+node -e 'console.log(require("./node_modules/htmx.org/package.json").version)' > "$lib/htmx/VERSION"
+echo "htmx $(cat "$lib/htmx/VERSION") -> $lib/htmx"

@@ -227,7 +227,7 @@ public sealed class DolMapperApp : IAsyncDisposable
             return [];
         }
         var logins = await scope.ServiceProvider.GetRequiredService<UserSeeder>().SeedAsync(cancellationToken);
-        if (Options.Demo)
+        if (Options.Demo && Options.DemoWorld.Enabled)
         {
             await Services.GetRequiredService<Demo.DemoSeeder>().SeedIfEmptyAsync(DemoWorldOptions(), cancellationToken);
         }

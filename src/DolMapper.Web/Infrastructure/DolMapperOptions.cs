@@ -25,6 +25,8 @@ public sealed class DolMapperOptions
 
 public sealed class DemoWorldSettings
 {
+    /// <summary>With <see cref="DolMapperOptions.Demo"/>: seed this world into an empty database (false: demo users only).</summary>
+    public bool Enabled { get; set; } = true;
     [Range(10, 5_000_000)]
     public int Persons { get; set; } = Demo.DemoWorldOptions.DefaultPersons;
     [Range(0, long.MaxValue)]

@@ -6,9 +6,16 @@ namespace DolMapper.Web.Tests.Support;
 /// <summary>Plain SQL against a test database, for setting up and checking what the app wrote.</summary>
 public static class Sql
 {
+    /// <summary>
+    /// No pooling: every test makes its own databases, and pooled idle connections to hundreds of
+    /// them would exhaust the server's connection slots.
+    /// </summary>
+    private static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     public static async Task ExecuteAsync(string connectionString, string sql, int timeoutSeconds = 30)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = timeoutSeconds };
         await command.ExecuteNonQueryAsync();
@@ -16,7 +23,7 @@ public static class Sql
 
     public static async Task<object?> ScalarAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         var value = await command.ExecuteScalarAsync();
@@ -28,7 +35,7 @@ public static class Sql
 
     public static async Task<List<string>> ColumnAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();

@@ -27,6 +27,10 @@ public sealed partial class TestApp : IAsyncDisposable
         {
             ["urls"] = "http://127.0.0.1:0",
             ["DolMapper:Demo"] = "true",
+            // Most tests want the demo users, not the demo world; those that want it turn it on (and keep it small).
+            ["DolMapper:DemoWorld:Enabled"] = "false",
+            ["DolMapper:DemoWorld:Persons"] = "60",
+            ["DolMapper:DemoWorld:Posts"] = "600",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
