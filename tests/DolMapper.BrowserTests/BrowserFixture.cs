@@ -47,6 +47,20 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Where screenshots are kept as test output: artifacts/screenshots at the repository root.</summary>
+    /// <summary>Opens the app in <paramref name="context"/> and signs in as the demo user of <paramref name="role"/>.</summary>
+    public static async Task<IPage> SignInAsync(IBrowserContext context, string role)
+    {
+        var login = TestApp.Demo(role);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        Assert.Contains("/Account/Login", page.Url);
+        await page.GetByLabel("E-mail").FillAsync(login.Email);
+        await page.GetByLabel("Password").FillAsync(login.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        return page;
+    }
+
     public static string ScreenshotPath(string name)
     {
         var folder = Environment.GetEnvironmentVariable("DOLMAPPER_SCREENSHOTS");

@@ -25,18 +25,7 @@ public sealed class SignInTests(PostgresFixture postgres, BrowserFixture browser
         await _app.DisposeAsync();
     }
 
-    private async Task<IPage> SignInAsync(string role)
-    {
-        var login = TestApp.Demo(role);
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync("/");
-        Assert.Contains("/Account/Login", page.Url);
-        await page.GetByLabel("E-mail").FillAsync(login.Email);
-        await page.GetByLabel("Password").FillAsync(login.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
-        return page;
-    }
+    private Task<IPage> SignInAsync(string role) => BrowserFixture.SignInAsync(_context, role);
 
     [Fact]
     public async Task The_demo_admin_signs_in_and_sees_the_home_page()

@@ -16,6 +16,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<IngestionWriter>();
         services.AddSingleton<FileImporter>();
+        services.AddSingleton<UploadStore>();
+        services.AddScoped<ImportUploadJob>();
         return services;
     }
 

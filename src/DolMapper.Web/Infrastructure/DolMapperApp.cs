@@ -184,7 +184,8 @@ public sealed class DolMapperApp : IAsyncDisposable
         {
             SchemaName = "hangfire",
             PrepareSchemaIfNecessary = true,
-            QueuePollInterval = TimeSpan.FromSeconds(5),
+            // An upload or a "run now" should start within a second, not five.
+            QueuePollInterval = TimeSpan.FromSeconds(1),
         };
         // Registered before AddHangfire, so every Hangfire component of this host uses this
         // storage rather than the process-wide JobStorage.Current.

@@ -28,7 +28,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         var startedAt = DateTime.UtcNow;
         await using var bookkeeping = await dataSource.OpenConnectionAsync(cancellationToken);
         var runId = options.RunId ?? await CreateRunAsync(bookkeeping, sources, options, startedAt, cancellationToken);
-        var report = new ImportReport { RunId = runId, Sources = [.. sources.Select(s => s.Name)] };
+        var report = new ImportReport { RunId = runId, Sources = [.. sources.Select(s => s.Name)], TriggeredBy = options.TriggeredBy };
         logger.LogInformation("Import {RunId} of {Sources} started by {User}", runId, report.Sources, options.TriggeredBy);
 
         try
@@ -126,7 +126,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
                     else if (line.Record is RelationshipRecord relationship && !options.AllowRelationships)
                     {
                         rejected++;
-                        rejections.Add(new SourcedRejection(source.Name, relationship.LineNumber, RelationshipsRefused, null));
+                        rejections.Add(new SourcedRejection(source.Name, relationship.LineNumber, RelationshipsRefused, relationship.ToJson()));
                     }
                     else
                     {
@@ -265,5 +265,14 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         command.Parameters.AddWithValue("message", message);
         command.Parameters.AddWithValue("details", details);
         await command.ExecuteNonQueryAsync(cancellationToken);
+
+        // Who brought what in is part of the record (DESIGN.md, Compliance).
+        await using var audit = new NpgsqlCommand("""
+            INSERT INTO audit_log (at, user_name, action, target, details) VALUES (now(), @user, 'import.file', @target, @details::jsonb)
+            """, connection);
+        audit.Parameters.AddWithValue("user", report.TriggeredBy);
+        audit.Parameters.AddWithValue("target", string.Join(", ", report.Sources));
+        audit.Parameters.AddWithValue("details", JsonSerializer.Serialize(new { run = runId, status, lines = report.Lines, rejected = report.Rejected, @new = report.Counts.New, updated = report.Counts.Updated }));
+        await audit.ExecuteNonQueryAsync(cancellationToken);
     }
 }

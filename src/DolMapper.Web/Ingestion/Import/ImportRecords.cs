@@ -61,6 +61,22 @@ public sealed record RelationshipRecord : ImportRecord
     public string? Npi { get; init; }
     public required string Kind { get; init; }
     public DateOnly? Since { get; init; }
+
+    /// <summary>The line again in the import format (for quarantine, so an Admin can import it later).</summary>
+    public string ToJson()
+    {
+        var fields = new Dictionary<string, string?>
+        {
+            ["type"] = "relationship",
+            ["platform"] = Platform,
+            ["account_id"] = AccountId,
+            ["person"] = Person,
+            ["npi"] = Npi,
+            ["kind"] = Kind,
+            ["since"] = Since?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return System.Text.Json.JsonSerializer.Serialize(fields.Where(f => f.Value is not null).ToDictionary(f => f.Key, f => f.Value));
+    }
 }
 
 /// <summary>A line that was not imported, with its number, the reason and (capped) what it said.</summary>

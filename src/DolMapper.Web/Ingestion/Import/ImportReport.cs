@@ -38,6 +38,7 @@ public sealed class ImportReport
     public const int MaxListedRejections = 100;
 
     public long RunId { get; init; }
+    public string TriggeredBy { get; init; } = "";
     public required IReadOnlyList<string> Sources { get; init; }
     public long Lines { get; set; }
     public long Rejected { get; set; }
