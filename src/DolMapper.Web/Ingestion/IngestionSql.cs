@@ -28,11 +28,7 @@ internal static class IngestionSql
             url text, verified boolean, person text, npi text, observed_at timestamptz,
             is_stub boolean NOT NULL DEFAULT false, account_id bigint, old_person_id bigint, person_id bigint) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS work_posts (
-            platform text, external_id text, account_external_id text, created_at timestamptz,
-            text text, lang text, reply_post text, reply_account text, quote_post text, quote_account text,
-            repost_post text, repost_account text, mentions text[], hashtags text[], urls text[],
-            likes int, replies int, reposts int, quotes int, observed_at timestamptz,
-            account_id bigint, post_id bigint) ON COMMIT DELETE ROWS;
+            seq bigint, platform text, external_id text, account_id bigint, post_id bigint) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS changed_posts (account_id bigint, post_id bigint) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS work_relationships (
             platform text, account_external_id text, person text, npi text, kind text, since date,
@@ -67,8 +63,11 @@ internal static class IngestionSql
         """;
 
     public const string PurgeDeletedPosts = """
-        DELETE FROM posts p USING (SELECT DISTINCT platform, external_id FROM stage_deletions) d
-        WHERE p.platform = d.platform AND p.external_id = d.external_id
+        WITH purged AS (
+            DELETE FROM posts p USING (SELECT DISTINCT platform, external_id FROM stage_deletions) d
+            WHERE p.platform = d.platform AND p.external_id = d.external_id
+            RETURNING p.account_id, p.id)
+        DELETE FROM interactions i USING purged x WHERE i.source_account_id = x.account_id AND i.post_id = x.id
         """;
 
     /// <summary>No line brings a deleted post back, whether the deletion came before or after it.</summary>
@@ -306,13 +305,9 @@ internal static class IngestionSql
     // ---- posts: one row per key (the newest observation, then the later line), beside what is stored ----
 
     public const string DedupePosts = """
-        INSERT INTO work_posts (platform, external_id, account_external_id, created_at, text, lang, reply_post, reply_account,
-            quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls, likes, replies, reposts, quotes, observed_at,
-            account_id, post_id)
-        SELECT d.*, a.id, p.id
-        FROM (SELECT DISTINCT ON (platform, external_id) platform, external_id, account_external_id, created_at, text, lang,
-                  reply_post, reply_account, quote_post, quote_account, repost_post, repost_account, mentions, hashtags, urls,
-                  likes, replies, reposts, quotes, observed_at
+        INSERT INTO work_posts (seq, platform, external_id, account_id, post_id)
+        SELECT d.seq, d.platform, d.external_id, a.id, p.id
+        FROM (SELECT DISTINCT ON (platform, external_id) seq, platform, external_id, account_external_id
               FROM stage_posts
               ORDER BY platform, external_id, observed_at DESC, seq DESC) d
         JOIN accounts a ON a.platform = d.platform AND a.external_id = d.account_external_id
@@ -321,7 +316,7 @@ internal static class IngestionSql
 
     /// <summary>A field the winning line leaves out is taken from the newest line that has it (only keys seen twice).</summary>
     public const string MergeDuplicatePosts = """
-        UPDATE work_posts w SET
+        UPDATE stage_posts w SET
             text = coalesce(w.text, m.text), lang = coalesce(w.lang, m.lang),
             reply_post = coalesce(w.reply_post, m.reply_post), reply_account = coalesce(w.reply_account, m.reply_account),
             quote_post = coalesce(w.quote_post, m.quote_post), quote_account = coalesce(w.quote_account, m.quote_account),
@@ -346,7 +341,8 @@ internal static class IngestionSql
             JOIN (SELECT platform, external_id FROM stage_posts GROUP BY platform, external_id HAVING count(*) > 1) k
               ON k.platform = s.platform AND k.external_id = s.external_id
             GROUP BY s.platform, s.external_id) m
-        WHERE w.platform = m.platform AND w.external_id = m.external_id
+        JOIN work_posts k ON k.platform = m.platform AND k.external_id = m.external_id
+        WHERE w.seq = k.seq
         """;
 
     /// <summary>
@@ -360,7 +356,7 @@ internal static class IngestionSql
                                    ('repost', x.repost_of_account_external_id)) r(kind, external_id)
         JOIN accounts t ON t.platform = x.platform AND t.external_id = r.external_id
         WHERE t.id <> x.account_id
-        UNION
+        UNION ALL
         SELECT x.account_id, x.id, 'mention', t.id, x.created_at
         FROM {source} x
         CROSS JOIN LATERAL unnest(x.mention_external_ids) m(external_id)
@@ -378,10 +374,11 @@ internal static class IngestionSql
                 reply_to_post_external_id, reply_to_account_external_id, quote_of_post_external_id, quote_of_account_external_id,
                 repost_of_post_external_id, repost_of_account_external_id, mention_external_ids, hashtags, urls,
                 likes, replies, reposts, quotes, observed_at, source_id, first_seen_at, updated_at)
-            SELECT account_id, platform, external_id, created_at, text, lang, reply_post, reply_account, quote_post, quote_account,
-                repost_post, repost_account, mentions, hashtags, urls,
-                coalesce(likes, 0), coalesce(replies, 0), coalesce(reposts, 0), coalesce(quotes, 0), observed_at, @source, now(), now()
-            FROM work_posts WHERE post_id IS NULL
+            SELECT w.account_id, s.platform, s.external_id, s.created_at, s.text, s.lang, s.reply_post, s.reply_account, s.quote_post,
+                s.quote_account, s.repost_post, s.repost_account, s.mentions, s.hashtags, s.urls,
+                coalesce(s.likes, 0), coalesce(s.replies, 0), coalesce(s.reposts, 0), coalesce(s.quotes, 0), s.observed_at, @source, now(), now()
+            FROM work_posts w JOIN stage_posts s ON s.seq = w.seq
+            WHERE w.post_id IS NULL
             RETURNING account_id, id, platform, created_at, reply_to_account_external_id, quote_of_account_external_id,
                 repost_of_account_external_id, mention_external_ids),
         derived AS (
@@ -400,26 +397,26 @@ internal static class IngestionSql
     public const string UpdateExistingPosts = """
         WITH updated AS (
             UPDATE posts p SET
-                created_at = w.created_at, text = coalesce(w.text, p.text), lang = coalesce(w.lang, p.lang),
-                reply_to_post_external_id = coalesce(w.reply_post, p.reply_to_post_external_id),
-                reply_to_account_external_id = coalesce(w.reply_account, p.reply_to_account_external_id),
-                quote_of_post_external_id = coalesce(w.quote_post, p.quote_of_post_external_id),
-                quote_of_account_external_id = coalesce(w.quote_account, p.quote_of_account_external_id),
-                repost_of_post_external_id = coalesce(w.repost_post, p.repost_of_post_external_id),
-                repost_of_account_external_id = coalesce(w.repost_account, p.repost_of_account_external_id),
-                mention_external_ids = w.mentions, hashtags = w.hashtags, urls = w.urls,
-                likes = coalesce(w.likes, p.likes), replies = coalesce(w.replies, p.replies),
-                reposts = coalesce(w.reposts, p.reposts), quotes = coalesce(w.quotes, p.quotes),
-                observed_at = w.observed_at, updated_at = now()
-            FROM work_posts w
+                created_at = s.created_at, text = coalesce(s.text, p.text), lang = coalesce(s.lang, p.lang),
+                reply_to_post_external_id = coalesce(s.reply_post, p.reply_to_post_external_id),
+                reply_to_account_external_id = coalesce(s.reply_account, p.reply_to_account_external_id),
+                quote_of_post_external_id = coalesce(s.quote_post, p.quote_of_post_external_id),
+                quote_of_account_external_id = coalesce(s.quote_account, p.quote_of_account_external_id),
+                repost_of_post_external_id = coalesce(s.repost_post, p.repost_of_post_external_id),
+                repost_of_account_external_id = coalesce(s.repost_account, p.repost_of_account_external_id),
+                mention_external_ids = s.mentions, hashtags = s.hashtags, urls = s.urls,
+                likes = coalesce(s.likes, p.likes), replies = coalesce(s.replies, p.replies),
+                reposts = coalesce(s.reposts, p.reposts), quotes = coalesce(s.quotes, p.quotes),
+                observed_at = s.observed_at, updated_at = now()
+            FROM work_posts w JOIN stage_posts s ON s.seq = w.seq
             WHERE w.post_id IS NOT NULL AND p.account_id = w.account_id AND p.id = w.post_id
-              AND (p.observed_at IS NULL OR w.observed_at >= p.observed_at)
-              AND (w.created_at, coalesce(w.text, p.text), coalesce(w.lang, p.lang),
-                   coalesce(w.reply_post, p.reply_to_post_external_id), coalesce(w.reply_account, p.reply_to_account_external_id),
-                   coalesce(w.quote_post, p.quote_of_post_external_id), coalesce(w.quote_account, p.quote_of_account_external_id),
-                   coalesce(w.repost_post, p.repost_of_post_external_id), coalesce(w.repost_account, p.repost_of_account_external_id),
-                   w.mentions, w.hashtags, w.urls, coalesce(w.likes, p.likes), coalesce(w.replies, p.replies),
-                   coalesce(w.reposts, p.reposts), coalesce(w.quotes, p.quotes))
+              AND (p.observed_at IS NULL OR s.observed_at >= p.observed_at)
+              AND (s.created_at, coalesce(s.text, p.text), coalesce(s.lang, p.lang),
+                   coalesce(s.reply_post, p.reply_to_post_external_id), coalesce(s.reply_account, p.reply_to_account_external_id),
+                   coalesce(s.quote_post, p.quote_of_post_external_id), coalesce(s.quote_account, p.quote_of_account_external_id),
+                   coalesce(s.repost_post, p.repost_of_post_external_id), coalesce(s.repost_account, p.repost_of_account_external_id),
+                   s.mentions, s.hashtags, s.urls, coalesce(s.likes, p.likes), coalesce(s.replies, p.replies),
+                   coalesce(s.reposts, p.reposts), coalesce(s.quotes, p.quotes))
                   IS DISTINCT FROM
                   (p.created_at, p.text, p.lang, p.reply_to_post_external_id, p.reply_to_account_external_id,
                    p.quote_of_post_external_id, p.quote_of_account_external_id, p.repost_of_post_external_id,

@@ -50,8 +50,11 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         b.HasIndex(p => new { p.Platform, p.ExternalId });
         b.HasIndex(p => new { p.AccountId, p.CreatedAt });
         b.Property(p => p.Platform).HasMaxLength(16);
-        b.HasOne<Account>().WithMany().HasForeignKey(p => p.AccountId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign key to accounts: the ingestion writer is the only way in and resolves every
+        // author; a per-row check would cost the bulk path a locked account row per post
+        // (docs/decisions/004-no-foreign-keys-on-the-bulk-tables.md).
         b.HasOne<Source>().WithMany().HasForeignKey(p => p.SourceId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(p => p.SourceId).HasFilter("source_id IS NOT NULL");
         b.ToTable(t => t.HasCheckConstraint("ck_posts_platform", Check.In("platform", Platforms.All)));
     }
 }
@@ -97,8 +100,8 @@ internal sealed class InteractionConfiguration : IEntityTypeConfiguration<Intera
         b.HasKey(i => new { i.SourceAccountId, i.PostId, i.Kind, i.TargetAccountId });
         b.HasIndex(i => i.TargetAccountId);
         b.Property(i => i.Kind).HasMaxLength(16);
-        b.HasOne<Post>().WithMany().HasForeignKey(i => new { i.SourceAccountId, i.PostId }).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Account>().WithMany().HasForeignKey(i => i.TargetAccountId).OnDelete(DeleteBehavior.Cascade);
+        // Derived from posts by the ingestion writer, which also removes them with their post; no
+        // foreign keys (docs/decisions/004-no-foreign-keys-on-the-bulk-tables.md).
         b.ToTable(t => t.HasCheckConstraint("ck_interactions_kind", Check.In("kind", InteractionKinds.All)));
     }
 }

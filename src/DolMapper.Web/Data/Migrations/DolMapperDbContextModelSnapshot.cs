@@ -1060,7 +1060,8 @@ namespace DolMapper.Web.Data.Migrations
                         .HasName("pk_posts");
 
                     b.HasIndex("SourceId")
-                        .HasDatabaseName("ix_posts_source_id");
+                        .HasDatabaseName("ix_posts_source_id")
+                        .HasFilter("source_id IS NOT NULL");
 
                     b.HasIndex("AccountId", "CreatedAt")
                         .HasDatabaseName("ix_posts_account_id_created_at");
@@ -1818,23 +1819,6 @@ namespace DolMapper.Web.Data.Migrations
                         .HasConstraintName("fk_ingestion_runs_sources_source_id");
                 });
 
-            modelBuilder.Entity("DolMapper.Web.Data.Entities.Interaction", b =>
-                {
-                    b.HasOne("DolMapper.Web.Data.Entities.Account", null)
-                        .WithMany()
-                        .HasForeignKey("TargetAccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_interactions_accounts_target_account_id");
-
-                    b.HasOne("DolMapper.Web.Data.Entities.Post", null)
-                        .WithMany()
-                        .HasForeignKey("SourceAccountId", "PostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_interactions_posts_source_account_id_post_id");
-                });
-
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
                 {
                     b.HasOne("DolMapper.Web.Data.Entities.Person", null)
@@ -1875,13 +1859,6 @@ namespace DolMapper.Web.Data.Migrations
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Post", b =>
                 {
-                    b.HasOne("DolMapper.Web.Data.Entities.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_posts_accounts_account_id");
-
                     b.HasOne("DolMapper.Web.Data.Entities.Source", null)
                         .WithMany()
                         .HasForeignKey("SourceId")

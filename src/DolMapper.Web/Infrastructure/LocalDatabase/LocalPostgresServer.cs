@@ -167,7 +167,12 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             port = {port}
             unix_socket_directories = ''
             max_connections = 200
-            shared_buffers = 256MB
+            shared_buffers = 512MB
+            work_mem = 32MB
+            maintenance_work_mem = 256MB
+            effective_cache_size = 4GB
+            random_page_cost = 1.1
+            max_wal_size = 4GB
             {(_options.Unsafe ? "fsync = off\nsynchronous_commit = off\nfull_page_writes = off" : "")}
             """;
         await File.AppendAllTextAsync(Path.Combine(ClusterDirectory, "postgresql.conf"), settings, cancellationToken);

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using DolMapper.Web.Data;
+using DolMapper.Web.Data.Entities;
+using DolMapper.Web.Demo;
+using DolMapper.Web.Ingestion.Import;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace DolMapper.Benchmarks;
+
+/// <summary>
+/// import: a new slice of posts (a second world a tenth of the scale) imported end to end (parse,
+/// COPY, upsert, interactions) into a database that already holds the whole world at the scale,
+/// with every index. Baseline in the same run, on the same database: EF Core AddRange +
+/// SaveChanges in batches of 1,000 of plain post rows (no de-duplication, no interactions, which
+/// favours the baseline).
+/// </summary>
+public static class ImportSuite
+{
+    public const double TargetPostsPerSecond = 100_000;
+    public const double TargetRatio = 10;
+    private const int EfBatch = 1_000;
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(BenchmarkContext context)
+    {
+        var scale = context.Scale;
+        var results = new List<Result>();
+        var baseDatabase = $"bench_{scale.Name}";
+        var runDatabase = $"bench_{scale.Name}_run";
+
+        var world = GenerateSuite.WorldFile(context);
+        if (!File.Exists(world))
+        {
+            Console.Error.WriteLine($"Generating {world} first");
+            await DemoWorldWriter.WriteFileAsync(GenerateSuite.WorldOptions(scale), world, truthPath: null);
+        }
+        var delta = context.File($"delta-{scale.Name}.jsonl.gz");
+        var deltaOptions = new DemoWorldOptions { Persons = scale.Persons / 10, Posts = scale.Posts / 10, Seed = 2 };
+        if (!File.Exists(delta))
+        {
+            await DemoWorldWriter.WriteFileAsync(deltaOptions, delta, truthPath: null);
+        }
+
+        if (await context.ScalarAsync($"SELECT 1 FROM pg_database WHERE datname = '{baseDatabase}'") is null
+            || await context.ScalarAsync("SELECT to_regclass('bench_ready')::text", baseDatabase) is null)
+        {
+            Console.Error.WriteLine($"Loading the {scale.Name} world into {baseDatabase} (once; kept for later runs)");
+            await context.ExecuteAsync($"DROP DATABASE IF EXISTS {baseDatabase} WITH (FORCE)");
+            await context.ExecuteAsync($"CREATE DATABASE {baseDatabase}");
+            await using var app = await context.OpenAppAsync(baseDatabase);
+            var load = await app.Services.GetRequiredService<FileImporter>().ImportFilesAsync([world], new ImportOptions(true, "benchmark"));
+            await context.ExecuteAsync("VACUUM ANALYZE", baseDatabase);
+            await context.ExecuteAsync("CREATE TABLE bench_ready (loaded_at timestamptz NOT NULL DEFAULT now(), posts bigint)", baseDatabase);
+            await context.ExecuteAsync($"INSERT INTO bench_ready (posts) VALUES ({load.Counts.PostsNew})", baseDatabase);
+            results.Add(new Result("import", scale, "initial load into an empty database", load.Counts.PostsNew / load.Elapsed.TotalSeconds, "posts/s",
+                "—", null, null, "(informative)", null, $"{load.Lines:N0} lines in {load.Elapsed.TotalSeconds:0.0} s"));
+        }
+
+        // Each run imports into a fresh copy of the loaded world, so runs are comparable.
+        NpgsqlConnection.ClearAllPools();
+        await context.ExecuteAsync($"DROP DATABASE IF EXISTS {runDatabase} WITH (FORCE)");
+        await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{baseDatabase}' AND pid <> pg_backend_pid()");
+        await context.ExecuteAsync($"CREATE DATABASE {runDatabase} TEMPLATE {baseDatabase}");
+        var existing = Convert.ToInt64(await context.ScalarAsync("SELECT count(*) FROM posts", runDatabase), System.Globalization.CultureInfo.InvariantCulture);
+
+        await using (var app = await context.OpenAppAsync(runDatabase))
+        {
+            var report = await app.Services.GetRequiredService<FileImporter>().ImportFilesAsync([delta], new ImportOptions(true, "benchmark"));
+            var posts = report.Counts.PostsNew + report.Counts.PostsUpdated + report.Counts.PostsUnchanged + report.Counts.PostsTombstoned;
+            var rate = posts / report.Elapsed.TotalSeconds;
+
+            var (efPosts, efSeconds) = await EfBaselineAsync(app, scale);
+            var efRate = efPosts / efSeconds;
+            results.Add(new Result("import", scale, $"posts/s end to end into {existing:N0} posts", rate, "posts/s",
+                $"EF Core AddRange+SaveChanges ×{EfBatch:N0}", efRate, rate / efRate, "≥ 100,000 posts/s; ≥ 10×",
+                rate >= TargetPostsPerSecond && rate / efRate >= TargetRatio,
+                $"{report.Lines:N0} lines ({posts:N0} posts, {report.Counts.AccountsNew:N0} accounts, {report.Counts.Interactions:N0} interactions) in {report.Elapsed.TotalSeconds:0.0} s; EF: {efPosts:N0} posts in {efSeconds:0.0} s"));
+        }
+        return results;
+    }
+
+    /// <summary>Plain posts of a third world, inserted with EF Core the ordinary way, accounts prepared beforehand (not timed).</summary>
+    private static async Task<(long Posts, double Seconds)> EfBaselineAsync(DolMapper.Web.Infrastructure.DolMapperApp app, Scale scale)
+    {
+        var options = new DemoWorldOptions { Persons = Math.Max(100, scale.Persons / 100), Posts = Math.Min(100_000, scale.Posts / 10), Seed = 3 };
+        var world = DemoWorld.Build(options);
+        using var buffer = new MemoryStream();
+        await DemoWorldWriter.WriteAsync(world, buffer, compress: false);
+        buffer.Position = 0;
+        var posts = new List<PostRecord>();
+        await foreach (var line in JsonLinesReader.ReadAsync(buffer))
+        {
+            if (line.Record is PostRecord { Deleted: false } post)
+            {
+                posts.Add(post);
+            }
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DolMapperDbContext>();
+        var now = DateTime.UtcNow;
+        foreach (var account in world.Accounts)
+        {
+            var person = new Person { PublicId = $"ef-{account.Platform}:{account.Id}", CreatedAt = now, UpdatedAt = now };
+            db.Add(new Account { Platform = account.Platform, ExternalId = "ef-" + account.Id, Person = person, Handle = account.Handle, FirstSeenAt = now, UpdatedAt = now });
+        }
+        await db.SaveChangesAsync();
+        var ids = await db.Accounts.Where(a => a.ExternalId.StartsWith("ef-")).ToDictionaryAsync(a => (a.Platform, a.ExternalId.Substring(3)), a => a.Id);
+        db.ChangeTracker.Clear();
+
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < posts.Count; i += EfBatch)
+        {
+            db.Posts.AddRange(posts.Skip(i).Take(EfBatch).Select(p => new Post
+            {
+                AccountId = ids[(p.Platform, p.AccountId!)],
+                Platform = p.Platform,
+                ExternalId = "ef-" + p.Id,
+                CreatedAt = p.CreatedAt!.Value,
+                Text = p.Text,
+                Lang = p.Lang,
+                ReplyToPostExternalId = p.ReplyTo?.PostId,
+                ReplyToAccountExternalId = p.ReplyTo?.AccountId,
+                QuoteOfPostExternalId = p.QuoteOf?.PostId,
+                QuoteOfAccountExternalId = p.QuoteOf?.AccountId,
+                RepostOfPostExternalId = p.RepostOf?.PostId,
+                RepostOfAccountExternalId = p.RepostOf?.AccountId,
+                MentionExternalIds = [.. p.Mentions],
+                Hashtags = [.. p.Hashtags],
+                Urls = [.. p.Urls],
+                Likes = p.Likes ?? 0,
+                Replies = p.Replies ?? 0,
+                Reposts = p.Reposts ?? 0,
+                Quotes = p.Quotes ?? 0,
+                ObservedAt = now,
+                FirstSeenAt = now,
+                UpdatedAt = now,
+            }));
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+        return (posts.Count, stopwatch.Elapsed.TotalSeconds);
+    }
+}
