@@ -187,16 +187,22 @@ internal static class IngestionSql
         WHERE w.platform = m.platform AND w.external_id = m.external_id
         """;
 
+    /// <summary>
+    /// Authors, parents' authors and mentions not seen yet. The existence check is a probe per
+    /// distinct reference (OFFSET 0 keeps it a sub-plan): as an anti-join the planner hashed all
+    /// accounts for every batch, 300 ms against 750k accounts instead of 100 ms.
+    /// </summary>
     public const string AddStubAccounts = """
         INSERT INTO work_accounts (platform, external_id, is_stub)
-        SELECT DISTINCT r.platform, r.external_id, true FROM (
-            SELECT platform, account_external_id AS external_id FROM stage_posts
-            UNION ALL SELECT platform, reply_account FROM stage_posts WHERE reply_account IS NOT NULL
-            UNION ALL SELECT platform, quote_account FROM stage_posts WHERE quote_account IS NOT NULL
-            UNION ALL SELECT platform, repost_account FROM stage_posts WHERE repost_account IS NOT NULL
-            UNION ALL SELECT platform, unnest(mentions) FROM stage_posts) r
+        SELECT r.platform, r.external_id, true FROM (
+            SELECT DISTINCT platform, external_id FROM (
+                SELECT platform, account_external_id AS external_id FROM stage_posts
+                UNION ALL SELECT platform, reply_account FROM stage_posts WHERE reply_account IS NOT NULL
+                UNION ALL SELECT platform, quote_account FROM stage_posts WHERE quote_account IS NOT NULL
+                UNION ALL SELECT platform, repost_account FROM stage_posts WHERE repost_account IS NOT NULL
+                UNION ALL SELECT platform, unnest(mentions) FROM stage_posts) u) r
         WHERE NOT EXISTS (SELECT 1 FROM work_accounts w WHERE w.platform = r.platform AND w.external_id = r.external_id)
-          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = r.platform AND a.external_id = r.external_id)
+          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = r.platform AND a.external_id = r.external_id OFFSET 0)
         """;
 
     public const string FindExistingAccounts = """
@@ -304,6 +310,11 @@ internal static class IngestionSql
 
     // ---- posts: one row per key (the newest observation, then the later line), beside what is stored ----
 
+    /// <summary>
+    /// The lookup goes through (platform, external_id): joined on (account_id, external_id) the
+    /// planner preferred scanning each author's posts by date and filtering — 3 s instead of 0.3 s
+    /// per batch against 10M posts.
+    /// </summary>
     public const string DedupePosts = """
         INSERT INTO work_posts (seq, platform, external_id, account_id, post_id)
         SELECT d.seq, d.platform, d.external_id, a.id, p.id
@@ -311,7 +322,7 @@ internal static class IngestionSql
               FROM stage_posts
               ORDER BY platform, external_id, observed_at DESC, seq DESC) d
         JOIN accounts a ON a.platform = d.platform AND a.external_id = d.account_external_id
-        LEFT JOIN posts p ON p.account_id = a.id AND p.external_id = d.external_id
+        LEFT JOIN posts p ON p.platform = d.platform AND p.external_id = d.external_id AND p.account_id = a.id
         """;
 
     /// <summary>A field the winning line leaves out is taken from the newest line that has it (only keys seen twice).</summary>

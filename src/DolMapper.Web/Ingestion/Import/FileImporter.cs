@@ -220,6 +220,14 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
                 duplicates = @duplicates, rejected = @rejected, bytes_read = @bytes
             WHERE id = @id
             """, connection);
+        AddRunCounts(command, runId, report, status);
+        command.Parameters.AddWithValue("bytes", progress.BytesRead);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The parameters every update of a run's row carries.</summary>
+    private static void AddRunCounts(NpgsqlCommand command, long runId, ImportReport report, string status)
+    {
         command.Parameters.AddWithValue("id", runId);
         command.Parameters.AddWithValue("status", status);
         command.Parameters.AddWithValue("lines", report.Lines);
@@ -227,8 +235,6 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         command.Parameters.AddWithValue("updated", report.Counts.Updated);
         command.Parameters.AddWithValue("duplicates", report.Counts.AccountsUnchanged + report.Counts.PostsUnchanged + report.Counts.RelationshipsUnchanged + report.Counts.Superseded);
         command.Parameters.AddWithValue("rejected", report.Rejected);
-        command.Parameters.AddWithValue("bytes", progress.BytesRead);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task FinishRunAsync(NpgsqlConnection connection, long runId, ImportReport report, string status, string message, CancellationToken cancellationToken)
@@ -254,13 +260,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
                 bytes_read = CASE WHEN @status = 'complete' THEN coalesce(bytes_total, bytes_read) ELSE bytes_read END
             WHERE id = @id
             """, connection);
-        command.Parameters.AddWithValue("id", runId);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("lines", report.Lines);
-        command.Parameters.AddWithValue("new", report.Counts.New);
-        command.Parameters.AddWithValue("updated", report.Counts.Updated);
-        command.Parameters.AddWithValue("duplicates", report.Counts.AccountsUnchanged + report.Counts.PostsUnchanged + report.Counts.RelationshipsUnchanged + report.Counts.Superseded);
-        command.Parameters.AddWithValue("rejected", report.Rejected);
+        AddRunCounts(command, runId, report, status);
         command.Parameters.AddWithValue("errors", status == RunStatuses.Failed ? 1L : 0L);
         command.Parameters.AddWithValue("message", message);
         command.Parameters.AddWithValue("details", details);
