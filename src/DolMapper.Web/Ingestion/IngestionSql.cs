@@ -12,7 +12,7 @@ internal static class IngestionSql
         CREATE TEMP TABLE IF NOT EXISTS stage_accounts (
             seq bigint, platform text, external_id text, handle text, name text, bio text, location text,
             country text, followers bigint, following bigint, posts_count bigint, created_at timestamptz,
-            url text, verified boolean, person text, npi text, observed_at timestamptz) ON COMMIT DELETE ROWS;
+            url text, verified boolean, person text, npi text, observed_at timestamptz, country_confidence double precision) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS stage_posts (
             seq bigint, platform text, external_id text, account_external_id text, created_at timestamptz,
             text text, lang text, reply_post text, reply_account text, quote_post text, quote_account text,
@@ -25,7 +25,7 @@ internal static class IngestionSql
         CREATE TEMP TABLE IF NOT EXISTS work_accounts (
             platform text, external_id text, handle text, name text, bio text, location text,
             country text, followers bigint, following bigint, posts_count bigint, created_at timestamptz,
-            url text, verified boolean, person text, npi text, observed_at timestamptz,
+            url text, verified boolean, person text, npi text, observed_at timestamptz, country_confidence double precision,
             is_stub boolean NOT NULL DEFAULT false, account_id bigint, old_person_id bigint, person_id bigint) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS work_posts (
             seq bigint, platform text, external_id text, account_id bigint, post_id bigint) ON COMMIT DELETE ROWS;
@@ -39,7 +39,7 @@ internal static class IngestionSql
 
     public const string CopyAccounts = """
         COPY stage_accounts (seq, platform, external_id, handle, name, bio, location, country, followers, following,
-            posts_count, created_at, url, verified, person, npi, observed_at) FROM STDIN (FORMAT BINARY)
+            posts_count, created_at, url, verified, person, npi, observed_at, country_confidence) FROM STDIN (FORMAT BINARY)
         """;
 
     public const string CopyPosts = """
@@ -149,9 +149,9 @@ internal static class IngestionSql
 
     public const string DedupeAccounts = """
         INSERT INTO work_accounts (platform, external_id, handle, name, bio, location, country, followers, following,
-            posts_count, created_at, url, verified, person, npi, observed_at)
+            posts_count, created_at, url, verified, person, npi, observed_at, country_confidence)
         SELECT DISTINCT ON (platform, external_id) platform, external_id, handle, name, bio, location, upper(country),
-            followers, following, posts_count, created_at, url, verified, person, npi, observed_at
+            followers, following, posts_count, created_at, url, verified, person, npi, observed_at, country_confidence
         FROM stage_accounts
         ORDER BY platform, external_id, observed_at DESC, seq DESC
         """;
@@ -161,6 +161,7 @@ internal static class IngestionSql
         UPDATE work_accounts w SET
             handle = coalesce(w.handle, m.handle), name = coalesce(w.name, m.name), bio = coalesce(w.bio, m.bio),
             location = coalesce(w.location, m.location), country = coalesce(w.country, m.country),
+            country_confidence = CASE WHEN w.country IS NULL THEN m.country_confidence ELSE w.country_confidence END,
             followers = coalesce(w.followers, m.followers), following = coalesce(w.following, m.following),
             posts_count = coalesce(w.posts_count, m.posts_count), created_at = coalesce(w.created_at, m.created_at),
             url = coalesce(w.url, m.url), verified = coalesce(w.verified, m.verified),
@@ -172,6 +173,7 @@ internal static class IngestionSql
                 (array_agg(bio ORDER BY observed_at DESC, seq DESC) FILTER (WHERE bio IS NOT NULL))[1] AS bio,
                 (array_agg(location ORDER BY observed_at DESC, seq DESC) FILTER (WHERE location IS NOT NULL))[1] AS location,
                 (array_agg(upper(country) ORDER BY observed_at DESC, seq DESC) FILTER (WHERE country IS NOT NULL))[1] AS country,
+                (array_agg(country_confidence ORDER BY observed_at DESC, seq DESC) FILTER (WHERE country IS NOT NULL))[1] AS country_confidence,
                 (array_agg(followers ORDER BY observed_at DESC, seq DESC) FILTER (WHERE followers IS NOT NULL))[1] AS followers,
                 (array_agg(following ORDER BY observed_at DESC, seq DESC) FILTER (WHERE following IS NOT NULL))[1] AS following,
                 (array_agg(posts_count ORDER BY observed_at DESC, seq DESC) FILTER (WHERE posts_count IS NOT NULL))[1] AS posts_count,
@@ -235,7 +237,7 @@ internal static class IngestionSql
     public const string InsertNewAccounts = $"""
         INSERT INTO accounts ({AccountColumns})
         SELECT platform, external_id, person_id, handle, name, bio, location, country,
-            CASE WHEN country IS NOT NULL THEN 1.0 END, followers, following, posts_count, created_at, url, verified, npi,
+            country_confidence, followers, following, posts_count, created_at, url, verified, npi,
             false, false, observed_at, now(), now()
         FROM work_accounts WHERE account_id IS NULL AND NOT is_stub
         ON CONFLICT (platform, external_id) DO NOTHING
@@ -258,7 +260,7 @@ internal static class IngestionSql
             person_id = coalesce(w.person_id, a.person_id),
             handle = coalesce(w.handle, a.handle), name = coalesce(w.name, a.name), bio = coalesce(w.bio, a.bio),
             location = coalesce(w.location, a.location), country = coalesce(w.country, a.country),
-            country_confidence = CASE WHEN w.country IS NOT NULL THEN 1.0 ELSE a.country_confidence END,
+            country_confidence = CASE WHEN w.country IS NOT NULL THEN w.country_confidence ELSE a.country_confidence END,
             followers = coalesce(w.followers, a.followers), following = coalesce(w.following, a.following),
             posts_count = coalesce(w.posts_count, a.posts_count),
             created_on_platform_at = coalesce(w.created_at, a.created_on_platform_at),

@@ -1,5 +1,6 @@
 using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Ingestion.Import;
+using DolMapper.Web.Ingestion.Locations;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -219,7 +220,14 @@ public sealed class IngestionWriterSession : IAsyncDisposable
                 WriteText(copy, a.Name);
                 WriteText(copy, a.Bio);
                 WriteText(copy, a.Location);
-                WriteText(copy, a.Country);
+                // A given country is certain; otherwise the gazetteer reads the free-text location.
+                var country = a.Country;
+                double? countryConfidence = country is null ? null : 1.0;
+                if (country is null && Gazetteer.Resolve(a.Location) is { } resolved)
+                {
+                    (country, countryConfidence) = (resolved.Code, resolved.Confidence);
+                }
+                WriteText(copy, country);
                 WriteValue(copy, a.Followers, NpgsqlDbType.Bigint);
                 WriteValue(copy, a.Following, NpgsqlDbType.Bigint);
                 WriteValue(copy, a.PostsCount, NpgsqlDbType.Bigint);
@@ -229,6 +237,7 @@ public sealed class IngestionWriterSession : IAsyncDisposable
                 WriteText(copy, a.Person);
                 WriteText(copy, a.Npi);
                 copy.Write(a.ObservedAt ?? observedDefault, NpgsqlDbType.TimestampTz);
+                WriteValue(copy, countryConfidence, NpgsqlDbType.Double);
             }
             await copy.CompleteAsync(cancellationToken);
         }

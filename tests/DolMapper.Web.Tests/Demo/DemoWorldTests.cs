@@ -223,4 +223,17 @@ public class DemoWorldTests
             TestPaths.DeleteQuietly(directory);
         }
     }
+
+    [Fact]
+    public void The_gazetteer_reads_the_demo_worlds_locations_back_to_the_right_countries()
+    {
+        var world = DemoWorld.Build(new DemoWorldOptions { Persons = 5_000, Posts = 0, Seed = 4 });
+        var withLocation = world.Accounts.Where(a => a.Location is not null).ToList();
+        var resolved = withLocation.Select(a => (Account: a, Country: DolMapper.Web.Ingestion.Locations.Gazetteer.Resolve(a.Location)))
+            .Where(x => x.Country is not null).ToList();
+
+        var right = resolved.Count(x => x.Country!.Value.Code == world.Persons[x.Account.Person].Country);
+        Assert.True(resolved.Count > 0.6 * withLocation.Count, $"only {resolved.Count} of {withLocation.Count} locations resolved");
+        Assert.True(right > 0.97 * resolved.Count, $"{right} of {resolved.Count} resolved to the right country");
+    }
 }

@@ -291,4 +291,20 @@ public class FileImportTests(PostgresFixture postgres)
         Assert.Equal("{}", await db.ScalarAsync("SELECT mention_external_ids::text FROM posts WHERE external_id = '5001'"));
         Assert.Equal(5L, report.Counts.OptedOut);
     }
+
+    [Fact]
+    public async Task A_free_text_location_is_resolved_to_a_country_when_none_is_given()
+    {
+        await using var db = await ImportDatabase.CreateAsync(postgres);
+
+        await db.ImportAsync([
+            "{\"type\":\"account\",\"platform\":\"x\",\"id\":\"1\",\"handle\":\"a\",\"location\":\"Toronto, ON\"}",
+            "{\"type\":\"account\",\"platform\":\"x\",\"id\":\"2\",\"handle\":\"b\",\"location\":\"Toronto, ON\",\"country\":\"gb\"}",
+            "{\"type\":\"account\",\"platform\":\"x\",\"id\":\"3\",\"handle\":\"c\",\"location\":\"Planet Earth\"}",
+        ]);
+
+        Assert.Equal(["1 CA 0.95", "2 GB 1", "3  "], await db.RowsAsync(
+            "SELECT external_id || ' ' || coalesce(country, '') || ' ' || coalesce(country_confidence::text, '') FROM accounts ORDER BY external_id"));
+        Assert.Equal("CA", await db.ScalarAsync("SELECT p.country FROM persons p JOIN accounts a ON a.person_id = p.id WHERE a.external_id = '1'"));
+    }
 }
