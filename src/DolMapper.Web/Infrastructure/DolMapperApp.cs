@@ -167,6 +167,7 @@ public sealed class DolMapperApp : IAsyncDisposable
             .AddSignInManager();
         services.AddScoped<UserSeeder>();
         services.AddSingleton<Demo.DemoSeeder>();
+        Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, builder.Configuration);
 
         AddJobs(services, role, connectionString);
         if (role == HostRole.Web)

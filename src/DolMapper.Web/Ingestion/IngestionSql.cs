@@ -335,9 +335,16 @@ internal static class IngestionSql
             quote_post = coalesce(w.quote_post, m.quote_post), quote_account = coalesce(w.quote_account, m.quote_account),
             repost_post = coalesce(w.repost_post, m.repost_post), repost_account = coalesce(w.repost_account, m.repost_account),
             likes = coalesce(w.likes, m.likes), replies = coalesce(w.replies, m.replies),
-            reposts = coalesce(w.reposts, m.reposts), quotes = coalesce(w.quotes, m.quotes)
+            reposts = coalesce(w.reposts, m.reposts), quotes = coalesce(w.quotes, m.quotes),
+            mentions = coalesce(w.mentions, CASE WHEN m.mentions IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(m.mentions)) END),
+            hashtags = coalesce(w.hashtags, CASE WHEN m.hashtags IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(m.hashtags)) END),
+            urls = coalesce(w.urls, CASE WHEN m.urls IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(m.urls)) END)
         FROM (
             SELECT s.platform, s.external_id,
+                -- arrays of arrays must have equal lengths, so lists travel as jsonb through the aggregate
+                (array_agg(to_jsonb(mentions) ORDER BY observed_at DESC, seq DESC) FILTER (WHERE mentions IS NOT NULL))[1] AS mentions,
+                (array_agg(to_jsonb(hashtags) ORDER BY observed_at DESC, seq DESC) FILTER (WHERE hashtags IS NOT NULL))[1] AS hashtags,
+                (array_agg(to_jsonb(urls) ORDER BY observed_at DESC, seq DESC) FILTER (WHERE urls IS NOT NULL))[1] AS urls,
                 (array_agg(text ORDER BY observed_at DESC, seq DESC) FILTER (WHERE text IS NOT NULL))[1] AS text,
                 (array_agg(lang ORDER BY observed_at DESC, seq DESC) FILTER (WHERE lang IS NOT NULL))[1] AS lang,
                 (array_agg(reply_post ORDER BY observed_at DESC, seq DESC) FILTER (WHERE reply_post IS NOT NULL))[1] AS reply_post,
@@ -388,7 +395,8 @@ internal static class IngestionSql
                 repost_of_post_external_id, repost_of_account_external_id, mention_external_ids, hashtags, urls,
                 likes, replies, reposts, quotes, observed_at, source_id, first_seen_at, updated_at)
             SELECT w.account_id, s.platform, s.external_id, s.created_at, s.text, s.lang, s.reply_post, s.reply_account, s.quote_post,
-                s.quote_account, s.repost_post, s.repost_account, s.mentions, s.hashtags, s.urls,
+                s.quote_account, s.repost_post, s.repost_account,
+                coalesce(s.mentions, '{}'), coalesce(s.hashtags, '{}'), coalesce(s.urls, '{}'),
                 coalesce(s.likes, 0), coalesce(s.replies, 0), coalesce(s.reposts, 0), coalesce(s.quotes, 0), s.observed_at, @source, now(), now()
             FROM work_posts w JOIN stage_posts s ON s.seq = w.seq
             WHERE w.post_id IS NULL
@@ -417,7 +425,8 @@ internal static class IngestionSql
                 quote_of_account_external_id = coalesce(s.quote_account, p.quote_of_account_external_id),
                 repost_of_post_external_id = coalesce(s.repost_post, p.repost_of_post_external_id),
                 repost_of_account_external_id = coalesce(s.repost_account, p.repost_of_account_external_id),
-                mention_external_ids = s.mentions, hashtags = s.hashtags, urls = s.urls,
+                mention_external_ids = coalesce(s.mentions, p.mention_external_ids), hashtags = coalesce(s.hashtags, p.hashtags),
+                urls = coalesce(s.urls, p.urls),
                 likes = coalesce(s.likes, p.likes), replies = coalesce(s.replies, p.replies),
                 reposts = coalesce(s.reposts, p.reposts), quotes = coalesce(s.quotes, p.quotes),
                 observed_at = s.observed_at, updated_at = now()
@@ -428,7 +437,8 @@ internal static class IngestionSql
                    coalesce(s.reply_post, p.reply_to_post_external_id), coalesce(s.reply_account, p.reply_to_account_external_id),
                    coalesce(s.quote_post, p.quote_of_post_external_id), coalesce(s.quote_account, p.quote_of_account_external_id),
                    coalesce(s.repost_post, p.repost_of_post_external_id), coalesce(s.repost_account, p.repost_of_account_external_id),
-                   s.mentions, s.hashtags, s.urls, coalesce(s.likes, p.likes), coalesce(s.replies, p.replies),
+                   coalesce(s.mentions, p.mention_external_ids), coalesce(s.hashtags, p.hashtags), coalesce(s.urls, p.urls),
+                   coalesce(s.likes, p.likes), coalesce(s.replies, p.replies),
                    coalesce(s.reposts, p.reposts), coalesce(s.quotes, p.quotes))
                   IS DISTINCT FROM
                   (p.created_at, p.text, p.lang, p.reply_to_post_external_id, p.reply_to_account_external_id,

@@ -43,7 +43,11 @@ public sealed class IngestionWriter(NpgsqlDataSource dataSource)
 /// <summary>How a batch is written.</summary>
 /// <param name="ObservedAtDefault">The observation time of a line without <c>observed_at</c> (the start of the import or pass).</param>
 /// <param name="SourceId">The source the posts came from, if any.</param>
-public sealed record IngestionWriteOptions(DateTime ObservedAtDefault, int? SourceId = null);
+/// <param name="Cursor">Where a source's pass has got to, saved in the same transaction as the batch it covers.</param>
+public sealed record IngestionWriteOptions(DateTime ObservedAtDefault, int? SourceId = null, SourceCursorUpdate? Cursor = null);
+
+/// <summary>A source's cursor for one query (e.g. X's since_id), advanced with the data.</summary>
+public sealed record SourceCursorUpdate(int SourceId, string Query, string? Value);
 
 /// <summary>A connection with its staging tables; write batches in input order.</summary>
 public sealed class IngestionWriterSession : IAsyncDisposable
@@ -60,7 +64,7 @@ public sealed class IngestionWriterSession : IAsyncDisposable
     public async Task<IngestionCounts> WriteAsync(IReadOnlyList<ImportRecord> records, IngestionWriteOptions options, CancellationToken cancellationToken = default)
     {
         var counts = new IngestionCounts();
-        if (records.Count == 0)
+        if (records.Count == 0 && options.Cursor is null)
         {
             return counts;
         }
@@ -139,6 +143,16 @@ public sealed class IngestionWriterSession : IAsyncDisposable
             Step("relationships-updated", IngestionSql.UpdateExistingRelationships);
         }
         Step("relationships-resolved", IngestionSql.ResolveRelationshipPersons);
+        if (options.Cursor is { } cursor)
+        {
+            Step("cursor", """
+                INSERT INTO source_cursors (source_id, query, value, updated_at) VALUES (@cursor_source, @cursor_query, @cursor_value, now())
+                ON CONFLICT (source_id, query) DO UPDATE SET value = excluded.value, updated_at = now()
+                """,
+                new NpgsqlParameter<int>("cursor_source", cursor.SourceId),
+                new NpgsqlParameter<string>("cursor_query", cursor.Query),
+                new NpgsqlParameter<string?>("cursor_value", cursor.Value) { NpgsqlDbType = NpgsqlDbType.Text });
+        }
         Step("counts", IngestionSql.CountWork);
 
         try
@@ -267,9 +281,9 @@ public sealed class IngestionWriterSession : IAsyncDisposable
                 WriteText(copy, p.QuoteOf?.AccountId);
                 WriteText(copy, p.RepostOf?.PostId);
                 WriteText(copy, p.RepostOf?.AccountId);
-                copy.Write(AsList(p.Mentions), NpgsqlDbType.Array | NpgsqlDbType.Text);
-                copy.Write(AsList(p.Hashtags), NpgsqlDbType.Array | NpgsqlDbType.Text);
-                copy.Write(AsList(p.Urls), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                WriteList(copy, p.Mentions);
+                WriteList(copy, p.Hashtags);
+                WriteList(copy, p.Urls);
                 WriteValue(copy, p.Likes, NpgsqlDbType.Integer);
                 WriteValue(copy, p.Replies, NpgsqlDbType.Integer);
                 WriteValue(copy, p.Reposts, NpgsqlDbType.Integer);
@@ -325,7 +339,17 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         return new StagedCounts(accounts, posts, deletions, relationships);
     }
 
-    private static IList<string> AsList(IReadOnlyList<string> values) => values as IList<string> ?? [.. values];
+    private static void WriteList(NpgsqlBinaryImporter copy, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(values as IList<string> ?? [.. values], NpgsqlDbType.Array | NpgsqlDbType.Text);
+        }
+    }
 
     // Synchronous writes: the importer buffers and only touches the socket when its buffer fills,
     // and an await per field costs more than the field.

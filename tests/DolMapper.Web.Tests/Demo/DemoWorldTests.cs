@@ -82,7 +82,7 @@ public class DemoWorldTests
         var (_, records) = await SmallWorld.Value;
         var asco = WorldVocabulary.Areas.SelectMany(a => a.Conferences).Single(c => c.Hashtag == "ASCO26");
         var days = Enumerable.Range(0, asco.Days).Select(asco.Start.AddDays).ToHashSet();
-        var tagged = records.OfType<PostRecord>().Where(p => p.Hashtags.Contains("asco26")).ToList();
+        var tagged = records.OfType<PostRecord>().Where(p => (p.Hashtags ?? []).Contains("asco26")).ToList();
         var during = tagged.Count(p => days.Contains(DateOnly.FromDateTime(p.CreatedAt!.Value)));
         var outside = tagged.Count - during;
 
@@ -154,7 +154,7 @@ public class DemoWorldTests
         double ScholarlyShare(Archetype archetype)
         {
             var posts = records.OfType<PostRecord>().Where(p => !p.Deleted && archetypeOf[$"{p.Platform}:{p.AccountId}"] == archetype).ToList();
-            return posts.Count(p => p.Urls.Any(u => u.Contains("doi.org") || u.Contains("pubmed") || u.Contains("rxiv") || u.Contains("clinicaltrials") || u.Contains("jamanetwork") || u.Contains("thelancet"))) / (double)posts.Count;
+            return posts.Count(p => (p.Urls ?? []).Any(u => u.Contains("doi.org") || u.Contains("pubmed") || u.Contains("rxiv") || u.Contains("clinicaltrials") || u.Contains("jamanetwork") || u.Contains("thelancet"))) / (double)posts.Count;
         }
         Assert.True(ScholarlyShare(Archetype.ScientificCommunicator) > 3 * ScholarlyShare(Archetype.QuietClinician));
 
@@ -167,7 +167,7 @@ public class DemoWorldTests
             {
                 continue;
             }
-            foreach (var target in post.Mentions.Concat(new[] { post.ReplyTo?.AccountId, post.QuoteOf?.AccountId, post.RepostOf?.AccountId }.OfType<string>()))
+            foreach (var target in (post.Mentions ?? []).Concat(new[] { post.ReplyTo?.AccountId, post.QuoteOf?.AccountId, post.RepostOf?.AccountId }.OfType<string>()))
             {
                 var person = byId[(post.Platform, target)].Person;
                 fromHcps[person] = fromHcps.GetValueOrDefault(person) + 1;

@@ -307,4 +307,17 @@ public class FileImportTests(PostgresFixture postgres)
             "SELECT external_id || ' ' || coalesce(country, '') || ' ' || coalesce(country_confidence::text, '') FROM accounts ORDER BY external_id"));
         Assert.Equal("CA", await db.ScalarAsync("SELECT p.country FROM persons p JOIN accounts a ON a.person_id = p.id WHERE a.external_id = '1'"));
     }
+
+    [Fact]
+    public async Task A_newer_line_without_lists_keeps_the_stored_mentions_hashtags_and_links()
+    {
+        await using var db = await ImportDatabase.CreateAsync(postgres);
+        await db.ImportAsync(World);
+
+        var report = await db.ImportAsync(["{\"type\":\"post\",\"platform\":\"x\",\"id\":\"5001\",\"account_id\":\"1001\",\"created_at\":\"2026-10-02T14:03:00Z\",\"likes\":99,\"observed_at\":\"2030-01-01T00:00:00Z\"}"]);
+
+        Assert.Equal(1L, report.Counts.PostsUpdated);
+        Assert.Equal("99 {1002} {bcsm}", await db.ScalarAsync("SELECT likes || ' ' || mention_external_ids::text || ' ' || hashtags::text FROM posts WHERE external_id = '5001'"));
+        Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM interactions i JOIN posts p ON p.id = i.post_id WHERE p.external_id = '5001' AND i.kind = 'mention'"));
+    }
 }

@@ -102,11 +102,20 @@ public static class DolMapperCommandLine
             parse.GetValue(persons), parse.GetValue(posts), parse.GetValue(seed), parse.GetValue(output), parse.GetValue(truth), parse.UnmatchedTokens, stdout, ct));
         var demo = new Command("demo", "The demo world: a synthetic HCP social network with known right answers (docs/demo-world.md).") { seedVerb };
 
+        var sourceArgument = new Argument<string>("SOURCE") { Description = "x (bluesky, mastodon and pubmed are coming)." };
+        var baseUrl = new Option<string?>("--base-url") { Description = "The API root (default: the source's saved setting, then https://api.x.com)." };
+        var query = new Option<string?>("--query") { Description = "What to search for, e.g. \"#oncology OR #bcsm\"." };
+        var token = new Option<string?>("--token") { Description = "The credential (X: the bearer token)." };
+        var ingest = new Command("ingest", "Run one ingestion pass of a source now, following every page, and print fetched / new / updated / duplicates / rejected.") { sourceArgument, baseUrl, query, token };
+        ingest.TreatUnmatchedTokensAsErrors = false;
+        ingest.SetAction((parse, ct) => IngestAsync(parse.GetValue(sourceArgument)!, parse.GetValue(baseUrl), parse.GetValue(query), parse.GetValue(token), parse.UnmatchedTokens, stdout, ct));
+
         root.Subcommands.Add(serve);
         root.Subcommands.Add(worker);
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(import);
         root.Subcommands.Add(demo);
+        root.Subcommands.Add(ingest);
 
         // No verb: serve, with whatever configuration switches were given.
         root.TreatUnmatchedTokensAsErrors = false;
@@ -279,6 +288,45 @@ public static class DolMapperCommandLine
             }
         }
         return name + ".truth.jsonl.gz";
+    }
+
+    private static async Task<int> IngestAsync(string source, string? baseUrl, string? query, string? token, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (!source.Equals("x", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StartupException(source is "bluesky" or "mastodon" or "pubmed"
+                ? $"the {source} source is not available yet; 'ingest x' is."
+                : $"unknown source '{source}': expected x, bluesky, mastodon or pubmed.");
+        }
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        await using (var migrate = app.Services.CreateAsyncScope())
+        {
+            await migrate.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        }
+        var options = app.Services.GetRequiredService<IOptions<Ingestion.Sources.SourcesOptions>>().Value;
+        var url = baseUrl ?? options.X.BaseUrl;
+        var bearer = token ?? options.X.Token ?? throw new StartupException("no X bearer token: give --token or set DolMapper:Sources:X:Token.");
+        var search = query ?? options.X.Query ?? throw new StartupException("no query: give --query or set DolMapper:Sources:X:Query.");
+        var maxWait = TimeSpan.FromMinutes(options.MaxWaitMinutes);
+
+        async Task<bool> WaitForResetAsync(Ingestion.Sources.RateLimitedException limited, CancellationToken ct)
+        {
+            var wait = limited.ResetAt - DateTimeOffset.UtcNow;
+            if (wait > maxWait)
+            {
+                return false;
+            }
+            var pause = wait < TimeSpan.Zero ? TimeSpan.Zero : wait + TimeSpan.FromSeconds(1);
+            await stdout.WriteLineAsync($"Rate limited by {limited.Platform} until {limited.ResetAt:HH:mm:ss} UTC; waiting {pause.TotalSeconds:0} s.");
+            await Task.Delay(pause, ct);
+            return true;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var pass = scope.ServiceProvider.GetRequiredService<Ingestion.Sources.X.XIngestion>();
+        var report = await pass.RunAsync(url, bearer, search, WaitForResetAsync, $"cli:{Environment.UserName}", cancellationToken);
+        await stdout.WriteLineAsync(report.ToText());
+        return report.Stopped is null ? Success : Failure;
     }
 
     private static async Task WriteBannerAsync(TextWriter stdout, IReadOnlyList<string> urls, IReadOnlyList<PrintedLogin> logins)

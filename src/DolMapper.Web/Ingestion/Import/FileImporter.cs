@@ -177,41 +177,8 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static async Task QuarantineAsync(NpgsqlConnection connection, long runId, List<SourcedRejection> rejected, CancellationToken cancellationToken)
-    {
-        if (rejected.Count == 0)
-        {
-            return;
-        }
-        var now = DateTime.UtcNow;
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY quarantine (run_id, origin, line_number, reason, raw, created_at) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var r in rejected)
-        {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
-            await copy.WriteAsync(r.Source, NpgsqlDbType.Text, cancellationToken);
-            if (r.LineNumber is { } line)
-            {
-                await copy.WriteAsync(line, NpgsqlDbType.Bigint, cancellationToken);
-            }
-            else
-            {
-                await copy.WriteNullAsync(cancellationToken);
-            }
-            await copy.WriteAsync(r.Reason, NpgsqlDbType.Text, cancellationToken);
-            if (r.Raw is null)
-            {
-                await copy.WriteNullAsync(cancellationToken);
-            }
-            else
-            {
-                await copy.WriteAsync(r.Raw.Replace("\0", "", StringComparison.Ordinal), NpgsqlDbType.Text, cancellationToken);
-            }
-            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-        }
-        await copy.CompleteAsync(cancellationToken);
-    }
+    private static Task QuarantineAsync(NpgsqlConnection connection, long runId, List<SourcedRejection> rejected, CancellationToken cancellationToken) =>
+        Quarantine.WriteAsync(connection, runId, sourceId: null, [.. rejected.Select(r => new QuarantineItem(r.Source, r.LineNumber, r.Reason, r.Raw))], cancellationToken);
 
     private static async Task UpdateRunAsync(NpgsqlConnection connection, long runId, ImportReport report, ImportProgress progress, string status, CancellationToken cancellationToken)
     {

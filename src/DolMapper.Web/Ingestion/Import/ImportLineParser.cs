@@ -90,7 +90,7 @@ public static class ImportLineParser
             QuoteOf = f.Reference("quote_of"),
             RepostOf = f.Reference("repost_of"),
             Mentions = f.Strings("mentions"),
-            Hashtags = f.Strings("hashtags").Select(NormaliseHashtag).Where(h => h.Length > 0).Distinct().ToList(),
+            Hashtags = f.Strings("hashtags")?.Select(NormaliseHashtag).Where(h => h.Length > 0).Distinct().ToList(),
             Urls = f.Strings("urls"),
             Likes = f.Int("likes"),
             Replies = f.Int("replies"),
@@ -277,12 +277,13 @@ public static class ImportLineParser
             throw new ImportLineException($"field '{name}' is '{text}': expected a date such as 2024-05-01");
         }
 
-        public IReadOnlyList<string> Strings(string name)
+        /// <summary>Null when the field is absent (or JSON null).</summary>
+        public IReadOnlyList<string>? Strings(string name)
         {
             var value = Get(name);
             if (value is null)
             {
-                return [];
+                return null;
             }
             if (value.Value.ValueKind != JsonValueKind.Array)
             {

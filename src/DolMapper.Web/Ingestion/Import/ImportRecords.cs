@@ -41,10 +41,12 @@ public sealed record PostRecord : ImportRecord
     public PostReference? ReplyTo { get; init; }
     public PostReference? QuoteOf { get; init; }
     public PostReference? RepostOf { get; init; }
-    public IReadOnlyList<string> Mentions { get; init; } = [];
-    /// <summary>Lower case, without '#'.</summary>
-    public IReadOnlyList<string> Hashtags { get; init; } = [];
-    public IReadOnlyList<string> Urls { get; init; } = [];
+    /// <summary>Null when the line does not say (the stored list is kept); empty when it says "none".</summary>
+    public IReadOnlyList<string>? Mentions { get; init; }
+    /// <summary>Lower case, without '#'; null when the line does not say.</summary>
+    public IReadOnlyList<string>? Hashtags { get; init; }
+    /// <summary>Null when the line does not say.</summary>
+    public IReadOnlyList<string>? Urls { get; init; }
     public int? Likes { get; init; }
     public int? Replies { get; init; }
     public int? Reposts { get; init; }

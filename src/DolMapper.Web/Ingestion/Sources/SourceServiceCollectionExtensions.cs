@@ -1,0 +1,40 @@
+using System.Net;
+using DolMapper.Web.Ingestion.Sources.X;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+
+namespace DolMapper.Web.Ingestion.Sources;
+
+public static class SourceServiceCollectionExtensions
+{
+    /// <summary>The source clients (one typed HttpClient each) with retries on 5xx and timeouts; 429 is the client's to handle.</summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SourcesOptions>().Bind(configuration.GetSection(SourcesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient<XClient>().AddResilienceHandler("x", (pipeline, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<SourcesOptions>>().Value;
+            if (options.MaxRetries > 0)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxRetries,
+                    Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                    {
+                        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                        { Result.StatusCode: >= HttpStatusCode.InternalServerError } => true,
+                        _ => false,
+                    }),
+                });
+            }
+            pipeline.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));
+        });
+        services.AddScoped<XIngestion>();
+        return services;
+    }
+}

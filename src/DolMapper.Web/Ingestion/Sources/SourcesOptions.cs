@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DolMapper.Web.Ingestion.Sources;
+
+/// <summary>The <c>DolMapper:Sources</c> section: defaults for every source client.</summary>
+public sealed class SourcesOptions
+{
+    public const string Section = "DolMapper:Sources";
+
+    /// <summary>Retries after a 5xx or a timeout, with jittered exponential back-off from <see cref="RetryDelayMilliseconds"/>.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 4;
+    [Range(1, 60_000)]
+    public int RetryDelayMilliseconds { get; set; } = 1_000;
+    [Range(1, 600)]
+    public int TimeoutSeconds { get; set; } = 30;
+    /// <summary>The command line waits for a rate limit's reset when it is sooner than this; later, it stops and says when to run again.</summary>
+    [Range(0, 1440)]
+    public int MaxWaitMinutes { get; set; } = 15;
+
+    public XSourceOptions X { get; set; } = new();
+}
+
+public sealed class XSourceOptions
+{
+    public string BaseUrl { get; set; } = X.XClient.DefaultBaseUrl;
+    /// <summary>The bearer token (better given as an environment variable or in the source's saved settings).</summary>
+    public string? Token { get; set; }
+    public string? Query { get; set; }
+}

@@ -1,0 +1,51 @@
+using System.Net.Http.Headers;
+
+namespace DolMapper.Web.Ingestion.Sources.X;
+
+/// <summary>A page as the API sent it: the request (for the record, without credentials) and the raw body.</summary>
+public sealed record XResponse(string Request, string Body);
+
+/// <summary>
+/// The X API v2 endpoints DolMapper reads, written against the documented API (LinqToTwitter is
+/// not obtainable here). Retries on 5xx and timeouts come from the resilience handler registered
+/// with the client; a 429 is not retried but raised with the platform's reset time, so a job can
+/// reschedule and the command line can wait.
+/// </summary>
+public sealed class XClient(HttpClient http)
+{
+    public const string DefaultBaseUrl = "https://api.x.com";
+
+    /// <summary>Everything a post needs: its author, what it replies to or quotes, mentions, entities and public metrics.</summary>
+    public const string SearchFields =
+        "tweet.fields=created_at,author_id,lang,public_metrics,entities,referenced_tweets,in_reply_to_user_id,conversation_id" +
+        "&expansions=author_id,referenced_tweets.id,referenced_tweets.id.author_id,entities.mentions.username,in_reply_to_user_id" +
+        "&user.fields=created_at,description,location,public_metrics,url,verified";
+
+    /// <summary>GET /2/tweets/search/recent: the last seven days matching <paramref name="query"/>, newest first.</summary>
+    public Task<XResponse> SearchRecentAsync(string baseUrl, string token, string query, string? sinceId, string? nextToken, CancellationToken cancellationToken)
+    {
+        var path = $"/2/tweets/search/recent?query={Uri.EscapeDataString(query)}&max_results=100&{SearchFields}"
+            + (sinceId is null ? "" : $"&since_id={Uri.EscapeDataString(sinceId)}")
+            + (nextToken is null ? "" : $"&next_token={Uri.EscapeDataString(nextToken)}");
+        return GetAsync(baseUrl, token, path, cancellationToken);
+    }
+
+    private async Task<XResponse> GetAsync(string baseUrl, string token, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl.TrimEnd('/') + "/"), path.TrimStart('/')));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (RateLimits.IsRateLimited(response))
+        {
+            throw new RateLimitedException("X", RateLimits.ResetAt(response, DateTimeOffset.UtcNow));
+        }
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"X answered {(int)response.StatusCode} to GET {path}: {Truncate(body, 500)}", null, response.StatusCode);
+        }
+        return new XResponse($"GET {path}", body);
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+}

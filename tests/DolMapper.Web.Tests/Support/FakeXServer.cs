@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace DolMapper.Web.Tests.Support;
+
+/// <summary>
+/// A local server speaking X API v2 recent search as documented: <c>data</c>, <c>includes</c>
+/// (users, referenced tweets), <c>meta</c> with <c>newest_id</c>/<c>next_token</c>, partial
+/// <c>errors</c>, and <c>x-rate-limit-*</c> headers on 429. Tests queue what it answers.
+/// </summary>
+public sealed class FakeXServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Func<HttpContext, Task>> _scripted = new();
+
+    public ConcurrentQueue<string> Requests { get; } = new();
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+    public string BaseUrl { get; }
+
+    /// <summary>The pages of the search, in order; a request with since_id equal to the newest id gets an empty result.</summary>
+    public List<string> Pages { get; } = [];
+    public string NewestId { get; set; } = "";
+
+    private FakeXServer(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public static async Task<FakeXServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeXServer? server = null;
+        app.MapGet("/2/tweets/search/recent", context => server!.SearchAsync(context));
+        await app.StartAsync();
+        server = new FakeXServer(app, app.Urls.Single());
+        return server;
+    }
+
+    /// <summary>The next request gets this answer instead of a page.</summary>
+    public void Then(Func<HttpContext, Task> answer) => _scripted.Enqueue(answer);
+
+    public void ThenStatus(int status, string body = "{\"title\":\"Service Unavailable\"}") => Then(async c =>
+    {
+        c.Response.StatusCode = status;
+        await c.Response.WriteAsync(body);
+    });
+
+    public void ThenRateLimited(DateTimeOffset reset) => Then(async c =>
+    {
+        c.Response.StatusCode = 429;
+        c.Response.Headers["x-rate-limit-limit"] = "450";
+        c.Response.Headers["x-rate-limit-remaining"] = "0";
+        c.Response.Headers["x-rate-limit-reset"] = reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await c.Response.WriteAsync("{\"title\":\"Too Many Requests\",\"detail\":\"Too Many Requests\",\"type\":\"about:blank\",\"status\":429}");
+    });
+
+    private async Task SearchAsync(HttpContext context)
+    {
+        Requests.Enqueue(context.Request.QueryString.Value ?? "");
+        Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
+        context.Response.ContentType = "application/json";
+        if (_scripted.TryDequeue(out var answer))
+        {
+            await answer(context);
+            return;
+        }
+        var since = context.Request.Query["since_id"].ToString();
+        if (since.Length > 0 && since == NewestId)
+        {
+            await context.Response.WriteAsync("{\"meta\":{\"result_count\":0}}");
+            return;
+        }
+        var token = context.Request.Query["next_token"].ToString();
+        var index = token.Length == 0 ? 0 : int.Parse(token.Replace("page", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        await context.Response.WriteAsync(Pages[index]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
