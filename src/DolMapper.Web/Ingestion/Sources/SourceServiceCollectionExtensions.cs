@@ -13,28 +13,32 @@ public static class SourceServiceCollectionExtensions
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SourcesOptions>().Bind(configuration.GetSection(SourcesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient<XClient>().AddResilienceHandler("x", (pipeline, context) =>
-        {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<SourcesOptions>>().Value;
-            if (options.MaxRetries > 0)
-            {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = options.MaxRetries,
-                    Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-                    {
-                        { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                        { Result.StatusCode: >= HttpStatusCode.InternalServerError } => true,
-                        _ => false,
-                    }),
-                });
-            }
-            pipeline.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));
-        });
+        services.AddHttpClient<XClient>().AddResilienceHandler("x", Resilience);
+        services.AddHttpClient<Bluesky.BlueskyClient>().AddResilienceHandler("bluesky", Resilience);
         services.AddScoped<XIngestion>();
+        services.AddScoped<Bluesky.BlueskyIngestion>();
         return services;
+    }
+
+    private static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var options = context.ServiceProvider.GetRequiredService<IOptions<SourcesOptions>>().Value;
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    { Result.StatusCode: >= HttpStatusCode.InternalServerError } => true,
+                    _ => false,
+                }),
+            });
+        }
+        pipeline.AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds));
     }
 }

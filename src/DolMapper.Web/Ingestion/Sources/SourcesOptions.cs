@@ -19,6 +19,15 @@ public sealed class SourcesOptions
     public int MaxWaitMinutes { get; set; } = 15;
 
     public XSourceOptions X { get; set; } = new();
+    public BlueskySourceOptions Bluesky { get; set; } = new();
+}
+
+public sealed class BlueskySourceOptions
+{
+    public string BaseUrl { get; set; } = Sources.Bluesky.BlueskyClient.DefaultBaseUrl;
+    /// <summary>"HANDLE:APP_PASSWORD".</summary>
+    public string? Token { get; set; }
+    public string? Query { get; set; }
 }
 
 public sealed class XSourceOptions

@@ -18,9 +18,9 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
     {
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.X, query), cancellationToken: cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = await SourceIdAsync(connection, baseUrl, cancellationToken);
-        var sinceId = await CursorAsync(connection, sourceId, query, cancellationToken);
-        var runId = await StartRunAsync(connection, sourceId, query, triggeredBy, cancellationToken);
+        var sourceId = await SourceRuns.SourceIdAsync(connection, Platforms.X, baseUrl, cancellationToken);
+        var sinceId = await SourceRuns.CursorAsync(connection, sourceId, query, cancellationToken);
+        var runId = await SourceRuns.StartAsync(connection, sourceId, query, triggeredBy, cancellationToken);
         var report = new IngestReport { RunId = runId, Source = Platforms.X, Query = query };
         logger.LogInformation("X pass for '{Query}' from since_id {SinceId} (run {RunId})", query, sinceId ?? "(none)", runId);
 
@@ -65,65 +65,13 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
                 }
                 nextToken = page.NextToken;
             }
-            await FinishRunAsync(connection, report, RunStatuses.Complete, report.Stopped ?? report.ToText(), CancellationToken.None);
+            await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.Stopped ?? report.ToText(), CancellationToken.None);
             return report;
         }
         catch (Exception e)
         {
-            await FinishRunAsync(connection, report, RunStatuses.Failed, $"failed after {report.Pages} page(s): {e.Message}", CancellationToken.None);
+            await SourceRuns.FinishAsync(connection, report, RunStatuses.Failed, $"failed after {report.Pages} page(s): {e.Message}", CancellationToken.None);
             throw;
         }
-    }
-
-    private static async Task<int> SourceIdAsync(NpgsqlConnection connection, string baseUrl, CancellationToken cancellationToken)
-    {
-        // The source an admin configures (issue 4's Sources page); the command line creates it, disabled, if it is missing.
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO sources (name, kind, base_url, settings, enabled, created_at, updated_at)
-            VALUES ('x', 'x', @url, '{}', false, now(), now()) ON CONFLICT (name) DO NOTHING;
-            SELECT id FROM sources WHERE name = 'x';
-            """, connection);
-        command.Parameters.AddWithValue("url", baseUrl);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task<string?> CursorAsync(NpgsqlConnection connection, int sourceId, string query, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT value FROM source_cursors WHERE source_id = @source AND query = @query", connection);
-        command.Parameters.AddWithValue("source", sourceId);
-        command.Parameters.AddWithValue("query", query);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    private static async Task<long> StartRunAsync(NpgsqlConnection connection, int sourceId, string query, string triggeredBy, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO ingestion_runs (source_id, kind, query, triggered_by, started_at, status, fetched, new, updated, duplicates, rejected, errors, reads_used, bytes_read, details)
-            VALUES (@source, 'ingest', @query, @user, now(), 'running', 0, 0, 0, 0, 0, 0, 0, 0, '{}') RETURNING id
-            """, connection);
-        command.Parameters.AddWithValue("source", sourceId);
-        command.Parameters.AddWithValue("query", query);
-        command.Parameters.AddWithValue("user", triggeredBy);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task FinishRunAsync(NpgsqlConnection connection, IngestReport report, string status, string message, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            UPDATE ingestion_runs SET status = @status, finished_at = now(), fetched = @fetched, new = @new, updated = @updated,
-                duplicates = @duplicates, rejected = @rejected, errors = @errors, reads_used = @reads, message = @message
-            WHERE id = @id
-            """, connection);
-        command.Parameters.AddWithValue("id", report.RunId);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("fetched", report.Fetched);
-        command.Parameters.AddWithValue("new", report.Counts.New);
-        command.Parameters.AddWithValue("updated", report.Counts.Updated);
-        command.Parameters.AddWithValue("duplicates", report.Duplicates);
-        command.Parameters.AddWithValue("rejected", report.Rejected);
-        command.Parameters.AddWithValue("errors", status == RunStatuses.Failed ? 1L : 0L);
-        command.Parameters.AddWithValue("reads", report.Fetched);
-        command.Parameters.AddWithValue("message", message);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,0 +1,89 @@
+using DolMapper.Web.Infrastructure;
+using DolMapper.Web.Ingestion.Sources;
+using DolMapper.Web.Ingestion.Sources.Bluesky;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DolMapper.Web.Tests.Ingestion.Sources;
+
+[Collection(DatabaseCollection.Name)]
+public class BlueskyIngestionTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private const string Credentials = "reader.bsky.social:app-pass-SECRET-1234";
+    private const string Query = "#bcsm";
+    private FakeBlueskyServer _bsky = null!;
+    private DolMapperApp _app = null!;
+    private string _connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        _bsky = await FakeBlueskyServer.StartAsync();
+        _bsky.Pages.AddRange([BlueskyPayloads.Page1, BlueskyPayloads.Page2]);
+        _bsky.Profiles = BlueskyPayloads.Profiles;
+        _connectionString = await postgres.CreateMigratedDatabaseAsync();
+        _app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(_connectionString, new Dictionary<string, string?>
+        {
+            ["DolMapper:Sources:RetryDelayMilliseconds"] = "10",
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _bsky.DisposeAsync();
+    }
+
+    private async Task<IngestReport> PassAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BlueskyIngestion>()
+            .RunAsync(_bsky.BaseUrl, Credentials, Query, (_, _) => Task.FromResult(false), "test", CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_pass_signs_in_follows_the_cursor_stores_posts_profiles_and_interactions_and_a_second_pass_stores_nothing_twice()
+    {
+        var first = await PassAsync();
+
+        Assert.Equal((2, 3L, 3L), (first.Pages, first.Fetched, first.Counts.PostsNew));
+        Assert.Equal("app-pass-SECRET-1234", _bsky.LastPassword);
+        Assert.Equal(5120L, await Sql.CountAsync(_connectionString, "SELECT followers FROM accounts WHERE external_id = 'did:plc:jane7abc'"));
+        Assert.Equal("Breast oncologist. Views my own.", await Sql.ScalarAsync(_connectionString, "SELECT bio FROM accounts WHERE handle = 'drjanedoe.bsky.social'"));
+        Assert.Equal(
+            ["did:plc:bob4pqr quote did:plc:jane7abc", "did:plc:jane7abc mention did:plc:sam9xyz", "did:plc:sam9xyz reply did:plc:jane7abc"],
+            (await Sql.ColumnAsync(_connectionString, """
+                SELECT s.external_id || ' ' || i.kind || ' ' || t.external_id FROM interactions i
+                JOIN accounts s ON s.id = i.source_account_id JOIN accounts t ON t.id = i.target_account_id
+                """)).Order(StringComparer.Ordinal));
+        Assert.Equal("{https://doi.org/10.1056/NEJMoa2412345}", await Sql.ScalarAsync(_connectionString, "SELECT urls::text FROM posts WHERE external_id LIKE '%3lc2aaaa2k22'"));
+        Assert.Equal("2026-11-20T16:30:02.000Z", await Sql.ScalarAsync(_connectionString, "SELECT value FROM source_cursors"));
+
+        var second = await PassAsync();
+
+        Assert.Contains("since=2026-11-20T16%3A30%3A02.000Z", _bsky.Requests.Where(r => r.Contains("searchPosts", StringComparison.Ordinal)).Last());
+        Assert.Equal((0L, 0L), (second.Counts.New, second.Counts.Updated));
+        Assert.Equal(1L, second.Counts.PostsUnchanged);
+        Assert.Equal(3L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
+    }
+
+    [Fact]
+    public async Task An_expired_access_token_is_refreshed_and_the_request_repeated()
+    {
+        _bsky.ExpireNextToken = true;
+
+        var report = await PassAsync();
+
+        Assert.Equal(3L, report.Counts.PostsNew);
+        Assert.Equal(3, _bsky.Requests.Count(r => r.Contains("searchPosts", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_ingest_verb_runs_a_bluesky_pass_and_never_logs_the_app_password()
+    {
+        await using var cli = await CliProcess.RunAsync(["ingest", "bluesky", "--base-url", _bsky.BaseUrl, "--query", Query, "--token", Credentials,
+            $"--ConnectionStrings:DolMapper={_connectionString}", "--Serilog:MinimumLevel:Default=Debug"]);
+
+        Assert.True(cli.ExitCode == 0, cli.StandardError);
+        Assert.Contains("bluesky '#bcsm': 3 fetched in 2 page(s), ", cli.StandardOutput);
+        Assert.DoesNotContain("SECRET", cli.StandardError + cli.StandardOutput);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace DolMapper.Web.Tests.Support;
+
+/// <summary>
+/// A local AT Protocol service: <c>com.atproto.server.createSession</c> / <c>refreshSession</c>,
+/// <c>app.bsky.feed.searchPosts</c> (cursor paging, <c>since</c> inclusive on indexedAt, the last
+/// page without a cursor, ExpiredToken when the access token is stale) and
+/// <c>app.bsky.actor.getProfiles</c>.
+/// </summary>
+public sealed class FakeBlueskyServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private string _access = "access-1";
+    private int _sessions;
+
+    public string BaseUrl { get; }
+    public List<string> Pages { get; } = [];
+    public string Profiles { get; set; } = "{\"profiles\":[]}";
+    public ConcurrentQueue<string> Requests { get; } = new();
+    /// <summary>When set, the next search answers ExpiredToken once, as an expired access token would.</summary>
+    public bool ExpireNextToken { get; set; }
+    public string? LastPassword { get; private set; }
+
+    private FakeBlueskyServer(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public static async Task<FakeBlueskyServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeBlueskyServer? server = null;
+        app.MapPost("/xrpc/com.atproto.server.createSession", async context =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            server!.LastPassword = body?["password"]?.GetValue<string>();
+            await server.SessionAsync(context, body?["identifier"]?.GetValue<string>() ?? "");
+        });
+        app.MapPost("/xrpc/com.atproto.server.refreshSession", context => server!.SessionAsync(context, "refreshed"));
+        app.MapGet("/xrpc/app.bsky.feed.searchPosts", context => server!.SearchAsync(context));
+        app.MapGet("/xrpc/app.bsky.actor.getProfiles", async context =>
+        {
+            server!.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(server.Profiles);
+        });
+        await app.StartAsync();
+        server = new FakeBlueskyServer(app, app.Urls.Single());
+        return server;
+    }
+
+    private async Task SessionAsync(HttpContext context, string handle)
+    {
+        _access = $"access-{Interlocked.Increment(ref _sessions)}";
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            accessJwt = _access, refreshJwt = $"refresh-{_sessions}", handle, did = "did:plc:reader", active = true,
+        }));
+    }
+
+    private async Task SearchAsync(HttpContext context)
+    {
+        Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+        context.Response.ContentType = "application/json";
+        if (ExpireNextToken || context.Request.Headers.Authorization.ToString() != $"Bearer {_access}")
+        {
+            ExpireNextToken = false;
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsync("{\"error\":\"ExpiredToken\",\"message\":\"Token has expired\"}");
+            return;
+        }
+        var since = context.Request.Query["since"].ToString();
+        if (since.Length > 0)
+        {
+            // since is inclusive: everything indexed at or after it, on one page.
+            var posts = Pages.SelectMany(p => JsonNode.Parse(p)!["posts"]!.AsArray())
+                .Where(p => string.CompareOrdinal(p!["indexedAt"]!.GetValue<string>(), since) >= 0)
+                .Select(p => p!.DeepClone()).ToArray();
+            await context.Response.WriteAsync(new JsonObject { ["posts"] = new JsonArray(posts) }.ToJsonString());
+            return;
+        }
+        var cursor = context.Request.Query["cursor"].ToString();
+        await context.Response.WriteAsync(Pages[cursor.Length == 0 ? 0 : int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
