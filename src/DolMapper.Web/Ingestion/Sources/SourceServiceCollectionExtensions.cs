@@ -15,8 +15,10 @@ public static class SourceServiceCollectionExtensions
         services.AddOptions<SourcesOptions>().Bind(configuration.GetSection(SourcesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<XClient>().AddResilienceHandler("x", Resilience);
         services.AddHttpClient<Bluesky.BlueskyClient>().AddResilienceHandler("bluesky", Resilience);
+        services.AddHttpClient<Mastodon.MastodonClient>().AddResilienceHandler("mastodon", Resilience);
         services.AddScoped<XIngestion>();
         services.AddScoped<Bluesky.BlueskyIngestion>();
+        services.AddScoped<Mastodon.MastodonIngestion>();
         return services;
     }
 

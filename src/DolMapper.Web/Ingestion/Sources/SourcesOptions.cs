@@ -20,6 +20,20 @@ public sealed class SourcesOptions
 
     public XSourceOptions X { get; set; } = new();
     public BlueskySourceOptions Bluesky { get; set; } = new();
+    public MastodonSourceOptions Mastodon { get; set; } = new();
+}
+
+public sealed class MastodonSourceOptions
+{
+    /// <summary>The instance the command line reads when --base-url is not given.</summary>
+    public string BaseUrl { get; set; } = Sources.Mastodon.MastodonClient.DefaultBaseUrl;
+    /// <summary>Optional access token.</summary>
+    public string? Token { get; set; }
+    /// <summary>One hashtag, without '#'.</summary>
+    public string? Query { get; set; }
+    /// <summary>How far back a first pass walks a hashtag timeline (40 statuses a page).</summary>
+    [Range(1, 1000)]
+    public int MaxPagesFirstPass { get; set; } = 25;
 }
 
 public sealed class BlueskySourceOptions

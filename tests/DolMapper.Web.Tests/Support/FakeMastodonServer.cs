@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace DolMapper.Web.Tests.Support;
+
+/// <summary>
+/// A local Mastodon instance's hashtag timeline: pages linked by an RFC 8288 <c>Link</c> header
+/// (<c>rel="next"</c> older, <c>rel="prev"</c> newer; no next on the last page), an empty array
+/// when nothing is newer than <c>min_id</c>.
+/// </summary>
+public sealed class FakeMastodonServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    public string BaseUrl { get; }
+    /// <summary>Pages from newest to oldest; {base} in them is replaced by this server's address.</summary>
+    public List<string> Pages { get; } = [];
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    private FakeMastodonServer(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public static async Task<FakeMastodonServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeMastodonServer? server = null;
+        app.MapGet("/api/v1/timelines/tag/{tag}", (HttpContext context, string tag) => server!.TimelineAsync(context, tag));
+        await app.StartAsync();
+        server = new FakeMastodonServer(app, app.Urls.Single());
+        return server;
+    }
+
+    private async Task TimelineAsync(HttpContext context, string tag)
+    {
+        Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+        context.Response.ContentType = "application/json";
+        var timeline = $"{BaseUrl}/api/v1/timelines/tag/{tag}";
+        if (context.Request.Query.ContainsKey("min_id"))
+        {
+            await context.Response.WriteAsync("[]");
+            return;
+        }
+        var page = context.Request.Query.TryGetValue("max_id", out var maxId) ? int.Parse(maxId.ToString().Replace("p", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var links = new List<string> { $"<{timeline}?min_id=newest{page}>; rel=\"prev\"" };
+        if (page + 1 < Pages.Count)
+        {
+            links.Insert(0, $"<{timeline}?max_id=p{page + 1}>; rel=\"next\"");
+        }
+        context.Response.Headers["Link"] = string.Join(", ", links);
+        await context.Response.WriteAsync(Pages[page]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
