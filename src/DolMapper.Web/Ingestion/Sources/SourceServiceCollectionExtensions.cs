@@ -16,6 +16,7 @@ public static class SourceServiceCollectionExtensions
         services.AddHttpClient<XClient>().AddResilienceHandler("x", Resilience);
         services.AddHttpClient<Bluesky.BlueskyClient>().AddResilienceHandler("bluesky", Resilience);
         services.AddHttpClient<Mastodon.MastodonClient>().AddResilienceHandler("mastodon", Resilience);
+        services.AddHttpClient<PubMed.PubMedClient>().AddResilienceHandler("pubmed", Resilience);
         services.AddScoped<XIngestion>();
         services.AddScoped<Bluesky.BlueskyIngestion>();
         services.AddScoped<Mastodon.MastodonIngestion>();
