@@ -20,6 +20,9 @@ public static class SourceServiceCollectionExtensions
         services.AddScoped<XIngestion>();
         services.AddScoped<Bluesky.BlueskyIngestion>();
         services.AddScoped<Mastodon.MastodonIngestion>();
+        services.AddScoped<SourceStore>();
+        services.AddScoped<SourcePasses>();
+        services.AddScoped<IngestSourceJob>();
         return services;
     }
 

@@ -1,0 +1,119 @@
+using System.Net;
+using DolMapper.Web.Infrastructure.Auth;
+using DolMapper.Web.Tests.Ingestion.Sources;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DolMapper.Web.Tests.Features;
+
+[Collection(DatabaseCollection.Name)]
+public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private const string Token = "AAAA-page-bearer-SECRET-7788";
+    private TestApp _app = null!;
+    private FakeXServer _x = null!;
+    private string _connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        _x = await FakeXServer.StartAsync();
+        _x.Pages.AddRange([XPayloads.Page1, XPayloads.Page2]);
+        _connectionString = await postgres.CreateMigratedDatabaseAsync();
+        _app = await TestApp.StartAsync(_connectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _x.DisposeAsync();
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = TestApp.AntiforgeryToken(await client.GetStringAsync(page));
+        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    [Fact]
+    public async Task An_admin_adds_an_x_source_the_token_is_stored_encrypted_and_run_now_ingests_into_the_run_history()
+    {
+        var admin = await _app.SignInAsync(Roles.Admin);
+
+        var saved = await PostFormAsync(admin, "/Admin/SourceEdit", "/Admin/SourceEdit", new()
+        {
+            ["Input.Name"] = "x-oncology", ["Input.Kind"] = "x", ["Input.BaseUrl"] = _x.BaseUrl, ["Input.Queries"] = "#bcsm OR #oncology",
+            ["Input.Credential"] = Token, ["Input.Schedule"] = "0 */6 * * *", ["Input.Enabled"] = "true",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var list = System.Net.WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Sources"));
+        Assert.Contains("x-oncology", list);
+        Assert.Contains("••••7788", list);
+        Assert.DoesNotContain(Token, list);
+        var stored = (string)(await Sql.ScalarAsync(_connectionString, "SELECT protected_credentials FROM sources WHERE name = 'x-oncology'"))!;
+        Assert.DoesNotContain(Token, stored);
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'ingest-source-%'"));
+
+        var id = await Sql.CountAsync(_connectionString, "SELECT id FROM sources WHERE name = 'x-oncology'");
+        var run = await PostFormAsync(admin, "/Admin/Sources", $"/Admin/Sources?handler=Run&id={id}", []);
+        Assert.Equal(HttpStatusCode.Redirect, run.StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Sql.CountAsync(_connectionString, "SELECT count(*) FROM ingestion_runs WHERE kind = 'ingest' AND status = 'complete'") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the queued pass did not finish");
+            await Task.Delay(200);
+        }
+        Assert.Equal(4L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
+        Assert.All(_x.Authorizations, a => Assert.Equal($"Bearer {Token}", a));
+        Assert.Contains("data-testid=\"runs-table\"", await admin.GetStringAsync("/Admin/Sources"));
+    }
+
+    [Fact]
+    public async Task A_bad_schedule_or_no_query_is_refused_with_a_message_and_nothing_is_saved()
+    {
+        var admin = await _app.SignInAsync(Roles.Admin);
+
+        var response = await PostFormAsync(admin, "/Admin/SourceEdit", "/Admin/SourceEdit", new()
+        {
+            ["Input.Name"] = "broken", ["Input.Kind"] = "x", ["Input.BaseUrl"] = "https://api.x.com", ["Input.Queries"] = "", ["Input.Schedule"] = "every day",
+        });
+
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Give at least one query.", page);
+        Assert.Contains("Not a cron expression", page);
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM sources"));
+    }
+
+    [Fact]
+    public async Task Analysts_and_brand_managers_cannot_open_the_sources_pages()
+    {
+        foreach (var role in new[] { Roles.Analyst, Roles.BrandManager })
+        {
+            var client = await _app.SignInAsync(role);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/Admin/Sources")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/Admin/SourceEdit")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_that_meets_a_rate_limit_stops_and_schedules_itself_for_the_reset_instead_of_waiting()
+    {
+        int id;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
+                new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-limited", "x", _x.BaseUrl, ["#bcsm"], false, null, null, Token), CancellationToken.None);
+        }
+        _x.ThenRateLimited(DateTimeOffset.UtcNow.AddHours(1));
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.IngestSourceJob>().RunAsync(id, CancellationToken.None);
+        }
+
+        Assert.Single(_x.Requests);
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.job WHERE statename = 'Scheduled' AND invocationdata::text LIKE '%IngestSourceJob%'"));
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM source_cursors"));
+    }
+}
