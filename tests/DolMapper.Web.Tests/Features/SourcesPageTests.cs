@@ -116,4 +116,21 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.job WHERE statename = 'Scheduled' AND invocationdata::text LIKE '%IngestSourceJob%'"));
         Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM source_cursors"));
     }
+
+    [Fact]
+    public async Task An_x_source_stops_at_its_daily_read_budget_and_keeps_its_cursor()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
+            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-budget", "x", _x.BaseUrl, ["#bcsm"], false, null, 2, Token), CancellationToken.None);
+
+        var result = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
+
+        var report = Assert.Single(result.Reports);
+        Assert.Contains("daily read budget of 2", report.Stopped);
+        Assert.Single(_x.Requests);
+        Assert.Equal(2L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM source_cursors"));
+        Assert.Equal(2L, await Sql.CountAsync(_connectionString, $"SELECT reads_used FROM ingestion_runs WHERE source_id = {id}"));
+    }
 }

@@ -26,9 +26,9 @@ public sealed class SourcePasses(SourceStore store, IServiceProvider services)
         {
             var report = source.Kind switch
             {
-                "x" => await services.GetRequiredService<XIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken),
-                "bluesky" => await services.GetRequiredService<BlueskyIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken),
-                "mastodon" => await services.GetRequiredService<MastodonIngestion>().RunAsync(source.BaseUrl, credential, query, Stop, triggeredBy, cancellationToken),
+                "x" => await services.GetRequiredService<XIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken, sourceId),
+                "bluesky" => await services.GetRequiredService<BlueskyIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken, sourceId),
+                "mastodon" => await services.GetRequiredService<MastodonIngestion>().RunAsync(source.BaseUrl, credential, query, Stop, triggeredBy, cancellationToken, sourceId),
                 _ => throw new InvalidOperationException($"source kind '{source.Kind}' has no pass yet"),
             };
             reports.Add(report);

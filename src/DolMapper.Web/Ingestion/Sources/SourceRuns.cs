@@ -6,17 +6,38 @@ namespace DolMapper.Web.Ingestion.Sources;
 /// <summary>The bookkeeping every source's pass shares: its source row, its cursor, its run record.</summary>
 public static class SourceRuns
 {
+    /// <summary>
+    /// The source a command-line pass belongs to: the one an admin configured for this platform (the
+    /// one named after it, else the first), so the command line and the scheduled job share a
+    /// cursor; created, disabled, when there is none.
+    /// </summary>
     public static async Task<int> SourceIdAsync(NpgsqlConnection connection, string kind, string baseUrl, CancellationToken cancellationToken)
     {
-        // The source an admin configures (the Sources page, to come); a pass creates it, disabled, if it is missing.
         await using var command = new NpgsqlCommand("""
             INSERT INTO sources (name, kind, base_url, settings, enabled, created_at, updated_at)
-            VALUES (@kind, @kind, @url, '{}', false, now(), now()) ON CONFLICT (name) DO NOTHING;
-            SELECT id FROM sources WHERE name = @kind;
+            SELECT @kind, @kind, @url, '{}', false, now(), now()
+            WHERE NOT EXISTS (SELECT 1 FROM sources WHERE kind = @kind)
+            ON CONFLICT (name) DO NOTHING;
+            SELECT id FROM sources WHERE kind = @kind ORDER BY (name = @kind) DESC, id LIMIT 1;
             """, connection);
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("url", baseUrl);
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>A source's daily read budget (null: none) and what it has read today (UTC) in finished runs.</summary>
+    public static async Task<(int? Budget, long UsedToday)> BudgetAsync(NpgsqlConnection connection, int sourceId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT s.daily_read_budget,
+                   (SELECT coalesce(sum(r.reads_used), 0) FROM ingestion_runs r
+                    WHERE r.source_id = s.id AND r.started_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+            FROM sources s WHERE s.id = @id
+            """, connection);
+        command.Parameters.AddWithValue("id", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt64(1));
     }
 
     public static async Task<string?> CursorAsync(NpgsqlConnection connection, int sourceId, string query, CancellationToken cancellationToken)

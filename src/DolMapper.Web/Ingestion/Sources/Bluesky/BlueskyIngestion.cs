@@ -14,11 +14,11 @@ namespace DolMapper.Web.Ingestion.Sources.Bluesky;
 /// </summary>
 public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, ILogger<BlueskyIngestion> logger)
 {
-    public async Task<IngestReport> RunAsync(string baseUrl, string credentials, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken)
+    public async Task<IngestReport> RunAsync(string baseUrl, string credentials, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
     {
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.Bluesky, query), cancellationToken: cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = await SourceRuns.SourceIdAsync(connection, Platforms.Bluesky, baseUrl, cancellationToken);
+        var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.Bluesky, baseUrl, cancellationToken);
         var since = await SourceRuns.CursorAsync(connection, sourceId, query, cancellationToken);
         var runId = await SourceRuns.StartAsync(connection, sourceId, query, triggeredBy, cancellationToken);
         var report = new IngestReport { RunId = runId, Source = Platforms.Bluesky, Query = query };

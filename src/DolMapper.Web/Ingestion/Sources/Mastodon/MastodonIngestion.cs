@@ -15,13 +15,13 @@ namespace DolMapper.Web.Ingestion.Sources.Mastodon;
 public sealed class MastodonIngestion(MastodonClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks,
     IOptions<SourcesOptions> options, ILogger<MastodonIngestion> logger)
 {
-    public async Task<IngestReport> RunAsync(string instance, string? token, string hashtag, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken)
+    public async Task<IngestReport> RunAsync(string instance, string? token, string hashtag, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
     {
         hashtag = hashtag.TrimStart('#');
         var cursorKey = $"{hashtag}@{new Uri(instance).Authority}";
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.Mastodon, cursorKey), cancellationToken: cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = await SourceRuns.SourceIdAsync(connection, Platforms.Mastodon, instance, cancellationToken);
+        var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.Mastodon, instance, cancellationToken);
         var cursor = await SourceRuns.CursorAsync(connection, sourceId, cursorKey, cancellationToken);
         var runId = await SourceRuns.StartAsync(connection, sourceId, cursorKey, triggeredBy, cancellationToken);
         var report = new IngestReport { RunId = runId, Source = Platforms.Mastodon, Query = cursorKey };

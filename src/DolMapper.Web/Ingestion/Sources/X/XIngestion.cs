@@ -14,12 +14,13 @@ namespace DolMapper.Web.Ingestion.Sources.X;
 public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, ILogger<XIngestion> logger)
 {
     /// <param name="onRateLimit">Asked what to do when X says "too many requests": true waits was done and the request is retried, false stops the pass.</param>
-    public async Task<IngestReport> RunAsync(string baseUrl, string token, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken)
+    public async Task<IngestReport> RunAsync(string baseUrl, string token, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
     {
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.X, query), cancellationToken: cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = await SourceRuns.SourceIdAsync(connection, Platforms.X, baseUrl, cancellationToken);
+        var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.X, baseUrl, cancellationToken);
         var sinceId = await SourceRuns.CursorAsync(connection, sourceId, query, cancellationToken);
+        var (budget, usedToday) = await SourceRuns.BudgetAsync(connection, sourceId, cancellationToken);
         var runId = await SourceRuns.StartAsync(connection, sourceId, query, triggeredBy, cancellationToken);
         var report = new IngestReport { RunId = runId, Source = Platforms.X, Query = query };
         logger.LogInformation("X pass for '{Query}' from since_id {SinceId} (run {RunId})", query, sinceId ?? "(none)", runId);
@@ -31,6 +32,12 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
             string? newest = null;
             while (true)
             {
+                // X charges per post read: stop before a page that would go past the day's budget.
+                if (budget is { } limit && usedToday + report.Fetched >= limit)
+                {
+                    report.Stopped = $"Stopped at the daily read budget of {limit:N0} posts ({usedToday + report.Fetched:N0} read today); the cursor is kept. It resets at midnight UTC.";
+                    break;
+                }
                 XResponse response;
                 try
                 {
