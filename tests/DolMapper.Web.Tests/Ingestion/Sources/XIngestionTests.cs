@@ -154,4 +154,36 @@ public class XIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.DoesNotContain(Token, cli.StandardError + cli.StandardOutput);
         Assert.Equal(4L, await CountAsync("SELECT count(*) FROM posts"));
     }
+
+    [Fact]
+    public async Task A_pass_that_dies_after_its_first_page_then_runs_again_leaves_exactly_the_rows_of_a_clean_pass()
+    {
+        // The first page goes in; then the server fails for good and the pass dies.
+        _x.Then(async c => await c.Response.WriteAsync(XPayloads.Page1));
+        _x.ThenStatus(StatusCodes.Status400BadRequest, "{\"title\":\"Invalid Request\"}");
+        await Assert.ThrowsAsync<HttpRequestException>(() => PassAsync());
+        Assert.Equal(2L, await CountAsync("SELECT count(*) FROM posts"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM source_cursors"));
+        Assert.Equal("failed", await Sql.ScalarAsync(_connectionString, "SELECT status FROM ingestion_runs ORDER BY id LIMIT 1"));
+
+        var rerun = await PassAsync();
+
+        // A clean pass into a fresh database, for comparison.
+        var clean = await postgres.CreateMigratedDatabaseAsync();
+        await using (var other = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(clean)))
+        await using (var scope = other.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<XIngestion>().RunAsync(_x.BaseUrl, Token, Query, (_, _) => Task.FromResult(false), "test", CancellationToken.None);
+        }
+        const string rows = """
+            SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+                SELECT 'post ' || p.external_id || ' ' || a.external_id || ' ' || p.likes || ' ' || p.mention_external_ids::text AS x FROM posts p JOIN accounts a ON a.id = p.account_id
+                UNION ALL SELECT 'account ' || external_id || ' ' || coalesce(handle, '') || ' ' || coalesce(followers::text, '') FROM accounts
+                UNION ALL SELECT 'interaction ' || s.external_id || ' ' || i.kind || ' ' || t.external_id FROM interactions i
+                    JOIN accounts s ON s.id = i.source_account_id JOIN accounts t ON t.id = i.target_account_id
+                UNION ALL SELECT 'cursor ' || value FROM source_cursors) rows
+            """;
+        Assert.Equal(await Sql.ScalarAsync(clean, rows), await Sql.ScalarAsync(_connectionString, rows));
+        Assert.Equal(2L, rerun.Counts.PostsNew);
+    }
 }
