@@ -52,6 +52,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         var stored = (string)(await Sql.ScalarAsync(_connectionString, "SELECT protected_credentials FROM sources WHERE name = 'x-oncology'"))!;
         Assert.DoesNotContain(Token, stored);
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'ingest-source-%'"));
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'reconcile-source-%'"));
 
         var id = await Sql.CountAsync(_connectionString, "SELECT id FROM sources WHERE name = 'x-oncology'");
         var run = await PostFormAsync(admin, "/Admin/Sources", $"/Admin/Sources?handler=Run&id={id}", []);

@@ -23,6 +23,8 @@ public sealed class FakeXServer : IAsyncDisposable
     /// <summary>The pages of the search, in order; a request with since_id equal to the newest id gets an empty result.</summary>
     public List<string> Pages { get; } = [];
     public string NewestId { get; set; } = "";
+    /// <summary>Post ids the lookup endpoint reports as not found.</summary>
+    public HashSet<string> Deleted { get; } = [];
 
     private FakeXServer(WebApplication app, string baseUrl)
     {
@@ -38,6 +40,16 @@ public sealed class FakeXServer : IAsyncDisposable
         var app = builder.Build();
         FakeXServer? server = null;
         app.MapGet("/2/tweets/search/recent", context => server!.SearchAsync(context));
+        app.MapGet("/2/tweets", async context =>
+        {
+            // Post lookup: the ids the test marked deleted come back as "Not Found" errors, as X reports them.
+            var ids = context.Request.Query["ids"].ToString().Split(',');
+            var found = ids.Where(id => !server!.Deleted.Contains(id)).Select(id => $"{{\"id\":\"{id}\",\"text\":\"…\",\"edit_history_tweet_ids\":[\"{id}\"]}}");
+            var missing = ids.Where(server!.Deleted.Contains).Select(id =>
+                $"{{\"value\":\"{id}\",\"detail\":\"Could not find tweet with ids: [{id}].\",\"title\":\"Not Found Error\",\"resource_type\":\"tweet\",\"parameter\":\"ids\",\"resource_id\":\"{id}\",\"type\":\"https://api.twitter.com/2/problems/resource-not-found\"}}");
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($"{{\"data\":[{string.Join(',', found)}],\"errors\":[{string.Join(',', missing)}]}}");
+        });
         await app.StartAsync();
         server = new FakeXServer(app, app.Urls.Single());
         return server;

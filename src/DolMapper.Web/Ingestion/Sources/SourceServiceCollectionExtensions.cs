@@ -18,11 +18,13 @@ public static class SourceServiceCollectionExtensions
         services.AddHttpClient<Mastodon.MastodonClient>().AddResilienceHandler("mastodon", Resilience);
         services.AddHttpClient<PubMed.PubMedClient>().AddResilienceHandler("pubmed", Resilience);
         services.AddScoped<XIngestion>();
+        services.AddScoped<XReconciliation>();
         services.AddScoped<Bluesky.BlueskyIngestion>();
         services.AddScoped<Mastodon.MastodonIngestion>();
         services.AddScoped<SourceStore>();
         services.AddScoped<SourcePasses>();
         services.AddScoped<IngestSourceJob>();
+        services.AddScoped<ReconcileSourceJob>();
         return services;
     }
 

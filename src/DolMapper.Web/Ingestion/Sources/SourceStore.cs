@@ -76,6 +76,15 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         {
             recurring.RemoveIfExists(RecurringJobId(source.Id));
         }
+        // Deletions at the source are honoured daily for enabled X sources (the other platforms: to come).
+        if (source.Enabled && source.Kind == "x")
+        {
+            recurring.AddOrUpdate<ReconcileSourceJob>($"reconcile-source-{source.Id}", job => job.RunAsync(source.Id, CancellationToken.None), "30 3 * * *");
+        }
+        else
+        {
+            recurring.RemoveIfExists($"reconcile-source-{source.Id}");
+        }
         return source.Id;
     }
 

@@ -186,4 +186,27 @@ public class XIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(await Sql.ScalarAsync(clean, rows), await Sql.ScalarAsync(_connectionString, rows));
         Assert.Equal(2L, rerun.Counts.PostsNew);
     }
+
+    [Fact]
+    public async Task Reconciliation_tombstones_posts_x_no_longer_has_and_they_do_not_come_back()
+    {
+        await PassAsync();
+        _x.Deleted.Add("1853211003");
+        await Sql.ExecuteAsync(_connectionString, "UPDATE posts SET created_at = now() - interval '1 day'");
+
+        int purged;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            purged = await scope.ServiceProvider.GetRequiredService<XReconciliation>().RunAsync(_x.BaseUrl, Token, days: 30, maxPosts: 1000, CancellationToken.None);
+        }
+
+        Assert.Equal(1, purged);
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM posts WHERE external_id = '1853211003'"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM interactions WHERE kind = 'quote'"));
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM post_tombstones WHERE external_id = '1853211003'"));
+
+        await Sql.ExecuteAsync(_connectionString, "DELETE FROM source_cursors");
+        await PassAsync();
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM posts WHERE external_id = '1853211003'"));
+    }
 }

@@ -30,6 +30,10 @@ public sealed class XClient(HttpClient http)
         return GetAsync(baseUrl, token, path, cancellationToken);
     }
 
+    /// <summary>GET /2/tweets?ids=…: up to 100 posts by id; the missing ones come back in <c>errors</c>.</summary>
+    public Task<XResponse> LookupAsync(string baseUrl, string token, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        GetAsync(baseUrl, token, $"/2/tweets?ids={string.Join(',', ids)}&tweet.fields=public_metrics", cancellationToken);
+
     private async Task<XResponse> GetAsync(string baseUrl, string token, string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl.TrimEnd('/') + "/"), path.TrimStart('/')));
