@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Ingestion.Import;
+using static DolMapper.Web.Ingestion.Sources.JsonFields;
 
 namespace DolMapper.Web.Ingestion.Sources.Bluesky;
 
@@ -203,23 +203,4 @@ public static class BlueskyMapper
         var authority = end < 0 ? uri[prefix.Length..] : uri[prefix.Length..end];
         return authority.StartsWith("did:", StringComparison.Ordinal) ? authority : null;
     }
-
-    private static string Required(JsonElement element, string name) =>
-        Optional(element, name) ?? throw new InvalidOperationException($"'{name}' is missing");
-
-    private static string? Optional(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Null => null,
-            _ => throw new FormatException($"'{name}' should be a string, not {value.ValueKind}"),
-        } : null;
-
-    private static DateTime? Time(JsonElement element, string name) =>
-        Optional(element, name) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).UtcDateTime : null;
-
-    private static long? Count(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value)
-            ? value.ValueKind == JsonValueKind.Number ? value.GetInt64() : throw new FormatException($"'{name}' should be a number, not {value.ValueKind}")
-            : null;
 }

@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Ingestion.Import;
+using static DolMapper.Web.Ingestion.Sources.JsonFields;
 
 namespace DolMapper.Web.Ingestion.Sources.Mastodon;
 
@@ -152,26 +151,4 @@ public static partial class MastodonMapper
             .Where(m => !m.Value.Contains("class=\"mention", StringComparison.Ordinal) && !m.Value.Contains("hashtag", StringComparison.Ordinal)
                         && !m.Value.Contains("u-url mention", StringComparison.Ordinal))
             .Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).Distinct()];
-
-    private static IEnumerable<JsonElement> Items(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
-
-    private static string Required(JsonElement element, string name) =>
-        Optional(element, name) ?? throw new InvalidOperationException($"'{name}' is missing");
-
-    private static string? Optional(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Null => null,
-            _ => throw new FormatException($"'{name}' should be a string, not {value.ValueKind}"),
-        } : null;
-
-    private static DateTime? Time(JsonElement element, string name) =>
-        Optional(element, name) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).UtcDateTime : null;
-
-    private static long? Count(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value)
-            ? value.ValueKind == JsonValueKind.Number ? value.GetInt64() : value.ValueKind == JsonValueKind.Null ? null : throw new FormatException($"'{name}' should be a number, not {value.ValueKind}")
-            : null;
 }
