@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DolMapper.Web.Features.Admin;
 
 /// <summary>The data sources, their last runs, and "Run now".</summary>
-public sealed class SourcesModel(SourceStore store, DolMapperDbContext db, IBackgroundJobClient jobs) : PageModel
+public sealed class SourcesModel(SourceStore store, SourcePasses passes, DolMapperDbContext db, IBackgroundJobClient jobs) : PageModel
 {
     public sealed record RunRow(long Id, int? SourceId, string? Query, DateTime StartedAt, DateTime? FinishedAt, string Status, long Fetched, long New, long Updated, long Duplicates, long Rejected, long Errors, long ReadsUsed, string? Message);
 
@@ -24,6 +24,13 @@ public sealed class SourcesModel(SourceStore store, DolMapperDbContext db, IBack
         Runs = await db.IngestionRuns.AsNoTracking().Where(r => r.Kind == "ingest").OrderByDescending(r => r.StartedAt).Take(30)
             .Select(r => new RunRow(r.Id, r.SourceId, r.Query, r.StartedAt, r.FinishedAt, r.Status, r.Fetched, r.New, r.Updated, r.Duplicates, r.Rejected, r.Errors, r.ReadsUsed, r.Message))
             .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(int id, CancellationToken cancellationToken)
+    {
+        var (ok, message) = await passes.TestAsync(id, cancellationToken);
+        Notice = ok ? $"Connection works: {message}" : $"Connection failed: {message}";
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRunAsync(int id, CancellationToken cancellationToken)

@@ -40,5 +40,34 @@ public sealed class SourcePasses(SourceStore store, IServiceProvider services)
         return new SourcePassResult(reports, retryAt);
     }
 
+    /// <summary>One cheap call with the saved settings: does the platform accept them?</summary>
+    public async Task<(bool Ok, string Message)> TestAsync(int sourceId, CancellationToken cancellationToken)
+    {
+        var source = await store.GetAsync(sourceId, cancellationToken) ?? throw new InvalidOperationException($"source {sourceId} does not exist");
+        var credential = await store.CredentialAsync(sourceId, cancellationToken);
+        var query = source.Queries.FirstOrDefault() ?? "health";
+        try
+        {
+            switch (source.Kind)
+            {
+                case "x":
+                    // The smallest search X allows (10 posts): it costs those reads.
+                    await services.GetRequiredService<XClient>().SearchRecentAsync(source.BaseUrl, credential ?? throw Missing(source), query, null, null, cancellationToken, maxResults: 10);
+                    break;
+                case "bluesky":
+                    await services.GetRequiredService<BlueskyClient>().SignInAsync(source.BaseUrl, credential ?? throw Missing(source), cancellationToken);
+                    break;
+                case "mastodon":
+                    await services.GetRequiredService<MastodonClient>().TagTimelineAsync(source.BaseUrl, query, credential, cancellationToken);
+                    break;
+            }
+            return (true, $"'{source.Name}': {source.Kind} accepted the settings.");
+        }
+        catch (Exception e) when (e is HttpRequestException or RateLimitedException or InvalidOperationException or ArgumentException or TaskCanceledException)
+        {
+            return (false, $"'{source.Name}': {e.Message}");
+        }
+    }
+
     private static InvalidOperationException Missing(SourceConfig source) => new($"source '{source.Name}' has no credentials saved");
 }

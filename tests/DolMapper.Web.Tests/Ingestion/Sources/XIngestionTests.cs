@@ -24,7 +24,7 @@ public class XIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         _app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(_connectionString, new Dictionary<string, string?>
         {
             ["DolMapper:Sources:RetryDelayMilliseconds"] = "10",
-            ["DolMapper:Sources:TimeoutSeconds"] = "2",
+            ["DolMapper:Sources:TimeoutSeconds"] = "1",
         }));
     }
 
@@ -208,5 +208,16 @@ public class XIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         await Sql.ExecuteAsync(_connectionString, "DELETE FROM source_cursors");
         await PassAsync();
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM posts WHERE external_id = '1853211003'"));
+    }
+
+    [Fact]
+    public async Task A_request_that_times_out_is_retried_and_the_pass_goes_on()
+    {
+        _x.Then(async c => await Task.Delay(TimeSpan.FromSeconds(5), c.RequestAborted));
+
+        var report = await PassAsync();
+
+        Assert.Equal(4L, report.Counts.PostsNew);
+        Assert.Equal(3, _x.Requests.Count);
     }
 }

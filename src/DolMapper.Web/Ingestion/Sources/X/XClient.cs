@@ -22,9 +22,9 @@ public sealed class XClient(HttpClient http)
         "&user.fields=created_at,description,location,public_metrics,url,verified";
 
     /// <summary>GET /2/tweets/search/recent: the last seven days matching <paramref name="query"/>, newest first.</summary>
-    public Task<XResponse> SearchRecentAsync(string baseUrl, string token, string query, string? sinceId, string? nextToken, CancellationToken cancellationToken)
+    public Task<XResponse> SearchRecentAsync(string baseUrl, string token, string query, string? sinceId, string? nextToken, CancellationToken cancellationToken, int maxResults = 100)
     {
-        var path = $"/2/tweets/search/recent?query={Uri.EscapeDataString(query)}&max_results=100&{SearchFields}"
+        var path = $"/2/tweets/search/recent?query={Uri.EscapeDataString(query)}&max_results={maxResults}&{SearchFields}"
             + (sinceId is null ? "" : $"&since_id={Uri.EscapeDataString(sinceId)}")
             + (nextToken is null ? "" : $"&next_token={Uri.EscapeDataString(nextToken)}");
         return GetAsync(baseUrl, token, path, cancellationToken);
