@@ -138,4 +138,25 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM source_cursors"));
         Assert.Equal(2L, await Sql.CountAsync(_connectionString, $"SELECT reads_used FROM ingestion_runs WHERE source_id = {id}"));
     }
+
+    [Fact]
+    public async Task Tracked_accounts_are_backfilled_from_their_timelines_each_from_its_own_cursor()
+    {
+        // Jane's timeline: the first page of the search payload stands in for her older posts.
+        _x.Timelines["drjanedoe"] = ("2244994945", [XPayloads.Page1, XPayloads.Page2]);
+        _x.Pages.Clear();
+        _x.Pages.Add("{\"meta\":{\"result_count\":0}}");
+        await using var scope = _app.Services.CreateAsyncScope();
+        var id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
+            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-tracked", "x", _x.BaseUrl, ["#nothing"], false, null, null, Token, ["@drjanedoe", "nobody_here"]), CancellationToken.None);
+
+        var first = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
+        var second = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
+
+        Assert.Equal(4L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
+        Assert.Equal("1853211002", await Sql.ScalarAsync(_connectionString, "SELECT value FROM source_cursors WHERE query = 'timeline:2244994945'"));
+        Assert.Contains(_x.Requests, r => r.StartsWith("/2/users/2244994945/tweets", StringComparison.Ordinal) && r.Contains("since_id=1853211002", StringComparison.Ordinal));
+        Assert.Equal(0L, second.Reports.Sum(r => r.Counts.New));
+        Assert.Equal(2, first.Reports.Count);
+    }
 }

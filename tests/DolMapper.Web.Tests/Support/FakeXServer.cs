@@ -23,6 +23,9 @@ public sealed class FakeXServer : IAsyncDisposable
     /// <summary>The pages of the search, in order; a request with since_id equal to the newest id gets an empty result.</summary>
     public List<string> Pages { get; } = [];
     public string NewestId { get; set; } = "";
+    /// <summary>Timelines of accounts by handle: their user id and pages (pagination tokens "page1", "page2"...).</summary>
+    public Dictionary<string, (string Id, List<string> Pages)> Timelines { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Post ids the lookup endpoint reports as not found.</summary>
     public HashSet<string> Deleted { get; } = [];
 
@@ -40,6 +43,25 @@ public sealed class FakeXServer : IAsyncDisposable
         var app = builder.Build();
         FakeXServer? server = null;
         app.MapGet("/2/tweets/search/recent", context => server!.SearchAsync(context));
+        app.MapGet("/2/users/by", async context =>
+        {
+            server!.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            var names = context.Request.Query["usernames"].ToString().Split(',');
+            var users = names.Where(server.Timelines.ContainsKey).Select(n => $"{{\"id\":\"{server.Timelines[n].Id}\",\"name\":\"{n}\",\"username\":\"{n}\"}}");
+            var missing = names.Where(n => !server.Timelines.ContainsKey(n)).Select(n =>
+                $"{{\"value\":\"{n}\",\"detail\":\"Could not find user with usernames: [{n}].\",\"title\":\"Not Found Error\",\"resource_type\":\"user\",\"parameter\":\"usernames\",\"resource_id\":\"{n}\",\"type\":\"https://api.twitter.com/2/problems/resource-not-found\"}}");
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($"{{\"data\":[{string.Join(',', users)}],\"errors\":[{string.Join(',', missing)}]}}");
+        });
+        app.MapGet("/2/users/{id}/tweets", async (HttpContext context, string id) =>
+        {
+            server!.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            var timeline = server.Timelines.Values.Single(t => t.Id == id);
+            context.Response.ContentType = "application/json";
+            var since = context.Request.Query["since_id"].ToString();
+            var token = context.Request.Query["pagination_token"].ToString();
+            await context.Response.WriteAsync(since.Length > 0 ? "{\"meta\":{\"result_count\":0}}" : timeline.Pages[token.Length == 0 ? 0 : int.Parse(token[4..], System.Globalization.CultureInfo.InvariantCulture)]);
+        });
         app.MapGet("/2/tweets", async context =>
         {
             // Post lookup: the ids the test marked deleted come back as "Not Found" errors, as X reports them.

@@ -18,6 +18,8 @@ public sealed class SourceEditModel(SourceStore store) : PageModel
         public string BaseUrl { get; set; } = "https://api.x.com";
         [Display(Name = "Queries (one per line)")]
         public string? Queries { get; set; }
+        [Display(Name = "Tracked accounts (X: one handle per line, backfilled from their timelines)")]
+        public string? Tracked { get; set; }
         [Display(Name = "Credentials")]
         public string? Credential { get; set; }
         [Display(Name = "Schedule (cron, UTC)")]
@@ -49,7 +51,7 @@ public sealed class SourceEditModel(SourceStore store) : PageModel
         Input = new InputModel
         {
             Name = source.Name, Kind = source.Kind, BaseUrl = source.BaseUrl, Queries = string.Join('\n', source.Queries),
-            Schedule = source.Schedule, DailyReadBudget = source.DailyReadBudget, Enabled = source.Enabled,
+            Schedule = source.Schedule, DailyReadBudget = source.DailyReadBudget, Enabled = source.Enabled, Tracked = string.Join('\n', source.Tracked),
         };
         return Page();
     }
@@ -74,7 +76,8 @@ public sealed class SourceEditModel(SourceStore store) : PageModel
             Id = id;
             return Page();
         }
-        await store.SaveAsync(new SourceForm(id, Input.Name, Input.Kind, Input.BaseUrl, queries, Input.Enabled, Input.Schedule, Input.DailyReadBudget, Input.Credential), cancellationToken);
+        var tracked = (Input.Tracked ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await store.SaveAsync(new SourceForm(id, Input.Name, Input.Kind, Input.BaseUrl, queries, Input.Enabled, Input.Schedule, Input.DailyReadBudget, Input.Credential, tracked), cancellationToken);
         return RedirectToPage("Sources");
     }
 

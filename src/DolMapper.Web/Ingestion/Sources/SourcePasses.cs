@@ -32,9 +32,20 @@ public sealed class SourcePasses(SourceStore store, IServiceProvider services)
                 _ => throw new InvalidOperationException($"source kind '{source.Kind}' has no pass yet"),
             };
             reports.Add(report);
-            if (retryAt is not null)
+            if (retryAt is not null || report.Stopped is not null)
             {
-                break;
+                return new SourcePassResult(reports, retryAt);
+            }
+        }
+        if (source.Kind == "x" && source.Tracked.Count > 0)
+        {
+            try
+            {
+                reports.AddRange(await services.GetRequiredService<XIngestion>().BackfillAsync(source.BaseUrl, credential ?? throw Missing(source), source.Tracked, Stop, triggeredBy, cancellationToken, sourceId));
+            }
+            catch (RateLimitedException limited)
+            {
+                await Stop(limited, cancellationToken);
             }
         }
         return new SourcePassResult(reports, retryAt);

@@ -10,13 +10,13 @@ namespace DolMapper.Web.Ingestion.Sources;
 /// <summary>A source as admins configure it; the credential itself is never part of it.</summary>
 public sealed record SourceConfig(
     int Id, string Name, string Kind, string BaseUrl, IReadOnlyList<string> Queries, bool Enabled, string? Schedule,
-    int? DailyReadBudget, string? CredentialHint)
+    int? DailyReadBudget, string? CredentialHint, IReadOnlyList<string> Tracked)
 {
     public bool HasCredential => CredentialHint is not null;
 }
 
 /// <summary>What an admin submits; a blank credential keeps the stored one.</summary>
-public sealed record SourceForm(int? Id, string Name, string Kind, string BaseUrl, IReadOnlyList<string> Queries, bool Enabled, string? Schedule, int? DailyReadBudget, string? NewCredential);
+public sealed record SourceForm(int? Id, string Name, string Kind, string BaseUrl, IReadOnlyList<string> Queries, bool Enabled, string? Schedule, int? DailyReadBudget, string? NewCredential, IReadOnlyList<string>? Tracked = null);
 
 /// <summary>
 /// Sources in the database (every process sees the same), credentials encrypted with ASP.NET Core
@@ -57,7 +57,7 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         source.Name = form.Name.Trim();
         source.Kind = form.Kind;
         source.BaseUrl = form.BaseUrl.Trim();
-        source.Settings = JsonSerializer.Serialize(new { queries = form.Queries });
+        source.Settings = JsonSerializer.Serialize(new { queries = form.Queries, tracked = form.Tracked ?? [] });
         source.Enabled = form.Enabled;
         source.Schedule = string.IsNullOrWhiteSpace(form.Schedule) ? null : form.Schedule.Trim();
         source.DailyReadBudget = form.DailyReadBudget;
@@ -91,11 +91,16 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
     private SourceConfig ToConfig(Source source)
     {
         var queries = new List<string>();
+        var tracked = new List<string>();
         using (var settings = JsonDocument.Parse(source.Settings))
         {
             if (settings.RootElement.TryGetProperty("queries", out var list) && list.ValueKind == JsonValueKind.Array)
             {
                 queries.AddRange(list.EnumerateArray().Select(q => q.GetString()).OfType<string>());
+            }
+            if (settings.RootElement.TryGetProperty("tracked", out var accounts) && accounts.ValueKind == JsonValueKind.Array)
+            {
+                tracked.AddRange(accounts.EnumerateArray().Select(q => q.GetString()).OfType<string>());
             }
         }
         string? hint = null;
@@ -104,6 +109,6 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
             var plain = Protector.Unprotect(source.ProtectedCredentials);
             hint = plain.Length <= 4 ? "••••" : $"••••{plain[^4..]}";
         }
-        return new SourceConfig(source.Id, source.Name, source.Kind, source.BaseUrl ?? "", queries, source.Enabled, source.Schedule, source.DailyReadBudget, hint);
+        return new SourceConfig(source.Id, source.Name, source.Kind, source.BaseUrl ?? "", queries, source.Enabled, source.Schedule, source.DailyReadBudget, hint, tracked);
     }
 }

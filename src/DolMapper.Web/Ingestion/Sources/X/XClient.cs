@@ -30,6 +30,18 @@ public sealed class XClient(HttpClient http)
         return GetAsync(baseUrl, token, path, cancellationToken);
     }
 
+    public const string UserFields = "user.fields=created_at,description,location,public_metrics,url,verified";
+
+    /// <summary>GET /2/users/by: accounts by handle (up to 100).</summary>
+    public Task<XResponse> LookupUsersAsync(string baseUrl, string token, IReadOnlyCollection<string> usernames, CancellationToken cancellationToken) =>
+        GetAsync(baseUrl, token, $"/2/users/by?usernames={Uri.EscapeDataString(string.Join(',', usernames))}&{UserFields}", cancellationToken);
+
+    /// <summary>GET /2/users/:id/tweets: an account's timeline, newest first, with the same fields as search.</summary>
+    public Task<XResponse> UserTweetsAsync(string baseUrl, string token, string userId, string? sinceId, string? paginationToken, CancellationToken cancellationToken) =>
+        GetAsync(baseUrl, token, $"/2/users/{Uri.EscapeDataString(userId)}/tweets?max_results=100&{SearchFields}"
+            + (sinceId is null ? "" : $"&since_id={Uri.EscapeDataString(sinceId)}")
+            + (paginationToken is null ? "" : $"&pagination_token={Uri.EscapeDataString(paginationToken)}"), cancellationToken);
+
     /// <summary>GET /2/tweets?ids=…: up to 100 posts by id; the missing ones come back in <c>errors</c>.</summary>
     public Task<XResponse> LookupAsync(string baseUrl, string token, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
         GetAsync(baseUrl, token, $"/2/tweets?ids={string.Join(',', ids)}&tweet.fields=public_metrics", cancellationToken);

@@ -14,7 +14,51 @@ namespace DolMapper.Web.Ingestion.Sources.X;
 public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, ILogger<XIngestion> logger)
 {
     /// <param name="onRateLimit">Asked what to do when X says "too many requests": true waits was done and the request is retried, false stops the pass.</param>
-    public async Task<IngestReport> RunAsync(string baseUrl, string token, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
+    public Task<IngestReport> RunAsync(string baseUrl, string token, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null) =>
+        PassAsync(baseUrl, query, (sinceId, next) => client.SearchRecentAsync(baseUrl, token, query, sinceId, next, cancellationToken),
+            onRateLimit, triggeredBy, configuredSourceId, cancellationToken);
+
+    /// <summary>
+    /// Backfills tracked accounts from their timelines (recent search reaches back only 7 days; a
+    /// timeline serves up to the 3,200 most recent posts): handles are looked up, then each
+    /// timeline is read from its own cursor (<c>timeline:USER_ID</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<IngestReport>> BackfillAsync(string baseUrl, string token, IReadOnlyList<string> handles, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
+    {
+        var reports = new List<IngestReport>();
+        foreach (var chunk in handles.Select(h => h.Trim().TrimStart('@')).Where(h => h.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Chunk(100))
+        {
+            XResponse? users = null;
+            while (users is null)
+            {
+                try
+                {
+                    users = await client.LookupUsersAsync(baseUrl, token, chunk, cancellationToken);
+                }
+                catch (RateLimitedException limited)
+                {
+                    if (!await onRateLimit(limited, cancellationToken))
+                    {
+                        throw;
+                    }
+                }
+            }
+            foreach (var userId in XMapper.UserIds(users.Body))
+            {
+                reports.Add(await PassAsync(baseUrl, $"timeline:{userId}", (sinceId, next) => client.UserTweetsAsync(baseUrl, token, userId, sinceId, next, cancellationToken),
+                    onRateLimit, triggeredBy, configuredSourceId, cancellationToken));
+                if (reports[^1].Stopped is not null)
+                {
+                    return reports;
+                }
+            }
+        }
+        return reports;
+    }
+
+    /// <summary>Every page of one cursor's stream, from its stored since_id to the end.</summary>
+    private async Task<IngestReport> PassAsync(string baseUrl, string query, Func<string?, string?, Task<XResponse>> fetch,
+        Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, int? configuredSourceId, CancellationToken cancellationToken)
     {
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.X, query), cancellationToken: cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -41,7 +85,7 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
                 XResponse response;
                 try
                 {
-                    response = await client.SearchRecentAsync(baseUrl, token, query, sinceId, nextToken, cancellationToken);
+                    response = await fetch(sinceId, nextToken);
                 }
                 catch (RateLimitedException limited)
                 {

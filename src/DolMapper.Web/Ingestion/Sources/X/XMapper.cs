@@ -107,6 +107,15 @@ public static class XMapper
         }
     }
 
+    /// <summary>The ids of a user lookup (<c>data</c> is the list of users); handles not found are skipped.</summary>
+    public static IReadOnlyList<string> UserIds(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
+            ? [.. data.EnumerateArray().Select(u => u.TryGetProperty("id", out var id) ? id.GetString() : null).OfType<string>()]
+            : [];
+    }
+
     private static AccountRecord User(JsonElement user, DateTime observedAt)
     {
         var metrics = user.TryGetProperty("public_metrics", out var m) ? m : default;
