@@ -24,6 +24,10 @@ public sealed class FakeBlueskyServer : IAsyncDisposable
     public List<string> Pages { get; } = [];
     public string Profiles { get; set; } = "{\"profiles\":[]}";
     public ConcurrentQueue<string> Requests { get; } = new();
+    private readonly ConcurrentQueue<(int Status, string Body, Action<HttpResponse>? Headers)> _scripted = new();
+
+    /// <summary>The next timeline or search request gets this answer instead of a page.</summary>
+    public void Then(int status, string body, Action<HttpResponse>? headers = null) => _scripted.Enqueue((status, body, headers));
     /// <summary>When set, the next search answers ExpiredToken once, as an expired access token would.</summary>
     public bool ExpireNextToken { get; set; }
     public string? LastPassword { get; private set; }
@@ -74,6 +78,13 @@ public sealed class FakeBlueskyServer : IAsyncDisposable
     {
         Requests.Enqueue(context.Request.Path + context.Request.QueryString);
         context.Response.ContentType = "application/json";
+        if (_scripted.TryDequeue(out var scripted))
+        {
+            context.Response.StatusCode = scripted.Status;
+            scripted.Headers?.Invoke(context.Response);
+            await context.Response.WriteAsync(scripted.Body);
+            return;
+        }
         if (ExpireNextToken || context.Request.Headers.Authorization.ToString() != $"Bearer {_access}")
         {
             ExpireNextToken = false;

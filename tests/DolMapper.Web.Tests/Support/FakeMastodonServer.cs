@@ -19,6 +19,10 @@ public sealed class FakeMastodonServer : IAsyncDisposable
     /// <summary>Pages from newest to oldest; {base} in them is replaced by this server's address.</summary>
     public List<string> Pages { get; } = [];
     public ConcurrentQueue<string> Requests { get; } = new();
+    private readonly ConcurrentQueue<(int Status, string Body, Action<HttpResponse>? Headers)> _scripted = new();
+
+    /// <summary>The next timeline or search request gets this answer instead of a page.</summary>
+    public void Then(int status, string body, Action<HttpResponse>? headers = null) => _scripted.Enqueue((status, body, headers));
 
     private FakeMastodonServer(WebApplication app, string baseUrl)
     {
@@ -43,6 +47,13 @@ public sealed class FakeMastodonServer : IAsyncDisposable
     {
         Requests.Enqueue(context.Request.Path + context.Request.QueryString);
         context.Response.ContentType = "application/json";
+        if (_scripted.TryDequeue(out var scripted))
+        {
+            context.Response.StatusCode = scripted.Status;
+            scripted.Headers?.Invoke(context.Response);
+            await context.Response.WriteAsync(scripted.Body);
+            return;
+        }
         var timeline = $"{BaseUrl}/api/v1/timelines/tag/{tag}";
         if (context.Request.Query.ContainsKey("min_id"))
         {

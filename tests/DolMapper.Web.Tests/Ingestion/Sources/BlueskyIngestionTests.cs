@@ -86,4 +86,29 @@ public class BlueskyIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Contains("bluesky '#bcsm': 3 fetched in 2 page(s), ", cli.StandardOutput);
         Assert.DoesNotContain("SECRET", cli.StandardError + cli.StandardOutput);
     }
+
+    [Fact]
+    public async Task A_rate_limit_with_a_far_reset_stops_the_pass_and_keeps_the_cursor()
+    {
+        var reset = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _bsky.Then(429, "{\"error\":\"RateLimitExceeded\",\"message\":\"Rate Limit Exceeded\"}", r => r.Headers["ratelimit-reset"] = reset);
+
+        var report = await PassAsync();
+
+        Assert.NotNull(report.Stopped);
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM source_cursors"));
+    }
+
+    [Fact]
+    public async Task A_server_error_is_retried_and_truncated_json_is_quarantined_without_stopping_the_pass()
+    {
+        _bsky.Then(502, "Bad Gateway");
+        _bsky.Then(200, BlueskyPayloads.Page1[..150]);
+
+        var report = await PassAsync();
+
+        Assert.Equal(1L, report.Rejected);
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM quarantine WHERE reason LIKE 'the Bluesky response is not valid JSON%'"));
+        Assert.Equal(0L, report.Counts.PostsNew);
+    }
 }

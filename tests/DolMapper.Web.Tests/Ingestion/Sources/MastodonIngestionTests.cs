@@ -46,7 +46,7 @@ public class MastodonIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         _social = await FakeMastodonServer.StartAsync();
         _social.Pages.AddRange([Page1, Page2]);
         _connectionString = await postgres.CreateMigratedDatabaseAsync();
-        _app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(_connectionString));
+        _app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(_connectionString, new Dictionary<string, string?> { ["DolMapper:Sources:RetryDelayMilliseconds"] = "10" }));
     }
 
     public async Task DisposeAsync()
@@ -105,4 +105,29 @@ public class MastodonIngestionTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public void Html_content_becomes_the_text_a_reader_sees() =>
         Assert.Equal("Line one & more\nLine two", MastodonMapper.PlainText("<p>Line one &amp; more</p><p>Line <b>two</b></p>"));
+
+    [Fact]
+    public async Task A_rate_limit_reads_the_iso_reset_time_stops_and_keeps_the_cursor()
+    {
+        var reset = DateTimeOffset.UtcNow.AddHours(1);
+        _social.Then(429, "{\"error\":\"Too many requests\"}", r => r.Headers["X-RateLimit-Reset"] = reset.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+
+        var report = await PassAsync(_social.BaseUrl);
+
+        Assert.Contains($"{reset:yyyy-MM-dd HH:mm}", report.Stopped);
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM source_cursors"));
+    }
+
+    [Fact]
+    public async Task A_wrong_typed_field_is_quarantined_and_the_other_statuses_are_stored()
+    {
+        _social.Pages.Clear();
+        _social.Pages.Add("[" + Page1.Trim()[1..^1] + ", " + Page2.Trim()[1..^1].Replace("\"favourites_count\": 20", "\"favourites_count\": \"twenty\"", StringComparison.Ordinal) + "]");
+        _social.Then(500, "{\"error\":\"boom\"}");
+
+        var report = await PassAsync(_social.BaseUrl);
+
+        Assert.Equal(1L, report.Counts.PostsNew);
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM quarantine WHERE reason LIKE '%favourites_count%'"));
+    }
 }
