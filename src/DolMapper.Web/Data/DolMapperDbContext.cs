@@ -20,6 +20,7 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<QuarantinedItem> Quarantine => Set<QuarantinedItem>();
     public DbSet<Upload> Uploads => Set<Upload>();
     public DbSet<UploadChunk> UploadChunks => Set<UploadChunk>();
+    public DbSet<Publication> Publications => Set<Publication>();
     public DbSet<ScoringProfile> ScoringProfiles => Set<ScoringProfile>();
     public DbSet<ScoringProfileVersion> ScoringProfileVersions => Set<ScoringProfileVersion>();
     public DbSet<ScoringRun> ScoringRuns => Set<ScoringRun>();

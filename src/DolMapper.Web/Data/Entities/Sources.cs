@@ -155,3 +155,28 @@ internal sealed class UploadChunkConfiguration : IEntityTypeConfiguration<Upload
         b.HasOne<Upload>().WithMany().HasForeignKey(c => c.UploadId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>A PubMed publication (issue 4; matched to persons by the scoring work for question 8).</summary>
+public sealed class Publication
+{
+    public required string Pmid { get; set; }
+    public string? Doi { get; set; }
+    public required string Title { get; set; }
+    public string? Journal { get; set; }
+    /// <summary>As PubMed writes it ("2025 Jan 15", "2024").</summary>
+    public string? PubDate { get; set; }
+    public int? Year { get; set; }
+    public string[] Authors { get; set; } = [];
+    public DateTime FirstSeenAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Publication>
+{
+    public void Configure(EntityTypeBuilder<Publication> b)
+    {
+        b.HasKey(p => p.Pmid);
+        b.HasIndex(p => p.Doi);
+        b.HasIndex(p => p.Authors).HasMethod("gin");
+    }
+}

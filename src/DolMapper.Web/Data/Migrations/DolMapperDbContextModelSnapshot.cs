@@ -1104,6 +1104,60 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("post_tombstones", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Publication", b =>
+                {
+                    b.Property<string>("Pmid")
+                        .HasColumnType("text")
+                        .HasColumnName("pmid");
+
+                    b.PrimitiveCollection<string[]>("Authors")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("authors");
+
+                    b.Property<string>("Doi")
+                        .HasColumnType("text")
+                        .HasColumnName("doi");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("Journal")
+                        .HasColumnType("text")
+                        .HasColumnName("journal");
+
+                    b.Property<string>("PubDate")
+                        .HasColumnType("text")
+                        .HasColumnName("pub_date");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int?>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Pmid")
+                        .HasName("pk_publications");
+
+                    b.HasIndex("Authors")
+                        .HasDatabaseName("ix_publications_authors");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Authors"), "gin");
+
+                    b.HasIndex("Doi")
+                        .HasDatabaseName("ix_publications_doi");
+
+                    b.ToTable("publications", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.QuarantinedItem", b =>
                 {
                     b.Property<long>("Id")

@@ -102,10 +102,10 @@ public static class DolMapperCommandLine
             parse.GetValue(persons), parse.GetValue(posts), parse.GetValue(seed), parse.GetValue(output), parse.GetValue(truth), parse.UnmatchedTokens, stdout, ct));
         var demo = new Command("demo", "The demo world: a synthetic HCP social network with known right answers (docs/demo-world.md).") { seedVerb };
 
-        var sourceArgument = new Argument<string>("SOURCE") { Description = "x, bluesky or mastodon (pubmed is coming)." };
+        var sourceArgument = new Argument<string>("SOURCE") { Description = "x, bluesky, mastodon or pubmed." };
         var baseUrl = new Option<string?>("--base-url") { Description = "The API root (default: the source's saved setting, then https://api.x.com)." };
         var query = new Option<string?>("--query") { Description = "What to search for, e.g. \"#oncology OR #bcsm\"." };
-        var token = new Option<string?>("--token") { Description = "The credential (X: the bearer token; Bluesky: HANDLE:APP_PASSWORD; Mastodon: an optional access token)." };
+        var token = new Option<string?>("--token") { Description = "The credential (X: the bearer token; Bluesky: HANDLE:APP_PASSWORD; Mastodon: an optional access token; PubMed: an optional NCBI API key)." };
         var ingest = new Command("ingest", "Run one ingestion pass of a source now, following every page, and print fetched / new / updated / duplicates / rejected.") { sourceArgument, baseUrl, query, token };
         ingest.TreatUnmatchedTokensAsErrors = false;
         ingest.SetAction((parse, ct) => IngestAsync(parse.GetValue(sourceArgument)!, parse.GetValue(baseUrl), parse.GetValue(query), parse.GetValue(token), parse.UnmatchedTokens, stdout, ct));
@@ -293,11 +293,9 @@ public static class DolMapperCommandLine
     private static async Task<int> IngestAsync(string source, string? baseUrl, string? query, string? token, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
     {
         source = source.ToLowerInvariant();
-        if (source is not ("x" or "bluesky" or "mastodon"))
+        if (source is not ("x" or "bluesky" or "mastodon" or "pubmed"))
         {
-            throw new StartupException(source is "pubmed"
-                ? "the pubmed source is not available yet; 'ingest x', 'ingest bluesky' and 'ingest mastodon' are."
-                : $"unknown source '{source}': expected x, bluesky, mastodon or pubmed.");
+            throw new StartupException($"unknown source '{source}': expected x, bluesky, mastodon or pubmed.");
         }
         await using var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
         await using (var migrate = app.Services.CreateAsyncScope())
@@ -309,11 +307,12 @@ public static class DolMapperCommandLine
         {
             "x" => (options.X.BaseUrl, options.X.Token, options.X.Query, "an X bearer token", "X"),
             "bluesky" => (options.Bluesky.BaseUrl, options.Bluesky.Token, options.Bluesky.Query, "Bluesky credentials (HANDLE:APP_PASSWORD)", "Bluesky"),
+            "pubmed" => (options.PubMed.BaseUrl, options.PubMed.Token, options.PubMed.Query, "", "PubMed"),
             _ => (options.Mastodon.BaseUrl, options.Mastodon.Token, options.Mastodon.Query, "", "Mastodon"),
         };
         var url = baseUrl ?? defaultUrl;
-        // Mastodon's public hashtag timelines need no token.
-        var credential = token ?? defaultToken ?? (source == "mastodon" ? "" : throw new StartupException($"no credentials: give {tokenName} with --token or set DolMapper:Sources:{section}:Token."));
+        // Mastodon's public hashtag timelines need no token, nor does PubMed (a key only raises its limit).
+        var credential = token ?? defaultToken ?? (source is "mastodon" or "pubmed" ? "" : throw new StartupException($"no credentials: give {tokenName} with --token or set DolMapper:Sources:{section}:Token."));
         var search = query ?? defaultQuery ?? throw new StartupException($"no query: give --query or set DolMapper:Sources:{section}:Query.");
         var maxWait = TimeSpan.FromMinutes(options.MaxWaitMinutes);
 
@@ -336,6 +335,8 @@ public static class DolMapperCommandLine
         {
             "x" => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.X.XIngestion>().RunAsync(url, credential, search, WaitForResetAsync, user, cancellationToken),
             "bluesky" => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.Bluesky.BlueskyIngestion>().RunAsync(url, credential, search, WaitForResetAsync, user, cancellationToken),
+            "pubmed" => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.PubMed.PubMedIngestion>().RunAsync(url,
+                new Ingestion.Sources.PubMed.PubMedIdentity(options.PubMed.Tool, options.PubMed.Email, credential.Length == 0 ? null : credential), search, options.PubMed.MaxResults, user, cancellationToken),
             _ => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.Mastodon.MastodonIngestion>().RunAsync(url, credential, search, WaitForResetAsync, user, cancellationToken),
         };
         await stdout.WriteLineAsync(report.ToText());

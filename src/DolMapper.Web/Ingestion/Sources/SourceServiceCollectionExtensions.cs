@@ -21,6 +21,7 @@ public static class SourceServiceCollectionExtensions
         services.AddScoped<XReconciliation>();
         services.AddScoped<Bluesky.BlueskyIngestion>();
         services.AddScoped<Mastodon.MastodonIngestion>();
+        services.AddScoped<PubMed.PubMedIngestion>();
         services.AddScoped<SourceStore>();
         services.AddScoped<SourcePasses>();
         services.AddScoped<IngestSourceJob>();

@@ -21,6 +21,20 @@ public sealed class SourcesOptions
     public XSourceOptions X { get; set; } = new();
     public BlueskySourceOptions Bluesky { get; set; } = new();
     public MastodonSourceOptions Mastodon { get; set; } = new();
+    public PubMedSourceOptions PubMed { get; set; } = new();
+}
+
+public sealed class PubMedSourceOptions
+{
+    public string BaseUrl { get; set; } = Sources.PubMed.PubMedClient.DefaultBaseUrl;
+    /// <summary>The optional NCBI API key (10 requests a second instead of 3).</summary>
+    public string? Token { get; set; }
+    public string? Query { get; set; }
+    /// <summary>NCBI asks every client to name itself and give a contact address.</summary>
+    public string Tool { get; set; } = "dolmapper";
+    public string Email { get; set; } = "dolmapper@localhost";
+    [Range(1, 10_000)]
+    public int MaxResults { get; set; } = 500;
 }
 
 public sealed class MastodonSourceOptions

@@ -10,21 +10,6 @@ namespace DolMapper.Web.Tests.Ingestion.Sources;
 
 public class PubMedClientTests : IAsyncLifetime
 {
-    private const string Search = """
-        {"header":{"type":"esearch","version":"0.3"},"esearchresult":{"count":"2","retmax":"2","retstart":"0","idlist":["39876543","39765432"],"translationset":[],"querytranslation":"doe j[Author]"}}
-        """;
-
-    private const string Summary = """
-        {"header":{"type":"esummary","version":"0.3"},"result":{"uids":["39876543","39765432"],
-          "39876543":{"uid":"39876543","pubdate":"2025 Jan 15","epubdate":"2024 Dec 1","source":"N Engl J Med",
-            "authors":[{"name":"Doe J","authtype":"Author","clusterid":""},{"name":"Smith A","authtype":"Author","clusterid":""}],
-            "lastauthor":"Smith A","title":"Trastuzumab deruxtecan in HER2-low breast cancer.","sortpubdate":"2025/01/15 00:00",
-            "fulljournalname":"The New England journal of medicine",
-            "articleids":[{"idtype":"pubmed","idtypen":1,"value":"39876543"},{"idtype":"doi","idtypen":3,"value":"10.1056/NEJMoa2412345"}]},
-          "39765432":{"uid":"39765432","pubdate":"2024","source":"Lancet Oncol","authors":[{"name":"Doe J","authtype":"Author"}],
-            "title":"Survivorship care after breast cancer.","articleids":[{"idtype":"pubmed","idtypen":1,"value":"39765432"}]}}}
-        """;
-
     private WebApplication _server = null!;
     private readonly ConcurrentQueue<(DateTime At, string Query)> _requests = new();
     private string _baseUrl = "";
@@ -35,8 +20,8 @@ public class PubMedClientTests : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _server = builder.Build();
-        _server.MapGet("/entrez/eutils/esearch.fcgi", async context => { _requests.Enqueue((DateTime.UtcNow, context.Request.QueryString.Value!)); await context.Response.WriteAsync(Search); });
-        _server.MapGet("/entrez/eutils/esummary.fcgi", async context => { _requests.Enqueue((DateTime.UtcNow, context.Request.QueryString.Value!)); await context.Response.WriteAsync(Summary); });
+        _server.MapGet("/entrez/eutils/esearch.fcgi", async context => { _requests.Enqueue((DateTime.UtcNow, context.Request.QueryString.Value!)); await context.Response.WriteAsync(PubMedPayloads.Search); });
+        _server.MapGet("/entrez/eutils/esummary.fcgi", async context => { _requests.Enqueue((DateTime.UtcNow, context.Request.QueryString.Value!)); await context.Response.WriteAsync(PubMedPayloads.Summary); });
         await _server.StartAsync();
         _baseUrl = _server.Urls.Single() + "/entrez/eutils";
     }
@@ -77,4 +62,23 @@ public class PubMedClientTests : IAsyncLifetime
         await client.SearchAsync(_baseUrl, "oncology", new PubMedIdentity("dolmapper", "team@example.org", "KEY123"), 10, CancellationToken.None);
         Assert.Contains("api_key=KEY123", _requests.Last().Query);
     }
+}
+
+/// <summary>esearch and esummary responses in E-utilities' JSON mode.</summary>
+public static class PubMedPayloads
+{
+    public const string Search = """
+        {"header":{"type":"esearch","version":"0.3"},"esearchresult":{"count":"2","retmax":"2","retstart":"0","idlist":["39876543","39765432"],"translationset":[],"querytranslation":"doe j[Author]"}}
+        """;
+
+    public const string Summary = """
+        {"header":{"type":"esummary","version":"0.3"},"result":{"uids":["39876543","39765432"],
+          "39876543":{"uid":"39876543","pubdate":"2025 Jan 15","epubdate":"2024 Dec 1","source":"N Engl J Med",
+            "authors":[{"name":"Doe J","authtype":"Author","clusterid":""},{"name":"Smith A","authtype":"Author","clusterid":""}],
+            "lastauthor":"Smith A","title":"Trastuzumab deruxtecan in HER2-low breast cancer.","sortpubdate":"2025/01/15 00:00",
+            "fulljournalname":"The New England journal of medicine",
+            "articleids":[{"idtype":"pubmed","idtypen":1,"value":"39876543"},{"idtype":"doi","idtypen":3,"value":"10.1056/NEJMoa2412345"}]},
+          "39765432":{"uid":"39765432","pubdate":"2024","source":"Lancet Oncol","authors":[{"name":"Doe J","authtype":"Author"}],
+            "title":"Survivorship care after breast cancer.","articleids":[{"idtype":"pubmed","idtypen":1,"value":"39765432"}]}}}
+        """;
 }

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace DolMapper.Web.Ingestion.Sources.PubMed;
 
 /// <summary>A publication as PubMed's document summary gives it.</summary>
-public sealed record Publication(string Pmid, string Title, string? Journal, string? PubDate, int? Year, string? Doi, IReadOnlyList<string> Authors);
+public sealed record PubMedSummary(string Pmid, string Title, string? Journal, string? PubDate, int? Year, string? Doi, IReadOnlyList<string> Authors);
 
 /// <summary>
 /// NCBI E-utilities for PubMed: <c>esearch.fcgi</c> (an author or topic term → PMIDs) and
@@ -29,7 +29,7 @@ public sealed class PubMedClient(HttpClient http)
         return [.. document.RootElement.GetProperty("esearchresult").GetProperty("idlist").EnumerateArray().Select(id => id.GetString()!)];
     }
 
-    public async Task<IReadOnlyList<Publication>> SummariesAsync(string baseUrl, IReadOnlyCollection<string> pmids, PubMedIdentity identity, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PubMedSummary>> SummariesAsync(string baseUrl, IReadOnlyCollection<string> pmids, PubMedIdentity identity, CancellationToken cancellationToken)
     {
         if (pmids.Count == 0)
         {
@@ -38,7 +38,7 @@ public sealed class PubMedClient(HttpClient http)
         var body = await GetAsync(baseUrl, $"esummary.fcgi?db=pubmed&retmode=json&id={string.Join(',', pmids)}", identity, cancellationToken);
         using var document = JsonDocument.Parse(body);
         var result = document.RootElement.GetProperty("result");
-        var publications = new List<Publication>();
+        var publications = new List<PubMedSummary>();
         foreach (var uid in result.GetProperty("uids").EnumerateArray().Select(u => u.GetString()!))
         {
             if (!result.TryGetProperty(uid, out var summary) || summary.TryGetProperty("error", out _))
@@ -52,7 +52,7 @@ public sealed class PubMedClient(HttpClient http)
             var authors = summary.TryGetProperty("authors", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Select(a => Text(a, "name")).OfType<string>().ToList()
                 : [];
-            publications.Add(new Publication(uid, Text(summary, "title") ?? "", Text(summary, "fulljournalname") ?? Text(summary, "source"),
+            publications.Add(new PubMedSummary(uid, Text(summary, "title") ?? "", Text(summary, "fulljournalname") ?? Text(summary, "source"),
                 pubDate, Year(pubDate), doi, authors));
         }
         return publications;
