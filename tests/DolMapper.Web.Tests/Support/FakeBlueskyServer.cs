@@ -31,6 +31,7 @@ public sealed class FakeBlueskyServer : IAsyncDisposable
     /// <summary>When set, the next search answers ExpiredToken once, as an expired access token would.</summary>
     public bool ExpireNextToken { get; set; }
     public string? LastPassword { get; private set; }
+    public HashSet<string> Deleted { get; } = [];
 
     private FakeBlueskyServer(WebApplication app, string baseUrl)
     {
@@ -53,6 +54,13 @@ public sealed class FakeBlueskyServer : IAsyncDisposable
         });
         app.MapPost("/xrpc/com.atproto.server.refreshSession", context => server!.SessionAsync(context, "refreshed"));
         app.MapGet("/xrpc/app.bsky.feed.searchPosts", context => server!.SearchAsync(context));
+        app.MapGet("/xrpc/app.bsky.feed.getPosts", async context =>
+        {
+            // Posts the test marked deleted are simply absent from the answer, as on the real service.
+            var uris = context.Request.Query["uris"].Where(u => u is not null && !server!.Deleted.Contains(u)).Select(u => new JsonObject { ["uri"] = u });
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(new JsonObject { ["posts"] = new JsonArray([.. uris]) }.ToJsonString());
+        });
         app.MapGet("/xrpc/app.bsky.actor.getProfiles", async context =>
         {
             server!.Requests.Enqueue(context.Request.Path + context.Request.QueryString);

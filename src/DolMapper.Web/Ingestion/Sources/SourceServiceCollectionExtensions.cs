@@ -19,6 +19,7 @@ public static class SourceServiceCollectionExtensions
         services.AddHttpClient<PubMed.PubMedClient>().AddResilienceHandler("pubmed", Resilience);
         services.AddScoped<XIngestion>();
         services.AddScoped<XReconciliation>();
+        services.AddScoped<Bluesky.BlueskyReconciliation>();
         services.AddScoped<Bluesky.BlueskyIngestion>();
         services.AddScoped<Mastodon.MastodonIngestion>();
         services.AddScoped<PubMed.PubMedIngestion>();

@@ -76,8 +76,8 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         {
             recurring.RemoveIfExists(RecurringJobId(source.Id));
         }
-        // Deletions at the source are honoured daily for enabled X sources (the other platforms: to come).
-        if (source.Enabled && source.Kind == "x")
+        // Deletions at the source are honoured daily for enabled X and Bluesky sources (Mastodon: to come).
+        if (source.Enabled && source.Kind is "x" or "bluesky")
         {
             recurring.AddOrUpdate<ReconcileSourceJob>($"reconcile-source-{source.Id}", job => job.RunAsync(source.Id, CancellationToken.None), "30 3 * * *");
         }

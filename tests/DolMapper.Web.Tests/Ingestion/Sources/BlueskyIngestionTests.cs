@@ -111,4 +111,23 @@ public class BlueskyIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM quarantine WHERE reason LIKE 'the Bluesky response is not valid JSON%'"));
         Assert.Equal(0L, report.Counts.PostsNew);
     }
+
+    [Fact]
+    public async Task Reconciliation_tombstones_posts_the_service_no_longer_returns()
+    {
+        await PassAsync();
+        await Sql.ExecuteAsync(_connectionString, "UPDATE posts SET created_at = now() - interval '1 day'");
+        _bsky.Deleted.Add("at://did:plc:bob4pqr/app.bsky.feed.post/3lc2cccc4k22");
+
+        int purged;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            purged = await scope.ServiceProvider.GetRequiredService<BlueskyReconciliation>().RunAsync(_bsky.BaseUrl, Credentials, 30, 1000, CancellationToken.None);
+        }
+
+        Assert.Equal(1, purged);
+        Assert.Equal(2L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM post_tombstones WHERE platform = 'bluesky'"));
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM interactions WHERE kind = 'quote'"));
+    }
 }

@@ -40,6 +40,10 @@ public sealed class BlueskyClient(HttpClient http)
             + (since is null ? "" : $"&since={Uri.EscapeDataString(since)}")
             + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"), cancellationToken);
 
+    /// <summary><c>app.bsky.feed.getPosts</c>: up to 25 posts by at:// URI; a deleted post is simply absent.</summary>
+    public Task<BlueskyResponse> GetPostsAsync(IEnumerable<string> uris, CancellationToken cancellationToken) =>
+        GetAsync("/xrpc/app.bsky.feed.getPosts?" + string.Join('&', uris.Select(u => $"uris={Uri.EscapeDataString(u)}")), cancellationToken);
+
     /// <summary>Up to 25 profiles per call, as the API allows.</summary>
     public Task<BlueskyResponse> GetProfilesAsync(IEnumerable<string> actors, CancellationToken cancellationToken) =>
         GetAsync("/xrpc/app.bsky.actor.getProfiles?" + string.Join('&', actors.Select(a => $"actors={Uri.EscapeDataString(a)}")), cancellationToken);
