@@ -32,6 +32,8 @@ public sealed class FakeBlueskyServer : IAsyncDisposable
     public bool ExpireNextToken { get; set; }
     public string? LastPassword { get; private set; }
     public HashSet<string> Deleted { get; } = [];
+    /// <summary>The getAuthorFeed answer (one page).</summary>
+    public string AuthorFeed { get; set; } = "{\"feed\":[]}";
 
     private FakeBlueskyServer(WebApplication app, string baseUrl)
     {
@@ -54,6 +56,12 @@ public sealed class FakeBlueskyServer : IAsyncDisposable
         });
         app.MapPost("/xrpc/com.atproto.server.refreshSession", context => server!.SessionAsync(context, "refreshed"));
         app.MapGet("/xrpc/app.bsky.feed.searchPosts", context => server!.SearchAsync(context));
+        app.MapGet("/xrpc/app.bsky.feed.getAuthorFeed", async context =>
+        {
+            server!.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(server.AuthorFeed);
+        });
         app.MapGet("/xrpc/app.bsky.feed.getPosts", async context =>
         {
             // Posts the test marked deleted are simply absent from the answer, as on the real service.

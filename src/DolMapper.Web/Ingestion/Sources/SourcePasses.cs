@@ -37,11 +37,13 @@ public sealed class SourcePasses(SourceStore store, IServiceProvider services)
                 return new SourcePassResult(reports, retryAt);
             }
         }
-        if (source.Kind == "x" && source.Tracked.Count > 0)
+        if (source.Tracked.Count > 0 && source.Kind is "x" or "bluesky")
         {
             try
             {
-                reports.AddRange(await services.GetRequiredService<XIngestion>().BackfillAsync(source.BaseUrl, credential ?? throw Missing(source), source.Tracked, Stop, triggeredBy, cancellationToken, sourceId));
+                reports.AddRange(source.Kind == "x"
+                    ? await services.GetRequiredService<XIngestion>().BackfillAsync(source.BaseUrl, credential ?? throw Missing(source), source.Tracked, Stop, triggeredBy, cancellationToken, sourceId)
+                    : await services.GetRequiredService<BlueskyIngestion>().BackfillAsync(source.BaseUrl, credential ?? throw Missing(source), source.Tracked, Stop, triggeredBy, cancellationToken, sourceId));
             }
             catch (RateLimitedException limited)
             {

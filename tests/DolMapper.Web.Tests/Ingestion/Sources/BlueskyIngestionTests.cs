@@ -130,4 +130,26 @@ public class BlueskyIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM post_tombstones WHERE platform = 'bluesky'"));
         Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM interactions WHERE kind = 'quote'"));
     }
+
+    [Fact]
+    public async Task A_tracked_accounts_feed_brings_its_posts_and_reposts_and_the_next_pass_stops_at_what_it_saw()
+    {
+        // Jane's feed: her repost of Sam's reply (newest), then her own post; both views as in the search payloads.
+        var page1 = System.Text.Json.Nodes.JsonNode.Parse(BlueskyPayloads.Page1)!["posts"]![0]!.ToJsonString();
+        var page2 = System.Text.Json.Nodes.JsonNode.Parse(BlueskyPayloads.Page2)!["posts"]![0]!.ToJsonString();
+        _bsky.AuthorFeed = "{\"feed\":[{\"post\":" + page2 + ",\"reason\":{\"$type\":\"app.bsky.feed.defs#reasonRepost\",\"by\":{\"did\":\"did:plc:jane7abc\",\"handle\":\"drjanedoe.bsky.social\"},\"indexedAt\":\"2026-11-20T17:00:00.000Z\"}},{\"post\":" + page1 + "}]}";
+
+        IReadOnlyList<IngestReport> first, second;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var pass = scope.ServiceProvider.GetRequiredService<BlueskyIngestion>();
+            first = await pass.BackfillAsync(_bsky.BaseUrl, Credentials, ["@drjanedoe.bsky.social"], (_, _) => Task.FromResult(false), "test", CancellationToken.None);
+            second = await pass.BackfillAsync(_bsky.BaseUrl, Credentials, ["drjanedoe.bsky.social"], (_, _) => Task.FromResult(false), "test", CancellationToken.None);
+        }
+
+        Assert.Equal(3L, Assert.Single(first).Counts.PostsNew);
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM interactions WHERE kind = 'repost'"));
+        Assert.Equal("2026-11-20T17:00:00.000Z", await Sql.ScalarAsync(_connectionString, "SELECT value FROM source_cursors WHERE query = 'feed:drjanedoe.bsky.social'"));
+        Assert.Equal((0L, 0L), (Assert.Single(second).Counts.PostsNew, second[0].Fetched));
+    }
 }

@@ -40,6 +40,11 @@ public sealed class BlueskyClient(HttpClient http)
             + (since is null ? "" : $"&since={Uri.EscapeDataString(since)}")
             + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"), cancellationToken);
 
+    /// <summary><c>app.bsky.feed.getAuthorFeed</c>: an account's posts and reposts, newest first, 100 a page.</summary>
+    public Task<BlueskyResponse> GetAuthorFeedAsync(string actor, string? cursor, CancellationToken cancellationToken) =>
+        GetAsync($"/xrpc/app.bsky.feed.getAuthorFeed?actor={Uri.EscapeDataString(actor)}&limit=100"
+            + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"), cancellationToken);
+
     /// <summary><c>app.bsky.feed.getPosts</c>: up to 25 posts by at:// URI; a deleted post is simply absent.</summary>
     public Task<BlueskyResponse> GetPostsAsync(IEnumerable<string> uris, CancellationToken cancellationToken) =>
         GetAsync("/xrpc/app.bsky.feed.getPosts?" + string.Join('&', uris.Select(u => $"uris={Uri.EscapeDataString(u)}")), cancellationToken);

@@ -79,6 +79,82 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
         }
     }
 
+    /// <summary>
+    /// Reads tracked accounts' author feeds (posts and reposts, newest first) back to what the last
+    /// pass saw; each account has its own cursor (<c>feed:HANDLE</c>, the newest time seen).
+    /// </summary>
+    public async Task<IReadOnlyList<IngestReport>> BackfillAsync(string baseUrl, string credentials, IReadOnlyList<string> handles, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
+    {
+        var reports = new List<IngestReport>();
+        await WithRateLimitAsync(() => client.SignInAsync(baseUrl, credentials, cancellationToken), onRateLimit, cancellationToken);
+        foreach (var handle in handles.Select(h => h.Trim().TrimStart('@')).Where(h => h.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var key = $"feed:{handle}";
+            await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.Bluesky, key), cancellationToken: cancellationToken);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.Bluesky, baseUrl, cancellationToken);
+            var seen = await SourceRuns.CursorAsync(connection, sourceId, key, cancellationToken);
+            var runId = await SourceRuns.StartAsync(connection, sourceId, key, triggeredBy, cancellationToken);
+            var report = new IngestReport { RunId = runId, Source = Platforms.Bluesky, Query = key };
+            reports.Add(report);
+            try
+            {
+                await using var session = await writer.OpenSessionAsync(cancellationToken);
+                string? cursor = null;
+                var newest = seen;
+                while (true)
+                {
+                    var response = await WithRateLimitAsync(() => client.GetAuthorFeedAsync(handle, cursor, cancellationToken), onRateLimit, cancellationToken);
+                    if (response is null)
+                    {
+                        report.Stopped = "Stopped at Bluesky's rate limit; the cursor is kept. Run again later.";
+                        break;
+                    }
+                    var observedAt = DateTime.UtcNow;
+                    var page = BlueskyMapper.MapAuthorFeed(response.Body, seen, observedAt);
+                    report.Pages++;
+                    report.Fetched += page.Count;
+                    var records = new List<ImportRecord>(page.Records);
+                    var rejected = page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw)).ToList();
+                    foreach (var chunk in page.Authors.Chunk(25))
+                    {
+                        if (await WithRateLimitAsync(() => client.GetProfilesAsync(chunk, cancellationToken), onRateLimit, cancellationToken) is { } profiles)
+                        {
+                            var (accounts, bad) = BlueskyMapper.MapProfiles(profiles.Body, observedAt);
+                            records.AddRange(accounts);
+                            rejected.AddRange(bad.Select(r => new QuarantineItem(profiles.Request, null, r.Reason, r.Raw)));
+                        }
+                    }
+                    if (page.NewestIndexedAt is not null && (newest is null || string.CompareOrdinal(page.NewestIndexedAt, newest) > 0))
+                    {
+                        newest = page.NewestIndexedAt;
+                    }
+                    var last = page.Cursor is null;
+                    var save = last && newest is not null ? new SourceCursorUpdate(sourceId, key, newest) : null;
+                    report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
+                    report.Rejected += rejected.Count;
+                    await Quarantine.WriteAsync(connection, runId, sourceId, rejected, cancellationToken);
+                    if (last)
+                    {
+                        break;
+                    }
+                    cursor = page.Cursor;
+                }
+                await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.Stopped ?? report.ToText(), CancellationToken.None);
+                if (report.Stopped is not null)
+                {
+                    return reports;
+                }
+            }
+            catch (Exception e)
+            {
+                await SourceRuns.FinishAsync(connection, report, RunStatuses.Failed, $"failed after {report.Pages} page(s): {e.Message}", CancellationToken.None);
+                throw;
+            }
+        }
+        return reports;
+    }
+
     /// <summary>Runs a call, asking what to do at a rate limit; null when the pass should stop.</summary>
     private static async Task<T?> WithRateLimitAsync<T>(Func<Task<T>> call, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, CancellationToken cancellationToken)
         where T : class

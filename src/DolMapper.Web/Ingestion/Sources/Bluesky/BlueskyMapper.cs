@@ -67,6 +67,88 @@ public static class BlueskyMapper
         }
     }
 
+    /// <summary>
+    /// An author feed (<c>feed</c> of <c>feedViewPost</c>): each item's post, stopping at the first
+    /// post indexed at or before <paramref name="until"/> (already seen); a repost by the feed's
+    /// owner becomes a repost record of theirs. <see cref="BlueskyPage.Cursor"/> is null when the
+    /// feed ended or reached <paramref name="until"/>.
+    /// </summary>
+    public static BlueskyPage MapAuthorFeed(string body, string? until, DateTime observedAt)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return new BlueskyPage([], [($"the Bluesky response is not valid JSON: {e.Message}", body)], [], null, null, 0);
+        }
+        using (document)
+        {
+            var records = new List<ImportRecord>();
+            var rejected = new List<(string, string)>();
+            var authors = new List<string>();
+            string? newest = null;
+            var count = 0;
+            var reachedSeen = false;
+            foreach (var item in Items(document.RootElement, "feed"))
+            {
+                try
+                {
+                    var post = item.GetProperty("post");
+                    var (account, record, indexedAt) = Post(post, observedAt);
+                    var repostedBy = item.TryGetProperty("reason", out var reason) && Optional(reason, "$type") == "app.bsky.feed.defs#reasonRepost"
+                        ? reason.GetProperty("by") : (JsonElement?)null;
+                    var sortAt = repostedBy is not null ? Optional(item.GetProperty("reason"), "indexedAt") ?? indexedAt : indexedAt;
+                    if (until is not null && sortAt is not null && string.CompareOrdinal(sortAt, until) <= 0)
+                    {
+                        reachedSeen = true;
+                        break;
+                    }
+                    count++;
+                    records.Add(account);
+                    records.Add(record);
+                    AddAuthor(authors, account.Id);
+                    if (repostedBy is { } by)
+                    {
+                        var reposter = Required(by, "did");
+                        AddAuthor(authors, reposter);
+                        records.Add(new PostRecord
+                        {
+                            Platform = Platforms.Bluesky,
+                            // A repost record's own URI is not in the feed view; one account reposts a post once,
+                            // so the reposter and the post make a stable key.
+                            Id = $"repost:{reposter}:{record.Id}",
+                            AccountId = reposter,
+                            CreatedAt = Time(item.GetProperty("reason"), "indexedAt") ?? record.CreatedAt,
+                            RepostOf = new PostReference(record.Id, record.AccountId),
+                            ObservedAt = observedAt,
+                        });
+                    }
+                    if (sortAt is not null && (newest is null || string.CompareOrdinal(sortAt, newest) > 0))
+                    {
+                        newest = sortAt;
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
+                {
+                    rejected.Add(($"a Bluesky feed item could not be read: {e.Message}", item.GetRawText()));
+                }
+            }
+            var cursor = !reachedSeen && document.RootElement.TryGetProperty("cursor", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            return new BlueskyPage(records, rejected, authors, cursor, newest, count);
+        }
+    }
+
+    private static void AddAuthor(List<string> authors, string did)
+    {
+        if (!authors.Contains(did))
+        {
+            authors.Add(did);
+        }
+    }
+
     public static (IReadOnlyList<ImportRecord> Records, IReadOnlyList<(string Reason, string Raw)> Rejected) MapProfiles(string body, DateTime observedAt)
     {
         var records = new List<ImportRecord>();
