@@ -80,7 +80,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
 
         var response = await PostFormAsync(admin, "/Admin/SourceEdit", "/Admin/SourceEdit", new()
         {
-            ["Input.Name"] = "broken", ["Input.Kind"] = "x", ["Input.BaseUrl"] = "https://api.x.com", ["Input.Queries"] = "", ["Input.Schedule"] = "every day",
+            ["Input.Name"] = "broken", ["Input.Kind"] = "pubmed", ["Input.BaseUrl"] = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils", ["Input.Queries"] = "", ["Input.Schedule"] = "every day",
         });
 
         var page = await response.Content.ReadAsStringAsync();
@@ -158,5 +158,25 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Contains(_x.Requests, r => r.StartsWith("/2/users/2244994945/tweets", StringComparison.Ordinal) && r.Contains("since_id=1853211002", StringComparison.Ordinal));
         Assert.Equal(0L, second.Reports.Sum(r => r.Counts.New));
         Assert.Equal(2, first.Reports.Count);
+    }
+
+    [Fact]
+    public async Task A_source_also_searches_the_hashtags_of_the_active_scoring_profiles()
+    {
+        await Sql.ExecuteAsync(_connectionString, """
+            INSERT INTO scoring_profiles (name, active, created_at) VALUES ('Oncology', true, now()), ('Old', false, now());
+            INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at)
+                SELECT id, 1, '{"name":"Oncology","hashtags":["bcsm","#Oncology"]}', now() FROM scoring_profiles WHERE name = 'Oncology';
+            INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at)
+                SELECT id, 1, '{"name":"Old","hashtags":["retired"]}', now() FROM scoring_profiles WHERE name = 'Old';
+            """);
+        await using var scope = _app.Services.CreateAsyncScope();
+        var id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
+            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-profiles", "x", _x.BaseUrl, [], false, null, null, Token), CancellationToken.None);
+
+        var result = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
+
+        Assert.Equal("#bcsm OR #oncology", Assert.Single(result.Reports).Query);
+        Assert.Contains("query=%23bcsm%20OR%20%23oncology", _x.Requests.First());
     }
 }

@@ -60,11 +60,12 @@ public sealed class SourceEditModel(SourceStore store) : PageModel
     {
         if (!SourceStore.IngestKinds.Contains(Input.Kind))
         {
-            ModelState.AddModelError("Input.Kind", "Choose x, bluesky or mastodon.");
+            ModelState.AddModelError("Input.Kind", "Choose x, bluesky, mastodon or pubmed.");
         }
         var queries = (Input.Queries ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (queries.Length == 0)
+        if (queries.Length == 0 && Input.Kind == "pubmed")
         {
+            // The social sources also search the active scoring profiles' hashtags; PubMed needs its own terms.
             ModelState.AddModelError("Input.Queries", "Give at least one query.");
         }
         if (!string.IsNullOrWhiteSpace(Input.Schedule) && !IsCron(Input.Schedule))

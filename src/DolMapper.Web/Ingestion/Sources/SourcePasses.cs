@@ -8,7 +8,7 @@ namespace DolMapper.Web.Ingestion.Sources;
 public sealed record SourcePassResult(IReadOnlyList<IngestReport> Reports, DateTimeOffset? RetryAt);
 
 /// <summary>Runs every query of a configured source through its platform's pass; shared by "Run now" and the recurring job.</summary>
-public sealed class SourcePasses(SourceStore store, IServiceProvider services)
+public sealed class SourcePasses(SourceStore store, ProfileTerms terms, Microsoft.Extensions.Options.IOptions<SourcesOptions> options, IServiceProvider services)
 {
     public async Task<SourcePassResult> RunAsync(int sourceId, string triggeredBy, CancellationToken cancellationToken)
     {
@@ -22,13 +22,17 @@ public sealed class SourcePasses(SourceStore store, IServiceProvider services)
             retryAt = retryAt is null || limited.ResetAt < retryAt ? limited.ResetAt : retryAt;
             return Task.FromResult(false);
         }
-        foreach (var query in source.Queries)
+        var queries = ProfileTerms.QueriesFor(source.Kind, source.Queries, source.Kind == "pubmed" ? [] : await terms.HashtagsAsync(cancellationToken));
+        foreach (var query in queries)
         {
             var report = source.Kind switch
             {
                 "x" => await services.GetRequiredService<XIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken, sourceId),
                 "bluesky" => await services.GetRequiredService<BlueskyIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken, sourceId),
                 "mastodon" => await services.GetRequiredService<MastodonIngestion>().RunAsync(source.BaseUrl, credential, query, Stop, triggeredBy, cancellationToken, sourceId),
+                "pubmed" => await services.GetRequiredService<PubMed.PubMedIngestion>().RunAsync(source.BaseUrl,
+                    new PubMed.PubMedIdentity(options.Value.PubMed.Tool, options.Value.PubMed.Email, string.IsNullOrEmpty(credential) ? null : credential),
+                    query, options.Value.PubMed.MaxResults, triggeredBy, cancellationToken, sourceId),
                 _ => throw new InvalidOperationException($"source kind '{source.Kind}' has no pass yet"),
             };
             reports.Add(report);

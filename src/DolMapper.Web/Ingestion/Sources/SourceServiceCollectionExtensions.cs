@@ -24,6 +24,7 @@ public static class SourceServiceCollectionExtensions
         services.AddScoped<Mastodon.MastodonIngestion>();
         services.AddScoped<PubMed.PubMedIngestion>();
         services.AddScoped<SourceStore>();
+        services.AddScoped<ProfileTerms>();
         services.AddScoped<SourcePasses>();
         services.AddScoped<IngestSourceJob>();
         services.AddScoped<ReconcileSourceJob>();

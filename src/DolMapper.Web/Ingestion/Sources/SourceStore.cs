@@ -26,7 +26,7 @@ public sealed record SourceForm(int? Id, string Name, string Kind, string BaseUr
 public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider protection, IRecurringJobManager recurring)
 {
     private const string Purpose = "DolMapper.Sources.Credentials";
-    public static readonly IReadOnlyList<string> IngestKinds = ["x", "bluesky", "mastodon"];
+    public static readonly IReadOnlyList<string> IngestKinds = ["x", "bluesky", "mastodon", "pubmed"];
 
     private IDataProtector Protector => protection.CreateProtector(Purpose);
 
