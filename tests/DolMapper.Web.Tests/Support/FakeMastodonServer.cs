@@ -19,6 +19,7 @@ public sealed class FakeMastodonServer : IAsyncDisposable
     /// <summary>Pages from newest to oldest; {base} in them is replaced by this server's address.</summary>
     public List<string> Pages { get; } = [];
     public ConcurrentQueue<string> Requests { get; } = new();
+    public HashSet<string> Deleted { get; } = [];
     private readonly ConcurrentQueue<(int Status, string Body, Action<HttpResponse>? Headers)> _scripted = new();
 
     /// <summary>The next timeline or search request gets this answer instead of a page.</summary>
@@ -38,6 +39,23 @@ public sealed class FakeMastodonServer : IAsyncDisposable
         var app = builder.Build();
         FakeMastodonServer? server = null;
         app.MapGet("/api/v1/timelines/tag/{tag}", (HttpContext context, string tag) => server!.TimelineAsync(context, tag));
+        app.MapGet("/api/v1/statuses/{id}", (HttpContext context, string id) =>
+        {
+            server!.Requests.Enqueue(context.Request.Path.ToString());
+            // A deleted status answers 404, as Mastodon does.
+            context.Response.StatusCode = server.Deleted.Contains(id) ? 404 : 200;
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(server.Deleted.Contains(id) ? "{\"error\":\"Record not found\"}" : $"{{\"id\":\"{id}\"}}");
+        });
+        app.MapGet("/api/v1/accounts/lookup", async context =>
+        {
+            var acct = context.Request.Query["acct"].ToString();
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($$"""
+                {"id":"109777","username":"{{acct.Split('@')[0]}}","acct":"{{acct}}","display_name":"Looked Up","note":"<p>Rheumatologist</p>",
+                 "url":"https://example.org/@{{acct}}","followers_count":777,"following_count":7,"statuses_count":70,"created_at":"2023-01-01T00:00:00.000Z"}
+                """);
+        });
         await app.StartAsync();
         server = new FakeMastodonServer(app, app.Urls.Single());
         return server;

@@ -41,6 +41,10 @@ public sealed class SourcePasses(SourceStore store, ProfileTerms terms, Microsof
                 return new SourcePassResult(reports, retryAt);
             }
         }
+        if (source.Tracked.Count > 0 && source.Kind == "mastodon")
+        {
+            await services.GetRequiredService<MastodonMaintenance>().RefreshAccountsAsync(source.BaseUrl, credential, source.Tracked, cancellationToken);
+        }
         if (source.Tracked.Count > 0 && source.Kind is "x" or "bluesky")
         {
             try

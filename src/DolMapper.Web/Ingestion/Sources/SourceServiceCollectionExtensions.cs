@@ -20,6 +20,7 @@ public static class SourceServiceCollectionExtensions
         services.AddScoped<XIngestion>();
         services.AddScoped<XReconciliation>();
         services.AddScoped<Bluesky.BlueskyReconciliation>();
+        services.AddScoped<Mastodon.MastodonMaintenance>();
         services.AddScoped<Bluesky.BlueskyIngestion>();
         services.AddScoped<Mastodon.MastodonIngestion>();
         services.AddScoped<PubMed.PubMedIngestion>();

@@ -76,8 +76,8 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         {
             recurring.RemoveIfExists(RecurringJobId(source.Id));
         }
-        // Deletions at the source are honoured daily for enabled X and Bluesky sources (Mastodon: to come).
-        if (source.Enabled && source.Kind is "x" or "bluesky")
+        // Deletions at the source are honoured daily for every enabled social source.
+        if (source.Enabled && source.Kind is "x" or "bluesky" or "mastodon")
         {
             recurring.AddOrUpdate<ReconcileSourceJob>($"reconcile-source-{source.Id}", job => job.RunAsync(source.Id, CancellationToken.None), "30 3 * * *");
         }

@@ -130,4 +130,43 @@ public class MastodonIngestionTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1L, report.Counts.PostsNew);
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM quarantine WHERE reason LIKE '%favourites_count%'"));
     }
+
+    [Fact]
+    public async Task Reconciliation_tombstones_local_statuses_the_instance_answers_404_for_and_lookup_refreshes_tracked_accounts()
+    {
+        _social.Pages.Clear();
+        _social.Pages.Add(Page2.Replace("https://mastodon.social/users/janedoe/statuses/113500000000000001", $"{_social.BaseUrl}/users/janedoe/statuses/113500000000000001", StringComparison.Ordinal));
+        await PassAsync(_social.BaseUrl);
+        await Sql.ExecuteAsync(_connectionString, "UPDATE posts SET created_at = now() - interval '1 day'");
+        _social.Deleted.Add("113500000000000001");
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var maintenance = scope.ServiceProvider.GetRequiredService<MastodonMaintenance>();
+        var purged = await maintenance.ReconcileAsync(_social.BaseUrl, null, 30, 100, CancellationToken.None);
+        var refreshed = await maintenance.RefreshAccountsAsync(_social.BaseUrl, null, ["rheumdoc@med-mastodon.com"], CancellationToken.None);
+
+        Assert.Equal(1, purged);
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM post_tombstones WHERE platform = 'mastodon'"));
+        Assert.Equal(1, refreshed);
+        Assert.Equal(777L, await Sql.CountAsync(_connectionString, "SELECT followers FROM accounts WHERE external_id = 'rheumdoc@med-mastodon.com'"));
+    }
+
+    [Fact]
+    public async Task The_ingest_verb_stores_statuses_authors_and_interactions_and_a_second_run_stores_nothing_twice()
+    {
+        string[] args = ["ingest", "mastodon", "--base-url", _social.BaseUrl, "--query", "bcsm", $"--ConnectionStrings:DolMapper={_connectionString}"];
+
+        await using (var first = await CliProcess.RunAsync(args))
+        {
+            Assert.True(first.ExitCode == 0, first.StandardError);
+            Assert.Contains("mastodon 'bcsm@", first.StandardOutput);
+        }
+        await using var second = await CliProcess.RunAsync(args);
+
+        Assert.True(second.ExitCode == 0, second.StandardError);
+        Assert.Contains(", 0 new, 0 updated", second.StandardOutput);
+        Assert.Equal(2L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
+        Assert.Equal(2L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM interactions"));
+    }
 }

@@ -18,6 +18,34 @@ public sealed partial class MastodonClient(HttpClient http)
     public Task<MastodonResponse> TagTimelineAsync(string instance, string hashtag, string? token, CancellationToken cancellationToken) =>
         GetAsync($"{instance.TrimEnd('/')}/api/v1/timelines/tag/{Uri.EscapeDataString(hashtag.TrimStart('#'))}?limit=40", token, cancellationToken);
 
+    /// <summary><c>GET /api/v1/accounts/lookup?acct=</c>: an account's profile by its address.</summary>
+    public Task<MastodonResponse> LookupAccountAsync(string instance, string acct, string? token, CancellationToken cancellationToken) =>
+        GetAsync($"{instance.TrimEnd('/')}/api/v1/accounts/lookup?acct={Uri.EscapeDataString(acct.TrimStart('@'))}", token, cancellationToken);
+
+    /// <summary>
+    /// Whether a status still exists on <paramref name="instance"/>: false on 404 or 410, true on
+    /// success; other answers throw.
+    /// </summary>
+    public async Task<bool> StatusExistsAsync(string instance, string id, string? token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{instance.TrimEnd('/')}/api/v1/statuses/{Uri.EscapeDataString(id)}");
+        if (!string.IsNullOrEmpty(token))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (RateLimits.IsRateLimited(response))
+        {
+            throw new RateLimitedException("Mastodon", RateLimits.ResetAt(response, DateTimeOffset.UtcNow));
+        }
+        if (response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Gone)
+        {
+            return false;
+        }
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
     /// <summary>Follows a URL the server gave in a Link header.</summary>
     public Task<MastodonResponse> FollowAsync(string url, string? token, CancellationToken cancellationToken) => GetAsync(url, token, cancellationToken);
 

@@ -106,6 +106,13 @@ public static partial class MastodonMapper
         });
     }
 
+    /// <summary>An <c>Account</c> entity (from a lookup) as an account record.</summary>
+    public static AccountRecord MapAccount(string body, string instance, DateTime observedAt)
+    {
+        using var document = JsonDocument.Parse(body);
+        return Account(document.RootElement, new Uri(instance).Host, observedAt);
+    }
+
     private static AccountRecord Account(JsonElement account, string host, DateTime observedAt)
     {
         var acct = Acct(Required(account, "acct"), host);
