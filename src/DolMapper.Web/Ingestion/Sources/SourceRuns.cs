@@ -40,6 +40,27 @@ public static class SourceRuns
         return (reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt64(1));
     }
 
+    /// <summary>The ids of a platform's posts created in the last <paramref name="days"/> days, newest first (optionally only ids starting with <paramref name="prefix"/>).</summary>
+    public static async Task<List<string>> RecentPostIdsAsync(NpgsqlDataSource dataSource, string platform, int days, int max, CancellationToken cancellationToken, string prefix = "")
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT external_id FROM posts
+            WHERE platform = @platform AND created_at >= now() - make_interval(days => @days) AND starts_with(external_id, @prefix)
+            ORDER BY created_at DESC LIMIT @max
+            """);
+        command.Parameters.AddWithValue("platform", platform);
+        command.Parameters.AddWithValue("days", days);
+        command.Parameters.AddWithValue("prefix", prefix);
+        command.Parameters.AddWithValue("max", max);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
     public static async Task<string?> CursorAsync(NpgsqlConnection connection, int sourceId, string query, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT value FROM source_cursors WHERE source_id = @source AND query = @query", connection);

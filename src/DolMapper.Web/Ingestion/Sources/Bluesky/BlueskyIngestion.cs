@@ -42,18 +42,7 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
                 var page = BlueskyMapper.MapSearch(response.Body, observedAt);
                 report.Pages++;
                 report.Fetched += page.Count;
-                var records = new List<ImportRecord>(page.Records);
-                var rejected = page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw)).ToList();
-                foreach (var chunk in page.Authors.Chunk(25))
-                {
-                    var profiles = await WithRateLimitAsync(() => client.GetProfilesAsync(chunk, cancellationToken), onRateLimit, cancellationToken);
-                    if (profiles is not null)
-                    {
-                        var (accounts, bad) = BlueskyMapper.MapProfiles(profiles.Body, observedAt);
-                        records.AddRange(accounts);
-                        rejected.AddRange(bad.Select(r => new QuarantineItem(profiles.Request, null, r.Reason, r.Raw)));
-                    }
-                }
+                var (records, rejected) = await WithProfilesAsync(page, response, observedAt, onRateLimit, cancellationToken);
                 if (page.NewestIndexedAt is not null && (newest is null || string.CompareOrdinal(page.NewestIndexedAt, newest) > 0))
                 {
                     newest = page.NewestIndexedAt;
@@ -114,17 +103,7 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
                     var page = BlueskyMapper.MapAuthorFeed(response.Body, seen, observedAt);
                     report.Pages++;
                     report.Fetched += page.Count;
-                    var records = new List<ImportRecord>(page.Records);
-                    var rejected = page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw)).ToList();
-                    foreach (var chunk in page.Authors.Chunk(25))
-                    {
-                        if (await WithRateLimitAsync(() => client.GetProfilesAsync(chunk, cancellationToken), onRateLimit, cancellationToken) is { } profiles)
-                        {
-                            var (accounts, bad) = BlueskyMapper.MapProfiles(profiles.Body, observedAt);
-                            records.AddRange(accounts);
-                            rejected.AddRange(bad.Select(r => new QuarantineItem(profiles.Request, null, r.Reason, r.Raw)));
-                        }
-                    }
+                    var (records, rejected) = await WithProfilesAsync(page, response, observedAt, onRateLimit, cancellationToken);
                     if (page.NewestIndexedAt is not null && (newest is null || string.CompareOrdinal(page.NewestIndexedAt, newest) > 0))
                     {
                         newest = page.NewestIndexedAt;
@@ -153,6 +132,24 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
             }
         }
         return reports;
+    }
+
+    /// <summary>A page's records with its authors' profiles (bio, counts; 25 per getProfiles call), and what was rejected.</summary>
+    private async Task<(List<ImportRecord> Records, List<QuarantineItem> Rejected)> WithProfilesAsync(BlueskyPage page, BlueskyResponse response, DateTime observedAt,
+        Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, CancellationToken cancellationToken)
+    {
+        var records = new List<ImportRecord>(page.Records);
+        var rejected = page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw)).ToList();
+        foreach (var chunk in page.Authors.Chunk(25))
+        {
+            if (await WithRateLimitAsync(() => client.GetProfilesAsync(chunk, cancellationToken), onRateLimit, cancellationToken) is { } profiles)
+            {
+                var (accounts, bad) = BlueskyMapper.MapProfiles(profiles.Body, observedAt);
+                records.AddRange(accounts);
+                rejected.AddRange(bad.Select(r => new QuarantineItem(profiles.Request, null, r.Reason, r.Raw)));
+            }
+        }
+        return (records, rejected);
     }
 
     /// <summary>Runs a call, asking what to do at a rate limit; null when the pass should stop.</summary>

@@ -13,25 +13,11 @@ public sealed class BlueskyReconciliation(BlueskyClient client, IngestionWriter 
 {
     public async Task<int> RunAsync(string baseUrl, string credentials, int days, int maxPosts, CancellationToken cancellationToken)
     {
-        var uris = new List<string>();
-        await using (var command = dataSource.CreateCommand("""
-            SELECT external_id FROM posts WHERE platform = 'bluesky' AND created_at >= now() - make_interval(days => @days)
-            ORDER BY created_at DESC LIMIT @max
-            """))
-        {
-            command.Parameters.AddWithValue("days", days);
-            command.Parameters.AddWithValue("max", maxPosts);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                uris.Add(reader.GetString(0));
-            }
-        }
+        var uris = await SourceRuns.RecentPostIdsAsync(dataSource, Platforms.Bluesky, days, maxPosts, cancellationToken);
         if (uris.Count == 0)
         {
             return 0;
         }
-
         await client.SignInAsync(baseUrl, credentials, cancellationToken);
         var deleted = new List<ImportRecord>();
         foreach (var chunk in uris.Chunk(25))

@@ -31,22 +31,7 @@ public sealed class MastodonMaintenance(MastodonClient client, IngestionWriter w
     public async Task<int> ReconcileAsync(string instance, string? token, int days, int maxPosts, CancellationToken cancellationToken)
     {
         var prefix = $"{new Uri(instance).GetLeftPart(UriPartial.Authority)}/users/";
-        var uris = new List<string>();
-        await using (var command = dataSource.CreateCommand("""
-            SELECT external_id FROM posts
-            WHERE platform = 'mastodon' AND created_at >= now() - make_interval(days => @days) AND starts_with(external_id, @prefix)
-            ORDER BY created_at DESC LIMIT @max
-            """))
-        {
-            command.Parameters.AddWithValue("days", days);
-            command.Parameters.AddWithValue("prefix", prefix);
-            command.Parameters.AddWithValue("max", maxPosts);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                uris.Add(reader.GetString(0));
-            }
-        }
+        var uris = await SourceRuns.RecentPostIdsAsync(dataSource, Platforms.Mastodon, days, maxPosts, cancellationToken, prefix);
         var deleted = new List<ImportRecord>();
         foreach (var uri in uris)
         {

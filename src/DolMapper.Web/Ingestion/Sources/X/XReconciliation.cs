@@ -14,21 +14,7 @@ public sealed class XReconciliation(XClient client, IngestionWriter writer, Npgs
 {
     public async Task<int> RunAsync(string baseUrl, string token, int days, int maxPosts, CancellationToken cancellationToken)
     {
-        var ids = new List<string>();
-        await using (var command = dataSource.CreateCommand("""
-            SELECT external_id FROM posts WHERE platform = 'x' AND created_at >= now() - make_interval(days => @days)
-            ORDER BY created_at DESC LIMIT @max
-            """))
-        {
-            command.Parameters.AddWithValue("days", days);
-            command.Parameters.AddWithValue("max", maxPosts);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetString(0));
-            }
-        }
-
+        var ids = await SourceRuns.RecentPostIdsAsync(dataSource, Platforms.X, days, maxPosts, cancellationToken);
         var deleted = new List<ImportRecord>();
         foreach (var chunk in ids.Chunk(100))
         {
