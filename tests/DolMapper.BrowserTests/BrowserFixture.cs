@@ -47,6 +47,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Where screenshots are kept as test output: artifacts/screenshots at the repository root.</summary>
+    /// <summary>A browser context on <paramref name="app"/> at a laptop's window size.</summary>
+    public Task<IBrowserContext> NewContextAsync(TestApp app) =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+
     /// <summary>Opens the app in <paramref name="context"/> and signs in as the demo user of <paramref name="role"/>.</summary>
     public static async Task<IPage> SignInAsync(IBrowserContext context, string role)
     {

@@ -14,11 +14,7 @@ public sealed class ImportTests(PostgresFixture postgres, BrowserFixture browser
     public async Task InitializeAsync()
     {
         _app = await TestApp.StartAsync(await postgres.CreateMigratedDatabaseAsync());
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _app.BaseAddress.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
+        _context = await browser.NewContextAsync(_app);
     }
 
     public async Task DisposeAsync()

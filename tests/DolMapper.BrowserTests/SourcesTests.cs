@@ -16,11 +16,7 @@ public sealed class SourcesTests(PostgresFixture postgres, BrowserFixture browse
         _x = await FakeXServer.StartAsync();
         _x.Pages.AddRange([XPayloads.Page1, XPayloads.Page2]);
         _app = await TestApp.StartAsync(await postgres.CreateMigratedDatabaseAsync());
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _app.BaseAddress.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
+        _context = await browser.NewContextAsync(_app);
     }
 
     public async Task DisposeAsync()

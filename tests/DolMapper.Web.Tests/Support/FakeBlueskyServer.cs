@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DolMapper.Web.Tests.Support;
 
@@ -43,10 +41,7 @@ public sealed class FakeBlueskyServer : IAsyncDisposable
 
     public static async Task<FakeBlueskyServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LocalServer.Create();
         FakeBlueskyServer? server = null;
         app.MapPost("/xrpc/com.atproto.server.createSession", async context =>
         {

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DolMapper.Web.Tests.Support;
 
@@ -33,10 +31,7 @@ public sealed class FakeMastodonServer : IAsyncDisposable
 
     public static async Task<FakeMastodonServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LocalServer.Create();
         FakeMastodonServer? server = null;
         app.MapGet("/api/v1/timelines/tag/{tag}", (HttpContext context, string tag) => server!.TimelineAsync(context, tag));
         app.MapGet("/api/v1/statuses/{id}", (HttpContext context, string id) =>

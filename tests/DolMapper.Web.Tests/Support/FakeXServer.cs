@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DolMapper.Web.Tests.Support;
 
@@ -37,10 +35,7 @@ public sealed class FakeXServer : IAsyncDisposable
 
     public static async Task<FakeXServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LocalServer.Create();
         FakeXServer? server = null;
         app.MapGet("/2/tweets/search/recent", context => server!.SearchAsync(context));
         app.MapGet("/2/users/by", async context =>

@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using DolMapper.Web.Ingestion.Sources.PubMed;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DolMapper.Web.Tests.Ingestion.Sources;
 
@@ -16,10 +14,7 @@ public class PubMedClientTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _server = builder.Build();
+        _server = LocalServer.Create();
         _server.MapGet("/entrez/eutils/esearch.fcgi", async context => { _requests.Enqueue((DateTime.UtcNow, context.Request.QueryString.Value!)); await context.Response.WriteAsync(PubMedPayloads.Search); });
         _server.MapGet("/entrez/eutils/esummary.fcgi", async context => { _requests.Enqueue((DateTime.UtcNow, context.Request.QueryString.Value!)); await context.Response.WriteAsync(PubMedPayloads.Summary); });
         await _server.StartAsync();

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DolMapper.Web.Tests.Ingestion.Sources;
 
@@ -13,10 +11,7 @@ public class PubMedIngestionTests(PostgresFixture postgres) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _server = builder.Build();
+        _server = LocalServer.Create();
         _server.MapGet("/eutils/esearch.fcgi", context => context.Response.WriteAsync(PubMedPayloads.Search));
         _server.MapGet("/eutils/esummary.fcgi", context => context.Response.WriteAsync(PubMedPayloads.Summary));
         await _server.StartAsync();
