@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace DolMapper.Scoring;
+
+/// <summary>
+/// A scoring profile as CONTRACTS.md section 3 defines its JSON: name, hashtags, keywords, target
+/// countries, window, minimum HCP confidence, the ten weights and whether it is active.
+/// </summary>
+public sealed record ProfileDefinition
+{
+    /// <summary>The profile's identity.</summary>
+    public required string Name { get; init; }
+    /// <summary>Hashtags, lower case without '#'.</summary>
+    public IReadOnlyList<string> Hashtags { get; init; } = [];
+    /// <summary>Keywords matched as whole words, case-insensitive.</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    /// <summary>Target countries (ISO alpha-2); empty: no geographic target.</summary>
+    public IReadOnlyList<string> Countries { get; init; } = [];
+    /// <summary>Days of posts, ending at the newest post, that a run looks at.</summary>
+    public int WindowDays { get; init; } = 365;
+    /// <summary>The HCP confidence a person needs to be scored.</summary>
+    public double MinHcpConfidence { get; init; } = 0.5;
+    /// <summary>Weight per question key; a missing key is 0.</summary>
+    public IReadOnlyDictionary<string, double> Weights { get; init; } = new Dictionary<string, double>();
+    /// <summary>Active profiles are scored nightly and by <c>score</c> without <c>--profile</c>.</summary>
+    public bool Active { get; init; } = true;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Every reason the profile cannot be scored (empty when it can), each a sentence for the user.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            problems.Add("The profile needs a name.");
+        }
+        else if (Name.Length > 200)
+        {
+            problems.Add("The name is longer than 200 characters.");
+        }
+        if (Hashtags.Count == 0 && Keywords.Count == 0)
+        {
+            problems.Add("Give at least one hashtag or keyword: relevance (Q1) has nothing to look for.");
+        }
+        var weights = Scoring.Weights.Create(Weights, out var weightErrors);
+        problems.AddRange(weightErrors);
+        if (weightErrors.Count == 0 && weights.AllZero)
+        {
+            problems.Add("All weights are zero: give at least one question a weight.");
+        }
+        foreach (var country in Countries.Where(c => !CountryCodes.IsValid(c)))
+        {
+            problems.Add($"'{country}' is not an ISO 3166-1 alpha-2 country code (such as US, GB, DE).");
+        }
+        if (WindowDays is < 7 or > 730)
+        {
+            problems.Add($"The window is {WindowDays} days; it must be between 7 and 730.");
+        }
+        if (!double.IsFinite(MinHcpConfidence) || MinHcpConfidence is < 0 or > 1)
+        {
+            problems.Add($"min_hcp_confidence is {MinHcpConfidence}; it must be between 0 and 1.");
+        }
+        return problems;
+    }
+
+    /// <summary>The weights as a <see cref="Scoring.Weights"/> (valid profiles only).</summary>
+    public Weights ToWeights()
+    {
+        var weights = Scoring.Weights.Create(Weights, out var errors);
+        return errors.Count == 0 ? weights : throw new InvalidOperationException(string.Join(" ", errors));
+    }
+
+    /// <summary>Reads one profile object; problems with its shape are returned, not thrown.</summary>
+    public static ProfileDefinition? Parse(JsonElement element, out IReadOnlyList<string> problems)
+    {
+        var errors = new List<string>();
+        problems = errors;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("A profile is a JSON object.");
+            return null;
+        }
+        string? name = null;
+        var hashtags = new List<string>();
+        var keywords = new List<string>();
+        var countries = new List<string>();
+        var window = 365;
+        var minConfidence = 0.5;
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        var active = true;
+        foreach (var property in element.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "name":
+                    name = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()?.Trim() : Fail("'name' must be a string.");
+                    break;
+                case "hashtags":
+                    ReadStrings(property.Value, "hashtags", hashtags, errors, t => t.Trim().TrimStart('#').ToLowerInvariant());
+                    break;
+                case "keywords":
+                    ReadStrings(property.Value, "keywords", keywords, errors, k => k.Trim());
+                    break;
+                case "countries":
+                    ReadStrings(property.Value, "countries", countries, errors, c => c.Trim().ToUpperInvariant());
+                    break;
+                case "window_days":
+                    if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var days))
+                    {
+                        window = days;
+                    }
+                    else
+                    {
+                        errors.Add("'window_days' must be a whole number of days.");
+                    }
+                    break;
+                case "min_hcp_confidence":
+                    if (property.Value.ValueKind == JsonValueKind.Number)
+                    {
+                        minConfidence = property.Value.GetDouble();
+                    }
+                    else
+                    {
+                        errors.Add("'min_hcp_confidence' must be a number between 0 and 1.");
+                    }
+                    break;
+                case "active":
+                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        active = property.Value.GetBoolean();
+                    }
+                    else
+                    {
+                        errors.Add("'active' must be true or false.");
+                    }
+                    break;
+                case "weights":
+                    if (property.Value.ValueKind != JsonValueKind.Object)
+                    {
+                        errors.Add("'weights' must be an object of question key → number.");
+                        break;
+                    }
+                    foreach (var weight in property.Value.EnumerateObject())
+                    {
+                        if (weight.Value.ValueKind == JsonValueKind.Number)
+                        {
+                            weights[weight.Name] = weight.Value.GetDouble();
+                        }
+                        else
+                        {
+                            errors.Add($"The weight of '{weight.Name}' must be a number.");
+                        }
+                    }
+                    break;
+            }
+        }
+        if (name is null)
+        {
+            errors.Add("The profile needs a 'name'.");
+        }
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+        return new ProfileDefinition
+        {
+            Name = name!,
+            Hashtags = [.. hashtags.Where(h => h.Length > 0).Distinct(StringComparer.Ordinal)],
+            Keywords = [.. keywords.Where(k => k.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)],
+            Countries = [.. countries.Distinct(StringComparer.Ordinal)],
+            WindowDays = window,
+            MinHcpConfidence = minConfidence,
+            Weights = weights,
+            Active = active,
+        };
+
+        string? Fail(string message)
+        {
+            errors.Add(message);
+            return null;
+        }
+    }
+
+    /// <summary>Reads a file's text: one profile object or an array of them.</summary>
+    public static IReadOnlyList<ProfileDefinition> ParseMany(string json, out IReadOnlyList<string> problems)
+    {
+        var errors = new List<string>();
+        problems = errors;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            errors.Add($"Not valid JSON: {e.Message}");
+            return [];
+        }
+        using (document)
+        {
+            var elements = document.RootElement.ValueKind == JsonValueKind.Array ? [.. document.RootElement.EnumerateArray()] : new List<JsonElement> { document.RootElement };
+            var result = new List<ProfileDefinition>();
+            for (var i = 0; i < elements.Count; i++)
+            {
+                var label = elements.Count == 1 ? "" : $"Profile {i + 1}: ";
+                var profile = Parse(elements[i], out var shape);
+                errors.AddRange(shape.Select(s => label + s));
+                if (profile is null)
+                {
+                    continue;
+                }
+                var invalid = profile.Validate();
+                errors.AddRange(invalid.Select(s => $"{(label.Length > 0 ? label : "")}{profile.Name}: {s}"));
+                if (invalid.Count == 0)
+                {
+                    result.Add(profile);
+                }
+            }
+            return result;
+        }
+    }
+
+    /// <summary>The profile as the contract's JSON (every weight written, in question order).</summary>
+    public string ToJson(bool indented = true)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions with { Indented = indented }))
+        {
+            Write(writer);
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the profile object.</summary>
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", Name);
+        WriteArray(writer, "hashtags", Hashtags);
+        WriteArray(writer, "keywords", Keywords);
+        WriteArray(writer, "countries", Countries);
+        writer.WriteNumber("window_days", WindowDays);
+        writer.WriteNumber("min_hcp_confidence", MinHcpConfidence);
+        writer.WriteStartObject("weights");
+        foreach (var key in Questions.All)
+        {
+            writer.WriteNumber(key, Weights.TryGetValue(key, out var w) ? w : 0);
+        }
+        writer.WriteEndObject();
+        writer.WriteBoolean("active", Active);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>True when both define the same scoring (order of lists and absent zero weights aside).</summary>
+    public bool SameAs(ProfileDefinition other) =>
+        Canonical(this) == Canonical(other);
+
+    private static string Canonical(ProfileDefinition p) => string.Join("\n",
+        p.Name,
+        string.Join(",", p.Hashtags.Order(StringComparer.Ordinal)),
+        string.Join(",", p.Keywords.Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal)),
+        string.Join(",", p.Countries.Order(StringComparer.Ordinal)),
+        p.WindowDays.ToString(CultureInfo.InvariantCulture),
+        p.MinHcpConfidence.ToString("R", CultureInfo.InvariantCulture),
+        string.Join(",", Questions.All.Select(k => (p.Weights.TryGetValue(k, out var w) ? w : 0).ToString("R", CultureInfo.InvariantCulture))),
+        p.Active.ToString());
+
+    private static void WriteArray(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+        writer.WriteEndArray();
+    }
+
+    private static void ReadStrings(JsonElement value, string field, List<string> into, List<string> errors, Func<string, string> normalise)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"'{field}' must be an array of strings.");
+            return;
+        }
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                into.Add(normalise(item.GetString()!));
+            }
+            else
+            {
+                errors.Add($"'{field}' must contain only strings.");
+                return;
+            }
+        }
+    }
+}

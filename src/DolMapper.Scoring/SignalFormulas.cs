@@ -1,0 +1,128 @@
+namespace DolMapper.Scoring;
+
+/// <summary>
+/// The raw measure of each question exactly as docs/scoring.md defines it. Each function takes
+/// the aggregated evidence of one person and returns a value ≥ 0 where 0 means "no evidence".
+/// </summary>
+public static class SignalFormulas
+{
+    private static readonly double Ln21 = Math.Log(21);
+
+    /// <summary>Kind weights where an engagement's kind matters (reply, quote, mention, repost).</summary>
+    public static double KindWeight(string kind) => kind switch
+    {
+        "reply" => 1.0,
+        "quote" => 1.0,
+        "mention" => 0.7,
+        "repost" => 0.5,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Q1: (r + 1) / (n + 10) · min(1, ln(1 + r) / ln 21) — a Bayesian-smoothed share of relevant
+    /// posts (prior 10% over 10 posts) times a volume factor that is full at 20 relevant posts.
+    /// 2 of 2 gives 0.09; 200 of 220 gives 0.87; none gives 0.
+    /// </summary>
+    public static double Relevance(int relevantPosts, int posts)
+    {
+        if (relevantPosts <= 0 || posts <= 0)
+        {
+            return 0;
+        }
+        return (relevantPosts + 1.0) / (posts + 10.0) * Math.Min(1, Math.Log(1 + relevantPosts) / Ln21);
+    }
+
+    /// <summary>Q4's stored raw measure: posts per week over the window.</summary>
+    public static double PostsPerWeek(int posts, double windowDays) => windowDays <= 0 ? 0 : posts / (windowDays / 7.0);
+
+    /// <summary>
+    /// Q4's ranked value: posts per week × (0.5 + 0.5 · reply share) × share of the window's weeks
+    /// with a post — conversation and steadiness count, not volume alone.
+    /// </summary>
+    public static double ActivityComposite(int posts, int replies, int weeksActive, double windowDays)
+    {
+        if (posts <= 0)
+        {
+            return 0;
+        }
+        var weeks = Math.Max(1, Math.Ceiling(windowDays / 7.0));
+        var replyShare = Math.Clamp((double)replies / posts, 0, 1);
+        return PostsPerWeek(posts, windowDays) * (0.5 + 0.5 * replyShare) * Math.Min(1, weeksActive / weeks);
+    }
+
+    /// <summary>
+    /// Q5: ln(1 + followers) × (1 + ln(1 + reach per post)), where reach per post is (engagements
+    /// from non-HCP accounts + likes + reposts + quotes of their posts) / posts.
+    /// </summary>
+    public static double PublicInfluence(long followers, long nonHcpEngagements, long likes, long reposts, long quotes, int posts)
+    {
+        var reach = posts <= 0 ? 0 : (double)(nonHcpEngagements + likes + reposts + quotes) / posts;
+        return Math.Log(1 + Math.Max(0, followers)) * (1 + Math.Log(1 + Math.Max(0, reach)));
+    }
+
+    /// <summary>Q6: platforms with a posting account + profile completeness (0..1) + min(1, account age in years / 5).</summary>
+    public static double Presence(int activePlatforms, double completeness, double accountAgeYears) =>
+        Math.Max(0, activePlatforms) + Math.Clamp(completeness, 0, 1) + Math.Clamp(accountAgeYears / 5, 0, 1);
+
+    /// <summary>Q7: the relationship kind's value, halved when it began more than three years before the snapshot.</summary>
+    public static double Relationship(string? kind, DateOnly? since, DateTime snapshot)
+    {
+        var value = kind switch
+        {
+            "advisory_board" => 1.0,
+            "investigator" => 0.9,
+            "speaker" => 0.8,
+            "consultant" => 0.7,
+            "employee" => 0.5,
+            _ => 0.0,
+        };
+        if (value > 0 && since is { } start && start.ToDateTime(TimeOnly.MinValue) < snapshot.AddYears(-3))
+        {
+            value *= 0.5;
+        }
+        return value;
+    }
+
+    /// <summary>
+    /// Q8: 10 · (s + 1) / (n + 10) · min(1, ln(1 + s) / ln 21) for s posts with scholarly links of
+    /// n (zero without any) + distinct congresses tagged + ln(1 + matched publications).
+    /// </summary>
+    public static double Science(int scholarlyPosts, int posts, int congresses, int publications)
+    {
+        var links = scholarlyPosts <= 0 || posts <= 0 ? 0 : 10 * Relevance(scholarlyPosts, posts);
+        return links + Math.Max(0, congresses) + Math.Log(1 + Math.Max(0, publications));
+    }
+
+    /// <summary>
+    /// Q9 with target countries: (engagers in a target country + 1 if the person's own country is a
+    /// target) / (engagers with a known country + 1).
+    /// </summary>
+    public static double GeographyFit(int engagersInTarget, int engagersWithCountry, bool ownCountryInTarget) =>
+        (engagersInTarget + (ownCountryInTarget ? 1.0 : 0.0)) / (engagersWithCountry + 1.0);
+
+    /// <summary>Q9 without targets: the entropy (nats) of the engagers' countries — reach across borders.</summary>
+    public static double CountryEntropy(IEnumerable<int> engagersPerCountry)
+    {
+        var counts = engagersPerCountry.Where(c => c > 0).ToList();
+        double total = counts.Sum();
+        if (total == 0)
+        {
+            return 0;
+        }
+        return -counts.Sum(c => c / total * Math.Log(c / total));
+    }
+
+    /// <summary>Q9's label: local (one country ≥ 80% of engagers with a country), national (≥ 50%), global, or unknown.</summary>
+    public static string GeographyLabel(int topCountryEngagers, int engagersWithCountry) =>
+        engagersWithCountry == 0 ? "unknown"
+        : topCountryEngagers >= 0.8 * engagersWithCountry ? "local"
+        : topCountryEngagers >= 0.5 * engagersWithCountry ? "national"
+        : "global";
+
+    /// <summary>
+    /// Q10: (engagements with patient advocates and organisations + 0.5 · posts with community
+    /// hashtags + 0.25 · replies to non-HCP accounts) per 100 posts.
+    /// </summary>
+    public static double Community(int communityEngagements, int communityHashtagPosts, int repliesToNonHcp, int posts) =>
+        posts <= 0 ? 0 : 100.0 * (communityEngagements + 0.5 * communityHashtagPosts + 0.25 * repliesToNonHcp) / posts;
+}

@@ -1,0 +1,132 @@
+namespace DolMapper.Scoring.Tests;
+
+public sealed class SignalFormulaTests
+{
+    [Fact]
+    public void Two_relevant_posts_of_two_do_not_outrank_two_hundred_of_two_hundred_and_twenty()
+    {
+        var few = SignalFormulas.Relevance(2, 2);
+        var many = SignalFormulas.Relevance(200, 220);
+        Assert.Equal(0.25 * Math.Log(3) / Math.Log(21), few, 12);
+        Assert.Equal(201.0 / 230.0, many, 12);
+        Assert.True(many > few);
+        Assert.Equal(0, SignalFormulas.Relevance(0, 50));
+    }
+
+    [Fact]
+    public void Two_of_two_does_not_outrank_two_hundred_of_220_in_a_whole_scoring_table()
+    {
+        var table = new ScoreTable(3);
+        table.Set(0, 0, SignalFormulas.Relevance(2, 2));
+        table.Set(0, 1, SignalFormulas.Relevance(200, 220));
+        table.Set(0, 2, SignalFormulas.Relevance(5, 100));
+        var weights = Weights.Create(new Dictionary<string, double> { ["relevance"] = 1 }, out _);
+        var result = table.Compute(weights, [1, 2, 3]);
+        Assert.Equal(1, result.Ranks[1]);
+        Assert.True(result.Ranks[0] > result.Ranks[1]);
+    }
+
+    [Fact]
+    public void Activity_rewards_conversation_and_steadiness_not_volume_alone()
+    {
+        // 52 posts in one week vs 52 posts over 52 weeks, half replies.
+        var burst = SignalFormulas.ActivityComposite(52, 0, 1, 364);
+        var steady = SignalFormulas.ActivityComposite(52, 26, 52, 364);
+        Assert.True(steady > burst);
+        Assert.Equal(1.0, SignalFormulas.PostsPerWeek(52, 364), 12);
+        Assert.Equal(0.75, steady, 12);
+    }
+
+    [Fact]
+    public void Relationship_values_decay_after_three_years()
+    {
+        var snapshot = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(1.0, SignalFormulas.Relationship("advisory_board", new DateOnly(2025, 1, 1), snapshot));
+        Assert.Equal(0.5, SignalFormulas.Relationship("advisory_board", new DateOnly(2020, 1, 1), snapshot));
+        Assert.Equal(0.8, SignalFormulas.Relationship("speaker", null, snapshot));
+        Assert.Equal(0, SignalFormulas.Relationship("none", null, snapshot));
+        Assert.Equal(0, SignalFormulas.Relationship(null, null, snapshot));
+    }
+
+    [Fact]
+    public void Science_is_zero_without_evidence_and_grows_with_each_kind_of_evidence()
+    {
+        Assert.Equal(0, SignalFormulas.Science(0, 100, 0, 0));
+        var links = SignalFormulas.Science(20, 100, 0, 0);
+        Assert.True(links > 0);
+        Assert.Equal(links + 2, SignalFormulas.Science(20, 100, 2, 0), 12);
+        Assert.Equal(links + Math.Log(4), SignalFormulas.Science(20, 100, 0, 3), 12);
+    }
+
+    [Fact]
+    public void Geography_fit_counts_engagers_in_the_targets_and_the_persons_own_country()
+    {
+        Assert.Equal(9.0 / 11.0, SignalFormulas.GeographyFit(8, 10, true), 12);
+        Assert.Equal(8.0 / 11.0, SignalFormulas.GeographyFit(8, 10, false), 12);
+        Assert.Equal(0, SignalFormulas.GeographyFit(0, 0, false));
+        Assert.Equal("local", SignalFormulas.GeographyLabel(9, 10));
+        Assert.Equal("national", SignalFormulas.GeographyLabel(6, 10));
+        Assert.Equal("global", SignalFormulas.GeographyLabel(3, 10));
+        Assert.Equal(Math.Log(2), SignalFormulas.CountryEntropy([5, 5]), 12);
+    }
+
+    [Fact]
+    public void Community_is_a_rate_per_hundred_posts()
+    {
+        Assert.Equal(100.0 * (4 + 0.5 * 10 + 0.25 * 8) / 50, SignalFormulas.Community(4, 10, 8, 50), 12);
+        Assert.Equal(0, SignalFormulas.Community(4, 10, 8, 0));
+    }
+
+    [Fact]
+    public void Tiers_follow_the_rank_and_each_holds_someone()
+    {
+        Assert.Equal("1%", Tiers.For(1, 1000));
+        Assert.Equal("1%", Tiers.For(10, 1000));
+        Assert.Equal("5%", Tiers.For(11, 1000));
+        Assert.Equal("20%", Tiers.For(200, 1000));
+        Assert.Equal("—", Tiers.For(201, 1000));
+        Assert.Equal("1%", Tiers.For(1, 5));
+        Assert.Equal("5%", Tiers.For(2, 5));
+        Assert.Equal("20%", Tiers.For(3, 5));
+        Assert.Equal("—", Tiers.For(4, 5));
+    }
+
+    [Fact]
+    public void Topic_expansion_keeps_frequent_high_lift_tags_only()
+    {
+        var counts = new[]
+        {
+            new TagCount("bcsm", 500, 500),
+            new TagCount("metastaticbreastcancer", 60, 50),   // lift (50/500)/(60/10000) = 16.7
+            new TagCount("medtwitter", 3000, 160),            // lift (160/500)/(3000/10000) = 1.07
+            new TagCount("rare", 12, 12),                     // too few
+        };
+        var expansion = TopicExpansion.Expand(["bcsm"], counts, 10_000, 500);
+        var only = Assert.Single(expansion);
+        Assert.Equal("metastaticbreastcancer", only.Tag);
+        Assert.Equal(50.0 / 500 / (60.0 / 10000), only.Lift, 9);
+    }
+
+    [Theory]
+    [InlineData("ASCO26", true)]
+    [InlineData("esmo2026", true)]
+    [InlineData("AANAM", true)]
+    [InlineData("ERSCongress", true)]
+    [InlineData("IDWeek2026", true)]
+    [InlineData("endo", false)]
+    [InlineData("chest", false)]
+    [InlineData("oncology", false)]
+    public void Congress_hashtags_need_a_year_unless_distinctive(string tag, bool expected) =>
+        Assert.Equal(expected, ScoringVocabulary.IsCongressHashtag(tag));
+
+    [Theory]
+    [InlineData("https://doi.org/10.1000/xyz", true)]
+    [InlineData("https://www.nejm.org/doi/full/10.1056/x", true)]
+    [InlineData("http://pubmed.ncbi.nlm.nih.gov/123/", true)]
+    [InlineData("https://www.medrxiv.org/content/1", true)]
+    [InlineData("https://notdoi.org.example.com/x", false)]
+    [InlineData("https://bit.ly/abc", false)]
+    [InlineData("https://www.cnn.com/health", false)]
+    public void Scholarly_links_are_recognised_by_host(string url, bool expected) =>
+        Assert.Equal(expected, ScoringVocabulary.IsScholarlyUrl(url));
+}
