@@ -51,13 +51,14 @@ public static class SignalFormulas
     }
 
     /// <summary>
-    /// Q5: ln(1 + followers) × (1 + ln(1 + reach per post)), where reach per post is (engagements
-    /// from non-HCP accounts + likes + reposts + quotes of their posts) / posts.
+    /// Q5: 0.5 · ln(1 + followers) + ln(1 + engagements from non-HCP accounts) + ln(1 + reach per
+    /// post), where reach per post is (likes + reposts + quotes of their posts) / posts — audience
+    /// size, the public's engagement and how far each post travels, each log-scaled.
     /// </summary>
     public static double PublicInfluence(long followers, long nonHcpEngagements, long likes, long reposts, long quotes, int posts)
     {
-        var reach = posts <= 0 ? 0 : (double)(nonHcpEngagements + likes + reposts + quotes) / posts;
-        return Math.Log(1 + Math.Max(0, followers)) * (1 + Math.Log(1 + Math.Max(0, reach)));
+        var reach = posts <= 0 ? 0 : (double)(likes + reposts + quotes) / posts;
+        return 0.5 * Math.Log(1 + Math.Max(0, followers)) + Math.Log(1 + Math.Max(0, nonHcpEngagements)) + Math.Log(1 + Math.Max(0, reach));
     }
 
     /// <summary>Q6: platforms with a posting account + profile completeness (0..1) + min(1, account age in years / 5).</summary>
@@ -84,23 +85,23 @@ public static class SignalFormulas
     }
 
     /// <summary>
-    /// Q8: 10 · (s + 1) / (n + 10) · min(1, ln(1 + s) / ln 21) for s posts with scholarly links of
-    /// n (zero without any) + distinct congresses tagged + ln(1 + matched publications).
+    /// Q8: 10 · (s + 1) / (n + 10) for s posts with scholarly links of n (zero without any) +
+    /// 0.25 per distinct congress tagged + ln(1 + matched publications).
     /// </summary>
     public static double Science(int scholarlyPosts, int posts, int congresses, int publications)
     {
-        var links = scholarlyPosts <= 0 || posts <= 0 ? 0 : 10 * Relevance(scholarlyPosts, posts);
-        return links + Math.Max(0, congresses) + Math.Log(1 + Math.Max(0, publications));
+        var links = scholarlyPosts <= 0 || posts <= 0 ? 0 : 10.0 * (scholarlyPosts + 1) / (posts + 10);
+        return links + 0.25 * Math.Max(0, congresses) + Math.Log(1 + Math.Max(0, publications));
     }
 
     /// <summary>
-    /// Q9 with target countries: (engagers in a target country + 1 if the person's own country is a
-    /// target) / (engagers with a known country + 1).
+    /// Q9 with target countries: (conversation partners in a target country + 1 if the person's own
+    /// country is a target) / (partners with a known country + 1).
     /// </summary>
     public static double GeographyFit(int engagersInTarget, int engagersWithCountry, bool ownCountryInTarget) =>
         (engagersInTarget + (ownCountryInTarget ? 1.0 : 0.0)) / (engagersWithCountry + 1.0);
 
-    /// <summary>Q9 without targets: the entropy (nats) of the engagers' countries — reach across borders.</summary>
+    /// <summary>Q9 without targets: the entropy (nats) of the conversation partners' countries — reach across borders.</summary>
     public static double CountryEntropy(IEnumerable<int> engagersPerCountry)
     {
         var counts = engagersPerCountry.Where(c => c > 0).ToList();
@@ -112,7 +113,7 @@ public static class SignalFormulas
         return -counts.Sum(c => c / total * Math.Log(c / total));
     }
 
-    /// <summary>Q9's label: local (one country ≥ 80% of engagers with a country), national (≥ 50%), global, or unknown.</summary>
+    /// <summary>Q9's label: local (one country ≥ 80% of partners with a country), national (≥ 50%), global, or unknown.</summary>
     public static string GeographyLabel(int topCountryEngagers, int engagersWithCountry) =>
         engagersWithCountry == 0 ? "unknown"
         : topCountryEngagers >= 0.8 * engagersWithCountry ? "local"
@@ -120,9 +121,10 @@ public static class SignalFormulas
         : "global";
 
     /// <summary>
-    /// Q10: (engagements with patient advocates and organisations + 0.5 · posts with community
-    /// hashtags + 0.25 · replies to non-HCP accounts) per 100 posts.
+    /// Q10: 100 · (engagements with patient advocates and organisations + 0.5 · posts with community
+    /// hashtags + 0.25 · replies to non-HCP accounts) / (engagements they made + posts) — the share
+    /// of what they do that goes to patient communities.
     /// </summary>
-    public static double Community(int communityEngagements, int communityHashtagPosts, int repliesToNonHcp, int posts) =>
-        posts <= 0 ? 0 : 100.0 * (communityEngagements + 0.5 * communityHashtagPosts + 0.25 * repliesToNonHcp) / posts;
+    public static double Community(int communityEngagements, int communityHashtagPosts, int repliesToNonHcp, int engagementsMade, int posts) =>
+        engagementsMade + posts <= 0 ? 0 : 100.0 * (communityEngagements + 0.5 * communityHashtagPosts + 0.25 * repliesToNonHcp) / (engagementsMade + posts);
 }

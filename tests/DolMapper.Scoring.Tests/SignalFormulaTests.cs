@@ -53,8 +53,8 @@ public sealed class SignalFormulaTests
     {
         Assert.Equal(0, SignalFormulas.Science(0, 100, 0, 0));
         var links = SignalFormulas.Science(20, 100, 0, 0);
-        Assert.True(links > 0);
-        Assert.Equal(links + 2, SignalFormulas.Science(20, 100, 2, 0), 12);
+        Assert.Equal(10.0 * 21 / 110, links, 12);
+        Assert.Equal(links + 0.5, SignalFormulas.Science(20, 100, 2, 0), 12);
         Assert.Equal(links + Math.Log(4), SignalFormulas.Science(20, 100, 0, 3), 12);
     }
 
@@ -71,10 +71,19 @@ public sealed class SignalFormulaTests
     }
 
     [Fact]
-    public void Community_is_a_rate_per_hundred_posts()
+    public void Community_is_the_share_of_activity_that_goes_to_patient_communities()
     {
-        Assert.Equal(100.0 * (4 + 0.5 * 10 + 0.25 * 8) / 50, SignalFormulas.Community(4, 10, 8, 50), 12);
-        Assert.Equal(0, SignalFormulas.Community(4, 10, 8, 0));
+        Assert.Equal(100.0 * (4 + 0.5 * 10 + 0.25 * 8) / (30 + 50), SignalFormulas.Community(4, 10, 8, 30, 50), 12);
+        Assert.Equal(0, SignalFormulas.Community(0, 0, 0, 0, 0));
+        Assert.Equal(0, SignalFormulas.Community(0, 0, 0, 10, 10));
+    }
+
+    [Fact]
+    public void Public_influence_adds_log_followers_public_engagement_and_reach()
+    {
+        var expected = 0.5 * Math.Log(1001) + Math.Log(1 + 40) + Math.Log(1 + 3.0);
+        Assert.Equal(expected, SignalFormulas.PublicInfluence(1000, 40, 50, 8, 2, 20), 12);
+        Assert.Equal(0, SignalFormulas.PublicInfluence(0, 0, 0, 0, 0, 5));
     }
 
     [Fact]

@@ -115,7 +115,18 @@ public sealed class HcpClassifier
     {
         options ??= new HcpTrainingOptions();
         var ml = new MLContext(seed: Seed);
-        var rows = examples.Select(e => ToRow(e.Label, e.Name, e.Handle, e.Bio)).ToList();
+        var rows = new List<Row>();
+        foreach (var e in examples)
+        {
+            rows.Add(ToRow(e.Label, e.Name, e.Handle, e.Bio));
+            // Many real profiles show a name and nothing else. When the name alone carries a
+            // credential ("Jess Thompson MD PhD", "Hiroshi Martin, RPh"), train on that
+            // view too, so an empty bio is not taken for evidence against the credential.
+            if (e.Bio.Length > 0 && HcpCues.Extract(e.Name, null).Contains("credentialname", StringComparison.Ordinal))
+            {
+                rows.Add(ToRow(e.Label, e.Name, e.Handle, ""));
+            }
+        }
         if (rows.Select(r => r.Label).Distinct().Count() < 2)
         {
             throw new ArgumentException("Training needs examples of at least two classes.", nameof(examples));

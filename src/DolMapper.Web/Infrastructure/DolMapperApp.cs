@@ -168,6 +168,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         services.AddScoped<UserSeeder>();
         services.AddSingleton<Demo.DemoSeeder>();
         Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, builder.Configuration);
+        Scoring.ScoringServiceCollectionExtensions.AddScoring(services);
 
         AddJobs(services, role, connectionString);
         if (role == HostRole.Web)
@@ -231,8 +232,20 @@ public sealed class DolMapperApp : IAsyncDisposable
         var logins = await scope.ServiceProvider.GetRequiredService<UserSeeder>().SeedAsync(cancellationToken);
         if (Options.Demo && Options.DemoWorld.Enabled)
         {
-            await Services.GetRequiredService<Demo.DemoSeeder>().SeedIfEmptyAsync(DemoWorldOptions(), cancellationToken);
+            if (await Services.GetRequiredService<Demo.DemoSeeder>().SeedIfEmptyAsync(DemoWorldOptions(), cancellationToken) is not null)
+            {
+                // A fresh demo: its example profiles, and a first ranking to look at as soon as the job server runs.
+                var profiles = scope.ServiceProvider.GetRequiredService<Scoring.ScoringProfiles>();
+                await profiles.EnsureExamplesAsync("demo", cancellationToken);
+                var jobs = scope.ServiceProvider.GetRequiredService<Hangfire.IBackgroundJobClient>();
+                foreach (var profile in await profiles.LatestAsync(activeOnly: true, cancellationToken))
+                {
+                    Scoring.ScoringRunJob.Enqueue(jobs, profile.ProfileId, "demo");
+                }
+            }
         }
+        scope.ServiceProvider.GetRequiredService<Hangfire.IRecurringJobManager>().AddOrUpdate<Scoring.ScoringRunJob>(
+            Scoring.ScoringRunJob.NightlyJobId, job => job.EnqueueActiveAsync(CancellationToken.None), Scoring.ScoringRunJob.NightlySchedule);
         return logins;
     }
 

@@ -18,6 +18,10 @@ public sealed class Person
     public string? ClassificationEvidence { get; set; }
     /// <summary>True when an admin confirmed or corrected the role; such rows are training data.</summary>
     public bool RoleConfirmed { get; set; }
+    /// <summary>The trained model (trained_models.id) that made the current classification; null when never classified or confirmed by an admin.</summary>
+    public long? ClassifiedByModel { get; set; }
+    /// <summary>A hash of the names, handles and bios the classification read, so a changed bio is classified again.</summary>
+    public long? ClassificationInputHash { get; set; }
     public string? Country { get; set; }
     public double? CountryConfidence { get; set; }
     public string? Npi { get; set; }

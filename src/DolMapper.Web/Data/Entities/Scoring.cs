@@ -58,6 +58,8 @@ public sealed class ScoringRun
     public int PersonCount { get; set; }
     public string? TriggeredBy { get; set; }
     public string? Error { get; set; }
+    /// <summary>What the run saw and did (window, topic expansion, population, timings, PageRank), as JSON.</summary>
+    public string Details { get; set; } = "{}";
 }
 
 internal sealed class ScoringRunConfiguration : IEntityTypeConfiguration<ScoringRun>
@@ -70,6 +72,7 @@ internal sealed class ScoringRunConfiguration : IEntityTypeConfiguration<Scoring
             .HasDatabaseName("ix_scoring_runs_latest_complete");
         b.HasOne<ScoringProfile>().WithMany().HasForeignKey(r => r.ProfileId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<ScoringProfileVersion>().WithMany().HasForeignKey(r => r.ProfileVersionId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(r => r.Details).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
         b.ToTable(t => t.HasCheckConstraint("ck_scoring_runs_status", Check.In("status", RunStatuses.All)));
     }
 }

@@ -667,6 +667,14 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("classification_evidence");
 
+                    b.Property<long?>("ClassificationInputHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("classification_input_hash");
+
+                    b.Property<long?>("ClassifiedByModel")
+                        .HasColumnType("bigint")
+                        .HasColumnName("classified_by_model");
+
                     b.Property<string>("Country")
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)")
@@ -1296,6 +1304,13 @@ namespace DolMapper.Web.Data.Migrations
                     b.Property<DateTime>("DataSnapshotAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("data_snapshot_at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("Error")
                         .HasColumnType("text")

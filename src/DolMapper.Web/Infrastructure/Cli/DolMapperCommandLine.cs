@@ -110,12 +110,38 @@ public static class DolMapperCommandLine
         ingest.TreatUnmatchedTokensAsErrors = false;
         ingest.SetAction((parse, ct) => IngestAsync(parse.GetValue(sourceArgument)!, parse.GetValue(baseUrl), parse.GetValue(query), parse.GetValue(token), parse.UnmatchedTokens, stdout, ct));
 
+        var profileFile = new Argument<string>("FILE") { Description = "A JSON file: one profile object or an array (docs/scoring.md, CONTRACTS.md section 3)." };
+        var profilesImport = new Command("import", "Import scoring profiles; a profile whose name exists gets a new version. Nothing is saved if any profile is invalid.") { profileFile };
+        profilesImport.TreatUnmatchedTokensAsErrors = false;
+        profilesImport.SetAction((parse, ct) => ProfilesImportAsync(parse.GetValue(profileFile)!, parse.UnmatchedTokens, stdout, ct));
+        var profileName = new Argument<string?>("NAME") { Description = "The profile to export (default: all, as a JSON array).", Arity = ArgumentArity.ZeroOrOne };
+        var profilesExport = new Command("export", "Print scoring profiles as JSON.") { profileName };
+        profilesExport.TreatUnmatchedTokensAsErrors = false;
+        profilesExport.SetAction((parse, ct) => ProfilesExportAsync(parse.GetValue(profileName), parse.UnmatchedTokens, stdout, ct));
+        var profilesVerb = new Command("profiles", "Scoring profiles as JSON: import and export.") { profilesImport, profilesExport };
+
+        var scoreProfile = new Option<string?>("--profile") { Description = "The profile to score (default: every active profile)." };
+        var score = new Command("score", "Run a scoring run now and wait for it (holding the same lock as the scheduled job).") { scoreProfile };
+        score.TreatUnmatchedTokensAsErrors = false;
+        score.SetAction((parse, ct) => ScoreAsync(parse.GetValue(scoreProfile), parse.UnmatchedTokens, stdout, ct));
+
+        var exportProfile = new Option<string>("--profile") { Description = "The profile whose latest complete run to export.", Required = true };
+        var top = new Option<int?>("--top") { Description = "Only the first N rows." };
+        var exportOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
+        var bom = new Option<bool>("--bom") { Description = "Start the file with a UTF-8 byte order mark (for Excel)." };
+        var export = new Command("export", "Write the latest ranking of a profile as CSV (CONTRACTS.md section 5).") { exportProfile, top, exportOut, bom };
+        export.TreatUnmatchedTokensAsErrors = false;
+        export.SetAction((parse, ct) => ExportAsync(parse.GetValue(exportProfile)!, parse.GetValue(top), parse.GetValue(exportOut), parse.GetValue(bom), parse.UnmatchedTokens, stdout, ct));
+
         root.Subcommands.Add(serve);
         root.Subcommands.Add(worker);
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(import);
         root.Subcommands.Add(demo);
         root.Subcommands.Add(ingest);
+        root.Subcommands.Add(profilesVerb);
+        root.Subcommands.Add(score);
+        root.Subcommands.Add(export);
 
         // No verb: serve, with whatever configuration switches were given.
         root.TreatUnmatchedTokensAsErrors = false;
@@ -263,6 +289,14 @@ public static class DolMapperCommandLine
         var seeder = app.Services.GetRequiredService<DemoSeeder>();
         var report = await TerminalProgress.RunAsync("Seeding the demo world", null, progress => seeder.SeedAsync(world, truthFile, progress, cancellationToken));
         await stdout.WriteAsync(report.ToText());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var added = await scope.ServiceProvider.GetRequiredService<Scoring.ScoringProfiles>().EnsureExamplesAsync($"cli:{Environment.UserName}", cancellationToken);
+            if (added > 0)
+            {
+                await stdout.WriteLineAsync($"Added {added} example scoring profile(s): {string.Join(", ", Scoring.ExampleProfiles.All.Select(p => p.Name))}.");
+            }
+        }
         await stdout.WriteLineAsync($"Ground truth: {truthFile}");
         return report.Clean ? Success : Failure;
     }
@@ -341,6 +375,127 @@ public static class DolMapperCommandLine
         };
         await stdout.WriteLineAsync(report.ToText());
         return report.Stopped is null ? Success : Failure;
+    }
+
+    private static async Task<DolMapperApp> CommandAppAsync(IReadOnlyList<string> unmatched, CancellationToken cancellationToken)
+    {
+        var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<int> ProfilesImportAsync(string file, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            throw new StartupException($"no such file: {file}");
+        }
+        var json = await File.ReadAllTextAsync(file, cancellationToken);
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var (saved, problems) = await scope.ServiceProvider.GetRequiredService<Scoring.ScoringProfiles>().ImportAsync(json, $"cli:{Environment.UserName}", cancellationToken);
+        if (problems.Count > 0)
+        {
+            throw new StartupException($"{file}: nothing imported:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+        }
+        foreach (var result in saved)
+        {
+            var profile = result.Profile!;
+            await stdout.WriteLineAsync(result.Created ? $"Created '{profile.Definition.Name}' (version 1)."
+                : result.NewVersion ? $"Saved '{profile.Definition.Name}' as version {profile.Version}."
+                : $"'{profile.Definition.Name}' is unchanged (version {profile.Version}).");
+        }
+        return Success;
+    }
+
+    private static async Task<int> ProfilesExportAsync(string? name, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var json = await scope.ServiceProvider.GetRequiredService<Scoring.ScoringProfiles>().ExportAsync(name, cancellationToken)
+            ?? throw new StartupException($"no scoring profile named '{name}'.");
+        await stdout.WriteLineAsync(json);
+        return Success;
+    }
+
+    private static async Task<int> ScoreAsync(string? profile, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var runner = scope.ServiceProvider.GetRequiredService<Scoring.ScoringRunner>();
+        var reports = await TerminalProgress.RunStagesAsync("Scoring", progress => runner.RunAsync(profile, $"cli:{Environment.UserName}", progress, cancellationToken));
+        if (reports.Count == 0)
+        {
+            throw new StartupException("no active scoring profile: import one with 'profiles import FILE' (or run 'demo seed' for the examples).");
+        }
+        foreach (var report in reports)
+        {
+            await stdout.WriteLineAsync(report.Message);
+        }
+        return reports.All(r => r.Complete) ? Success : Failure;
+    }
+
+    private static async Task<int> ExportAsync(string profile, int? top, string? output, bool bom, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (top is < 1)
+        {
+            throw new StartupException("--top must be at least 1.");
+        }
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        var csv = app.Services.GetRequiredService<Scoring.RankingCsv>();
+        Scoring.RankingExportResult? result;
+        if (output is null)
+        {
+            result = await csv.WriteAsync(new Scoring.RankingExportRequest(profile, top), stdout, cancellationToken);
+            await stdout.FlushAsync(cancellationToken);
+        }
+        else
+        {
+            var temporary = output + ".partial";
+            await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: bom)))
+            {
+                result = await csv.WriteAsync(new Scoring.RankingExportRequest(profile, top), writer, cancellationToken);
+            }
+            if (result is null)
+            {
+                File.Delete(temporary);
+            }
+            else
+            {
+                File.Move(temporary, output, overwrite: true);
+            }
+        }
+        if (result is null)
+        {
+            throw new StartupException($"'{profile}' has no complete scoring run yet: run 'score --profile \"{profile}\"' first (or check the name with 'profiles export').");
+        }
+        if (output is not null)
+        {
+            await stdout.WriteLineAsync($"Wrote {result.Rows:N0} rows of '{profile}' (version {result.ProfileVersion}, run {result.RunId} of {result.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
+        }
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.DolMapperDbContext>();
+            db.AuditLog.Add(new Data.Entities.AuditLogEntry
+            {
+                At = DateTime.UtcNow,
+                UserName = $"cli:{Environment.UserName}",
+                Action = "export.csv",
+                Target = profile,
+                Details = System.Text.Json.JsonSerializer.Serialize(new { run = result.RunId, version = result.ProfileVersion, rows = result.Rows, top, file = output }),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return Success;
     }
 
     private static async Task WriteBannerAsync(TextWriter stdout, IReadOnlyList<string> urls, IReadOnlyList<PrintedLogin> logins)

@@ -31,6 +31,21 @@ internal static class TerminalProgress
             });
     }
 
+    /// <summary>A spinner with the current stage's words (a scoring run's steps have no byte count).</summary>
+    public static async Task<T> RunStagesAsync<T>(string description, Func<IProgress<string>?, Task<T>> work)
+    {
+        if (!Enabled)
+        {
+            return await work(null);
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return await console.Status().StartAsync(Markup.Escape(description), async context =>
+        {
+            var progress = new Progress<string>(stage => context.Status(Markup.Escape($"{description}: {stage}")));
+            return await work(progress);
+        });
+    }
+
     private sealed class ImportProgressReporter(ProgressTask task) : IProgress<ImportProgress>
     {
         public void Report(ImportProgress value)

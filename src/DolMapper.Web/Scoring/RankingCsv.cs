@@ -1,0 +1,141 @@
+using System.Globalization;
+using CsvHelper;
+using DolMapper.Scoring;
+using Npgsql;
+
+namespace DolMapper.Web.Scoring;
+
+/// <summary>Which rows of the latest complete run to export.</summary>
+/// <param name="Profile">The profile's name.</param>
+/// <param name="Top">At most this many rows (best first); null for all.</param>
+/// <param name="PersonIds">Only these persons (a shortlist); null for all.</param>
+public sealed record RankingExportRequest(string Profile, int? Top = null, IReadOnlyCollection<long>? PersonIds = null);
+
+/// <summary>What an export wrote.</summary>
+public sealed record RankingExportResult(long RunId, int ProfileVersion, DateTime RunAt, int Rows);
+
+/// <summary>
+/// The CSV of CONTRACTS.md section 5, streamed from the latest complete run with flat memory:
+/// RFC 4180 via CsvHelper, numbers as numbers (invariant culture), text cells that a spreadsheet
+/// would run as a formula (= + - @ tab CR first) prefixed with an apostrophe, opted-out persons
+/// left out and the ranks renumbered. The one writer behind the <c>export</c> verb and the UI.
+/// </summary>
+public sealed class RankingCsv(NpgsqlDataSource dataSource)
+{
+    public static IReadOnlyList<string> Header { get; } =
+    [
+        "rank", "person_id", "name", "handles", "profession", "specialty", "country", "score", "tier", "persona",
+        .. Questions.All.SelectMany(k => new[] { k, k + "_raw" }),
+        "relationship_kind", "profile", "profile_version", "run_at", "npi",
+    ];
+
+    /// <summary>The latest complete run of <paramref name="profile"/>, or null when there is none.</summary>
+    public async Task<(long RunId, int Version, DateTime CompletedAt)?> LatestRunAsync(string profile, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT r.id, v.version, r.completed_at
+            FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
+            WHERE p.name = @name AND r.status = 'complete'
+            ORDER BY r.completed_at DESC LIMIT 1
+            """);
+        command.Parameters.AddWithValue("name", profile);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetInt64(0), reader.GetInt32(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc))
+            : null;
+    }
+
+    /// <summary>Writes the export to <paramref name="output"/>; null when the profile has no complete run.</summary>
+    public async Task<RankingExportResult?> WriteAsync(RankingExportRequest request, TextWriter output, CancellationToken cancellationToken)
+    {
+        var run = await LatestRunAsync(request.Profile, cancellationToken);
+        if (run is null)
+        {
+            return null;
+        }
+        var (runId, version, runAt) = run.Value;
+        var signals = string.Join(", ", Questions.All.Select(k => $"s.{k}, s.{k}_raw"));
+        await using var command = dataSource.CreateCommand($"""
+            SELECT row_number() OVER (ORDER BY s.rank), p.public_id, p.display_name,
+                   (SELECT string_agg(a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id), ' ' ORDER BY a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id))
+                    FROM accounts a WHERE a.person_id = p.id AND NOT a.is_stub),
+                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name,
+                   {signals},
+                   s.evidence -> 'relationship' ->> 'kind', p.npi
+            FROM person_scores s
+            JOIN persons p ON p.id = s.person_id
+            LEFT JOIN personas pa ON pa.id = s.persona_id
+            WHERE s.run_id = @run
+              AND (@ids::bigint[] IS NULL OR s.person_id = ANY(@ids))
+              AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.person_id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM opt_outs o JOIN accounts a ON a.person_id = p.id
+                              WHERE a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
+            ORDER BY s.rank
+            LIMIT @top
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint)
+        {
+            Value = request.PersonIds is null ? DBNull.Value : request.PersonIds.ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter("top", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = request.Top is { } top ? top : DBNull.Value });
+        command.CommandTimeout = 0;
+
+        var options = new CsvWriterOptions
+        {
+            // Neutralising is done per text cell below, so numbers stay numbers.
+            Injection = CsvInjection.None,
+            NewLine = "\r\n",
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
+        await using var csv = CsvWriter.Create(output, options, true);
+        foreach (var column in Header)
+        {
+            csv.WriteField(column);
+        }
+        await csv.EndRecordAsync(cancellationToken);
+
+        var rows = 0;
+        var runAtText = runAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var i = 0;
+            csv.WriteField(reader.GetInt64(i++).ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(Text(reader.GetString(i++)));
+            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
+            i++;
+            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
+            i++;
+            for (var k = 0; k < 3; k++, i++)
+            {
+                csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
+            }
+            csv.WriteField(Number(reader.GetDouble(i++), "0.####"));
+            csv.WriteField(Text(reader.GetString(i++)));
+            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
+            i++;
+            for (var q = 0; q < Questions.Count; q++)
+            {
+                csv.WriteField(Number(100 * reader.GetDouble(i++), "0.####"));
+                csv.WriteField(Number(reader.GetDouble(i++), "0.##########"));
+            }
+            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
+            i++;
+            csv.WriteField(Text(request.Profile));
+            csv.WriteField(version.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(runAtText);
+            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
+            await csv.EndRecordAsync(cancellationToken);
+            rows++;
+        }
+        await csv.FlushAsync(cancellationToken);
+        return new RankingExportResult(runId, version, runAt, rows);
+    }
+
+    /// <summary>A text cell that cannot run as a formula: = + - @ tab or CR first gets a leading apostrophe.</summary>
+    public static string Text(string? value) =>
+        string.IsNullOrEmpty(value) ? "" : value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
+
+    private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,508 @@
+using DolMapper.Scoring;
+using DolMapper.Scoring.Hcp;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DolMapper.Web.Scoring;
+
+/// <summary>
+/// Everything one scoring run reads, loaded with set-based SQL (aggregation per account happens in
+/// PostgreSQL; the interactions stream out with binary COPY) into flat arrays indexed densely.
+/// </summary>
+internal sealed class ScoringInputs
+{
+    public DateTime Snapshot;
+    public DateTime From;
+    public int WindowDays;
+    public long WindowPosts;
+    public long PostsWithProfileTag;
+    public IReadOnlyList<TopicExpansionTerm> Expansion = [];
+    public string[] TopicTags = [];
+    public int BotAccounts;
+
+    // Persons (dense index p).
+    public long[] PersonIds = [];
+    public string[] PersonPublicIds = [];
+    public string?[] PersonNames = [];
+    public string?[] Profession = [];
+    public string?[] Specialty = [];
+    public double[] HcpConfidence = [];
+    public string?[] Country = [];
+    public double[] CountryConfidence = [];
+    public string?[] Npi = [];
+    public bool[] OptedOut = [];
+    public Dictionary<long, int> PersonIndex = [];
+
+    // Accounts (dense index a).
+    public Dictionary<long, int> AccountIndex = [];
+    public int[] AccountPerson = [];
+    public byte[] AccountPlatform = [];
+    public long[] AccountFollowers = [];
+    public double[] AccountCompleteness = [];
+    public DateTime?[] AccountCreated = [];
+    public bool[] AccountBot = [];
+
+    // Per-account post aggregates over the window (accounts with posts only).
+    public List<AccountPosts> Posts = [];
+    public Dictionary<int, int> CongressesByAccount = [];
+    public Dictionary<int, List<string>> CongressTagsByAccount = [];
+
+    // Interactions in the window: source account, target account, kind (0 reply, 1 quote, 2 mention, 3 repost).
+    public int[] InteractionSource = [];
+    public int[] InteractionTarget = [];
+    public byte[] InteractionKind = [];
+    public int InteractionCount;
+
+    // CRM relationships by person index: the strongest.
+    public Dictionary<int, (string Kind, DateOnly? Since)> Relationships = [];
+    public Dictionary<int, int> Publications = [];
+
+    public static readonly string[] PlatformNames = ["x", "bluesky", "mastodon", "facebook", "tiktok", "youtube", "linkedin", "other"];
+    public static readonly string[] KindNames = ["reply", "quote", "mention", "repost"];
+
+    public bool IsHcp(int p, double minConfidence) => HcpLabels.IsHcp(Profession[p]) && HcpConfidence[p] >= minConfidence;
+}
+
+internal sealed record AccountPosts(
+    int Account, int Posts, int Replies, long WeeksLow, long WeeksHigh, DateTime LastPost, int Relevant, int CommunityPosts, int Scholarly,
+    long Likes, long Reposts, long Quotes);
+
+internal static class ScoringInputLoader
+{
+    /// <summary>The newest post's time: the end of every window (null when there are no posts).</summary>
+    public static async Task<DateTime?> SnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT max(created_at) FROM posts WHERE deleted_at IS NULL", connection) { CommandTimeout = 0 };
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null;
+    }
+
+    /// <summary>
+    /// Flags bot-like accounts over the window (docs/scoring.md): at least 30 posts and ten times
+    /// the median account's count, over 60% of texts repeating another of theirs once links,
+    /// hashtags, mentions, digits and spaces are set aside (bots vary the link, not the words), and
+    /// under 0.05 engagements received per post. Returns how many accounts are flagged.
+    /// </summary>
+    public static async Task<int> FlagBotsAsync(NpgsqlConnection connection, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("""
+            CREATE TEMP TABLE bot_candidates ON COMMIT DROP AS
+            WITH counts AS (
+                SELECT account_id, count(*) AS n FROM posts
+                WHERE created_at > @from AND created_at <= @to AND deleted_at IS NULL
+                GROUP BY account_id),
+            threshold AS (SELECT greatest(30, 10 * percentile_cont(0.5) WITHIN GROUP (ORDER BY n)) AS min_posts FROM counts)
+            SELECT c.account_id, c.n FROM counts c, threshold t WHERE c.n >= t.min_posts;
+
+            CREATE TEMP TABLE bots ON COMMIT DROP AS
+            SELECT c.account_id FROM bot_candidates c
+            WHERE 1 - (SELECT count(DISTINCT regexp_replace(lower(coalesce(p.text, '')), '(https?://[^[:space:]]+)|([#@][[:alnum:]_]+)|[[:digit:]]+|[[:space:]]+', '', 'g'))::float8
+                       FROM posts p
+                       WHERE p.account_id = c.account_id AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL) / c.n > 0.6
+              AND (SELECT count(*) FROM interactions i
+                   WHERE i.target_account_id = c.account_id AND i.occurred_at > @from AND i.occurred_at <= @to)::float8 / c.n < 0.05;
+
+            UPDATE accounts SET is_bot_like = false WHERE is_bot_like AND id NOT IN (SELECT account_id FROM bots);
+            UPDATE accounts SET is_bot_like = true WHERE NOT is_bot_like AND id IN (SELECT account_id FROM bots);
+            """, connection, transaction) { CommandTimeout = 0 })
+        {
+            command.Parameters.AddWithValue("from", from);
+            command.Parameters.AddWithValue("to", to);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        int flagged;
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM bots", connection, transaction))
+        {
+            flagged = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return flagged;
+    }
+
+    public static async Task LoadPersonsAndAccountsAsync(NpgsqlConnection connection, ScoringInputs inputs, CancellationToken cancellationToken)
+    {
+        var ids = new List<long>();
+        var publicIds = new List<string>();
+        var names = new List<string?>();
+        var professions = new List<string?>();
+        var specialties = new List<string?>();
+        var confidence = new List<double>();
+        var countries = new List<string?>();
+        var countryConfidence = new List<double>();
+        var npis = new List<string?>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT id, public_id, display_name, profession, specialty, coalesce(hcp_confidence, 0), country, coalesce(country_confidence, 0), npi
+            FROM persons ORDER BY id
+            """, connection) { CommandTimeout = 0 })
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+                publicIds.Add(reader.GetString(1));
+                names.Add(reader.IsDBNull(2) ? null : reader.GetString(2));
+                professions.Add(reader.IsDBNull(3) ? null : reader.GetString(3));
+                specialties.Add(reader.IsDBNull(4) ? null : reader.GetString(4));
+                confidence.Add(reader.GetDouble(5));
+                countries.Add(reader.IsDBNull(6) ? null : reader.GetString(6));
+                countryConfidence.Add(reader.GetDouble(7));
+                npis.Add(reader.IsDBNull(8) ? null : reader.GetString(8));
+            }
+        }
+        inputs.PersonIds = [.. ids];
+        inputs.PersonPublicIds = [.. publicIds];
+        inputs.PersonNames = [.. names];
+        inputs.Profession = [.. professions];
+        inputs.Specialty = [.. specialties];
+        inputs.HcpConfidence = [.. confidence];
+        inputs.Country = [.. countries];
+        inputs.CountryConfidence = [.. countryConfidence];
+        inputs.Npi = [.. npis];
+        inputs.OptedOut = new bool[ids.Count];
+        inputs.PersonIndex = new Dictionary<long, int>(ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            inputs.PersonIndex[ids[i]] = i;
+        }
+
+        await using (var command = new NpgsqlCommand("""
+            SELECT DISTINCT a.person_id FROM opt_outs o
+            JOIN accounts a ON a.person_id = o.person_id
+                OR (a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
+                OR (o.npi IS NOT NULL AND a.npi = o.npi)
+            UNION
+            SELECT p.id FROM opt_outs o JOIN persons p ON p.id = o.person_id OR (o.npi IS NOT NULL AND p.npi = o.npi)
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (inputs.PersonIndex.TryGetValue(reader.GetInt64(0), out var p))
+                {
+                    inputs.OptedOut[p] = true;
+                }
+            }
+        }
+
+        var accountPerson = new List<int>();
+        var platform = new List<byte>();
+        var followers = new List<long>();
+        var completeness = new List<double>();
+        var created = new List<DateTime?>();
+        var bot = new List<bool>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT id, person_id, platform, coalesce(followers, 0),
+                   ((coalesce(name, '') <> '')::int + (coalesce(bio, '') <> '')::int + (coalesce(location, '') <> '')::int + (coalesce(url, '') <> '')::int) / 4.0,
+                   created_on_platform_at, is_bot_like
+            FROM accounts
+            """, connection) { CommandTimeout = 0 })
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inputs.AccountIndex[reader.GetInt64(0)] = accountPerson.Count;
+                accountPerson.Add(inputs.PersonIndex.TryGetValue(reader.GetInt64(1), out var p) ? p : -1);
+                platform.Add((byte)Math.Max(0, Array.IndexOf(ScoringInputs.PlatformNames, reader.GetString(2))));
+                followers.Add(reader.GetInt64(3));
+                completeness.Add((double)reader.GetDecimal(4));
+                created.Add(reader.IsDBNull(5) ? null : DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc));
+                bot.Add(reader.GetBoolean(6));
+            }
+        }
+        inputs.AccountPerson = [.. accountPerson];
+        inputs.AccountPlatform = [.. platform];
+        inputs.AccountFollowers = [.. followers];
+        inputs.AccountCompleteness = [.. completeness];
+        inputs.AccountCreated = [.. created];
+        inputs.AccountBot = [.. bot];
+    }
+
+    /// <summary>Every hashtag's counts over the window (non-bot posts), for the topic expansion and the congress list.</summary>
+    public static async Task<(List<TagCount> Counts, long Posts, long WithProfileTag)> TagCountsAsync(
+        NpgsqlConnection connection, DateTime from, DateTime to, string[] profileTags, CancellationToken cancellationToken)
+    {
+        var counts = new List<TagCount>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT t, count(*), count(*) FILTER (WHERE p.hashtags && @tags)
+            FROM posts p CROSS JOIN LATERAL unnest(p.hashtags) AS t
+            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = p.account_id AND a.is_bot_like)
+            GROUP BY t
+            """, connection) { CommandTimeout = 0 })
+        {
+            command.Parameters.AddWithValue("from", from);
+            command.Parameters.AddWithValue("to", to);
+            command.Parameters.AddWithValue("tags", profileTags);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts.Add(new TagCount(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+        }
+        await using (var command = new NpgsqlCommand("""
+            SELECT count(*), count(*) FILTER (WHERE p.hashtags && @tags)
+            FROM posts p
+            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = p.account_id AND a.is_bot_like)
+            """, connection) { CommandTimeout = 0 })
+        {
+            command.Parameters.AddWithValue("from", from);
+            command.Parameters.AddWithValue("to", to);
+            command.Parameters.AddWithValue("tags", profileTags);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return (counts, reader.GetInt64(0), reader.GetInt64(1));
+        }
+    }
+
+    /// <summary>Per-account aggregates of the window's posts: counts, replies, active weeks, relevance, community tags, scholarly links, reach.</summary>
+    public static async Task LoadPostAggregatesAsync(NpgsqlConnection connection, ScoringInputs inputs, string? keywordPattern, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT p.account_id,
+                   count(*),
+                   count(*) FILTER (WHERE p.reply_to_post_external_id IS NOT NULL),
+                   bit_or(CASE WHEN w < 63 THEN 1::bigint << w ELSE 0 END),
+                   bit_or(CASE WHEN w >= 63 AND w < 126 THEN 1::bigint << (w - 63) ELSE 0 END),
+                   max(p.created_at),
+                   count(*) FILTER (WHERE p.hashtags && @topic OR (@keywords::text IS NOT NULL AND p.text ~* @keywords::text)),
+                   count(*) FILTER (WHERE p.hashtags && @community),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM unnest(p.urls) u WHERE u ~* @scholarly)),
+                   sum(p.likes), sum(p.reposts), sum(p.quotes)
+            FROM (SELECT *, floor(extract(epoch FROM created_at - @from) / 604800)::int AS w
+                  FROM posts
+                  WHERE created_at > @from AND created_at <= @to AND deleted_at IS NULL) p
+            JOIN accounts a ON a.id = p.account_id AND NOT a.is_bot_like
+            GROUP BY p.account_id
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("from", inputs.From);
+        command.Parameters.AddWithValue("to", inputs.Snapshot);
+        command.Parameters.AddWithValue("topic", inputs.TopicTags);
+        command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
+        command.Parameters.AddWithValue("community", ScoringVocabulary.CommunityHashtags.ToArray());
+        command.Parameters.AddWithValue("scholarly", ScoringVocabulary.ScholarlyUrlPattern);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!inputs.AccountIndex.TryGetValue(reader.GetInt64(0), out var a))
+            {
+                continue;
+            }
+            inputs.Posts.Add(new AccountPosts(a, (int)reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8),
+                reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11)));
+        }
+    }
+
+    /// <summary>Distinct congress hashtags per account in the window.</summary>
+    public static async Task LoadCongressesAsync(NpgsqlConnection connection, ScoringInputs inputs, string[] congressTags, CancellationToken cancellationToken)
+    {
+        if (congressTags.Length == 0)
+        {
+            return;
+        }
+        await using var command = new NpgsqlCommand("""
+            SELECT p.account_id, array_agg(DISTINCT t ORDER BY t)
+            FROM posts p CROSS JOIN LATERAL unnest(p.hashtags) AS t
+            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL AND p.hashtags && @tags AND t = ANY(@tags)
+            GROUP BY p.account_id
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("from", inputs.From);
+        command.Parameters.AddWithValue("to", inputs.Snapshot);
+        command.Parameters.AddWithValue("tags", congressTags);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (inputs.AccountIndex.TryGetValue(reader.GetInt64(0), out var a))
+            {
+                var tags = reader.GetFieldValue<string[]>(1);
+                inputs.CongressesByAccount[a] = tags.Length;
+                inputs.CongressTagsByAccount[a] = [.. tags];
+            }
+        }
+    }
+
+    /// <summary>The window's interactions, streamed with binary COPY into flat arrays.</summary>
+    public static async Task LoadInteractionsAsync(NpgsqlConnection connection, ScoringInputs inputs, CancellationToken cancellationToken)
+    {
+        var source = new List<int>(1 << 16);
+        var target = new List<int>(1 << 16);
+        var kind = new List<byte>(1 << 16);
+        var from = inputs.From.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        var to = inputs.Snapshot.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        await using (var export = await connection.BeginBinaryExportAsync($"""
+            COPY (SELECT source_account_id, target_account_id,
+                         CASE kind WHEN 'reply' THEN 0 WHEN 'quote' THEN 1 WHEN 'mention' THEN 2 ELSE 3 END::smallint
+                  FROM interactions
+                  WHERE occurred_at > '{from}+00' AND occurred_at <= '{to}+00') TO STDOUT (FORMAT BINARY)
+            """, cancellationToken))
+        {
+            while (await export.StartRowAsync(cancellationToken) != -1)
+            {
+                var s = await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken);
+                var t = await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken);
+                var k = await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken);
+                if (inputs.AccountIndex.TryGetValue(s, out var si) && inputs.AccountIndex.TryGetValue(t, out var ti))
+                {
+                    source.Add(si);
+                    target.Add(ti);
+                    kind.Add((byte)k);
+                }
+            }
+        }
+        inputs.InteractionSource = [.. source];
+        inputs.InteractionTarget = [.. target];
+        inputs.InteractionKind = [.. kind];
+        inputs.InteractionCount = source.Count;
+    }
+
+    public static async Task LoadRelationshipsAsync(NpgsqlConnection connection, ScoringInputs inputs, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT person_id, kind, since FROM crm_relationships WHERE person_id IS NOT NULL", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!inputs.PersonIndex.TryGetValue(reader.GetInt64(0), out var p))
+            {
+                continue;
+            }
+            var kind = reader.GetString(1);
+            DateOnly? since = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2);
+            var value = SignalFormulas.Relationship(kind, since, inputs.Snapshot);
+            if (!inputs.Relationships.TryGetValue(p, out var current) || value > SignalFormulas.Relationship(current.Kind, current.Since, inputs.Snapshot))
+            {
+                inputs.Relationships[p] = (kind, since);
+            }
+        }
+    }
+
+    /// <summary>
+    /// PubMed publications of the last five years matched to physicians and researchers: the
+    /// author in PubMed's form ("Doe J", "Doe JA") and a term of the person's specialty in the
+    /// title. A bare name match never counts (docs/scoring.md, Q8).
+    /// </summary>
+    public static async Task LoadPublicationsAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<int> candidates, CancellationToken cancellationToken)
+    {
+        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM publications)", connection))
+        {
+            if (!(bool)(await any.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return;
+            }
+        }
+        var byKey = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in candidates)
+        {
+            foreach (var key in PublicationMatching.AuthorKeys(inputs.PersonNames[p]))
+            {
+                if (!byKey.TryGetValue(key, out var list))
+                {
+                    byKey[key] = list = [];
+                }
+                list.Add(p);
+            }
+        }
+        if (byKey.Count == 0)
+        {
+            return;
+        }
+        await using var command = new NpgsqlCommand("""
+            SELECT title, authors FROM publications WHERE (year IS NULL OR year >= @year) AND authors && @keys
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("year", inputs.Snapshot.Year - 5);
+        command.Parameters.AddWithValue("keys", byKey.Keys.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var title = reader.GetString(0);
+            var matched = new HashSet<int>();
+            foreach (var author in reader.GetFieldValue<string[]>(1))
+            {
+                if (byKey.TryGetValue(author, out var persons))
+                {
+                    foreach (var p in persons.Where(p => PublicationMatching.TitleFitsSpecialty(title, inputs.Specialty[p], inputs.Profession[p])))
+                    {
+                        matched.Add(p);
+                    }
+                }
+            }
+            foreach (var p in matched)
+            {
+                inputs.Publications[p] = inputs.Publications.GetValueOrDefault(p) + 1;
+            }
+        }
+    }
+}
+
+/// <summary>Matching PubMed authors to persons (Q8).</summary>
+internal static class PublicationMatching
+{
+    private static readonly HashSet<string> Titles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "dr", "dr.", "dra", "dra.", "prof", "prof.", "pr", "pd", "med.", "dott.", "dott.ssa", "doctor", "professor",
+    };
+
+    /// <summary>PubMed's author forms for a display name: "Jane A. Doe, MD" → "Doe J", "Doe JA".</summary>
+    public static IReadOnlyList<string> AuthorKeys(string? displayName)
+    {
+        if (string.IsNullOrWhiteSpace(displayName))
+        {
+            return [];
+        }
+        var name = displayName.Split(',')[0];
+        var words = name.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !Titles.Contains(w) && w.Any(char.IsLetter) && !(w.Length <= 6 && w.All(c => char.IsUpper(c) || c == '.')))
+            .Select(w => new string([.. w.Where(c => char.IsLetter(c) || c == '-' || c == '\'')]))
+            .Where(w => w.Length > 0)
+            .ToList();
+        if (words.Count < 2)
+        {
+            return [];
+        }
+        var last = words[^1];
+        var initials = string.Concat(words.Take(words.Count - 1).Select(w => char.ToUpperInvariant(w[0])));
+        var keys = new List<string> { $"{last} {initials[0]}" };
+        if (initials.Length > 1)
+        {
+            keys.Add($"{last} {initials}");
+        }
+        return keys;
+    }
+
+    /// <summary>Words a specialty's papers carry in their titles (MeSH-like, folded, matched as word starts).</summary>
+    private static readonly Dictionary<string, string[]> TitleStems = new(StringComparer.Ordinal)
+    {
+        ["medical_oncology"] = ["cancer", "oncolog", "tumo", "carcinom", "metasta", "chemotherap", "immunotherap", "neoplas"],
+        ["radiation_oncology"] = ["radiotherap", "radiation", "cancer", "tumo", "proton"],
+        ["breast_surgery"] = ["breast", "mastectom", "lumpectom"],
+        ["hematology"] = ["leukemi", "leukaemi", "lymphom", "myelom", "anemi", "anaemi", "hemato", "haemato", "thromb", "sickle"],
+        ["cardiology"] = ["cardi", "heart", "coronary", "atrial", "myocard", "hypertens", "vascular"],
+        ["endocrinology"] = ["diabet", "insulin", "glyc", "thyroid", "obesity", "endocrin", "glp-1"],
+        ["neurology"] = ["neuro", "stroke", "epilep", "migraine", "sclerosis", "parkinson", "alzheimer", "dementia", "seizure"],
+        ["infectious_disease"] = ["infect", "antimicrob", "antibiot", "hiv", "sepsis", "vaccin", "viral", "bacter", "tubercul", "covid"],
+        ["pulmonology"] = ["pulmon", "lung", "asthma", "copd", "respirat", "fibrosis"],
+        ["rheumatology"] = ["rheumat", "arthritis", "lupus", "vasculitis", "gout", "spondyl"],
+        ["psychiatry"] = ["psychiat", "depress", "schizophren", "bipolar", "anxiety", "mental", "suicid"],
+        ["family_medicine"] = ["primary care", "general practice", "family medicine"],
+        ["emergency_medicine"] = ["emergency", "trauma", "resuscitat", "prehospital"],
+        ["internal_medicine"] = ["hospital", "inpatient", "internal medicine"],
+        ["pediatrics"] = ["child", "pediatr", "paediatr", "infant", "neonat", "adolescen"],
+        ["gastroenterology"] = ["gastro", "bowel", "liver", "hepat", "colitis", "crohn", "colorectal"],
+        ["nephrology"] = ["kidney", "renal", "dialysis", "nephr"],
+        ["dermatology"] = ["skin", "dermat", "psoria", "eczema", "melanoma"],
+        ["obstetrics_gynecology"] = ["pregnan", "obstet", "gynec", "gynaec", "matern", "ovari", "uter"],
+    };
+
+    /// <summary>True when the title carries words of the person's specialty (for researchers without one: of any specialty).</summary>
+    public static bool TitleFitsSpecialty(string title, string? specialty, string? profession)
+    {
+        var folded = " " + SpecialtyLexicon.Fold(title);
+        bool Has(string[] stems) => stems.Any(stem => folded.Contains(" " + stem, StringComparison.Ordinal) || folded.Contains("-" + stem, StringComparison.Ordinal));
+        if (specialty is not null)
+        {
+            return TitleStems.TryGetValue(specialty, out var stems) && Has(stems);
+        }
+        return profession == HcpLabels.Researcher && TitleStems.Values.Any(Has);
+    }
+}

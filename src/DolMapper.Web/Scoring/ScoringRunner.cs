@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DolMapper.Scoring;
+using DolMapper.Web.Data.Entities;
+using DolMapper.Web.Infrastructure;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DolMapper.Web.Scoring;
+
+/// <summary>What a scoring run did.</summary>
+public sealed record ScoringRunReport(long? RunId, string Profile, int Version, bool Complete, int Persons, DateTime? Snapshot, TimeSpan Elapsed, string Message);
+
+/// <summary>
+/// One scoring run of a profile's latest version (docs/scoring.md): keep the HCP classification
+/// current, flag bot-like accounts, aggregate the window in SQL, compute the ten signals and
+/// PageRank in memory, and write the scores with COPY. The run row says "running" until the scores
+/// and the "complete" status commit together, so readers of the latest complete run never see half
+/// a run; a failure marks the run failed with the reason and leaves the previous one in place.
+/// Holds the profile's cross-process lock, so the job and the <c>score</c> verb never overlap.
+/// </summary>
+public sealed class ScoringRunner(
+    NpgsqlDataSource dataSource, CrossProcessLock locks, HcpClassificationService classification, ScoringProfiles profiles, ILogger<ScoringRunner> logger)
+{
+    public async Task<IReadOnlyList<ScoringRunReport>> RunAsync(string? profileName, string triggeredBy, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredProfile> targets;
+        if (profileName is not null)
+        {
+            var one = await profiles.LatestAsync(profileName, cancellationToken);
+            targets = one is null ? throw new StartupException($"no scoring profile named '{profileName}'.") : [one];
+        }
+        else
+        {
+            targets = await profiles.LatestAsync(activeOnly: true, cancellationToken);
+        }
+        var reports = new List<ScoringRunReport>();
+        foreach (var profile in targets)
+        {
+            reports.Add(await RunAsync(profile, triggeredBy, progress, cancellationToken));
+        }
+        return reports;
+    }
+
+    public async Task<ScoringRunReport> RunAsync(StoredProfile profile, string triggeredBy, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var definition = profile.Definition;
+        var problems = definition.Validate();
+        if (problems.Count > 0)
+        {
+            return new ScoringRunReport(null, definition.Name, profile.Version, false, 0, null, clock.Elapsed, "the profile is not valid: " + string.Join(" ", problems));
+        }
+        progress?.Report($"{definition.Name}: waiting for the scoring lock");
+        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Scoring(definition.Name), cancellationToken: cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var timings = new Dictionary<string, double>();
+        void Mark(string step, Stopwatch watch)
+        {
+            timings[step] = Math.Round(watch.Elapsed.TotalSeconds, 3);
+            watch.Restart();
+        }
+
+        var step = Stopwatch.StartNew();
+        progress?.Report($"{definition.Name}: classifying persons");
+        var classified = await classification.ClassifyAsync(cancellationToken);
+        Mark("classify", step);
+
+        var snapshot = await ScoringInputLoader.SnapshotAsync(connection, cancellationToken);
+        var runId = await StartRunAsync(connection, profile, snapshot ?? DateTime.UtcNow, triggeredBy, cancellationToken);
+        try
+        {
+            if (snapshot is null)
+            {
+                throw new ScoringRunException("no posts in the database yet: import or ingest some first.");
+            }
+            var inputs = new ScoringInputs
+            {
+                Snapshot = snapshot.Value,
+                WindowDays = definition.WindowDays,
+                From = snapshot.Value.AddDays(-definition.WindowDays),
+            };
+            progress?.Report($"{definition.Name}: flagging bot-like accounts");
+            inputs.BotAccounts = await ScoringInputLoader.FlagBotsAsync(connection, inputs.From, inputs.Snapshot, cancellationToken);
+            Mark("bots", step);
+
+            progress?.Report($"{definition.Name}: expanding the topic");
+            var profileTags = definition.Hashtags.ToArray();
+            var (tagCounts, windowPosts, withProfileTag) = await ScoringInputLoader.TagCountsAsync(connection, inputs.From, inputs.Snapshot, profileTags, cancellationToken);
+            if (windowPosts == 0)
+            {
+                throw new ScoringRunException($"no posts in the window of {definition.WindowDays} days ending {snapshot:yyyy-MM-dd HH:mm} UTC.");
+            }
+            inputs.WindowPosts = windowPosts;
+            inputs.PostsWithProfileTag = withProfileTag;
+            inputs.Expansion = TopicExpansion.Expand(profileTags, tagCounts, windowPosts, withProfileTag);
+            inputs.TopicTags = [.. profileTags, .. inputs.Expansion.Select(e => e.Tag)];
+            var congressTags = tagCounts.Select(t => t.Tag).Where(ScoringVocabulary.IsCongressHashtag).ToArray();
+            Mark("topic", step);
+
+            progress?.Report($"{definition.Name}: loading persons and accounts");
+            await ScoringInputLoader.LoadPersonsAndAccountsAsync(connection, inputs, cancellationToken);
+            Mark("persons", step);
+            progress?.Report($"{definition.Name}: aggregating {windowPosts:N0} posts");
+            await ScoringInputLoader.LoadPostAggregatesAsync(connection, inputs, ScoringVocabulary.KeywordPattern(definition.Keywords), cancellationToken);
+            await ScoringInputLoader.LoadCongressesAsync(connection, inputs, congressTags, cancellationToken);
+            Mark("posts", step);
+            progress?.Report($"{definition.Name}: reading interactions");
+            await ScoringInputLoader.LoadInteractionsAsync(connection, inputs, cancellationToken);
+            Mark("interactions", step);
+            await ScoringInputLoader.LoadRelationshipsAsync(connection, inputs, cancellationToken);
+            var candidates = Enumerable.Range(0, inputs.PersonIds.Length)
+                .Where(p => inputs.Profession[p] is "physician" or "researcher" && !inputs.OptedOut[p]).ToList();
+            await ScoringInputLoader.LoadPublicationsAsync(connection, inputs, candidates, cancellationToken);
+            Mark("relationships_publications", step);
+
+            progress?.Report($"{definition.Name}: computing signals and PageRank");
+            var computed = SignalComputation.Compute(inputs, definition);
+            Mark("signals", step);
+            if (computed.Population.Length == 0)
+            {
+                throw new ScoringRunException(
+                    $"nobody to score: no person classified as an HCP with confidence ≥ {definition.MinHcpConfidence} posted in the window ending {snapshot:yyyy-MM-dd}.");
+            }
+
+            progress?.Report($"{definition.Name}: writing {computed.Population.Length:N0} scores");
+            var details = new Dictionary<string, object?>
+            {
+                ["window"] = new { from = inputs.From, to = inputs.Snapshot, days = definition.WindowDays },
+                ["posts_in_window"] = windowPosts,
+                ["posts_with_profile_hashtag"] = withProfileTag,
+                ["topic_hashtags"] = profileTags,
+                ["topic_expansion"] = inputs.Expansion.Select(e => new { tag = e.Tag, with_profile_hashtag = e.WithProfileTag, posts = e.Posts, lift = Math.Round(e.Lift, 2) }),
+                ["keywords"] = definition.Keywords,
+                ["bot_like_accounts"] = inputs.BotAccounts,
+                ["classification"] = new { model_version = classified.ModelVersion, classified = classified.Classified },
+                ["opted_out_persons"] = inputs.OptedOut.Count(o => o),
+            };
+            foreach (var (key, value) in computed.Details)
+            {
+                details[key] = value;
+            }
+            await WriteAsync(connection, runId, inputs, computed, details, timings, step, clock, cancellationToken);
+            var message = $"{definition.Name} v{profile.Version}: scored {computed.Population.Length:N0} persons over {windowPosts:N0} posts (window ending {snapshot:yyyy-MM-dd}) in {clock.Elapsed.TotalSeconds:0.0} s; run {runId}.";
+            logger.LogInformation("Scoring run complete: {Message}", message);
+            return new ScoringRunReport(runId, definition.Name, profile.Version, true, computed.Population.Length, snapshot, clock.Elapsed, message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is ScoringRunException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            await FailRunAsync(runId, reason);
+            logger.LogWarning(e is ScoringRunException ? null : e, "Scoring run {RunId} of {Profile} failed: {Reason}", runId, definition.Name, reason);
+            return new ScoringRunReport(runId, definition.Name, profile.Version, false, 0, snapshot, clock.Elapsed,
+                $"{definition.Name} v{profile.Version}: the run failed: {reason} The previous complete run is still the one shown.");
+        }
+        catch (OperationCanceledException)
+        {
+            await FailRunAsync(runId, "cancelled");
+            throw;
+        }
+    }
+
+    private static async Task<long> StartRunAsync(NpgsqlConnection connection, StoredProfile profile, DateTime snapshot, string triggeredBy, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO scoring_runs (profile_id, profile_version_id, status, started_at, data_snapshot_at, person_count, triggered_by)
+            VALUES (@profile, @version, 'running', now(), @snapshot, 0, @by) RETURNING id
+            """, connection);
+        command.Parameters.AddWithValue("profile", profile.ProfileId);
+        command.Parameters.AddWithValue("version", profile.VersionId);
+        command.Parameters.AddWithValue("snapshot", snapshot);
+        command.Parameters.AddWithValue("by", triggeredBy);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task FailRunAsync(long runId, string reason)
+    {
+        // A fresh connection: the run's own may be in a broken state.
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var command = new NpgsqlCommand("UPDATE scoring_runs SET status = 'failed', completed_at = now(), error = @error WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", runId);
+        command.Parameters.AddWithValue("error", reason);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private static async Task WriteAsync(
+        NpgsqlConnection connection, long runId, ScoringInputs inputs, ComputedRun computed, Dictionary<string, object?> details,
+        Dictionary<string, double> timings, Stopwatch step, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var columns = string.Join(", ", Questions.All) + ", " + string.Join(", ", Questions.All.Select(q => q + "_raw"));
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            $"COPY person_scores (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, evidence) FROM STDIN (FORMAT BINARY)",
+            cancellationToken))
+        {
+            var result = computed.Result;
+            for (var i = 0; i < computed.Population.Length; i++)
+            {
+                var p = computed.Population[i];
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(inputs.PersonIds[p], NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(result.Scores[i], NpgsqlDbType.Double, cancellationToken);
+                await copy.WriteAsync(result.Ranks[i], NpgsqlDbType.Integer, cancellationToken);
+                await copy.WriteAsync(result.Tiers[i], NpgsqlDbType.Text, cancellationToken);
+                await WriteNullableAsync(copy, inputs.Profession[p], cancellationToken);
+                await WriteNullableAsync(copy, inputs.Specialty[p], cancellationToken);
+                await WriteNullableAsync(copy, inputs.Country[p], cancellationToken);
+                for (var q = 0; q < Questions.Count; q++)
+                {
+                    await copy.WriteAsync(result.Signals[q][i], NpgsqlDbType.Double, cancellationToken);
+                }
+                for (var q = 0; q < Questions.Count; q++)
+                {
+                    await copy.WriteAsync(computed.Table.Raw[q][i], NpgsqlDbType.Double, cancellationToken);
+                }
+                await copy.WriteAsync(result.Contributions[i], NpgsqlDbType.Array | NpgsqlDbType.Double, cancellationToken);
+                await copy.WriteAsync(computed.Evidence[i], NpgsqlDbType.Jsonb, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        timings["write"] = Math.Round(step.Elapsed.TotalSeconds, 3);
+        timings["total"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        details["seconds"] = timings;
+        await using (var complete = new NpgsqlCommand("""
+            UPDATE scoring_runs SET status = 'complete', completed_at = now(), person_count = @count, details = @details::jsonb WHERE id = @id
+            """, connection, transaction))
+        {
+            complete.Parameters.AddWithValue("id", runId);
+            complete.Parameters.AddWithValue("count", computed.Population.Length);
+            complete.Parameters.AddWithValue("details", JsonSerializer.Serialize(details));
+            await complete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+        else
+        {
+            await copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+        }
+    }
+}
+
+/// <summary>A run that cannot complete for a reason the user should read (not a bug).</summary>
+public sealed class ScoringRunException(string message) : Exception(message);

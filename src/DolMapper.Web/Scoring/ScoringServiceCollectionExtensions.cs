@@ -1,0 +1,15 @@
+namespace DolMapper.Web.Scoring;
+
+public static class ScoringServiceCollectionExtensions
+{
+    /// <summary>HCP classification, profiles, scoring runs (job and verb) and the CSV export.</summary>
+    public static IServiceCollection AddScoring(this IServiceCollection services)
+    {
+        services.AddSingleton<HcpClassificationService>();
+        services.AddScoped<ScoringProfiles>();
+        services.AddScoped<ScoringRunner>();
+        services.AddScoped<ScoringRunJob>();
+        services.AddSingleton<RankingCsv>();
+        return services;
+    }
+}

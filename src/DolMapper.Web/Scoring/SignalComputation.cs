@@ -1,0 +1,311 @@
+using System.Numerics;
+using System.Text.Json;
+using DolMapper.Scoring;
+using DolMapper.Scoring.Hcp;
+
+namespace DolMapper.Web.Scoring;
+
+/// <summary>The scored population and their signals, before they are written.</summary>
+internal sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, string[] Evidence, Dictionary<string, object> Details);
+
+/// <summary>
+/// Turns a run's inputs into the ten raw measures per person (docs/scoring.md), in one pass over
+/// the account aggregates and one over the interactions, then PageRank on the HCP graph.
+/// </summary>
+internal static class SignalComputation
+{
+    /// <summary>Engagers must be classified HCP with at least this confidence to count as HCP peers (Q2, Q3).</summary>
+    public const double PeerConfidence = 0.5;
+
+    public static ComputedRun Compute(ScoringInputs inputs, ProfileDefinition profile)
+    {
+        var persons = inputs.PersonIds.Length;
+        var posts = new int[persons];
+        var replies = new int[persons];
+        var weeksLow = new long[persons];
+        var weeksHigh = new long[persons];
+        var lastPost = new DateTime[persons];
+        var relevant = new int[persons];
+        var communityPosts = new int[persons];
+        var scholarly = new int[persons];
+        var likes = new long[persons];
+        var reposts = new long[persons];
+        var quotes = new long[persons];
+        var platforms = new int[persons];
+        var congresses = new Dictionary<int, SortedSet<string>>();
+
+        foreach (var ap in inputs.Posts)
+        {
+            var p = inputs.AccountPerson[ap.Account];
+            if (p < 0)
+            {
+                continue;
+            }
+            posts[p] += ap.Posts;
+            replies[p] += ap.Replies;
+            weeksLow[p] |= ap.WeeksLow;
+            weeksHigh[p] |= ap.WeeksHigh;
+            if (ap.LastPost > lastPost[p])
+            {
+                lastPost[p] = ap.LastPost;
+            }
+            relevant[p] += ap.Relevant;
+            communityPosts[p] += ap.CommunityPosts;
+            scholarly[p] += ap.Scholarly;
+            likes[p] += ap.Likes;
+            reposts[p] += ap.Reposts;
+            quotes[p] += ap.Quotes;
+            platforms[p] |= 1 << inputs.AccountPlatform[ap.Account];
+            if (inputs.CongressTagsByAccount.TryGetValue(ap.Account, out var tags))
+            {
+                if (!congresses.TryGetValue(p, out var set))
+                {
+                    congresses[p] = set = new SortedSet<string>(StringComparer.Ordinal);
+                }
+                set.UnionWith(tags);
+            }
+        }
+
+        // Account-level profile facts summed or averaged per person.
+        var followers = new long[persons];
+        var completenessSum = new double[persons];
+        var accountCount = new int[persons];
+        var oldestAccount = new DateTime?[persons];
+        for (var a = 0; a < inputs.AccountPerson.Length; a++)
+        {
+            var p = inputs.AccountPerson[a];
+            if (p < 0 || inputs.AccountBot[a])
+            {
+                continue;
+            }
+            followers[p] += inputs.AccountFollowers[a];
+            completenessSum[p] += inputs.AccountCompleteness[a];
+            accountCount[p]++;
+            if (inputs.AccountCreated[a] is { } created && (oldestAccount[p] is null || created < oldestAccount[p]))
+            {
+                oldestAccount[p] = created;
+            }
+        }
+
+        // The population: HCPs at the profile's confidence, not opted out, with a post in the window.
+        var inPopulation = new int[persons];
+        Array.Fill(inPopulation, -1);
+        var population = new List<int>();
+        for (var p = 0; p < persons; p++)
+        {
+            if (posts[p] > 0 && !inputs.OptedOut[p] && inputs.IsHcp(p, profile.MinHcpConfidence))
+            {
+                inPopulation[p] = population.Count;
+                population.Add(p);
+            }
+        }
+
+        // Interactions: engagers per target (distinct pairs), reach from non-HCPs, community work, and the peer graph.
+        var isPeer = new bool[persons];
+        var peerIndex = new int[persons];
+        var peers = 0;
+        for (var p = 0; p < persons; p++)
+        {
+            peerIndex[p] = -1;
+            if (!inputs.OptedOut[p] && inputs.IsHcp(p, PeerConfidence))
+            {
+                isPeer[p] = true;
+                peerIndex[p] = peers++;
+            }
+        }
+        var pairs = new List<long>(inputs.InteractionCount);
+        var nonHcpEngagements = new long[persons];
+        var communityEngagements = new int[persons];
+        var engagementsMade = new int[persons];
+        var partners = new List<long>(inputs.InteractionCount);
+        var repliesToNonHcp = new int[persons];
+        var edgeFrom = new List<int>();
+        var edgeTo = new List<int>();
+        var edgeWeight = new List<double>();
+        for (var i = 0; i < inputs.InteractionCount; i++)
+        {
+            var sa = inputs.InteractionSource[i];
+            if (inputs.AccountBot[sa])
+            {
+                continue;
+            }
+            var s = inputs.AccountPerson[sa];
+            var t = inputs.AccountPerson[inputs.InteractionTarget[i]];
+            if (s < 0 || t < 0 || s == t)
+            {
+                continue;
+            }
+            var kind = ScoringInputs.KindNames[inputs.InteractionKind[i]];
+            if (inPopulation[t] >= 0)
+            {
+                pairs.Add(((long)t << 32) | (uint)s);
+                if (!isPeer[s])
+                {
+                    nonHcpEngagements[t]++;
+                }
+            }
+            if (inPopulation[t] >= 0)
+            {
+                partners.Add(((long)t << 32) | (uint)s);
+            }
+            if (inPopulation[s] >= 0)
+            {
+                engagementsMade[s]++;
+                partners.Add(((long)s << 32) | (uint)t);
+                if (inputs.Profession[t] is HcpLabels.PatientAdvocate or HcpLabels.Organisation)
+                {
+                    communityEngagements[s]++;
+                }
+                if (kind == "reply" && !isPeer[t])
+                {
+                    repliesToNonHcp[s]++;
+                }
+            }
+            if (isPeer[s] && isPeer[t])
+            {
+                edgeFrom.Add(peerIndex[s]);
+                edgeTo.Add(peerIndex[t]);
+                edgeWeight.Add(SignalFormulas.KindWeight(kind) * inputs.HcpConfidence[s]);
+            }
+        }
+        var pageRank = PageRank.Compute(peers, edgeFrom.ToArray(), edgeTo.ToArray(), edgeWeight.ToArray());
+
+        // Distinct engagers per scored target and their HCP share (Q2).
+        var sortedPairs = pairs.ToArray();
+        Array.Sort(sortedPairs);
+        var engagers = new int[persons];
+        var hcpEngagers = new int[persons];
+        long previous = -1;
+        foreach (var pair in sortedPairs)
+        {
+            if (pair == previous)
+            {
+                continue;
+            }
+            previous = pair;
+            var t = (int)(pair >> 32);
+            var s = (int)(pair & 0xFFFFFFFF);
+            engagers[t]++;
+            if (isPeer[s])
+            {
+                hcpEngagers[t]++;
+            }
+        }
+
+        // Countries of each scored person's conversation partners, both directions, distinct (Q9).
+        var sortedPartners = partners.ToArray();
+        Array.Sort(sortedPartners);
+        var partnerCountries = new Dictionary<int, Dictionary<string, int>>();
+        previous = -1;
+        foreach (var pair in sortedPartners)
+        {
+            if (pair == previous)
+            {
+                continue;
+            }
+            previous = pair;
+            var p = (int)(pair >> 32);
+            var other = (int)(pair & 0xFFFFFFFF);
+            if (inputs.Country[other] is { } country && inputs.CountryConfidence[other] >= 0.5)
+            {
+                if (!partnerCountries.TryGetValue(p, out var byCountry))
+                {
+                    partnerCountries[p] = byCountry = new Dictionary<string, int>(StringComparer.Ordinal);
+                }
+                byCountry[country] = byCountry.GetValueOrDefault(country) + 1;
+            }
+        }
+
+        // The table.
+        var n = population.Count;
+        var table = new ScoreTable(n);
+        var evidence = new string[n];
+        var targets = new HashSet<string>(profile.Countries, StringComparer.Ordinal);
+        var weeksInWindow = (int)Math.Ceiling(inputs.WindowDays / 7.0);
+        var graphNodes = Math.Max(1, peers);
+        for (var i = 0; i < n; i++)
+        {
+            var p = population[i];
+            var weeksActive = BitOperations.PopCount((ulong)weeksLow[p]) + BitOperations.PopCount((ulong)weeksHigh[p]);
+            var congressTags = congresses.TryGetValue(p, out var set) ? set.ToArray() : [];
+            var publications = inputs.Publications.GetValueOrDefault(p);
+            var relationship = inputs.Relationships.TryGetValue(p, out var rel) ? rel : ((string Kind, DateOnly? Since)?)null;
+            var byCountry = partnerCountries.GetValueOrDefault(p) ?? [];
+            var withCountry = byCountry.Values.Sum();
+            var inTarget = byCountry.Where(c => targets.Contains(c.Key)).Sum(c => c.Value);
+            var ownInTarget = inputs.Country[p] is { } own && targets.Contains(own);
+            var top = byCountry.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
+            var entropy = SignalFormulas.CountryEntropy(byCountry.Values);
+            var ageYears = oldestAccount[p] is { } oldest ? Math.Max(0, (inputs.Snapshot - oldest).TotalDays / 365.25) : 0;
+            var completeness = accountCount[p] == 0 ? 0 : completenessSum[p] / accountCount[p];
+            var platformNames = Enumerable.Range(0, ScoringInputs.PlatformNames.Length).Where(b => (platforms[p] & (1 << b)) != 0).Select(b => ScoringInputs.PlatformNames[b]).ToArray();
+            var peerTrust = peerIndex[p] >= 0 ? pageRank.Ranks[peerIndex[p]] : 0;
+            var reachPerPost = (double)(likes[p] + reposts[p] + quotes[p]) / posts[p];
+
+            table.Set(0, i, SignalFormulas.Relevance(relevant[p], posts[p]));
+            table.Set(1, i, hcpEngagers[p]);
+            table.Set(2, i, peerTrust);
+            table.Ranked[3][i] = SignalFormulas.ActivityComposite(posts[p], replies[p], weeksActive, inputs.WindowDays);
+            table.Raw[3][i] = SignalFormulas.PostsPerWeek(posts[p], inputs.WindowDays);
+            table.Set(4, i, SignalFormulas.PublicInfluence(followers[p], nonHcpEngagements[p], likes[p], reposts[p], quotes[p], posts[p]));
+            table.Set(5, i, SignalFormulas.Presence(platformNames.Length, completeness, ageYears));
+            table.Set(6, i, relationship is { } r ? SignalFormulas.Relationship(r.Kind, r.Since, inputs.Snapshot) : 0);
+            table.Set(7, i, SignalFormulas.Science(scholarly[p], posts[p], congressTags.Length, publications));
+            table.Set(8, i, targets.Count > 0 ? SignalFormulas.GeographyFit(inTarget, withCountry, ownInTarget) : entropy);
+            table.Set(9, i, SignalFormulas.Community(communityEngagements[p], communityPosts[p], repliesToNonHcp[p], engagementsMade[p], posts[p]));
+
+            evidence[i] = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["relevance"] = new { relevant_posts = relevant[p], posts = posts[p], share = Round((double)relevant[p] / posts[p]) },
+                ["hcp_following"] = new
+                {
+                    hcp_engagers = hcpEngagers[p], engagers = engagers[p], public_engagers = engagers[p] - hcpEngagers[p],
+                    hcp_share = engagers[p] == 0 ? 0 : Round((double)hcpEngagers[p] / engagers[p]), followers = followers[p],
+                },
+                ["peer_trust"] = new { pagerank = peerTrust, relative_to_average = Round(peerTrust * graphNodes), graph_nodes = peers },
+                ["activity"] = new
+                {
+                    posts_per_week = Round(SignalFormulas.PostsPerWeek(posts[p], inputs.WindowDays)), replies = replies[p],
+                    reply_share = Round((double)replies[p] / posts[p]), weeks_active = weeksActive, weeks = weeksInWindow,
+                    days_since_last_post = Math.Round((inputs.Snapshot - lastPost[p]).TotalDays, 1),
+                    ranked_value = Round(table.Ranked[3][i]),
+                },
+                ["public_influence"] = new
+                {
+                    followers = followers[p], non_hcp_engagements = nonHcpEngagements[p], likes = likes[p], reposts = reposts[p], quotes = quotes[p],
+                    reach_per_post = Round(reachPerPost), mean_likes_per_post = Round((double)likes[p] / posts[p]),
+                },
+                ["presence"] = new { platforms = platformNames, completeness = Round(completeness), account_age_years = Round(ageYears) },
+                ["relationship"] = relationship is { } rr ? new { kind = rr.Kind, since = rr.Since?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) } : null,
+                ["science"] = new { scholarly_posts = scholarly[p], posts = posts[p], congresses = congressTags, publications },
+                ["geography"] = new
+                {
+                    label = SignalFormulas.GeographyLabel(top.Value, withCountry), partners_with_country = withCountry,
+                    in_target = targets.Count > 0 ? inTarget : (int?)null, own_country = inputs.Country[p], own_country_in_target = targets.Count > 0 ? ownInTarget : (bool?)null,
+                    top_country = top.Key, entropy = Round(entropy),
+                    own_country_partners = inputs.Country[p] is { } oc ? byCountry.GetValueOrDefault(oc) : (int?)null,
+                },
+                ["community"] = new
+                {
+                    community_engagements = communityEngagements[p], community_hashtag_posts = communityPosts[p], replies_to_non_hcp = repliesToNonHcp[p],
+                    engagements_made = engagementsMade[p], posts = posts[p],
+                },
+            });
+        }
+        var tieBreak = population.Select(p => inputs.PersonIds[p]).ToArray();
+        var result = table.Compute(profile.ToWeights(), tieBreak);
+        var details = new Dictionary<string, object>
+        {
+            ["population"] = n,
+            ["hcp_peers"] = peers,
+            ["peer_edges"] = edgeFrom.Count,
+            ["pagerank_iterations"] = pageRank.Iterations,
+            ["pagerank_l1_change"] = pageRank.L1Change,
+            ["pagerank_converged"] = pageRank.Converged,
+            ["interactions"] = inputs.InteractionCount,
+        };
+        return new ComputedRun([.. population], table, result, evidence, details);
+    }
+
+    private static double Round(double value) => Math.Round(value, 6);
+}
