@@ -1,0 +1,81 @@
+using DolMapper.Scoring.Hcp;
+using DolMapper.Web.Data;
+using DolMapper.Web.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DolMapper.Web.Tests.Support;
+
+/// <summary>
+/// The scoring services on a test database, as the app registers them. The HCP model is trained
+/// once per test run and stored into each database (training is covered by its own tests), so a
+/// test does not pay for training again.
+/// </summary>
+public sealed class ScoringServices : IAsyncDisposable
+{
+    private static readonly Lazy<byte[]> Model = new(() =>
+    {
+        using var stream = new MemoryStream();
+        HcpClassifier.Train(HcpCorpus.Load()).Save(stream);
+        return stream.ToArray();
+    });
+
+    private readonly ServiceProvider _provider;
+
+    private ScoringServices(string connectionString)
+    {
+        ConnectionString = connectionString;
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddDolMapperData(connectionString);
+        services.AddScoring();
+        _provider = services.BuildServiceProvider();
+    }
+
+    public string ConnectionString { get; }
+
+    public static async Task<ScoringServices> CreateAsync(string connectionString, bool storeModel = true)
+    {
+        if (storeModel)
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO trained_models (kind, version, content, metrics, is_active, created_at)
+                VALUES ('hcp_classifier', 1, @content, '{"corrections":0}', true, now())
+                """, connection);
+            command.Parameters.AddWithValue("content", Model.Value);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new ScoringServices(connectionString);
+    }
+
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    /// <summary>Runs <paramref name="work"/> with a scope's services (profiles and the runner are scoped).</summary>
+    public async Task<TResult> InScopeAsync<TResult>(Func<IServiceProvider, Task<TResult>> work)
+    {
+        await using var scope = _provider.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    public Task<ProfileSaveResult> SaveProfileAsync(DolMapper.Scoring.ProfileDefinition profile) =>
+        InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().SaveAsync(profile, "test", CancellationToken.None));
+
+    public Task<IReadOnlyList<ScoringRunReport>> ScoreAsync(string? profile = null) =>
+        InScopeAsync(sp => sp.GetRequiredService<ScoringRunner>().RunAsync(profile, "test", null, CancellationToken.None));
+
+    public async Task<string> ExportAsync(string profile, int? top = null)
+    {
+        var writer = new StringWriter();
+        var result = await Get<RankingCsv>().WriteAsync(new RankingExportRequest(profile, top), writer, CancellationToken.None);
+        return result is null ? "" : writer.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+}
