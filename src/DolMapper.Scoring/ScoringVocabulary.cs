@@ -55,9 +55,43 @@ public static class ScoringVocabulary
     public static string ScholarlyUrlPattern { get; } =
         @"^https?://([a-z0-9-]+\.)*(" + string.Join("|", ScholarlyHosts.Distinct().Select(h => h.Replace(".", @"\.", StringComparison.Ordinal))) + @")(:[0-9]+)?(/|$)";
 
-    /// <summary>True when <paramref name="url"/>'s host is scholarly (the same rule as <see cref="ScholarlyUrlPattern"/>).</summary>
-    public static bool IsScholarlyUrl(string url) =>
-        Regex.IsMatch(url, ScholarlyUrlPattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly HashSet<string> ScholarlyHostSet = new(ScholarlyHosts, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// True when <paramref name="url"/> is http(s) and its host, or a parent domain of it, is a
+    /// scholarly host (the rule of <see cref="ScholarlyUrlPattern"/>, without a regular expression:
+    /// scoring checks millions of links).
+    /// </summary>
+    public static bool IsScholarlyUrl(string url)
+    {
+        var span = url.AsSpan().Trim();
+        var scheme = span.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0 || !(span[..scheme].Equals("http", StringComparison.OrdinalIgnoreCase) || span[..scheme].Equals("https", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+        var host = span[(scheme + 3)..];
+        var end = host.IndexOfAny("/:?#");
+        if (end >= 0)
+        {
+            host = host[..end];
+        }
+        var lookup = ScholarlyHostSet.GetAlternateLookup<ReadOnlySpan<char>>();
+        while (host.Length > 0)
+        {
+            if (lookup.Contains(host))
+            {
+                return true;
+            }
+            var dot = host.IndexOf('.');
+            if (dot < 0)
+            {
+                return false;
+            }
+            host = host[(dot + 1)..];
+        }
+        return false;
+    }
 
     /// <summary>
     /// A PostgreSQL regular expression matching any of <paramref name="keywords"/> as whole words

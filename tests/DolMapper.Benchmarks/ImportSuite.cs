@@ -26,35 +26,14 @@ public static class ImportSuite
     {
         var scale = context.Scale;
         var results = new List<Result>();
-        var baseDatabase = $"bench_{scale.Name}";
+        var baseDatabase = await EnsureWorldDatabaseAsync(context, results);
         var runDatabase = $"bench_{scale.Name}_run";
 
-        var world = GenerateSuite.WorldFile(context);
-        if (!File.Exists(world))
-        {
-            Console.Error.WriteLine($"Generating {world} first");
-            await DemoWorldWriter.WriteFileAsync(GenerateSuite.WorldOptions(scale), world, truthPath: null);
-        }
         var delta = context.File($"delta-{scale.Name}.jsonl.gz");
         var deltaOptions = new DemoWorldOptions { Persons = scale.Persons / 10, Posts = scale.Posts / 10, Seed = 2 };
         if (!File.Exists(delta))
         {
             await DemoWorldWriter.WriteFileAsync(deltaOptions, delta, truthPath: null);
-        }
-
-        if (await context.ScalarAsync($"SELECT 1 FROM pg_database WHERE datname = '{baseDatabase}'") is null
-            || await context.ScalarAsync("SELECT to_regclass('bench_ready')::text", baseDatabase) is null)
-        {
-            Console.Error.WriteLine($"Loading the {scale.Name} world into {baseDatabase} (once; kept for later runs)");
-            await context.ExecuteAsync($"DROP DATABASE IF EXISTS {baseDatabase} WITH (FORCE)");
-            await context.ExecuteAsync($"CREATE DATABASE {baseDatabase}");
-            await using var app = await context.OpenAppAsync(baseDatabase);
-            var load = await app.Services.GetRequiredService<FileImporter>().ImportFilesAsync([world], new ImportOptions(true, "benchmark"));
-            await context.ExecuteAsync("VACUUM ANALYZE", baseDatabase);
-            await context.ExecuteAsync("CREATE TABLE bench_ready (loaded_at timestamptz NOT NULL DEFAULT now(), posts bigint)", baseDatabase);
-            await context.ExecuteAsync($"INSERT INTO bench_ready (posts) VALUES ({load.Counts.PostsNew})", baseDatabase);
-            results.Add(new Result("import", scale, "initial load into an empty database", load.Counts.PostsNew / load.Elapsed.TotalSeconds, "posts/s",
-                "—", null, null, "(informative)", null, $"{load.Lines:N0} lines in {load.Elapsed.TotalSeconds:0.0} s"));
         }
 
         // Each run imports into a fresh copy of the loaded world, so runs are comparable.
@@ -78,6 +57,38 @@ public static class ImportSuite
                 $"{report.Lines:N0} lines ({posts:N0} posts, {report.Counts.AccountsNew:N0} accounts, {report.Counts.Interactions:N0} interactions) in {report.Elapsed.TotalSeconds:0.0} s; EF: {efPosts:N0} posts in {efSeconds:0.0} s"));
         }
         return results;
+    }
+
+    /// <summary>
+    /// The database "bench_SCALE" holding the whole world at the scale, loaded once through the
+    /// importer and kept for later runs (and for the other suites).
+    /// </summary>
+    public static async Task<string> EnsureWorldDatabaseAsync(BenchmarkContext context, List<Result> results)
+    {
+        var scale = context.Scale;
+        var baseDatabase = $"bench_{scale.Name}";
+        var world = GenerateSuite.WorldFile(context);
+        if (!File.Exists(world))
+        {
+            Console.Error.WriteLine($"Generating {world} first");
+            await DemoWorldWriter.WriteFileAsync(GenerateSuite.WorldOptions(scale), world, truthPath: null);
+        }
+        if (await context.ScalarAsync($"SELECT 1 FROM pg_database WHERE datname = '{baseDatabase}'") is null
+            || await context.ScalarAsync("SELECT to_regclass('bench_ready')::text", baseDatabase) is null)
+        {
+            Console.Error.WriteLine($"Loading the {scale.Name} world into {baseDatabase} (once; kept for later runs)");
+            await context.ExecuteAsync($"DROP DATABASE IF EXISTS {baseDatabase} WITH (FORCE)");
+            await context.ExecuteAsync($"CREATE DATABASE {baseDatabase}");
+            await using var app = await context.OpenAppAsync(baseDatabase);
+            var load = await app.Services.GetRequiredService<FileImporter>().ImportFilesAsync([world], new ImportOptions(true, "benchmark"));
+            await context.ExecuteAsync("VACUUM ANALYZE", baseDatabase);
+            await context.ExecuteAsync("CREATE TABLE bench_ready (loaded_at timestamptz NOT NULL DEFAULT now(), posts bigint)", baseDatabase);
+            await context.ExecuteAsync($"INSERT INTO bench_ready (posts) VALUES ({load.Counts.PostsNew})", baseDatabase);
+            results.Add(new Result("import", scale, "initial load into an empty database", load.Counts.PostsNew / load.Elapsed.TotalSeconds, "posts/s",
+                "—", null, null, "(informative)", null, $"{load.Lines:N0} lines in {load.Elapsed.TotalSeconds:0.0} s"));
+        }
+
+        return baseDatabase;
     }
 
     /// <summary>Plain posts of a third world, inserted with EF Core the ordinary way, accounts prepared beforehand (not timed).</summary>

@@ -6,6 +6,8 @@ var suites = new Dictionary<string, Func<BenchmarkContext, Task<IReadOnlyList<Re
 {
     ["generate"] = GenerateSuite.RunAsync,
     ["import"] = ImportSuite.RunAsync,
+    ["score"] = ScoreSuite.RunAsync,
+    ["pagerank"] = PageRankSuite.RunAsync,
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -44,8 +44,9 @@ internal sealed class ScoringInputs
 
     // Per-account post aggregates over the window (accounts with posts only).
     public List<AccountPosts> Posts = [];
-    public Dictionary<int, int> CongressesByAccount = [];
-    public Dictionary<int, List<string>> CongressTagsByAccount = [];
+    // Keyed by the account's database id: these load in parallel with the accounts themselves.
+    public Dictionary<long, string[]> CongressTagsByAccount = [];
+    public Dictionary<long, int> ScholarlyByAccount = [];
 
     // Interactions in the window: source account, target account, kind (0 reply, 1 quote, 2 mention, 3 repost).
     public int[] InteractionSource = [];
@@ -64,11 +65,21 @@ internal sealed class ScoringInputs
 }
 
 internal sealed record AccountPosts(
-    int Account, int Posts, int Replies, long WeeksLow, long WeeksHigh, DateTime LastPost, int Relevant, int CommunityPosts, int Scholarly,
+    long AccountId, int Posts, int Replies, long WeeksLow, long WeeksHigh, DateTime LastPost, int Relevant, int CommunityPosts, int Scholarly,
     long Likes, long Reposts, long Quotes);
 
 internal static class ScoringInputLoader
 {
+    /// <summary>
+    /// Session settings for a run's connections: grouping hundreds of thousands of accounts spills
+    /// to disk at the default work_mem (PostgreSQL's memory, not this process's).
+    /// </summary>
+    public static async Task PrepareSessionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SET work_mem = '256MB'", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The newest post's time: the end of every window (null when there are no posts).</summary>
     public static async Task<DateTime?> SnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -79,9 +90,9 @@ internal static class ScoringInputLoader
 
     /// <summary>
     /// Flags bot-like accounts over the window (docs/scoring.md): at least 30 posts and ten times
-    /// the median account's count, over 60% of texts repeating another of theirs once links,
-    /// hashtags, mentions, digits and spaces are set aside (bots vary the link, not the words), and
-    /// under 0.05 engagements received per post. Returns how many accounts are flagged.
+    /// the median account's count, under 0.05 engagements received per post, and over 60% of their
+    /// latest 50 texts repeating another once links, hashtags, mentions, digits and spaces are set
+    /// aside (bots vary the link, not the words). Returns how many accounts are flagged.
     /// </summary>
     public static async Task<int> FlagBotsAsync(NpgsqlConnection connection, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
@@ -95,13 +106,18 @@ internal static class ScoringInputLoader
             threshold AS (SELECT greatest(30, 10 * percentile_cont(0.5) WITHIN GROUP (ORDER BY n)) AS min_posts FROM counts)
             SELECT c.account_id, c.n FROM counts c, threshold t WHERE c.n >= t.min_posts;
 
-            CREATE TEMP TABLE bots ON COMMIT DROP AS
-            SELECT c.account_id FROM bot_candidates c
-            WHERE 1 - (SELECT count(DISTINCT regexp_replace(lower(coalesce(p.text, '')), '(https?://[^[:space:]]+)|([#@][[:alnum:]_]+)|[[:digit:]]+|[[:space:]]+', '', 'g'))::float8
-                       FROM posts p
-                       WHERE p.account_id = c.account_id AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL) / c.n > 0.6
-              AND (SELECT count(*) FROM interactions i
+            CREATE TEMP TABLE quiet_candidates ON COMMIT DROP AS
+            SELECT c.account_id, c.n FROM bot_candidates c
+            WHERE (SELECT count(*) FROM interactions i
                    WHERE i.target_account_id = c.account_id AND i.occurred_at > @from AND i.occurred_at <= @to)::float8 / c.n < 0.05;
+
+            -- The costly text comparison runs last, on the few heavy posters nobody engages with.
+            CREATE TEMP TABLE bots ON COMMIT DROP AS
+            SELECT c.account_id FROM quiet_candidates c
+            WHERE (SELECT 1 - count(DISTINCT regexp_replace(lower(coalesce(s.text, '')), '(https?://[^[:space:]]+)|([#@][[:alnum:]_]+)|[[:digit:]]+|[[:space:]]+', '', 'g'))::float8 / count(*)
+                   FROM (SELECT p.text FROM posts p
+                         WHERE p.account_id = c.account_id AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+                         ORDER BY p.created_at DESC LIMIT 50) s) > 0.6;
 
             UPDATE accounts SET is_bot_like = false WHERE is_bot_like AND id NOT IN (SELECT account_id FROM bots);
             UPDATE accounts SET is_bot_like = true WHERE NOT is_bot_like AND id IN (SELECT account_id FROM bots);
@@ -257,8 +273,11 @@ internal static class ScoringInputLoader
     }
 
     /// <summary>Per-account aggregates of the window's posts: counts, replies, active weeks, relevance, community tags, scholarly links, reach.</summary>
-    public static async Task LoadPostAggregatesAsync(NpgsqlConnection connection, ScoringInputs inputs, string? keywordPattern, CancellationToken cancellationToken)
+    public static async Task LoadPostAggregatesAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
     {
+        var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
+        var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
+            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
         await using var command = new NpgsqlCommand("""
             SELECT p.account_id,
                    count(*),
@@ -266,14 +285,14 @@ internal static class ScoringInputLoader
                    bit_or(CASE WHEN w < 63 THEN 1::bigint << w ELSE 0 END),
                    bit_or(CASE WHEN w >= 63 AND w < 126 THEN 1::bigint << (w - 63) ELSE 0 END),
                    max(p.created_at),
-                   count(*) FILTER (WHERE p.hashtags && @topic OR (@keywords::text IS NOT NULL AND p.text ~* @keywords::text)),
+                   count(*) FILTER (WHERE p.hashtags && @topic
+                       OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)),
                    count(*) FILTER (WHERE p.hashtags && @community),
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM unnest(p.urls) u WHERE u ~* @scholarly)),
+                   0::bigint,
                    sum(p.likes), sum(p.reposts), sum(p.quotes)
             FROM (SELECT *, floor(extract(epoch FROM created_at - @from) / 604800)::int AS w
                   FROM posts
                   WHERE created_at > @from AND created_at <= @to AND deleted_at IS NULL) p
-            JOIN accounts a ON a.id = p.account_id AND NOT a.is_bot_like
             GROUP BY p.account_id
             """, connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("from", inputs.From);
@@ -281,17 +300,43 @@ internal static class ScoringInputLoader
         command.Parameters.AddWithValue("topic", inputs.TopicTags);
         command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
         command.Parameters.AddWithValue("community", ScoringVocabulary.CommunityHashtags.ToArray());
-        command.Parameters.AddWithValue("scholarly", ScoringVocabulary.ScholarlyUrlPattern);
+        // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
+        command.Parameters.AddWithValue("keywordLikes", keywordLikes);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (!inputs.AccountIndex.TryGetValue(reader.GetInt64(0), out var a))
-            {
-                continue;
-            }
-            inputs.Posts.Add(new AccountPosts(a, (int)reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+            inputs.Posts.Add(new AccountPosts(reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8),
                 reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11)));
+        }
+    }
+
+    private static string LikeEscape(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Posts with a scholarly link per account. The links stream out with binary COPY and their
+    /// hosts are checked in memory: a regular expression over fifty hosts cost PostgreSQL more than
+    /// the rest of the aggregation together.
+    /// </summary>
+    public static async Task LoadScholarlyAsync(NpgsqlConnection connection, ScoringInputs inputs, CancellationToken cancellationToken)
+    {
+        var from = inputs.From.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        var to = inputs.Snapshot.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        await using var export = await connection.BeginBinaryExportAsync($"""
+            COPY (SELECT account_id, urls FROM posts
+                  WHERE created_at > '{from}+00' AND created_at <= '{to}+00' AND deleted_at IS NULL AND cardinality(urls) > 0) TO STDOUT (FORMAT BINARY)
+            """, cancellationToken);
+        // Synchronous reads inside the stream: an await per field costs more than the field.
+        while (export.StartRow() != -1)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var account = export.Read<long>(NpgsqlDbType.Bigint);
+            var urls = export.Read<string[]>(NpgsqlDbType.Array | NpgsqlDbType.Text);
+            if (urls.Any(ScoringVocabulary.IsScholarlyUrl))
+            {
+                inputs.ScholarlyByAccount[account] = inputs.ScholarlyByAccount.GetValueOrDefault(account) + 1;
+            }
         }
     }
 
@@ -314,12 +359,7 @@ internal static class ScoringInputLoader
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (inputs.AccountIndex.TryGetValue(reader.GetInt64(0), out var a))
-            {
-                var tags = reader.GetFieldValue<string[]>(1);
-                inputs.CongressesByAccount[a] = tags.Length;
-                inputs.CongressTagsByAccount[a] = [.. tags];
-            }
+            inputs.CongressTagsByAccount[reader.GetInt64(0)] = reader.GetFieldValue<string[]>(1);
         }
     }
 
@@ -338,11 +378,11 @@ internal static class ScoringInputLoader
                   WHERE occurred_at > '{from}+00' AND occurred_at <= '{to}+00') TO STDOUT (FORMAT BINARY)
             """, cancellationToken))
         {
-            while (await export.StartRowAsync(cancellationToken) != -1)
+            while (export.StartRow() != -1)
             {
-                var s = await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken);
-                var t = await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken);
-                var k = await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken);
+                var s = export.Read<long>(NpgsqlDbType.Bigint);
+                var t = export.Read<long>(NpgsqlDbType.Bigint);
+                var k = export.Read<short>(NpgsqlDbType.Smallint);
                 if (inputs.AccountIndex.TryGetValue(s, out var si) && inputs.AccountIndex.TryGetValue(t, out var ti))
                 {
                     source.Add(si);

@@ -54,6 +54,7 @@ public sealed class ScoringRunner(
         progress?.Report($"{definition.Name}: waiting for the scoring lock");
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Scoring(definition.Name), cancellationToken: cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await ScoringInputLoader.PrepareSessionAsync(connection, cancellationToken);
         var timings = new Dictionary<string, double>();
         void Mark(string step, Stopwatch watch)
         {
@@ -98,14 +99,23 @@ public sealed class ScoringRunner(
             var congressTags = tagCounts.Select(t => t.Tag).Where(ScoringVocabulary.IsCongressHashtag).ToArray();
             Mark("topic", step);
 
-            progress?.Report($"{definition.Name}: loading persons and accounts");
+            // Three independent streams on three connections: the window's aggregation in
+            // PostgreSQL overlaps with reading persons, accounts and interactions into memory.
+            progress?.Report($"{definition.Name}: aggregating {windowPosts:N0} posts and reading the network");
+            var aggregation = Task.Run(async () =>
+            {
+                await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+                await ScoringInputLoader.PrepareSessionAsync(c, cancellationToken);
+                await ScoringInputLoader.LoadPostAggregatesAsync(c, inputs, definition.Keywords, cancellationToken);
+            }, cancellationToken);
+            var links = Task.Run(async () =>
+            {
+                await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+                await ScoringInputLoader.LoadScholarlyAsync(c, inputs, cancellationToken);
+                await ScoringInputLoader.LoadCongressesAsync(c, inputs, congressTags, cancellationToken);
+            }, cancellationToken);
             await ScoringInputLoader.LoadPersonsAndAccountsAsync(connection, inputs, cancellationToken);
             Mark("persons", step);
-            progress?.Report($"{definition.Name}: aggregating {windowPosts:N0} posts");
-            await ScoringInputLoader.LoadPostAggregatesAsync(connection, inputs, ScoringVocabulary.KeywordPattern(definition.Keywords), cancellationToken);
-            await ScoringInputLoader.LoadCongressesAsync(connection, inputs, congressTags, cancellationToken);
-            Mark("posts", step);
-            progress?.Report($"{definition.Name}: reading interactions");
             await ScoringInputLoader.LoadInteractionsAsync(connection, inputs, cancellationToken);
             Mark("interactions", step);
             await ScoringInputLoader.LoadRelationshipsAsync(connection, inputs, cancellationToken);
@@ -113,6 +123,8 @@ public sealed class ScoringRunner(
                 .Where(p => inputs.Profession[p] is "physician" or "researcher" && !inputs.OptedOut[p]).ToList();
             await ScoringInputLoader.LoadPublicationsAsync(connection, inputs, candidates, cancellationToken);
             Mark("relationships_publications", step);
+            await Task.WhenAll(aggregation, links);
+            Mark("posts", step);
 
             progress?.Report($"{definition.Name}: computing signals and PageRank");
             var computed = SignalComputation.Compute(inputs, definition);
@@ -189,35 +201,37 @@ public sealed class ScoringRunner(
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var columns = string.Join(", ", Questions.All) + ", " + string.Join(", ", Questions.All.Select(q => q + "_raw"));
-        await using (var copy = await connection.BeginBinaryImportAsync(
+        using (var copy = await connection.BeginBinaryImportAsync(
             $"COPY person_scores (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, evidence) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
+            // Synchronous writes: the importer buffers, and an await per field costs more than the data.
             var result = computed.Result;
             for (var i = 0; i < computed.Population.Length; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var p = computed.Population[i];
-                await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
-                await copy.WriteAsync(inputs.PersonIds[p], NpgsqlDbType.Bigint, cancellationToken);
-                await copy.WriteAsync(result.Scores[i], NpgsqlDbType.Double, cancellationToken);
-                await copy.WriteAsync(result.Ranks[i], NpgsqlDbType.Integer, cancellationToken);
-                await copy.WriteAsync(result.Tiers[i], NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(copy, inputs.Profession[p], cancellationToken);
-                await WriteNullableAsync(copy, inputs.Specialty[p], cancellationToken);
-                await WriteNullableAsync(copy, inputs.Country[p], cancellationToken);
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(inputs.PersonIds[p], NpgsqlDbType.Bigint);
+                copy.Write(result.Scores[i], NpgsqlDbType.Double);
+                copy.Write(result.Ranks[i], NpgsqlDbType.Integer);
+                copy.Write(result.Tiers[i], NpgsqlDbType.Text);
+                WriteNullable(copy, inputs.Profession[p]);
+                WriteNullable(copy, inputs.Specialty[p]);
+                WriteNullable(copy, inputs.Country[p]);
                 for (var q = 0; q < Questions.Count; q++)
                 {
-                    await copy.WriteAsync(result.Signals[q][i], NpgsqlDbType.Double, cancellationToken);
+                    copy.Write(result.Signals[q][i], NpgsqlDbType.Double);
                 }
                 for (var q = 0; q < Questions.Count; q++)
                 {
-                    await copy.WriteAsync(computed.Table.Raw[q][i], NpgsqlDbType.Double, cancellationToken);
+                    copy.Write(computed.Table.Raw[q][i], NpgsqlDbType.Double);
                 }
-                await copy.WriteAsync(result.Contributions[i], NpgsqlDbType.Array | NpgsqlDbType.Double, cancellationToken);
-                await copy.WriteAsync(computed.Evidence[i], NpgsqlDbType.Jsonb, cancellationToken);
+                copy.Write(result.Contributions[i], NpgsqlDbType.Array | NpgsqlDbType.Double);
+                copy.Write(computed.Evidence(i), NpgsqlDbType.Jsonb);
             }
-            await copy.CompleteAsync(cancellationToken);
+            copy.Complete();
         }
         timings["write"] = Math.Round(step.Elapsed.TotalSeconds, 3);
         timings["total"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
@@ -234,15 +248,15 @@ public sealed class ScoringRunner(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
+    private static void WriteNullable(NpgsqlBinaryImporter copy, string? value)
     {
         if (value is null)
         {
-            await copy.WriteNullAsync(cancellationToken);
+            copy.WriteNull();
         }
         else
         {
-            await copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+            copy.Write(value, NpgsqlDbType.Text);
         }
     }
 }

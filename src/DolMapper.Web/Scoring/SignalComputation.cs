@@ -6,7 +6,8 @@ using DolMapper.Scoring.Hcp;
 namespace DolMapper.Web.Scoring;
 
 /// <summary>The scored population and their signals, before they are written.</summary>
-internal sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, string[] Evidence, Dictionary<string, object> Details);
+/// <param name="Evidence">Writes the evidence JSON of the i-th scored person when asked (one at a time, while the scores stream to the database, so no run holds them all).</param>
+internal sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, Func<int, string> Evidence, Dictionary<string, object> Details);
 
 /// <summary>
 /// Turns a run's inputs into the ten raw measures per person (docs/scoring.md), in one pass over
@@ -36,7 +37,12 @@ internal static class SignalComputation
 
         foreach (var ap in inputs.Posts)
         {
-            var p = inputs.AccountPerson[ap.Account];
+            // Bot-like accounts are never scored and their posts count for no one.
+            if (!inputs.AccountIndex.TryGetValue(ap.AccountId, out var account) || inputs.AccountBot[account])
+            {
+                continue;
+            }
+            var p = inputs.AccountPerson[account];
             if (p < 0)
             {
                 continue;
@@ -51,12 +57,12 @@ internal static class SignalComputation
             }
             relevant[p] += ap.Relevant;
             communityPosts[p] += ap.CommunityPosts;
-            scholarly[p] += ap.Scholarly;
+            scholarly[p] += inputs.ScholarlyByAccount.GetValueOrDefault(ap.AccountId);
             likes[p] += ap.Likes;
             reposts[p] += ap.Reposts;
             quotes[p] += ap.Quotes;
-            platforms[p] |= 1 << inputs.AccountPlatform[ap.Account];
-            if (inputs.CongressTagsByAccount.TryGetValue(ap.Account, out var tags))
+            platforms[p] |= 1 << inputs.AccountPlatform[account];
+            if (inputs.CongressTagsByAccount.TryGetValue(ap.AccountId, out var tags))
             {
                 if (!congresses.TryGetValue(p, out var set))
                 {
@@ -168,11 +174,21 @@ internal static class SignalComputation
                 edgeWeight.Add(SignalFormulas.KindWeight(kind) * inputs.HcpConfidence[s]);
             }
         }
-        var pageRank = PageRank.Compute(peers, edgeFrom.ToArray(), edgeTo.ToArray(), edgeWeight.ToArray());
+        var peerEdges = edgeFrom.Count;
+        // The interactions are read; let the collector have them before the graph is built.
+        inputs.InteractionSource = [];
+        inputs.InteractionTarget = [];
+        inputs.InteractionKind = [];
+        var pageRank = PageRank.Compute(peers,
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edgeFrom),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edgeTo),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edgeWeight));
+        edgeFrom = edgeTo = null!;
+        edgeWeight = null!;
 
         // Distinct engagers per scored target and their HCP share (Q2).
-        var sortedPairs = pairs.ToArray();
-        Array.Sort(sortedPairs);
+        var sortedPairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs);
+        sortedPairs.Sort();
         var engagers = new int[persons];
         var hcpEngagers = new int[persons];
         long previous = -1;
@@ -193,8 +209,8 @@ internal static class SignalComputation
         }
 
         // Countries of each scored person's conversation partners, both directions, distinct (Q9).
-        var sortedPartners = partners.ToArray();
-        Array.Sort(sortedPartners);
+        var sortedPartners = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(partners);
+        sortedPartners.Sort();
         var partnerCountries = new Dictionary<int, Dictionary<string, int>>();
         previous = -1;
         foreach (var pair in sortedPartners)
@@ -219,11 +235,10 @@ internal static class SignalComputation
         // The table.
         var n = population.Count;
         var table = new ScoreTable(n);
-        var evidence = new string[n];
         var targets = new HashSet<string>(profile.Countries, StringComparer.Ordinal);
         var weeksInWindow = (int)Math.Ceiling(inputs.WindowDays / 7.0);
         var graphNodes = Math.Max(1, peers);
-        for (var i = 0; i < n; i++)
+        Facts FactsOf(int i)
         {
             var p = population[i];
             var weeksActive = BitOperations.PopCount((ulong)weeksLow[p]) + BitOperations.PopCount((ulong)weeksHigh[p]);
@@ -241,7 +256,12 @@ internal static class SignalComputation
             var platformNames = Enumerable.Range(0, ScoringInputs.PlatformNames.Length).Where(b => (platforms[p] & (1 << b)) != 0).Select(b => ScoringInputs.PlatformNames[b]).ToArray();
             var peerTrust = peerIndex[p] >= 0 ? pageRank.Ranks[peerIndex[p]] : 0;
             var reachPerPost = (double)(likes[p] + reposts[p] + quotes[p]) / posts[p];
+            return new Facts(p, weeksActive, congressTags, publications, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames, peerTrust, reachPerPost);
+        }
 
+        for (var i = 0; i < n; i++)
+        {
+            var (p, weeksActive, congressTags, publications, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames, peerTrust, reachPerPost) = FactsOf(i);
             table.Set(0, i, SignalFormulas.Relevance(relevant[p], posts[p]));
             table.Set(1, i, hcpEngagers[p]);
             table.Set(2, i, peerTrust);
@@ -253,59 +273,150 @@ internal static class SignalComputation
             table.Set(7, i, SignalFormulas.Science(scholarly[p], posts[p], congressTags.Length, publications));
             table.Set(8, i, targets.Count > 0 ? SignalFormulas.GeographyFit(inTarget, withCountry, ownInTarget) : entropy);
             table.Set(9, i, SignalFormulas.Community(communityEngagements[p], communityPosts[p], repliesToNonHcp[p], engagementsMade[p], posts[p]));
-
-            evidence[i] = JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["relevance"] = new { relevant_posts = relevant[p], posts = posts[p], share = Round((double)relevant[p] / posts[p]) },
-                ["hcp_following"] = new
-                {
-                    hcp_engagers = hcpEngagers[p], engagers = engagers[p], public_engagers = engagers[p] - hcpEngagers[p],
-                    hcp_share = engagers[p] == 0 ? 0 : Round((double)hcpEngagers[p] / engagers[p]), followers = followers[p],
-                },
-                ["peer_trust"] = new { pagerank = peerTrust, relative_to_average = Round(peerTrust * graphNodes), graph_nodes = peers },
-                ["activity"] = new
-                {
-                    posts_per_week = Round(SignalFormulas.PostsPerWeek(posts[p], inputs.WindowDays)), replies = replies[p],
-                    reply_share = Round((double)replies[p] / posts[p]), weeks_active = weeksActive, weeks = weeksInWindow,
-                    days_since_last_post = Math.Round((inputs.Snapshot - lastPost[p]).TotalDays, 1),
-                    ranked_value = Round(table.Ranked[3][i]),
-                },
-                ["public_influence"] = new
-                {
-                    followers = followers[p], non_hcp_engagements = nonHcpEngagements[p], likes = likes[p], reposts = reposts[p], quotes = quotes[p],
-                    reach_per_post = Round(reachPerPost), mean_likes_per_post = Round((double)likes[p] / posts[p]),
-                },
-                ["presence"] = new { platforms = platformNames, completeness = Round(completeness), account_age_years = Round(ageYears) },
-                ["relationship"] = relationship is { } rr ? new { kind = rr.Kind, since = rr.Since?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) } : null,
-                ["science"] = new { scholarly_posts = scholarly[p], posts = posts[p], congresses = congressTags, publications },
-                ["geography"] = new
-                {
-                    label = SignalFormulas.GeographyLabel(top.Value, withCountry), partners_with_country = withCountry,
-                    in_target = targets.Count > 0 ? inTarget : (int?)null, own_country = inputs.Country[p], own_country_in_target = targets.Count > 0 ? ownInTarget : (bool?)null,
-                    top_country = top.Key, entropy = Round(entropy),
-                    own_country_partners = inputs.Country[p] is { } oc ? byCountry.GetValueOrDefault(oc) : (int?)null,
-                },
-                ["community"] = new
-                {
-                    community_engagements = communityEngagements[p], community_hashtag_posts = communityPosts[p], replies_to_non_hcp = repliesToNonHcp[p],
-                    engagements_made = engagementsMade[p], posts = posts[p],
-                },
-            });
         }
+
+        var json = new System.Buffers.ArrayBufferWriter<byte>(2048);
+        string EvidenceOf(int i)
+        {
+            var (p, weeksActive, congressTags, publications, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames, peerTrust, reachPerPost) = FactsOf(i);
+            json.ResetWrittenCount();
+            using (var w = new Utf8JsonWriter(json))
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("relevance");
+                w.WriteNumber("relevant_posts", relevant[p]);
+                w.WriteNumber("posts", posts[p]);
+                w.WriteNumber("share", Round((double)relevant[p] / posts[p]));
+                w.WriteEndObject();
+                w.WriteStartObject("hcp_following");
+                w.WriteNumber("hcp_engagers", hcpEngagers[p]);
+                w.WriteNumber("engagers", engagers[p]);
+                w.WriteNumber("public_engagers", engagers[p] - hcpEngagers[p]);
+                w.WriteNumber("hcp_share", engagers[p] == 0 ? 0 : Round((double)hcpEngagers[p] / engagers[p]));
+                w.WriteNumber("followers", followers[p]);
+                w.WriteEndObject();
+                w.WriteStartObject("peer_trust");
+                w.WriteNumber("pagerank", peerTrust);
+                w.WriteNumber("relative_to_average", Round(peerTrust * graphNodes));
+                w.WriteNumber("graph_nodes", peers);
+                w.WriteEndObject();
+                w.WriteStartObject("activity");
+                w.WriteNumber("posts_per_week", Round(SignalFormulas.PostsPerWeek(posts[p], inputs.WindowDays)));
+                w.WriteNumber("replies", replies[p]);
+                w.WriteNumber("reply_share", Round((double)replies[p] / posts[p]));
+                w.WriteNumber("weeks_active", weeksActive);
+                w.WriteNumber("weeks", weeksInWindow);
+                w.WriteNumber("days_since_last_post", Math.Round((inputs.Snapshot - lastPost[p]).TotalDays, 1));
+                w.WriteNumber("ranked_value", Round(table.Ranked[3][i]));
+                w.WriteEndObject();
+                w.WriteStartObject("public_influence");
+                w.WriteNumber("followers", followers[p]);
+                w.WriteNumber("non_hcp_engagements", nonHcpEngagements[p]);
+                w.WriteNumber("likes", likes[p]);
+                w.WriteNumber("reposts", reposts[p]);
+                w.WriteNumber("quotes", quotes[p]);
+                w.WriteNumber("reach_per_post", Round(reachPerPost));
+                w.WriteNumber("mean_likes_per_post", Round((double)likes[p] / posts[p]));
+                w.WriteEndObject();
+                w.WriteStartObject("presence");
+                w.WriteStartArray("platforms");
+                foreach (var name in platformNames)
+                {
+                    w.WriteStringValue(name);
+                }
+                w.WriteEndArray();
+                w.WriteNumber("completeness", Round(completeness));
+                w.WriteNumber("account_age_years", Round(ageYears));
+                w.WriteEndObject();
+                if (relationship is { } rr)
+                {
+                    w.WriteStartObject("relationship");
+                    w.WriteString("kind", rr.Kind);
+                    if (rr.Since is { } since)
+                    {
+                        w.WriteString("since", since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        w.WriteNull("since");
+                    }
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("relationship");
+                }
+                w.WriteStartObject("science");
+                w.WriteNumber("scholarly_posts", scholarly[p]);
+                w.WriteNumber("posts", posts[p]);
+                w.WriteStartArray("congresses");
+                foreach (var tag in congressTags)
+                {
+                    w.WriteStringValue(tag);
+                }
+                w.WriteEndArray();
+                w.WriteNumber("publications", publications);
+                w.WriteEndObject();
+                w.WriteStartObject("geography");
+                w.WriteString("label", SignalFormulas.GeographyLabel(top.Value, withCountry));
+                w.WriteNumber("partners_with_country", withCountry);
+                if (targets.Count > 0)
+                {
+                    w.WriteNumber("in_target", inTarget);
+                    w.WriteBoolean("own_country_in_target", ownInTarget);
+                }
+                WriteStringOrNull(w, "own_country", inputs.Country[p]);
+                WriteStringOrNull(w, "top_country", top.Key);
+                w.WriteNumber("entropy", Round(entropy));
+                if (inputs.Country[p] is { } oc)
+                {
+                    w.WriteNumber("own_country_partners", byCountry.GetValueOrDefault(oc));
+                }
+                w.WriteEndObject();
+                w.WriteStartObject("community");
+                w.WriteNumber("community_engagements", communityEngagements[p]);
+                w.WriteNumber("community_hashtag_posts", communityPosts[p]);
+                w.WriteNumber("replies_to_non_hcp", repliesToNonHcp[p]);
+                w.WriteNumber("engagements_made", engagementsMade[p]);
+                w.WriteNumber("posts", posts[p]);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            return System.Text.Encoding.UTF8.GetString(json.WrittenSpan);
+        }
+
         var tieBreak = population.Select(p => inputs.PersonIds[p]).ToArray();
         var result = table.Compute(profile.ToWeights(), tieBreak);
         var details = new Dictionary<string, object>
         {
             ["population"] = n,
             ["hcp_peers"] = peers,
-            ["peer_edges"] = edgeFrom.Count,
+            ["peer_edges"] = peerEdges,
             ["pagerank_iterations"] = pageRank.Iterations,
             ["pagerank_l1_change"] = pageRank.L1Change,
             ["pagerank_converged"] = pageRank.Converged,
             ["interactions"] = inputs.InteractionCount,
         };
-        return new ComputedRun([.. population], table, result, evidence, details);
+        return new ComputedRun([.. population], table, result, EvidenceOf, details);
     }
 
     private static double Round(double value) => Math.Round(value, 6);
+
+    /// <summary>What the signals of one scored person are computed from (again when their evidence is written).</summary>
+    private readonly record struct Facts(
+        int P, int WeeksActive, string[] CongressTags, int Publications, (string Kind, DateOnly? Since)? Relationship,
+        Dictionary<string, int> ByCountry, int WithCountry, int InTarget, bool OwnInTarget, KeyValuePair<string, int> Top, double Entropy,
+        double AgeYears, double Completeness, string[] PlatformNames, double PeerTrust, double ReachPerPost);
+
+    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
 }

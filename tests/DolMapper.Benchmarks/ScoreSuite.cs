@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using DolMapper.Web.Scoring;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DolMapper.Benchmarks;
+
+/// <summary>
+/// score: one scoring run of the oncology example profile over the whole world at the scale, in a
+/// copy of the loaded world. The first run also classifies every person (reported apart); the
+/// measured run is the next one, which finds the classification current — what a nightly run does.
+/// Baseline in the same run: PostgreSQL's plain GROUP BY of the window's posts per account, the
+/// least any SQL-side aggregation must pay, so the ratio stays comparable across machines.
+/// </summary>
+public static class ScoreSuite
+{
+    public static async Task<IReadOnlyList<Result>> RunAsync(BenchmarkContext context)
+    {
+        var scale = context.Scale;
+        var results = new List<Result>();
+        var baseDatabase = await ImportSuite.EnsureWorldDatabaseAsync(context, results);
+        var runDatabase = $"bench_{scale.Name}_score";
+        await context.ExecuteAsync($"DROP DATABASE IF EXISTS {runDatabase} WITH (FORCE)");
+        await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{baseDatabase}' AND pid <> pg_backend_pid()");
+        await context.ExecuteAsync($"CREATE DATABASE {runDatabase} TEMPLATE {baseDatabase}");
+        var target = scale.Name == "small" ? 5.0 : scale.Name == "large" ? 60.0 : 30.0;
+
+        await using var app = await context.OpenAppAsync(runDatabase);
+        string profile;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var profiles = scope.ServiceProvider.GetRequiredService<ScoringProfiles>();
+            await profiles.EnsureExamplesAsync("benchmark", CancellationToken.None);
+            profile = ExampleProfiles.OncologyScientificExchange.Name;
+        }
+
+        async Task<ScoringRunReport> RunAsync()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var runner = scope.ServiceProvider.GetRequiredService<ScoringRunner>();
+            var report = Assert(await runner.RunAsync(profile, "benchmark", null, CancellationToken.None));
+            return report;
+        }
+
+        var first = await RunAsync();
+        results.Add(new Result("score", scale, "first run, classifying every person", first.Elapsed.TotalSeconds, "s", "—", null, null, "(informative)", null, first.Message));
+
+        Process.GetCurrentProcess().Refresh();
+        var clock = Stopwatch.StartNew();
+        var run = await RunAsync();
+        var seconds = clock.Elapsed.TotalSeconds;
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024);
+
+        clock.Restart();
+        await context.ExecuteAsync("""
+            SELECT account_id, count(*) FROM posts
+            WHERE created_at > (SELECT max(created_at) FROM posts) - interval '365 days' AND deleted_at IS NULL
+            GROUP BY account_id
+            """, runDatabase);
+        var groupBy = clock.Elapsed.TotalSeconds;
+
+        var steps = await context.ScalarAsync($"SELECT details -> 'seconds' FROM scoring_runs WHERE id = {run.RunId}", runDatabase);
+        results.Add(new Result("score", scale, "one scoring run (classification current)", seconds, "s",
+            "PostgreSQL GROUP BY account over the window", groupBy, seconds / groupBy, $"≤ {target:0} s", seconds <= target,
+            $"{run.Message} Steps (s): {steps}"));
+        results.Add(new Result("score", scale, "peak memory of the process", peak, "GB", "—", null, null, "≤ 2 GB", peak <= 2.0,
+            "peak working set of the benchmark process, which holds the scoring run"));
+        return results;
+    }
+
+    private static ScoringRunReport Assert(IReadOnlyList<ScoringRunReport> reports)
+    {
+        var report = reports.Single();
+        return report.Complete ? report : throw new InvalidOperationException(report.Message);
+    }
+}
