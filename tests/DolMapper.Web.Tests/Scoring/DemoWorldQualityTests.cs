@@ -14,23 +14,44 @@ namespace DolMapper.Web.Tests.Scoring;
 
 /// <summary>
 /// One demo world, seeded through the import path and scored with the three example profiles,
-/// shared by the quality tests (docs/scoring.md, "Quality on the demo world").
+/// shared by the quality tests (docs/scoring.md, "Quality on the demo world"). It lives on the
+/// shared test server's own database; the server goes away with the test run.
 /// </summary>
-public sealed class ScoredDemoWorld : IAsyncLifetime
+public sealed class ScoredDemoWorld
 {
     public static readonly DemoWorldOptions Options = new() { Persons = 2_000, Posts = 240_000, Seed = 42 };
 
-    private readonly PostgresFixture _postgres = new();
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static ScoredDemoWorld? _shared;
+
+    /// <summary>The world, built on first use on the shared test server and kept for the run.</summary>
+    public static async Task<ScoredDemoWorld> GetAsync(PostgresFixture postgres)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_shared is null)
+            {
+                var world = new ScoredDemoWorld();
+                await world.InitializeAsync(postgres);
+                _shared = world;
+            }
+            return _shared;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
 
     public ScoringServices Scoring { get; private set; } = null!;
     public IReadOnlyList<GroundTruth.PersonTruth> Truth { get; private set; } = [];
     public Dictionary<string, List<Dictionary<string, string>>> Exports { get; } = [];
     public Dictionary<string, string> Professions { get; } = [];
 
-    public async Task InitializeAsync()
+    private async Task InitializeAsync(PostgresFixture postgres)
     {
-        await _postgres.InitializeAsync();
-        var connection = await _postgres.CreateMigratedDatabaseAsync();
+        var connection = await postgres.CreateMigratedDatabaseAsync();
         Scoring = await ScoringServices.CreateAsync(connection);
         var world = DemoWorld.Build(Options);
         Truth = [.. GroundTruth.Describe(world)];
@@ -54,21 +75,17 @@ public sealed class ScoredDemoWorld : IAsyncLifetime
             Professions[row[..bar]] = row[(bar + 1)..];
         }
     }
-
-    public async Task DisposeAsync()
-    {
-        await Scoring.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
 }
 
-public sealed class DemoWorldQualityTests(ScoredDemoWorld world, ITestOutputHelper output) : IClassFixture<ScoredDemoWorld>
+[Collection(DatabaseCollection.Name)]
+public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private static readonly IReadOnlySet<string> Hcp = HcpLabels.Hcp;
 
     [Fact]
-    public void HCP_identification_on_the_demo_world_gets_at_least_nine_in_ten_right()
+    public async Task HCP_identification_on_the_demo_world_gets_at_least_nine_in_ten_right()
     {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
         var known = world.Truth.Where(t => world.Professions.ContainsKey(t.PersonId)).ToList();
         var right = known.Count(t => Hcp.Contains(t.Profession) == Hcp.Contains(world.Professions[t.PersonId]));
         var exact = known.Count(t => t.Profession == world.Professions[t.PersonId]);
@@ -96,8 +113,9 @@ public sealed class DemoWorldQualityTests(ScoredDemoWorld world, ITestOutputHelp
 
     [Theory]
     [MemberData(nameof(Signals))]
-    public void Each_signal_follows_the_trait_it_measures(string question, string profileName, double floor)
+    public async Task Each_signal_follows_the_trait_it_measures(string question, string profileName, double floor)
     {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
         var profile = ExampleProfiles.All.Single(p => p.Name == profileName);
         var truth = world.Truth.ToDictionary(t => t.PersonId);
         var rows = world.Exports[profile.Name].Where(r => truth.ContainsKey(r["person_id"])).ToList();
@@ -122,8 +140,9 @@ public sealed class DemoWorldQualityTests(ScoredDemoWorld world, ITestOutputHelp
     /// </summary>
     [Theory]
     [MemberData(nameof(Profiles))]
-    public void Top_50_agrees_with_the_ground_truth_rule(string profileName, double floor)
+    public async Task Top_50_agrees_with_the_ground_truth_rule(string profileName, double floor)
     {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
         var profile = ExampleProfiles.All.Single(p => p.Name == profileName);
         var areas = ExampleProfiles.AreasOf(profile);
         var expected = GroundTruth.ExpectedRanking(world.Truth, profile.Weights, [.. areas], [.. profile.Countries]);
