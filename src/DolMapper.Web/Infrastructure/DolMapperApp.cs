@@ -244,8 +244,11 @@ public sealed class DolMapperApp : IAsyncDisposable
                 }
             }
         }
-        scope.ServiceProvider.GetRequiredService<Hangfire.IRecurringJobManager>().AddOrUpdate<Scoring.ScoringRunJob>(
+        var recurring = scope.ServiceProvider.GetRequiredService<Hangfire.IRecurringJobManager>();
+        recurring.AddOrUpdate<Scoring.ScoringRunJob>(
             Scoring.ScoringRunJob.NightlyJobId, job => job.EnqueueActiveAsync(CancellationToken.None), Scoring.ScoringRunJob.NightlySchedule);
+        recurring.AddOrUpdate<Ingestion.Sources.PubMed.PublicationLookupJob>(
+            Ingestion.Sources.PubMed.PublicationLookup.RecurringJobId, job => job.RunAsync(CancellationToken.None), Ingestion.Sources.PubMed.PublicationLookupJob.Schedule);
         return logins;
     }
 

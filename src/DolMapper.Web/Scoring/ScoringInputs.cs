@@ -483,6 +483,11 @@ internal static class PublicationMatching
         "dr", "dr.", "dra", "dra.", "prof", "prof.", "pr", "pd", "med.", "dott.", "dott.ssa", "doctor", "professor",
     };
 
+    private static readonly HashSet<string> Credentials = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "PhD", "PharmD", "MPH", "MSc", "DPhil", "MBChB", "MBBCh", "MBBS", "MD", "DO", "RN", "BSN", "MSN", "DNP", "RPh", "MPharm", "ScD", "med",
+    };
+
     /// <summary>PubMed's author forms for a display name: "Jane A. Doe, MD" → "Doe J", "Doe JA".</summary>
     public static IReadOnlyList<string> AuthorKeys(string? displayName)
     {
@@ -492,7 +497,8 @@ internal static class PublicationMatching
         }
         var name = displayName.Split(',')[0];
         var words = name.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
-            .Where(w => !Titles.Contains(w) && w.Any(char.IsLetter) && !(w.Length <= 6 && w.All(c => char.IsUpper(c) || c == '.')))
+            .Where(w => !Titles.Contains(w) && !Credentials.Contains(w.Trim('.')) && w.Any(char.IsLetter)
+                && !(w.Count(char.IsLetter) >= 2 && w.All(c => char.IsUpper(c) || c == '.' || c == '-')))
             .Select(w => new string([.. w.Where(c => char.IsLetter(c) || c == '-' || c == '\'')]))
             .Where(w => w.Length > 0)
             .ToList();
@@ -533,6 +539,10 @@ internal static class PublicationMatching
         ["dermatology"] = ["skin", "dermat", "psoria", "eczema", "melanoma"],
         ["obstetrics_gynecology"] = ["pregnan", "obstet", "gynec", "gynaec", "matern", "ovari", "uter"],
     };
+
+    /// <summary>The title words of a specialty (for PubMed searches), empty when unknown.</summary>
+    public static IReadOnlyList<string> TitleWords(string? specialty) =>
+        specialty is not null && TitleStems.TryGetValue(specialty, out var stems) ? [.. stems.Where(s => !s.Contains(' ', StringComparison.Ordinal))] : [];
 
     /// <summary>True when the title carries words of the person's specialty (for researchers without one: of any specialty).</summary>
     public static bool TitleFitsSpecialty(string title, string? specialty, string? profession)

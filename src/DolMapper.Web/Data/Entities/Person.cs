@@ -22,6 +22,8 @@ public sealed class Person
     public long? ClassifiedByModel { get; set; }
     /// <summary>A hash of the names, handles and bios the classification read, so a changed bio is classified again.</summary>
     public long? ClassificationInputHash { get; set; }
+    /// <summary>When PubMed was last searched for this person's publications (physicians and researchers).</summary>
+    public DateTime? PublicationsCheckedAt { get; set; }
     public string? Country { get; set; }
     public double? CountryConfidence { get; set; }
     public string? Npi { get; set; }

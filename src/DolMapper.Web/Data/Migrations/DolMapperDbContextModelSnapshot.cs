@@ -710,6 +710,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("public_id");
 
+                    b.Property<DateTime?>("PublicationsCheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("publications_checked_at");
+
                     b.Property<bool>("RoleConfirmed")
                         .HasColumnType("boolean")
                         .HasColumnName("role_confirmed");

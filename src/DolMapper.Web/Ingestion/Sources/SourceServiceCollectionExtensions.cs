@@ -24,6 +24,8 @@ public static class SourceServiceCollectionExtensions
         services.AddScoped<Bluesky.BlueskyIngestion>();
         services.AddScoped<Mastodon.MastodonIngestion>();
         services.AddScoped<PubMed.PubMedIngestion>();
+        services.AddScoped<PubMed.PublicationLookup>();
+        services.AddScoped<PubMed.PublicationLookupJob>();
         services.AddScoped<SourceStore>();
         services.AddScoped<ProfileTerms>();
         services.AddScoped<SourcePasses>();

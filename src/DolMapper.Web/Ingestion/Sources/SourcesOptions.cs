@@ -35,6 +35,12 @@ public sealed class PubMedSourceOptions
     public string Email { get; set; } = "dolmapper@localhost";
     [Range(1, 10_000)]
     public int MaxResults { get; set; } = 500;
+    /// <summary>Look up the publications of persons classified physician or researcher (Q8), this many a pass (0: off).</summary>
+    [Range(0, 100_000)]
+    public int AuthorLookupsPerPass { get; set; } = 200;
+    /// <summary>A person's publications are looked up again after this many days.</summary>
+    [Range(1, 3650)]
+    public int AuthorLookupIntervalDays { get; set; } = 30;
 }
 
 public sealed class MastodonSourceOptions

@@ -55,7 +55,7 @@ public sealed class PubMedIngestion(PubMedClient client, NpgsqlDataSource dataSo
     }
 
     /// <summary>True when inserted, false when updated, null when unchanged.</summary>
-    private static async Task<bool?> UpsertAsync(NpgsqlConnection connection, PubMedSummary publication, CancellationToken cancellationToken)
+    internal static async Task<bool?> UpsertAsync(NpgsqlConnection connection, PubMedSummary publication, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO publications AS p (pmid, doi, title, journal, pub_date, year, authors, first_seen_at, updated_at)
