@@ -17,7 +17,8 @@ public sealed record HcpTrainingOptions(float L2Regularization = 1e-5f, int Char
 /// <param name="Specialty">For physicians, the specialty the profile names (<see cref="SpecialtyLexicon"/>).</param>
 /// <param name="SpecialtyTerm">The words that named the specialty.</param>
 /// <param name="Terms">The words that pushed most towards <paramref name="Label"/>, strongest first.</param>
-public sealed record HcpPrediction(string Label, double Confidence, double HcpProbability, string? Specialty, string? SpecialtyTerm, IReadOnlyList<string> Terms);
+/// <param name="Uninformative">True when the profile says nothing about a role (no cue, almost no bio), so the call rests on the model's prior; behaviour may then decide (docs/scoring.md).</param>
+public sealed record HcpPrediction(string Label, double Confidence, double HcpProbability, string? Specialty, string? SpecialtyTerm, IReadOnlyList<string> Terms, bool Uninformative = false);
 
 /// <summary>
 /// The HCP classifier of DESIGN.md: a multiclass maximum-entropy model (ML.NET, SDCA) over the
@@ -209,7 +210,8 @@ public sealed class HcpClassifier
             }
             var label = _labels[best];
             var specialty = label == HcpLabels.Physician ? SpecialtyLexicon.Find($"{profiles[i].Name} {profiles[i].Bio}") : null;
-            results.Add(new HcpPrediction(label, probabilities[best], Math.Min(1, hcp), specialty?.Key, specialty?.Term, TopTerms(x, best)));
+            var uninformative = HcpCues.Extract(profiles[i].Name, profiles[i].Bio).Length == 0 && (profiles[i].Bio ?? "").Trim().Length < 20;
+            results.Add(new HcpPrediction(label, probabilities[best], Math.Min(1, hcp), specialty?.Key, specialty?.Term, TopTerms(x, best), uninformative));
         }
         return results;
     }

@@ -200,8 +200,9 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
         /// <summary>FNV-1a over the three texts (stable across processes, unlike string.GetHashCode).</summary>
         public long Hash()
         {
+            // The leading version changes when what a classification stores changes, so every person gets it once.
             var hash = 14695981039346656037UL;
-            foreach (var text in new[] { Name, "\u0001", Handle, "\u0001", Bio })
+            foreach (var text in new[] { "v2\u0001", Name, "\u0001", Handle, "\u0001", Bio })
             {
                 foreach (var c in text)
                 {
@@ -263,6 +264,7 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
                     hcp_probability = Math.Round(p.HcpProbability, 4),
                     terms = p.Terms,
                     specialty_term = p.SpecialtyTerm,
+                    uninformative = p.Uninformative,
                     model_version = modelVersion,
                 }), NpgsqlDbType.Jsonb, cancellationToken);
                 await copy.WriteAsync(batch[i].Hash, NpgsqlDbType.Bigint, cancellationToken);

@@ -31,6 +31,8 @@ internal sealed class ScoringInputs
     public double[] CountryConfidence = [];
     public string?[] Npi = [];
     public bool[] OptedOut = [];
+    /// <summary>The profile said nothing about a role (classification evidence "uninformative").</summary>
+    public bool[] Uninformative = [];
     public Dictionary<long, int> PersonIndex = [];
 
     // Accounts (dense index a).
@@ -147,8 +149,10 @@ internal static class ScoringInputLoader
         var countries = new List<string?>();
         var countryConfidence = new List<double>();
         var npis = new List<string?>();
+        var uninformative = new List<bool>();
         await using (var command = new NpgsqlCommand("""
-            SELECT id, public_id, display_name, profession, specialty, coalesce(hcp_confidence, 0), country, coalesce(country_confidence, 0), npi
+            SELECT id, public_id, display_name, profession, specialty, coalesce(hcp_confidence, 0), country, coalesce(country_confidence, 0), npi,
+                   NOT role_confirmed AND coalesce((classification_evidence ->> 'uninformative')::boolean, false)
             FROM persons ORDER BY id
             """, connection) { CommandTimeout = 0 })
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -164,6 +168,7 @@ internal static class ScoringInputLoader
                 countries.Add(reader.IsDBNull(6) ? null : reader.GetString(6));
                 countryConfidence.Add(reader.GetDouble(7));
                 npis.Add(reader.IsDBNull(8) ? null : reader.GetString(8));
+                uninformative.Add(reader.GetBoolean(9));
             }
         }
         inputs.PersonIds = [.. ids];
@@ -175,6 +180,7 @@ internal static class ScoringInputLoader
         inputs.Country = [.. countries];
         inputs.CountryConfidence = [.. countryConfidence];
         inputs.Npi = [.. npis];
+        inputs.Uninformative = [.. uninformative];
         inputs.OptedOut = new bool[ids.Count];
         inputs.PersonIndex = new Dictionary<long, int>(ids.Count);
         for (var i = 0; i < ids.Count; i++)

@@ -217,7 +217,7 @@ public sealed class ScoringRunner(
                 copy.Write(result.Scores[i], NpgsqlDbType.Double);
                 copy.Write(result.Ranks[i], NpgsqlDbType.Integer);
                 copy.Write(result.Tiers[i], NpgsqlDbType.Text);
-                WriteNullable(copy, inputs.Profession[p]);
+                WriteNullable(copy, computed.Profession(p));
                 WriteNullable(copy, inputs.Specialty[p]);
                 WriteNullable(copy, inputs.Country[p]);
                 for (var q = 0; q < Questions.Count; q++)

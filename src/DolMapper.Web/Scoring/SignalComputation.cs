@@ -7,7 +7,8 @@ namespace DolMapper.Web.Scoring;
 
 /// <summary>The scored population and their signals, before they are written.</summary>
 /// <param name="Evidence">Writes the evidence JSON of the i-th scored person when asked (one at a time, while the scores stream to the database, so no run holds them all).</param>
-internal sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, Func<int, string> Evidence, Dictionary<string, object> Details);
+/// <param name="Profession">The profession to show for a person index: the classifier's, or none when behaviour identified them.</param>
+internal sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, Func<int, string> Evidence, Func<int, string?> Profession, Dictionary<string, object> Details);
 
 /// <summary>
 /// Turns a run's inputs into the ten raw measures per person (docs/scoring.md), in one pass over
@@ -93,20 +94,7 @@ internal static class SignalComputation
             }
         }
 
-        // The population: HCPs at the profile's confidence, not opted out, with a post in the window.
-        var inPopulation = new int[persons];
-        Array.Fill(inPopulation, -1);
-        var population = new List<int>();
-        for (var p = 0; p < persons; p++)
-        {
-            if (posts[p] > 0 && !inputs.OptedOut[p] && inputs.IsHcp(p, profile.MinHcpConfidence))
-            {
-                inPopulation[p] = population.Count;
-                population.Add(p);
-            }
-        }
-
-        // Interactions: engagers per target (distinct pairs), reach from non-HCPs, community work, and the peer graph.
+        // Who counts as an HCP peer (Q2, Q3): classified HCP from the profile with confidence ≥ 0.5.
         var isPeer = new bool[persons];
         var peerIndex = new int[persons];
         var peers = 0;
@@ -119,6 +107,44 @@ internal static class SignalComputation
                 peerIndex[p] = peers++;
             }
         }
+
+        // Profiles that say nothing about a role get a second opinion from behaviour; those it finds
+        // join the peers too, weighted by that opinion.
+        var behaviour = BehaviourOpinion(inputs, posts, scholarly, replies, congresses, isPeer, out var behaviourDetails);
+        var peerConfidence = new double[persons];
+        for (var p = 0; p < persons; p++)
+        {
+            if (isPeer[p])
+            {
+                peerConfidence[p] = inputs.HcpConfidence[p];
+            }
+        }
+        foreach (var (p, probability) in behaviour)
+        {
+            if (!isPeer[p] && probability >= PeerConfidence)
+            {
+                isPeer[p] = true;
+                peerIndex[p] = peers++;
+                peerConfidence[p] = probability;
+            }
+        }
+
+        // The population: HCPs at the profile's confidence (from the profile, or from behaviour when
+        // the profile is silent), not opted out, with a post in the window.
+        var inPopulation = new int[persons];
+        Array.Fill(inPopulation, -1);
+        var population = new List<int>();
+        for (var p = 0; p < persons; p++)
+        {
+            if (posts[p] > 0 && !inputs.OptedOut[p]
+                && (inputs.IsHcp(p, profile.MinHcpConfidence) || (behaviour.TryGetValue(p, out var b) && b >= profile.MinHcpConfidence)))
+            {
+                inPopulation[p] = population.Count;
+                population.Add(p);
+            }
+        }
+
+        // Interactions: engagers per target (distinct pairs), reach from non-HCPs, community work, and the peer graph.
         var pairs = new List<long>(inputs.InteractionCount);
         var nonHcpEngagements = new long[persons];
         var communityEngagements = new int[persons];
@@ -171,7 +197,7 @@ internal static class SignalComputation
             {
                 edgeFrom.Add(peerIndex[s]);
                 edgeTo.Add(peerIndex[t]);
-                edgeWeight.Add(SignalFormulas.KindWeight(kind) * inputs.HcpConfidence[s]);
+                edgeWeight.Add(SignalFormulas.KindWeight(kind) * peerConfidence[s]);
             }
         }
         var peerEdges = edgeFrom.Count;
@@ -283,6 +309,11 @@ internal static class SignalComputation
             using (var w = new Utf8JsonWriter(json))
             {
                 w.WriteStartObject();
+                w.WriteStartObject("identification");
+                var byProfile = inputs.IsHcp(p, profile.MinHcpConfidence);
+                w.WriteString("by", byProfile ? "profile" : "behaviour");
+                w.WriteNumber("hcp_confidence", Round(byProfile ? inputs.HcpConfidence[p] : behaviour.GetValueOrDefault(p)));
+                w.WriteEndObject();
                 w.WriteStartObject("relevance");
                 w.WriteNumber("relevant_posts", relevant[p]);
                 w.WriteNumber("posts", posts[p]);
@@ -396,11 +427,89 @@ internal static class SignalComputation
             ["pagerank_l1_change"] = pageRank.L1Change,
             ["pagerank_converged"] = pageRank.Converged,
             ["interactions"] = inputs.InteractionCount,
+            ["identified_by_behaviour"] = population.Count(p => !inputs.IsHcp(p, profile.MinHcpConfidence)),
+            ["behaviour_model"] = behaviourDetails,
         };
-        return new ComputedRun([.. population], table, result, EvidenceOf, details);
+        string? ProfessionOf(int p) => inputs.IsHcp(p, profile.MinHcpConfidence) ? inputs.Profession[p] : null;
+        return new ComputedRun([.. population], table, result, EvidenceOf, ProfessionOf, details);
     }
 
     private static double Round(double value) => Math.Round(value, 6);
+
+    /// <summary>
+    /// The behaviour model (<see cref="BehaviouralHcp"/>), fitted on the persons whose profiles
+    /// speak and applied to those whose profiles are silent: their probability of being an HCP.
+    /// </summary>
+    private static Dictionary<int, double> BehaviourOpinion(
+        ScoringInputs inputs, int[] posts, int[] scholarly, int[] replies, Dictionary<int, SortedSet<string>> congresses, bool[] isPeer, out object details)
+    {
+        var persons = inputs.PersonIds.Length;
+        var received = new int[persons];
+        var receivedFromPeers = new int[persons];
+        var made = new int[persons];
+        var madeToPeers = new int[persons];
+        for (var i = 0; i < inputs.InteractionCount; i++)
+        {
+            var sa = inputs.InteractionSource[i];
+            if (inputs.AccountBot[sa])
+            {
+                continue;
+            }
+            var s = inputs.AccountPerson[sa];
+            var t = inputs.AccountPerson[inputs.InteractionTarget[i]];
+            if (s < 0 || t < 0 || s == t)
+            {
+                continue;
+            }
+            received[t]++;
+            made[s]++;
+            if (isPeer[s])
+            {
+                receivedFromPeers[t]++;
+            }
+            if (isPeer[t])
+            {
+                madeToPeers[s]++;
+            }
+        }
+        float[] FeaturesOf(int p) => BehaviouralHcp.Features(posts[p], scholarly[p], received[p], receivedFromPeers[p], made[p], madeToPeers[p], congresses.TryGetValue(p, out var c) ? c.Count : 0, replies[p]);
+
+        var examples = new List<(float[], bool)>();
+        var silent = new List<int>();
+        for (var p = 0; p < persons; p++)
+        {
+            if (posts[p] == 0 || inputs.OptedOut[p])
+            {
+                continue;
+            }
+            if (inputs.Uninformative[p])
+            {
+                silent.Add(p);
+            }
+            else if (inputs.IsHcp(p, 0.8))
+            {
+                examples.Add((FeaturesOf(p), true));
+            }
+            else if (inputs.Profession[p] is not null && !HcpLabels.IsHcp(inputs.Profession[p]) && inputs.HcpConfidence[p] <= 0.2)
+            {
+                examples.Add((FeaturesOf(p), false));
+            }
+        }
+        var model = silent.Count == 0 ? null : BehaviouralHcp.Fit(examples);
+        if (model is null)
+        {
+            details = new { fitted = false, silent_profiles = silent.Count, examples = examples.Count };
+            return [];
+        }
+        var probabilities = model.Predict([.. silent.Select(FeaturesOf)]);
+        var opinion = new Dictionary<int, double>(silent.Count);
+        for (var k = 0; k < silent.Count; k++)
+        {
+            opinion[silent[k]] = probabilities[k];
+        }
+        details = new { fitted = true, silent_profiles = silent.Count, examples = examples.Count, hcp_examples = examples.Count(e => e.Item2) };
+        return opinion;
+    }
 
     /// <summary>What the signals of one scored person are computed from (again when their evidence is written).</summary>
     private readonly record struct Facts(
