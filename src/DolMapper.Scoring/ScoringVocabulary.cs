@@ -51,16 +51,12 @@ public static class ScoringVocabulary
     /// <summary>True when <paramref name="hashtag"/> (without '#') names a congress: a stem and a year, or a distinctive tag.</summary>
     public static bool IsCongressHashtag(string hashtag) => CongressPattern.IsMatch(hashtag);
 
-    /// <summary>A PostgreSQL regular expression matching a URL whose host is scholarly.</summary>
-    public static string ScholarlyUrlPattern { get; } =
-        @"^https?://([a-z0-9-]+\.)*(" + string.Join("|", ScholarlyHosts.Distinct().Select(h => h.Replace(".", @"\.", StringComparison.Ordinal))) + @")(:[0-9]+)?(/|$)";
-
     private static readonly HashSet<string> ScholarlyHostSet = new(ScholarlyHosts, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// True when <paramref name="url"/> is http(s) and its host, or a parent domain of it, is a
-    /// scholarly host (the rule of <see cref="ScholarlyUrlPattern"/>, without a regular expression:
-    /// scoring checks millions of links).
+    /// True when <paramref name="url"/> is http(s) and its host, or a parent domain of it, is one of
+    /// <see cref="ScholarlyHosts"/> (a set lookup, not a regular expression: scoring checks millions
+    /// of links).
     /// </summary>
     public static bool IsScholarlyUrl(string url)
     {

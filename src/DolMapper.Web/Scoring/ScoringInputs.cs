@@ -67,7 +67,7 @@ internal sealed class ScoringInputs
 }
 
 internal sealed record AccountPosts(
-    long AccountId, int Posts, int Replies, long WeeksLow, long WeeksHigh, DateTime LastPost, int Relevant, int CommunityPosts, int Scholarly,
+    long AccountId, int Posts, int Replies, long WeeksLow, long WeeksHigh, DateTime LastPost, int Relevant, int CommunityPosts,
     long Likes, long Reposts, long Quotes);
 
 internal static class ScoringInputLoader
@@ -278,7 +278,7 @@ internal static class ScoringInputLoader
         }
     }
 
-    /// <summary>Per-account aggregates of the window's posts: counts, replies, active weeks, relevance, community tags, scholarly links, reach.</summary>
+    /// <summary>Per-account aggregates of the window's posts: counts, replies, active weeks, relevance, community tags, reach.</summary>
     public static async Task LoadPostAggregatesAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
     {
         var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
@@ -294,7 +294,6 @@ internal static class ScoringInputLoader
                    count(*) FILTER (WHERE p.hashtags && @topic
                        OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)),
                    count(*) FILTER (WHERE p.hashtags && @community),
-                   0::bigint,
                    sum(p.likes), sum(p.reposts), sum(p.quotes)
             FROM (SELECT *, floor(extract(epoch FROM created_at - @from) / 604800)::int AS w
                   FROM posts
@@ -312,8 +311,8 @@ internal static class ScoringInputLoader
         while (await reader.ReadAsync(cancellationToken))
         {
             inputs.Posts.Add(new AccountPosts(reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), (int)reader.GetInt64(6), (int)reader.GetInt64(7), (int)reader.GetInt64(8),
-                reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11)));
+                DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), (int)reader.GetInt64(6), (int)reader.GetInt64(7),
+                reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10)));
         }
     }
 
