@@ -141,6 +141,8 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
     {
         var started = DateTime.UtcNow;
         var (modelId, modelVersion, model) = await EnsureModelAsync(cancellationToken);
+        // Runs of several profiles start together; one classifies, the others then find nothing to do.
+        await using var held = await locks.AcquireAsync("classify:" + ModelKind, cancellationToken: cancellationToken);
         await using var reading = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var writing = await dataSource.OpenConnectionAsync(cancellationToken);
         var examined = 0;
