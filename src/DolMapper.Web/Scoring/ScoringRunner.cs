@@ -114,15 +114,24 @@ public sealed class ScoringRunner(
                 await ScoringInputLoader.LoadScholarlyAsync(c, inputs, cancellationToken);
                 await ScoringInputLoader.LoadCongressesAsync(c, inputs, congressTags, cancellationToken);
             }, cancellationToken);
-            await ScoringInputLoader.LoadPersonsAndAccountsAsync(connection, inputs, cancellationToken);
-            Mark("persons", step);
-            await ScoringInputLoader.LoadInteractionsAsync(connection, inputs, cancellationToken);
-            Mark("interactions", step);
-            await ScoringInputLoader.LoadRelationshipsAsync(connection, inputs, cancellationToken);
-            var candidates = Enumerable.Range(0, inputs.PersonIds.Length)
-                .Where(p => inputs.Profession[p] is "physician" or "researcher" && !inputs.OptedOut[p]).ToList();
-            await ScoringInputLoader.LoadPublicationsAsync(connection, inputs, candidates, cancellationToken);
-            Mark("relationships_publications", step);
+            try
+            {
+                await ScoringInputLoader.LoadPersonsAndAccountsAsync(connection, inputs, cancellationToken);
+                Mark("persons", step);
+                await ScoringInputLoader.LoadInteractionsAsync(connection, inputs, cancellationToken);
+                Mark("interactions", step);
+                await ScoringInputLoader.LoadRelationshipsAsync(connection, inputs, cancellationToken);
+                var candidates = Enumerable.Range(0, inputs.PersonIds.Length)
+                    .Where(p => inputs.Profession[p] is "physician" or "researcher" && !inputs.OptedOut[p]).ToList();
+                await ScoringInputLoader.LoadPublicationsAsync(connection, inputs, candidates, cancellationToken);
+                Mark("relationships_publications", step);
+            }
+            finally
+            {
+                // Never leave the other two streams running behind a failed run (their own
+                // failure, if any, surfaces just below or is the lesser one).
+                await Task.WhenAll(aggregation, links).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
             await Task.WhenAll(aggregation, links);
             Mark("posts", step);
 
