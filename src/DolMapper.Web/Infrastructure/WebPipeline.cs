@@ -18,6 +18,7 @@ internal static class WebPipeline
 
     public static void AddServices(IServiceCollection services)
     {
+        services.AddSingleton<Features.Rankings.RankingQuery>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
