@@ -58,5 +58,12 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByLabel("Country")).ToHaveValueAsync("GB");
         await Assertions.Expect(page.GetByTestId("summary")).ToContainTextAsync(ExampleProfiles.CardiologyAwarenessUk.Name);
+
+        // The top DOL's page explains the score question by question.
+        var name = (await rows.First.Locator("a").First.InnerTextAsync()).Trim();
+        await rows.First.Locator("a").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("dol-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.GetByTestId("questions")).ToContainTextAsync("posts in the window are on the profile's topic");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("profile"), FullPage = true });
     }
 }

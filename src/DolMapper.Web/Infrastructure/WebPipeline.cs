@@ -19,6 +19,7 @@ internal static class WebPipeline
     public static void AddServices(IServiceCollection services)
     {
         services.AddSingleton<Features.Rankings.RankingQuery>();
+        services.AddSingleton<Features.Profiles.ProfileQuery>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>

@@ -89,6 +89,27 @@ public sealed class RankingsPageTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_profile_page_explains_each_question_in_words_and_numbers_and_hides_opted_out_persons()
+    {
+        var connection = await ScoredWorldAsync();
+        var ana = (long)(await Sql.ScalarAsync(connection, "SELECT id FROM persons WHERE public_id = 'x:1'"))!;
+        await using var app = await TestApp.StartAsync(connection);
+        var client = await app.SignInAsync(Roles.BrandManager);
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/Profiles/{ana}?profile={Uri.EscapeDataString(Profile.Name)}"));
+        Assert.Contains("Dr. Ana Ruiz, MD", html);
+        Assert.Contains("data-testid=\"questions\"", html);
+        Assert.Contains("5 of 5 posts in the window are on the profile's topic", html);
+        Assert.Contains("HCP confidence", html);
+        Assert.Contains("medical oncology", html);
+        var rankings = await client.GetStringAsync("/Rankings");
+        Assert.Contains($"/Profiles/{ana}?profile=", rankings);
+
+        await Sql.ExecuteAsync(connection, $"INSERT INTO opt_outs (person_id, reason, created_at) VALUES ({ana}, 'request', now())");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync($"/Profiles/{ana}?profile={Uri.EscapeDataString(Profile.Name)}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync($"/Profiles/{ana}?profile=Nope")).StatusCode);
+    }
+
+    [Fact]
     public async Task Without_a_complete_run_the_page_says_how_to_get_one()
     {
         var connection = await postgres.CreateMigratedDatabaseAsync();
