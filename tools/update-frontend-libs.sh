@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$work"
 npm init -y >/dev/null
-npm install --no-audit --no-fund bootstrap@5.3 htmx.org@2 >/dev/null
+npm install --no-audit --no-fund bootstrap@5.3 htmx.org@2 chart.js@4 >/dev/null
 
 rm -rf "$lib/bootstrap"
 mkdir -p "$lib/bootstrap/css" "$lib/bootstrap/js"
@@ -25,3 +25,10 @@ cp node_modules/htmx.org/dist/htmx.min.js "$lib/htmx/"
 cp node_modules/htmx.org/LICENSE "$lib/htmx/LICENSE"
 node -e 'console.log(require("./node_modules/htmx.org/package.json").version)' > "$lib/htmx/VERSION"
 echo "htmx $(cat "$lib/htmx/VERSION") -> $lib/htmx"
+
+rm -rf "$lib/chartjs"
+mkdir -p "$lib/chartjs"
+cp node_modules/chart.js/dist/chart.umd.min.js "$lib/chartjs/"
+cp node_modules/chart.js/LICENSE.md "$lib/chartjs/LICENSE.md"
+node -e 'console.log(require("./node_modules/chart.js/package.json").version)' > "$lib/chartjs/VERSION"
+echo "chart.js $(cat "$lib/chartjs/VERSION") -> $lib/chartjs"

@@ -64,6 +64,8 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await rows.First.Locator("a").First.ClickAsync();
         await Assertions.Expect(page.GetByTestId("dol-name")).ToHaveTextAsync(name);
         await Assertions.Expect(page.GetByTestId("questions")).ToContainTextAsync("posts in the window are on the profile's topic");
+        await Assertions.Expect(page.GetByTestId("radar")).ToHaveAttributeAsync("data-drawn", "true");
+        await Assertions.Expect(page.GetByTestId("contributions")).ToHaveAttributeAsync("data-drawn", "true");
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("profile"), FullPage = true });
     }
 }
