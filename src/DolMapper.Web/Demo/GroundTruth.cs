@@ -125,20 +125,6 @@ public static class GroundTruth
         var scored = new List<(PersonTruth, double)>();
         foreach (var p in persons.Where(p => HcpProfessions.Contains(p.Profession)))
         {
-            double Trait(string key) => key switch
-            {
-                "relevance" => areas.Count == 0 ? 1 : Math.Min(1, areas.Sum(a => p.Affinity.GetValueOrDefault(a))),
-                "hcp_following" or "peer_trust" => p.Traits["peer_standing"],
-                "activity" => p.Traits["activity"],
-                "public_influence" => p.Traits["public_appeal"],
-                "presence" => p.Traits["presence"],
-                "relationship" => p.Crm is null or "none" ? 0 : 1,
-                "science" => p.Traits["science"],
-                "geography" => countries.Count == 0 ? 1 - p.Traits["locality"]
-                    : countries.Contains(p.Country) ? 0.5 + 0.5 * p.Traits["locality"] : 0.5 * (1 - p.Traits["locality"]),
-                "community" => p.Traits["community"],
-                _ => 0,
-            };
             double sum = 0, norm = 0;
             foreach (var key in Questions.All)
             {
@@ -147,7 +133,7 @@ public static class GroundTruth
                 {
                     continue;
                 }
-                var t = Trait(key);
+                var t = Trait(p, key, areas, countries);
                 sum += Math.Abs(w) * (w > 0 ? t : 1 - t);
                 norm += Math.Abs(w);
             }
@@ -155,6 +141,22 @@ public static class GroundTruth
         }
         return [.. scored.OrderByDescending(s => s.Item2).ThenBy(s => s.Item1.PersonId, StringComparer.Ordinal)];
     }
+
+    /// <summary>The trait the rule takes for question <paramref name="key"/> (the table in docs/demo-world.md).</summary>
+    public static double Trait(PersonTruth p, string key, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> countries) => key switch
+    {
+        "relevance" => areas.Count == 0 ? 1 : Math.Min(1, areas.Sum(a => p.Affinity.GetValueOrDefault(a))),
+        "hcp_following" or "peer_trust" => p.Traits["peer_standing"],
+        "activity" => p.Traits["activity"],
+        "public_influence" => p.Traits["public_appeal"],
+        "presence" => p.Traits["presence"],
+        "relationship" => p.Crm is null or "none" ? 0 : 1,
+        "science" => p.Traits["science"],
+        "geography" => countries.Count == 0 ? 1 - p.Traits["locality"]
+            : countries.Contains(p.Country) ? 0.5 + 0.5 * p.Traits["locality"] : 0.5 * (1 - p.Traits["locality"]),
+        "community" => p.Traits["community"],
+        _ => 0,
+    };
 
     private static string Snake(string pascal) =>
         string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

@@ -67,9 +67,7 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
             LEFT JOIN personas pa ON pa.id = s.persona_id
             WHERE s.run_id = @run
               AND (@ids::bigint[] IS NULL OR s.person_id = ANY(@ids))
-              AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.person_id = p.id)
-              AND NOT EXISTS (SELECT 1 FROM opt_outs o JOIN accounts a ON a.person_id = p.id
-                              WHERE a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
+              AND NOT {Data.OptOutSql.IsOptedOut("p.id")}
             ORDER BY s.rank
             LIMIT @top
             """);

@@ -189,6 +189,7 @@ internal static class ScoringInputLoader
         }
 
         await using (var command = new NpgsqlCommand("""
+            -- The set-based form of Data.OptOutSql.IsOptedOut, for every person at once.
             SELECT DISTINCT a.person_id FROM opt_outs o
             JOIN accounts a ON a.person_id = o.person_id
                 OR (a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
@@ -326,8 +327,7 @@ internal static class ScoringInputLoader
     /// </summary>
     public static async Task LoadScholarlyAsync(NpgsqlConnection connection, ScoringInputs inputs, CancellationToken cancellationToken)
     {
-        var from = inputs.From.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
-        var to = inputs.Snapshot.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        var (from, to) = WindowLiterals(inputs);
         await using var export = await connection.BeginBinaryExportAsync($"""
             COPY (SELECT account_id, urls FROM posts
                   WHERE created_at > '{from}+00' AND created_at <= '{to}+00' AND deleted_at IS NULL AND cardinality(urls) > 0) TO STDOUT (FORMAT BINARY)
@@ -344,6 +344,11 @@ internal static class ScoringInputLoader
             }
         }
     }
+
+    /// <summary>The window's bounds as SQL timestamp literals (COPY takes no parameters).</summary>
+    private static (string From, string To) WindowLiterals(ScoringInputs inputs) =>
+        (inputs.From.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture),
+         inputs.Snapshot.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Distinct congress hashtags per account in the window.</summary>
     public static async Task LoadCongressesAsync(NpgsqlConnection connection, ScoringInputs inputs, string[] congressTags, CancellationToken cancellationToken)
@@ -374,8 +379,7 @@ internal static class ScoringInputLoader
         var source = new List<int>(1 << 16);
         var target = new List<int>(1 << 16);
         var kind = new List<byte>(1 << 16);
-        var from = inputs.From.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
-        var to = inputs.Snapshot.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        var (from, to) = WindowLiterals(inputs);
         await using (var export = await connection.BeginBinaryExportAsync($"""
             COPY (SELECT source_account_id, target_account_id,
                          CASE kind WHEN 'reply' THEN 0 WHEN 'quote' THEN 1 WHEN 'mention' THEN 2 ELSE 3 END::smallint

@@ -77,27 +77,18 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
         return [.. rows.Select(v => ToStored(v, Read(v.Definition)))];
     }
 
-    public async Task<StoredProfile?> LatestAsync(string name, CancellationToken cancellationToken)
-    {
-        var version = await db.ScoringProfileVersions.AsNoTracking()
-            .Where(v => db.ScoringProfiles.Any(p => p.Id == v.ProfileId && p.Name == name))
-            .OrderByDescending(v => v.Version)
-            .FirstOrDefaultAsync(cancellationToken);
-        return version is null ? null : ToStored(version, Read(version.Definition));
-    }
+    public Task<StoredProfile?> LatestAsync(string name, CancellationToken cancellationToken) =>
+        LatestOfAsync(db.ScoringProfileVersions.Where(v => db.ScoringProfiles.Any(p => p.Id == v.ProfileId && p.Name == name)), cancellationToken);
 
-    public async Task<StoredProfile?> LatestAsync(int profileId, CancellationToken cancellationToken)
-    {
-        var version = await db.ScoringProfileVersions.AsNoTracking()
-            .Where(v => v.ProfileId == profileId)
-            .OrderByDescending(v => v.Version)
-            .FirstOrDefaultAsync(cancellationToken);
-        return version is null ? null : ToStored(version, Read(version.Definition));
-    }
+    public Task<StoredProfile?> LatestAsync(int profileId, CancellationToken cancellationToken) =>
+        LatestOfAsync(db.ScoringProfileVersions.Where(v => v.ProfileId == profileId), cancellationToken);
 
-    public async Task<StoredProfile?> VersionAsync(int versionId, CancellationToken cancellationToken)
+    public Task<StoredProfile?> VersionAsync(int versionId, CancellationToken cancellationToken) =>
+        LatestOfAsync(db.ScoringProfileVersions.Where(v => v.Id == versionId), cancellationToken);
+
+    private static async Task<StoredProfile?> LatestOfAsync(IQueryable<ScoringProfileVersion> versions, CancellationToken cancellationToken)
     {
-        var version = await db.ScoringProfileVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Id == versionId, cancellationToken);
+        var version = await versions.AsNoTracking().OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
         return version is null ? null : ToStored(version, Read(version.Definition));
     }
 

@@ -154,31 +154,17 @@ internal static class SignalComputation
         var edgeFrom = new List<int>();
         var edgeTo = new List<int>();
         var edgeWeight = new List<double>();
-        for (var i = 0; i < inputs.InteractionCount; i++)
+        ForEachEngagement(inputs, (s, t, k) =>
         {
-            var sa = inputs.InteractionSource[i];
-            if (inputs.AccountBot[sa])
-            {
-                continue;
-            }
-            var s = inputs.AccountPerson[sa];
-            var t = inputs.AccountPerson[inputs.InteractionTarget[i]];
-            if (s < 0 || t < 0 || s == t)
-            {
-                continue;
-            }
-            var kind = ScoringInputs.KindNames[inputs.InteractionKind[i]];
+            var kind = ScoringInputs.KindNames[k];
             if (inPopulation[t] >= 0)
             {
                 pairs.Add(((long)t << 32) | (uint)s);
+                partners.Add(((long)t << 32) | (uint)s);
                 if (!isPeer[s])
                 {
                     nonHcpEngagements[t]++;
                 }
-            }
-            if (inPopulation[t] >= 0)
-            {
-                partners.Add(((long)t << 32) | (uint)s);
             }
             if (inPopulation[s] >= 0)
             {
@@ -199,7 +185,8 @@ internal static class SignalComputation
                 edgeTo.Add(peerIndex[t]);
                 edgeWeight.Add(SignalFormulas.KindWeight(kind) * peerConfidence[s]);
             }
-        }
+        });
+
         var peerEdges = edgeFrom.Count;
         // The interactions are read; let the collector have them before the graph is built.
         inputs.InteractionSource = [];
@@ -437,6 +424,28 @@ internal static class SignalComputation
     private static double Round(double value) => Math.Round(value, 6);
 
     /// <summary>
+    /// Visits each engagement that counts (docs/scoring.md): not from a bot-like account, both ends
+    /// known persons, and not a person engaging themselves (accounts merged).
+    /// </summary>
+    private static void ForEachEngagement(ScoringInputs inputs, Action<int, int, byte> visit)
+    {
+        for (var i = 0; i < inputs.InteractionCount; i++)
+        {
+            var sa = inputs.InteractionSource[i];
+            if (inputs.AccountBot[sa])
+            {
+                continue;
+            }
+            var s = inputs.AccountPerson[sa];
+            var t = inputs.AccountPerson[inputs.InteractionTarget[i]];
+            if (s >= 0 && t >= 0 && s != t)
+            {
+                visit(s, t, inputs.InteractionKind[i]);
+            }
+        }
+    }
+
+    /// <summary>
     /// The behaviour model (<see cref="BehaviouralHcp"/>), fitted on the persons whose profiles
     /// speak and applied to those whose profiles are silent: their probability of being an HCP.
     /// </summary>
@@ -448,19 +457,8 @@ internal static class SignalComputation
         var receivedFromPeers = new int[persons];
         var made = new int[persons];
         var madeToPeers = new int[persons];
-        for (var i = 0; i < inputs.InteractionCount; i++)
+        ForEachEngagement(inputs, (s, t, _) =>
         {
-            var sa = inputs.InteractionSource[i];
-            if (inputs.AccountBot[sa])
-            {
-                continue;
-            }
-            var s = inputs.AccountPerson[sa];
-            var t = inputs.AccountPerson[inputs.InteractionTarget[i]];
-            if (s < 0 || t < 0 || s == t)
-            {
-                continue;
-            }
             received[t]++;
             made[s]++;
             if (isPeer[s])
@@ -471,7 +469,7 @@ internal static class SignalComputation
             {
                 madeToPeers[s]++;
             }
-        }
+        });
         float[] FeaturesOf(int p) => BehaviouralHcp.Features(posts[p], scholarly[p], received[p], receivedFromPeers[p], made[p], madeToPeers[p], congresses.TryGetValue(p, out var c) ? c.Count : 0, replies[p]);
 
         var examples = new List<(float[], bool)>();

@@ -171,25 +171,8 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         Assert.True(rho >= 0.75, $"score Spearman {rho:F3}");
     }
 
-    private static double Trait(GroundTruth.PersonTruth p, string question, ProfileDefinition profile)
-    {
-        var areas = ExampleProfiles.AreasOf(profile);
-        var countries = profile.Countries;
-        return question switch
-        {
-            "relevance" => areas.Count == 0 ? 1 : Math.Min(1, areas.Sum(a => p.Affinity.GetValueOrDefault(a))),
-            "hcp_following" or "peer_trust" => p.Traits["peer_standing"],
-            "activity" => p.Traits["activity"],
-            "public_influence" => p.Traits["public_appeal"],
-            "presence" => p.Traits["presence"],
-            "relationship" => p.Crm is null or "none" ? 0 : 1,
-            "science" => p.Traits["science"],
-            "geography" => countries.Count == 0 ? 1 - p.Traits["locality"]
-                : countries.Contains(p.Country) ? 0.5 + 0.5 * p.Traits["locality"] : 0.5 * (1 - p.Traits["locality"]),
-            "community" => p.Traits["community"],
-            _ => throw new ArgumentOutOfRangeException(nameof(question)),
-        };
-    }
+    private static double Trait(GroundTruth.PersonTruth p, string question, ProfileDefinition profile) =>
+        GroundTruth.Trait(p, question, [.. ExampleProfiles.AreasOf(profile)], [.. profile.Countries]);
 
     internal static double Spearman(double[] a, double[] b)
     {

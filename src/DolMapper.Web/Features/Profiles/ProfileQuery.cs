@@ -28,9 +28,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             JOIN persons p ON p.id = s.person_id
             WHERE s.person_id = @person AND pr.name = @profile AND r.status = 'complete'
               AND r.id = (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' ORDER BY r2.completed_at DESC LIMIT 1)
-              AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.person_id = p.id)
-              AND NOT EXISTS (SELECT 1 FROM opt_outs o JOIN accounts a ON a.person_id = p.id
-                              WHERE a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
+              AND NOT {Data.OptOutSql.IsOptedOut("p.id")}
             """, connection);
         command.Parameters.AddWithValue("person", personId);
         command.Parameters.AddWithValue("profile", profile);

@@ -77,13 +77,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
 
         var sort = filter.Sort is { } key && Questions.IsKey(key) ? key : null;
         var signals = string.Join(", ", Questions.All.Select(k => "s." + k));
-        const string optedOut = """
-            EXISTS (SELECT 1 FROM opt_outs o WHERE o.person_id = s.person_id)
-            OR EXISTS (SELECT 1 FROM opt_outs o JOIN accounts a ON a.person_id = s.person_id
-                       WHERE a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
-            """;
         var where = $"""
-            s.run_id = @run AND NOT ({optedOut})
+            s.run_id = @run AND NOT {Data.OptOutSql.IsOptedOut("s.person_id")}
               AND (@country::text IS NULL OR s.country = @country)
               AND (@specialty::text IS NULL OR s.specialty = @specialty)
               AND (@profession::text IS NULL OR s.profession = @profession)
@@ -117,9 +112,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         var rows = new List<RankingRow>();
         await using (var command = new NpgsqlCommand($"""
             SELECT s.rank - (SELECT count(*) FROM person_scores x WHERE x.run_id = s.run_id AND x.rank < s.rank
-                               AND (EXISTS (SELECT 1 FROM opt_outs o WHERE o.person_id = x.person_id)
-                                    OR EXISTS (SELECT 1 FROM opt_outs o JOIN accounts a ON a.person_id = x.person_id
-                                               WHERE a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle))))),
+                               AND {Data.OptOutSql.IsOptedOut("x.person_id")}),
                    s.person_id, p.public_id, p.display_name,
                    coalesce((SELECT string_agg(a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id), ' ' ORDER BY a.platform, a.handle)
                              FROM accounts a WHERE a.person_id = p.id AND NOT a.is_stub), ''),

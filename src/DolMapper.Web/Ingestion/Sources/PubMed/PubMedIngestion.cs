@@ -26,22 +26,7 @@ public sealed class PubMedIngestion(PubMedClient client, NpgsqlDataSource dataSo
             {
                 var publications = await client.SummariesAsync(baseUrl, chunk, identity, cancellationToken);
                 report.Pages++;
-                report.Fetched += publications.Count;
-                foreach (var publication in publications)
-                {
-                    switch (await UpsertAsync(connection, publication, cancellationToken))
-                    {
-                        case true:
-                            report.Counts.PostsNew++;
-                            break;
-                        case false:
-                            report.Counts.PostsUpdated++;
-                            break;
-                        default:
-                            report.Counts.PostsUnchanged++;
-                            break;
-                    }
-                }
+                await StoreAsync(connection, publications, report, cancellationToken);
             }
             logger.LogInformation("PubMed '{Term}': {Report}", term, report.ToText());
             await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.ToText(), CancellationToken.None);
@@ -54,8 +39,29 @@ public sealed class PubMedIngestion(PubMedClient client, NpgsqlDataSource dataSo
         }
     }
 
+    /// <summary>Stores summaries and counts them in <paramref name="report"/> as new, updated or unchanged.</summary>
+    internal static async Task StoreAsync(NpgsqlConnection connection, IReadOnlyCollection<PubMedSummary> publications, IngestReport report, CancellationToken cancellationToken)
+    {
+        report.Fetched += publications.Count;
+        foreach (var publication in publications)
+        {
+            switch (await UpsertAsync(connection, publication, cancellationToken))
+            {
+                case true:
+                    report.Counts.PostsNew++;
+                    break;
+                case false:
+                    report.Counts.PostsUpdated++;
+                    break;
+                default:
+                    report.Counts.PostsUnchanged++;
+                    break;
+            }
+        }
+    }
+
     /// <summary>True when inserted, false when updated, null when unchanged.</summary>
-    internal static async Task<bool?> UpsertAsync(NpgsqlConnection connection, PubMedSummary publication, CancellationToken cancellationToken)
+    private static async Task<bool?> UpsertAsync(NpgsqlConnection connection, PubMedSummary publication, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO publications AS p (pmid, doi, title, journal, pub_date, year, authors, first_seen_at, updated_at)

@@ -35,11 +35,11 @@ public sealed class PublicationLookup(PubMedClient client, NpgsqlDataSource data
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var persons = new List<(long Id, string? Name, string? Specialty)>();
-        await using (var command = new NpgsqlCommand("""
+        await using (var command = new NpgsqlCommand($"""
             SELECT p.id, p.display_name, p.specialty FROM persons p
             WHERE p.profession IN ('physician', 'researcher') AND coalesce(p.hcp_confidence, 0) >= 0.6
               AND (p.publications_checked_at IS NULL OR p.publications_checked_at < now() - make_interval(days => @days))
-              AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.person_id = p.id)
+              AND NOT {Data.OptOutSql.IsOptedOut("p.id")}
             ORDER BY p.publications_checked_at NULLS FIRST, p.id
             LIMIT @max
             """, connection))
@@ -74,22 +74,7 @@ public sealed class PublicationLookup(PubMedClient client, NpgsqlDataSource data
                     if (pmids.Count > 0)
                     {
                         var summaries = await client.SummariesAsync(settings.BaseUrl, [.. pmids], identity, cancellationToken);
-                        report.Fetched += summaries.Count;
-                        foreach (var summary in summaries)
-                        {
-                            switch (await PubMedIngestion.UpsertAsync(connection, summary, cancellationToken))
-                            {
-                                case true:
-                                    report.Counts.PostsNew++;
-                                    break;
-                                case false:
-                                    report.Counts.PostsUpdated++;
-                                    break;
-                                default:
-                                    report.Counts.PostsUnchanged++;
-                                    break;
-                            }
-                        }
+                        await PubMedIngestion.StoreAsync(connection, summaries, report, cancellationToken);
                     }
                 }
                 await using var mark = new NpgsqlCommand("UPDATE persons SET publications_checked_at = now() WHERE id = @id", connection);
