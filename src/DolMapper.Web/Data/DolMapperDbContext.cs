@@ -39,6 +39,8 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Trigram indexes answer the dashboard's name and handle search (ILIKE '%...%').
+        builder.HasPostgresExtension("pg_trgm");
         // Identity names its tables in PascalCase explicitly; keep the whole schema snake_case.
         builder.Entity<DolMapperUser>().ToTable("users");
         builder.Entity<IdentityRole>().ToTable("roles");

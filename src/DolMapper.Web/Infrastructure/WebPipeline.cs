@@ -20,6 +20,7 @@ internal static class WebPipeline
     {
         services.AddSingleton<Features.Rankings.RankingQuery>();
         services.AddSingleton<Features.Profiles.ProfileQuery>();
+        services.AddSingleton<Features.Shortlists.ShortlistStore>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
@@ -70,6 +71,7 @@ internal static class WebPipeline
         app.UseAuthorization();
 
         app.MapRazorPages();
+        Features.Exports.ExportEndpoints.Map(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,

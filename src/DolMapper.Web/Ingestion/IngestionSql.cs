@@ -90,7 +90,7 @@ internal static class IngestionSql
         UNION
         SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.person_id = o.person_id
         UNION
-        SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.platform = o.platform AND a.handle = o.handle
+        SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.platform = o.platform AND lower(a.handle) = lower(o.handle)
         UNION
         SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.npi = o.npi
         UNION

@@ -9,7 +9,8 @@ namespace DolMapper.Web.Scoring;
 /// <param name="Profile">The profile's name.</param>
 /// <param name="Top">At most this many rows (best first); null for all.</param>
 /// <param name="PersonIds">Only these persons (a shortlist); null for all.</param>
-public sealed record RankingExportRequest(string Profile, int? Top = null, IReadOnlyCollection<long>? PersonIds = null);
+/// <param name="Filter">The Rankings page's filters and order (its profile and page are ignored); null for the whole ranking.</param>
+public sealed record RankingExportRequest(string Profile, int? Top = null, IReadOnlyCollection<long>? PersonIds = null, RankingFilter? Filter = null);
 
 /// <summary>What an export wrote.</summary>
 public sealed record RankingExportResult(long RunId, int ProfileVersion, DateTime RunAt, int Rows);
@@ -18,7 +19,8 @@ public sealed record RankingExportResult(long RunId, int ProfileVersion, DateTim
 /// The CSV of CONTRACTS.md section 5, streamed from the latest complete run with flat memory:
 /// RFC 4180 via CsvHelper, numbers as numbers (invariant culture), text cells that a spreadsheet
 /// would run as a formula (= + - @ tab CR first) prefixed with an apostrophe, opted-out persons
-/// left out and the ranks renumbered. The one writer behind the <c>export</c> verb and the UI.
+/// left out and the ranks closed up over them (<see cref="RankingSelection"/>: the rank the
+/// Rankings page shows). The one writer behind the <c>export</c> verb and the UI.
 /// </summary>
 public sealed class RankingCsv(NpgsqlDataSource dataSource)
 {
@@ -55,27 +57,21 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         }
         var (runId, version, runAt) = run.Value;
         var signals = string.Join(", ", Questions.All.Select(k => $"s.{k}, s.{k}_raw"));
+        var selection = new RankingSelection(runId, request.Filter ?? new RankingFilter(), request.PersonIds);
         await using var command = dataSource.CreateCommand($"""
-            SELECT row_number() OVER (ORDER BY s.rank), p.public_id, p.display_name,
-                   (SELECT string_agg(a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id), ' ' ORDER BY a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id))
-                    FROM accounts a WHERE a.person_id = p.id AND NOT a.is_stub),
+            {RankingSelection.With}
+            SELECT {RankingSelection.DisplayRank}, p.public_id, p.display_name, {RankingSelection.Handles},
                    s.profession, s.specialty, s.country, s.score, s.tier, pa.name,
                    {signals},
                    s.evidence -> 'relationship' ->> 'kind', p.npi
             FROM person_scores s
             JOIN persons p ON p.id = s.person_id
             LEFT JOIN personas pa ON pa.id = s.persona_id
-            WHERE s.run_id = @run
-              AND (@ids::bigint[] IS NULL OR s.person_id = ANY(@ids))
-              AND NOT {Data.OptOutSql.IsOptedOut("p.id")}
-            ORDER BY s.rank
+            WHERE {selection.Where}
+            ORDER BY {selection.OrderBy}
             LIMIT @top
             """);
-        command.Parameters.AddWithValue("run", runId);
-        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint)
-        {
-            Value = request.PersonIds is null ? DBNull.Value : request.PersonIds.ToArray(),
-        });
+        selection.Bind(command);
         command.Parameters.Add(new NpgsqlParameter("top", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = request.Top is { } top ? top : DBNull.Value });
         command.CommandTimeout = 0;
 
@@ -99,7 +95,7 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             var i = 0;
-            csv.WriteField(reader.GetInt64(i++).ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(reader.GetInt32(i++).ToString(CultureInfo.InvariantCulture));
             csv.WriteField(Text(reader.GetString(i++)));
             csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
             i++;
@@ -129,6 +125,22 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         }
         await csv.FlushAsync(cancellationToken);
         return new RankingExportResult(runId, version, runAt, rows);
+    }
+
+    /// <summary>Records an export in the audit log (<c>export.csv</c>): who, which profile, run and rows, and what was asked.</summary>
+    public async Task AuditAsync(string? userId, string userName, string profile, RankingExportResult result, object request, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO audit_log (at, user_id, user_name, action, target, details) VALUES (now(), @id, @user, 'export.csv', @profile, @details::jsonb)
+            """);
+        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)userId ?? DBNull.Value });
+        command.Parameters.AddWithValue("user", userName);
+        command.Parameters.AddWithValue("profile", profile);
+        command.Parameters.AddWithValue("details", System.Text.Json.JsonSerializer.Serialize(new
+        {
+            run = result.RunId, version = result.ProfileVersion, rows = result.Rows, request,
+        }));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>A text cell that cannot run as a formula: = + - @ tab or CR first gets a leading apostrophe.</summary>

@@ -188,15 +188,7 @@ internal static class ScoringInputLoader
             inputs.PersonIndex[ids[i]] = i;
         }
 
-        await using (var command = new NpgsqlCommand("""
-            -- The set-based form of Data.OptOutSql.IsOptedOut, for every person at once.
-            SELECT DISTINCT a.person_id FROM opt_outs o
-            JOIN accounts a ON a.person_id = o.person_id
-                OR (a.platform = o.platform AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
-                OR (o.npi IS NOT NULL AND a.npi = o.npi)
-            UNION
-            SELECT p.id FROM opt_outs o JOIN persons p ON p.id = o.person_id OR (o.npi IS NOT NULL AND p.npi = o.npi)
-            """, connection))
+        await using (var command = new NpgsqlCommand(Data.OptOutSql.OptedOutPersons, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

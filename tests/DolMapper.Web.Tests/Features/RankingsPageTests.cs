@@ -1,5 +1,6 @@
 using DolMapper.Scoring;
 using DolMapper.Web.Features.Rankings;
+using DolMapper.Web.Scoring;
 using DolMapper.Web.Infrastructure.Auth;
 using Npgsql;
 
@@ -32,11 +33,16 @@ public sealed class RankingsPageTests(PostgresFixture postgres)
             {
                 lines.Add(System.Text.Json.JsonSerializer.Serialize(new
                 {
-                    type = "post", platform = "x", id = $"{a + 1}-{i}", account_id = $"{a + 1}",
+                    type = "post", platform = "x", id = $"{(a + 1) * 1000 + i}", account_id = $"{a + 1}",
                     created_at = new DateTime(2026, 9, 1, 9, 0, 0, DateTimeKind.Utc).AddDays(i).ToString("O"), text = "news #bcsm", hashtags = new[] { "bcsm" },
+                    urls = new[] { "https://www.nejm.org/doi/x" + i },
+                    reply_to = a == 1 && i < 3 ? new { post_id = $"{1000 + i}", account_id = "1" } : null,
+                    mentions = a == 1 && i < 3 ? new[] { "1" } : Array.Empty<string>(),
                 }));
             }
         }
+        lines.Add(System.Text.Json.JsonSerializer.Serialize(new { type = "relationship", platform = "x", account_id = "3", kind = "advisory_board", since = "2024-05-01" }));
+        lines.Add(System.Text.Json.JsonSerializer.Serialize(new { type = "account", platform = "bluesky", id = "did:plc:dev", handle = "dev.bsky.social", name = "Dev Patel, PharmD", bio = "Oncology pharmacist.", person = "x:4" }));
         Assert.True((await db.ImportAsync(lines)).Clean);
         await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
         await scoring.SaveProfileAsync(Profile);
@@ -116,5 +122,150 @@ public sealed class RankingsPageTests(PostgresFixture postgres)
         await using var app = await TestApp.StartAsync(connection);
         var html = await (await app.SignInAsync(Roles.Analyst)).GetStringAsync("/Rankings");
         Assert.Contains("data-testid=\"empty-state\"", html);
+    }
+
+    [Fact]
+    public async Task Platform_relationship_and_minimum_score_filters_narrow_the_ranking()
+    {
+        var connection = await ScoredWorldAsync();
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        var query = new RankingQuery(dataSource);
+        var all = await query.PageAsync(new RankingFilter(), CancellationToken.None);
+        Assert.Equal("Dev Patel, PharmD", Assert.Single((await query.PageAsync(new RankingFilter(Platform: "bluesky"), CancellationToken.None))!.Rows).Name);
+        Assert.Contains("bluesky:dev.bsky.social", all!.Rows[0].Handles);
+        Assert.Equal("Cara Dunn, RN", Assert.Single((await query.PageAsync(new RankingFilter(Relationship: "advisory_board"), CancellationToken.None))!.Rows).Name);
+        Assert.Equal("Cara Dunn, RN", Assert.Single((await query.PageAsync(new RankingFilter(Relationship: RankingFilter.AnyRelationship), CancellationToken.None))!.Rows).Name);
+        Assert.Empty((await query.PageAsync(new RankingFilter(Relationship: "speaker"), CancellationToken.None))!.Rows);
+        var threshold = all.Rows[1].Score;
+        var strong = await query.PageAsync(new RankingFilter(MinScore: threshold), CancellationToken.None);
+        Assert.Equal(all.Rows.Where(r => r.Score >= threshold).Select(r => r.Name), strong!.Rows.Select(r => r.Name));
+        Assert.Equal(2, strong.Total);
+        // A handle search finds a person by any of their accounts, with or without the @.
+        Assert.Equal("Dev Patel, PharmD", Assert.Single((await query.PageAsync(new RankingFilter(Search: "@dev.bsky"), CancellationToken.None))!.Rows).Name);
+    }
+
+    [Fact]
+    public async Task The_csv_of_a_view_has_the_rows_the_screen_shows_and_only_analysts_and_admins_get_it()
+    {
+        var connection = await ScoredWorldAsync();
+        await Sql.ExecuteAsync(connection, "INSERT INTO opt_outs (platform, handle, reason, created_at) VALUES ('x', 'USER4', 'request', now())");
+        await using var app = await TestApp.StartAsync(connection);
+        var analyst = await app.SignInAsync(Roles.Analyst);
+        var view = "profile=" + Uri.EscapeDataString(Profile.Name) + "&country=GB&sort=activity";
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/Rankings?" + view);
+        page.Headers.Add("HX-Request", "true");
+        var html = System.Net.WebUtility.HtmlDecode(await (await analyst.SendAsync(page)).Content.ReadAsStringAsync());
+        var screen = System.Text.RegularExpressions.Regex.Matches(html, "data-testid=\"rank\">(\\d+)</td>\\s*<td><div class=\"fw-semibold\"><a [^>]+>([^<]+)</a>")
+            .Select(m => (Rank: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Name: m.Groups[2].Value)).ToList();
+        Assert.Equal([(1, "Cara Dunn, RN")], screen);
+        Assert.Contains("/Rankings/export.csv?", html);
+
+        var response = await analyst.GetAsync("/Rankings/export.csv?" + view + "&bom=1");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var disposition = response.Content.Headers.ContentDisposition!;
+        Assert.Equal("attachment", disposition.DispositionType);
+        Assert.Matches("^dolmapper-rank-test-\\d{4}-\\d{2}-\\d{2}\\.csv$", disposition.FileNameStar);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var rows = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(string.Join(",", RankingCsv.Header), rows[0]);
+        Assert.Equal(screen.Select(r => $"{r.Rank},{r.Name}"), rows.Skip(1).Select(r => r.Split(',')[0] + "," + CsvName(r)));
+
+        // The whole ranking: the opted-out person is missing and the ranks are closed up, as on screen.
+        var whole = (await analyst.GetStringAsync("/Rankings/export.csv?profile=" + Uri.EscapeDataString(Profile.Name))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["1", "2", "3"], whole.Skip(1).Select(r => r.Split(',')[0]));
+        Assert.DoesNotContain(whole, r => r.Contains("Dev Patel", StringComparison.Ordinal));
+        Assert.Equal(2L, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.csv' AND user_name IS NOT NULL AND details -> 'audit' -> 'filter' ->> 'Country' IS NOT DISTINCT FROM details -> 'audit' -> 'filter' ->> 'Country'"));
+        Assert.Equal(1L, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.csv' AND details -> 'request' -> 'audit' -> 'filter' ->> 'Country' = 'GB' AND (details -> 'request' ->> 'bom')::boolean"));
+
+        var manager = await app.SignInAsync(Roles.BrandManager);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await manager.GetAsync("/Rankings/export.csv?" + view)).StatusCode);
+        Assert.DoesNotContain("/Rankings/export.csv", await manager.GetStringAsync("/Rankings?" + view));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await analyst.GetAsync("/Rankings/export.csv?profile=Nope")).StatusCode);
+    }
+
+    private static string CsvName(string row)
+    {
+        // Names in this world hold a comma, so CsvHelper quotes them: rank,person_id,"Name, RN",...
+        var start = row.IndexOf('"', StringComparison.Ordinal);
+        return row[(start + 1)..row.IndexOf('"', start + 1)];
+    }
+
+    [Fact]
+    public async Task Shortlists_are_made_from_rankings_kept_with_notes_and_exported_without_opted_out_persons()
+    {
+        var connection = await ScoredWorldAsync();
+        var ids = new Dictionary<string, long>();
+        foreach (var key in new[] { "x:1", "x:2", "x:3" })
+        {
+            ids[key] = (long)(await Sql.ScalarAsync(connection, $"SELECT id FROM persons WHERE public_id = '{key}'"))!;
+        }
+        await using var app = await TestApp.StartAsync(connection);
+        var analyst = await app.SignInAsync(Roles.Analyst);
+        var rankings = await analyst.GetStringAsync("/Rankings");
+        var token = System.Text.RegularExpressions.Regex.Match(rankings, "\"RequestVerificationToken\": \"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        using var add = new HttpRequestMessage(HttpMethod.Post, "/Shortlists?handler=Add")
+        {
+            Content = new FormUrlEncodedContent([
+                new("profile", Profile.Name), new("shortlist", ""), new("newName", "Breast cancer voices"),
+                new("ids", ids["x:1"].ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("ids", ids["x:3"].ToString(System.Globalization.CultureInfo.InvariantCulture)), new("note", "advisory board?")]),
+        };
+        add.Headers.Add("HX-Request", "true");
+        add.Headers.Add("RequestVerificationToken", token);
+        var status = await (await analyst.SendAsync(add)).Content.ReadAsStringAsync();
+        Assert.Contains("Added 2 to &#39;Breast cancer voices&#39;", status);
+
+        var listId = (int)(await Sql.ScalarAsync(connection, "SELECT id FROM shortlists WHERE name = 'Breast cancer voices'"))!;
+        var detail = System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/Shortlists/{listId}"));
+        Assert.Contains("Dr. Ana Ruiz, MD", detail);
+        Assert.Contains("Cara Dunn, RN", detail);
+        Assert.DoesNotContain("Ben Cole, MD", detail);
+        Assert.Contains("value=\"advisory board?\"", detail);
+        Assert.Contains("Breast cancer voices", await analyst.GetStringAsync("/Shortlists"));
+
+        var csv = (await analyst.GetStringAsync($"/Shortlists/{listId}/export.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, csv.Length);
+        Assert.Contains(csv, r => r.Contains("Cara Dunn, RN", StringComparison.Ordinal) && r.Contains("advisory_board", StringComparison.Ordinal));
+
+        await Sql.ExecuteAsync(connection, $"INSERT INTO opt_outs (person_id, reason, created_at) VALUES ({ids["x:1"]}, 'request', now())");
+        csv = (await analyst.GetStringAsync($"/Shortlists/{listId}/export.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, csv.Length);
+        Assert.DoesNotContain("Dr. Ana Ruiz", System.Net.WebUtility.HtmlDecode(await analyst.GetStringAsync($"/Shortlists/{listId}")));
+
+        var manager = await app.SignInAsync(Roles.BrandManager);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await manager.GetAsync("/Shortlists")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await manager.GetAsync($"/Shortlists/{listId}/export.csv")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Compare_shows_two_to_four_persons_side_by_side_and_the_profile_shows_activity_topics_and_peers()
+    {
+        var connection = await ScoredWorldAsync();
+        var ana = (long)(await Sql.ScalarAsync(connection, "SELECT id FROM persons WHERE public_id = 'x:1'"))!;
+        var ben = (long)(await Sql.ScalarAsync(connection, "SELECT id FROM persons WHERE public_id = 'x:2'"))!;
+        await using var app = await TestApp.StartAsync(connection);
+        var manager = await app.SignInAsync(Roles.BrandManager);
+        var profile = Uri.EscapeDataString(Profile.Name);
+        var compare = System.Net.WebUtility.HtmlDecode(await manager.GetStringAsync($"/Compare?profile={profile}&ids={ana}&ids={ben}"));
+        Assert.Contains("data-testid=\"compare-radar\"", compare);
+        Assert.Contains("Dr. Ana Ruiz, MD", compare);
+        Assert.Contains("Ben Cole, MD", compare);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(compare, "data-testid=\"compare-score\"").Count);
+        Assert.Contains("Tick two to four", await manager.GetStringAsync($"/Compare?profile={profile}&ids={ana}"));
+
+        var page = System.Net.WebUtility.HtmlDecode(await manager.GetStringAsync($"/Profiles/{ana}?profile={profile}"));
+        Assert.Contains("data-testid=\"activity\"", page);
+        Assert.Contains("#bcsm", page);
+        Assert.Contains("nejm.org", page);
+        // Ben replied to Ana three times and mentioned her in each: six interactions from a scored peer.
+        var engagedBy = page[page.IndexOf("data-testid=\"engaged-by\"", StringComparison.Ordinal)..];
+        Assert.Matches("Ben Cole, MD</a>[^<]*<span[^>]*>[^<]*</span></td>\\s*<td class=\"text-end\">\\d+</td><td class=\"text-end\">6</td>", engagedBy);
+        Assert.Contains("https://x.com/user1/status/", page.Replace("view on the platform", ""));
+        Assert.Contains("CRM: no relationship on record", page);
+        var cara = (long)(await Sql.ScalarAsync(connection, "SELECT id FROM persons WHERE public_id = 'x:3'"))!;
+        Assert.Contains("CRM: advisory board since 2024-05-01", System.Net.WebUtility.HtmlDecode(await manager.GetStringAsync($"/Profiles/{cara}?profile={profile}")));
     }
 }

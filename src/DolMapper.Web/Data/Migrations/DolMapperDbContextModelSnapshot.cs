@@ -20,6 +20,7 @@ namespace DolMapper.Web.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Account", b =>
@@ -134,6 +135,12 @@ namespace DolMapper.Web.Data.Migrations
 
                     b.HasIndex("Platform", "Handle")
                         .HasDatabaseName("ix_accounts_platform_handle");
+
+                    b.HasIndex(new[] { "Handle" }, "ix_accounts_handle_trgm")
+                        .HasDatabaseName("ix_accounts_handle");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Handle" }, "ix_accounts_handle_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Handle" }, "ix_accounts_handle_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("accounts", null, t =>
                         {
@@ -735,6 +742,12 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasIndex("PublicId")
                         .IsUnique()
                         .HasDatabaseName("ix_persons_public_id");
+
+                    b.HasIndex(new[] { "DisplayName" }, "ix_persons_display_name_trgm")
+                        .HasDatabaseName("ix_persons_display_name");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "DisplayName" }, "ix_persons_display_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "DisplayName" }, "ix_persons_display_name_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("persons", (string)null);
                 });

@@ -1,12 +1,16 @@
+using DolMapper.Web.Features.Shortlists;
+using DolMapper.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace DolMapper.Web.Features.Profiles;
 
-/// <summary>One DOL's explained score under a profile (every role).</summary>
-public sealed class IndexModel(ProfileQuery profiles) : PageModel
+/// <summary>One DOL's explained score under a profile (every role); Analysts and Admins can add them to a shortlist.</summary>
+public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists) : PageModel
 {
     public DolProfile? Dol { get; private set; }
+    public IReadOnlyList<ShortlistSummary> Shortlists { get; private set; } = [];
+    public bool CanShortlist => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
 
     public async Task<IActionResult> OnGetAsync(long id, [FromQuery] string? profile, CancellationToken cancellationToken)
     {
@@ -15,6 +19,14 @@ public sealed class IndexModel(ProfileQuery profiles) : PageModel
             return RedirectToPage("/Rankings/Index");
         }
         Dol = await profiles.GetAsync(id, profile, cancellationToken);
-        return Dol is null ? NotFound() : Page();
+        if (Dol is null)
+        {
+            return NotFound();
+        }
+        if (CanShortlist)
+        {
+            Shortlists = [.. (await shortlists.ListAsync(cancellationToken)).Where(l => l.Profile == profile)];
+        }
+        return Page();
     }
 }

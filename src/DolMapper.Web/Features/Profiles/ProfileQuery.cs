@@ -9,7 +9,22 @@ public sealed record DolProfile(
     long PersonId, string PublicId, string? Name, string? Profession, string? Specialty, string? Country, double? HcpConfidence,
     IReadOnlyList<string> ClassificationTerms, IReadOnlyList<(string Platform, string Handle, string? Url)> Accounts,
     string Profile, int Version, DateTime RunAt, int Rank, double Score, string Tier, double[] Signals, double[] Raw, double[] Contributions,
-    JsonElement Evidence, IReadOnlyList<(DateTime At, string Text, string? Url)> SamplePosts, IReadOnlyList<(DateTime At, int Rank, double Score)> History);
+    JsonElement Evidence, IReadOnlyList<(DateTime At, string Text, string? Url)> SamplePosts, IReadOnlyList<(DateTime At, int Rank, double Score)> History)
+{
+    /// <summary>Posts and engagement received per week over the year before the run's snapshot.</summary>
+    public IReadOnlyList<(DateTime Week, int Posts, long Engagement)> Activity { get; init; } = [];
+    public IReadOnlyList<(string Tag, int Posts)> Hashtags { get; init; } = [];
+    public IReadOnlyList<(string Domain, int Links)> Domains { get; init; } = [];
+    /// <summary>Persons of the same ranking who reply to, quote, repost or mention this person, most often first.</summary>
+    public IReadOnlyList<Peer> EngagedBy { get; init; } = [];
+    /// <summary>Persons of the same ranking this person replies to, quotes, reposts or mentions.</summary>
+    public IReadOnlyList<Peer> Engages { get; init; } = [];
+    public string? Persona { get; init; }
+    public (string Kind, string? Since)? Relationship { get; init; }
+}
+
+/// <summary>A person engaged with, as the profile page lists them.</summary>
+public sealed record Peer(long PersonId, string Name, string? Profession, int Interactions, int Rank);
 
 /// <summary>Reads one person's explained score (opted-out persons are never shown).</summary>
 public sealed class ProfileQuery(NpgsqlDataSource dataSource)
@@ -20,12 +35,15 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         var signals = string.Join(", ", Questions.All.Select(k => $"s.{k}, s.{k}_raw"));
         await using var command = new NpgsqlCommand($"""
             SELECT p.id, p.public_id, p.display_name, s.profession, s.specialty, s.country, p.hcp_confidence, p.classification_evidence::text,
-                   v.version, r.completed_at, s.rank, s.score, s.tier, {signals}, s.contributions, s.evidence::text, r.profile_id
+                   v.version, r.completed_at,
+                   (s.rank - (SELECT count(*) FROM person_scores x WHERE x.run_id = s.run_id AND x.rank < s.rank AND x.person_id IN ({Data.OptOutSql.OptedOutPersons})))::int,
+                   s.score, s.tier, {signals}, s.contributions, s.evidence::text, r.profile_id, r.id, r.data_snapshot_at, pa.name
             FROM person_scores s
             JOIN scoring_runs r ON r.id = s.run_id
             JOIN scoring_profiles pr ON pr.id = r.profile_id
             JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             JOIN persons p ON p.id = s.person_id
+            LEFT JOIN personas pa ON pa.id = s.persona_id
             WHERE s.person_id = @person AND pr.name = @profile AND r.status = 'complete'
               AND r.id = (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' ORDER BY r2.completed_at DESC LIMIT 1)
               AND NOT {Data.OptOutSql.IsOptedOut("p.id")}
@@ -56,6 +74,9 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         var contributions = reader.GetFieldValue<double[]>(33);
         var evidence = JsonDocument.Parse(reader.GetString(34)).RootElement.Clone();
         var profileId = reader.GetInt32(35);
+        var runId = reader.GetInt64(36);
+        var snapshot = DateTime.SpecifyKind(reader.GetDateTime(37), DateTimeKind.Utc);
+        var persona = reader.IsDBNull(38) ? null : reader.GetString(38);
         var header = (Id: reader.GetInt64(0), PublicId: reader.GetString(1), Name: reader.IsDBNull(2) ? null : reader.GetString(2),
             Profession: reader.IsDBNull(3) ? null : reader.GetString(3), Specialty: reader.IsDBNull(4) ? null : reader.GetString(4),
             Country: reader.IsDBNull(5) ? null : reader.GetString(5), Confidence: reader.IsDBNull(6) ? (double?)null : reader.GetDouble(6),
@@ -75,7 +96,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         }
         var posts = new List<(DateTime, string, string?)>();
         await using (var p = new NpgsqlCommand("""
-            SELECT po.created_at, po.text, po.urls[1] FROM posts po JOIN accounts a ON a.id = po.account_id
+            SELECT po.created_at, po.text, po.platform, po.external_id, a.handle FROM posts po JOIN accounts a ON a.id = po.account_id
             WHERE a.person_id = @p AND po.deleted_at IS NULL AND po.text IS NOT NULL
             ORDER BY (po.likes + po.reposts + po.quotes) DESC, po.created_at DESC LIMIT 5
             """, connection))
@@ -84,7 +105,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             await using var r = await p.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
-                posts.Add((DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+                posts.Add((DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc), r.GetString(1), PostLinks.Url(r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4))));
             }
         }
         var history = new List<(DateTime, int, double)>();
@@ -101,7 +122,86 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
                 history.Add((DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc), r.GetInt32(1), r.GetDouble(2)));
             }
         }
+        var activity = new List<(DateTime, int, long)>();
+        await using (var c = new NpgsqlCommand("""
+            SELECT date_trunc('week', po.created_at), count(*)::int, sum(po.likes + po.reposts + po.quotes + po.replies)::bigint
+            FROM posts po JOIN accounts a ON a.id = po.account_id
+            WHERE a.person_id = @p AND po.deleted_at IS NULL AND po.created_at > @snapshot - interval '365 days' AND po.created_at <= @snapshot
+            GROUP BY 1 ORDER BY 1
+            """, connection))
+        {
+            c.Parameters.AddWithValue("p", personId);
+            c.Parameters.AddWithValue("snapshot", snapshot);
+            await using var r = await c.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                activity.Add((DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc), r.GetInt32(1), r.GetInt64(2)));
+            }
+        }
+        var hashtags = await CountsAsync(connection, """
+            SELECT lower(h), count(*)::int FROM posts po JOIN accounts a ON a.id = po.account_id, unnest(po.hashtags) h
+            WHERE a.person_id = @p AND po.deleted_at IS NULL AND po.created_at > @snapshot - interval '365 days'
+            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12
+            """, personId, snapshot, cancellationToken);
+        var domains = await CountsAsync(connection, """
+            SELECT d, count(*)::int FROM (
+                SELECT lower(substring(u from '^[A-Za-z][A-Za-z0-9+.-]*://(?:www\.)?([^/:?#]+)')) AS d
+                FROM posts po JOIN accounts a ON a.id = po.account_id, unnest(po.urls) u
+                WHERE a.person_id = @p AND po.deleted_at IS NULL AND po.created_at > @snapshot - interval '365 days') x
+            WHERE d IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12
+            """, personId, snapshot, cancellationToken);
+        var engagedBy = await PeersAsync(connection, "ta.person_id = @p", "sa.person_id", personId, runId, cancellationToken);
+        var engages = await PeersAsync(connection, "sa.person_id = @p", "ta.person_id", personId, runId, cancellationToken);
+        (string, string?)? relationship = evidence.TryGetProperty("relationship", out var rel) && rel.ValueKind == JsonValueKind.Object
+            && rel.TryGetProperty("kind", out var kind) && kind.GetString() is { } k
+            ? (k, rel.TryGetProperty("since", out var since) && since.ValueKind == JsonValueKind.String ? since.GetString() : null)
+            : null;
+
         return new DolProfile(header.Id, header.PublicId, header.Name, header.Profession, header.Specialty, header.Country, header.Confidence, terms,
-            accounts, profile, header.Version, header.RunAt, header.Rank, header.Score, header.Tier, values, raw, contributions, evidence, posts, history);
+            accounts, profile, header.Version, header.RunAt, header.Rank, header.Score, header.Tier, values, raw, contributions, evidence, posts, history)
+        {
+            Activity = activity, Hashtags = hashtags, Domains = domains, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
+        };
+    }
+
+    private static async Task<List<(string, int)>> CountsAsync(NpgsqlConnection connection, string sql, long personId, DateTime snapshot, CancellationToken cancellationToken)
+    {
+        var list = new List<(string, int)>();
+        await using var c = new NpgsqlCommand(sql, connection);
+        c.Parameters.AddWithValue("p", personId);
+        c.Parameters.AddWithValue("snapshot", snapshot);
+        await using var r = await c.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add((r.GetString(0), r.GetInt32(1)));
+        }
+        return list;
+    }
+
+    // Peers are persons of the same run (the profile's scored population), never opted-out ones; bots' engagement is left out as in scoring.
+    private static async Task<List<Peer>> PeersAsync(NpgsqlConnection connection, string side, string other, long personId, long runId, CancellationToken cancellationToken)
+    {
+        var list = new List<Peer>();
+        await using var c = new NpgsqlCommand($"""
+            WITH opted AS MATERIALIZED ({Data.OptOutSql.OptedOutPersons}),
+                 gone AS MATERIALIZED (SELECT x.rank FROM person_scores x WHERE x.run_id = @run AND x.person_id IN (SELECT person_id FROM opted)),
+                 counted AS (
+                    SELECT {other} AS person_id, count(*)::int AS n
+                    FROM interactions i JOIN accounts sa ON sa.id = i.source_account_id JOIN accounts ta ON ta.id = i.target_account_id
+                    WHERE {side} AND {other} <> @p AND NOT sa.is_bot_like
+                    GROUP BY 1)
+            SELECT s.person_id, coalesce(n.display_name, n.public_id), s.profession, c.n, {Scoring.RankingSelection.DisplayRank}
+            FROM counted c JOIN person_scores s ON s.run_id = @run AND s.person_id = c.person_id JOIN persons n ON n.id = s.person_id
+            WHERE s.person_id NOT IN (SELECT person_id FROM opted)
+            ORDER BY c.n DESC, s.rank LIMIT 10
+            """, connection);
+        c.Parameters.AddWithValue("p", personId);
+        c.Parameters.AddWithValue("run", runId);
+        await using var r = await c.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add(new Peer(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3), r.GetInt32(4)));
+        }
+        return list;
     }
 }

@@ -1,3 +1,7 @@
+using System.Globalization;
+using DolMapper.Web.Features.Shortlists;
+using DolMapper.Web.Infrastructure.Auth;
+using DolMapper.Web.Scoring;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -5,15 +9,19 @@ namespace DolMapper.Web.Features.Rankings;
 
 /// <summary>
 /// The ranked DOL list of a scoring profile (every role): filters and sort in the URL, server-side
-/// paging; htmx swaps only the results when a filter changes.
+/// paging; htmx swaps only the results when a filter changes. Analysts and Admins also export the
+/// view as CSV and add ticked persons to a shortlist; everyone can compare ticked persons.
 /// </summary>
-public sealed class IndexModel(RankingQuery rankings) : PageModel
+public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "profile")] public string? Profile { get; set; }
     [BindProperty(SupportsGet = true, Name = "country")] public string? Country { get; set; }
     [BindProperty(SupportsGet = true, Name = "specialty")] public string? Specialty { get; set; }
     [BindProperty(SupportsGet = true, Name = "profession")] public string? Profession { get; set; }
     [BindProperty(SupportsGet = true, Name = "tier")] public string? Tier { get; set; }
+    [BindProperty(SupportsGet = true, Name = "platform")] public string? Platform { get; set; }
+    [BindProperty(SupportsGet = true, Name = "relationship")] public string? Relationship { get; set; }
+    [BindProperty(SupportsGet = true, Name = "persona")] public int? Persona { get; set; }
     [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true, Name = "min")] public double? MinScore { get; set; }
     [BindProperty(SupportsGet = true, Name = "sort")] public string? Sort { get; set; }
@@ -21,6 +29,8 @@ public sealed class IndexModel(RankingQuery rankings) : PageModel
 
     public IReadOnlyList<string> Profiles { get; private set; } = [];
     public RankingPage? Result { get; private set; }
+    public IReadOnlyList<ShortlistSummary> Shortlists { get; private set; } = [];
+    public bool CanExport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -29,26 +39,49 @@ public sealed class IndexModel(RankingQuery rankings) : PageModel
         {
             Profile = null;
         }
-        Result = await rankings.PageAsync(new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber)), cancellationToken);
+        Result = await rankings.PageAsync(
+            new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber), Platform, Relationship, Persona),
+            cancellationToken);
+        if (CanExport && Result is not null)
+        {
+            Shortlists = [.. (await shortlists.ListAsync(cancellationToken)).Where(l => l.Profile == Result.Profile)];
+        }
         return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-History-Restore-Request")
             ? Partial("_Results", this)
             : Page();
     }
 
+    private Dictionary<string, string?> Query() => new()
+    {
+        ["profile"] = Result?.Profile, ["country"] = Country, ["specialty"] = Specialty, ["profession"] = Profession, ["tier"] = Tier,
+        ["platform"] = Platform, ["relationship"] = Relationship, ["persona"] = Persona?.ToString(CultureInfo.InvariantCulture),
+        ["q"] = Search, ["min"] = MinScore?.ToString(CultureInfo.InvariantCulture), ["sort"] = Result?.Filter.Sort,
+        ["page"] = PageNumber > 1 ? PageNumber.ToString(CultureInfo.InvariantCulture) : null,
+    };
+
+    private static string Build(string path, Dictionary<string, string?> query) =>
+        path + QueryString.Create(query.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+
     /// <summary>This view's URL with one parameter changed (paging, sorting).</summary>
     public string UrlWith(string key, string? value)
     {
-        var query = new Dictionary<string, string?>
-        {
-            ["profile"] = Result?.Profile, ["country"] = Country, ["specialty"] = Specialty, ["profession"] = Profession, ["tier"] = Tier,
-            ["q"] = Search, ["min"] = MinScore?.ToString(System.Globalization.CultureInfo.InvariantCulture), ["sort"] = Result?.Filter.Sort,
-            ["page"] = PageNumber > 1 ? PageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-        };
+        var query = Query();
         query[key] = value;
         if (key != "page")
         {
             query["page"] = null;
         }
-        return "/Rankings" + Microsoft.AspNetCore.Http.QueryString.Create(query.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+        return Build("/Rankings", query);
+    }
+
+    /// <summary>The CSV of this view: every row of every page, in this order, with these ranks.</summary>
+    public string ExportUrl
+    {
+        get
+        {
+            var query = Query();
+            query["page"] = null;
+            return Build("/Rankings/export.csv", query);
+        }
     }
 }

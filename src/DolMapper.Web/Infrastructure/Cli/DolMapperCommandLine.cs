@@ -482,19 +482,7 @@ public static class DolMapperCommandLine
         {
             await stdout.WriteLineAsync($"Wrote {result.Rows:N0} rows of '{profile}' (version {result.ProfileVersion}, run {result.RunId} of {result.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
         }
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<Data.DolMapperDbContext>();
-            db.AuditLog.Add(new Data.Entities.AuditLogEntry
-            {
-                At = DateTime.UtcNow,
-                UserName = $"cli:{Environment.UserName}",
-                Action = "export.csv",
-                Target = profile,
-                Details = System.Text.Json.JsonSerializer.Serialize(new { run = result.RunId, version = result.ProfileVersion, rows = result.Rows, top, file = output }),
-            });
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await csv.AuditAsync(null, $"cli:{Environment.UserName}", profile, result, new { top, file = output }, cancellationToken);
         return Success;
     }
 

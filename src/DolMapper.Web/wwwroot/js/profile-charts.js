@@ -1,4 +1,4 @@
-// Draws the DOL profile's charts from the data attributes the page renders (the tables beside
+// Draws the DOL profile's and the compare page's charts from the data attributes the page renders (the tables beside
 // them carry the same numbers for readers who do not see the charts).
 (function () {
     const radar = document.getElementById('radar');
@@ -21,5 +21,28 @@
             options: { animation: false, indexAxis: 'y', plugins: { legend: { display: false } } }
         });
         bars.dataset.drawn = 'true';
+    }
+    const activity = document.getElementById('activity');
+    if (activity && window.Chart) {
+        new Chart(activity, {
+            type: 'bar',
+            data: { labels: JSON.parse(activity.dataset.labels), datasets: [
+                { label: 'posts', data: JSON.parse(activity.dataset.posts), backgroundColor: 'rgb(13,110,253)' },
+                { label: 'engagement received (÷10)', data: JSON.parse(activity.dataset.engagement), type: 'line', borderColor: 'rgb(253,126,20)', pointRadius: 0 }] },
+            options: { animation: false, scales: { x: { ticks: { maxTicksLimit: 12 } }, y: { beginAtZero: true } } }
+        });
+        activity.dataset.drawn = 'true';
+    }
+    const compare = document.getElementById('compare-radar');
+    if (compare && window.Chart) {
+        const colours = ['13,110,253', '220,53,69', '25,135,84', '253,126,20'];
+        const series = JSON.parse(compare.dataset.series);
+        new Chart(compare, {
+            type: 'radar',
+            data: { labels: JSON.parse(compare.dataset.labels), datasets: series.map((s, i) => ({ label: s.name, data: s.values, fill: true,
+                backgroundColor: `rgba(${colours[i % 4]},0.12)`, borderColor: `rgb(${colours[i % 4]})`, pointBackgroundColor: `rgb(${colours[i % 4]})` })) },
+            options: { animation: false, scales: { r: { min: 0, max: 100, ticks: { stepSize: 25 } } } }
+        });
+        compare.dataset.drawn = 'true';
     }
 })();
