@@ -16,18 +16,34 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
     private TestApp _app = null!;
     private IBrowserContext _context = null!;
 
+    // One scored demo world for the class's tests (they only add shortlists to it).
+    private static readonly SemaphoreSlim WorldGate = new(1, 1);
+    private static string? _world;
+
     public async Task InitializeAsync()
     {
-        var connection = await postgres.CreateMigratedDatabaseAsync();
-        await using (var scoring = await ScoringServices.CreateAsync(connection))
+        await WorldGate.WaitAsync();
+        try
         {
-            var seeder = new DemoSeeder(scoring.Get<FileImporter>(), scoring.Get<NpgsqlDataSource>(), scoring.Get<CrossProcessLock>(), NullLogger<DemoSeeder>.Instance);
-            await seeder.SeedAsync(new DemoWorldOptions { Persons = 400, Posts = 12_000, Seed = 5 }, truthPath: null, progress: null);
-            await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None));
-            Assert.All(await scoring.ScoreAsync(), r => Assert.True(r.Complete, r.Message));
+            _world ??= await ScoredWorldAsync(postgres);
         }
-        _app = await TestApp.StartAsync(connection);
+        finally
+        {
+            WorldGate.Release();
+        }
+        _app = await TestApp.StartAsync(_world);
         _context = await browser.NewContextAsync(_app);
+    }
+
+    private static async Task<string> ScoredWorldAsync(PostgresFixture postgres)
+    {
+        var connection = await postgres.CreateMigratedDatabaseAsync();
+        await using var scoring = await ScoringServices.CreateAsync(connection);
+        var seeder = new DemoSeeder(scoring.Get<FileImporter>(), scoring.Get<NpgsqlDataSource>(), scoring.Get<CrossProcessLock>(), NullLogger<DemoSeeder>.Instance);
+        await seeder.SeedAsync(new DemoWorldOptions { Persons = 400, Posts = 12_000, Seed = 5 }, truthPath: null, progress: null);
+        await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None));
+        Assert.All(await scoring.ScoreAsync(), r => Assert.True(r.Complete, r.Message));
+        return connection;
     }
 
     public async Task DisposeAsync()
@@ -67,5 +83,140 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await Assertions.Expect(page.GetByTestId("radar")).ToHaveAttributeAsync("data-drawn", "true");
         await Assertions.Expect(page.GetByTestId("contributions")).ToHaveAttributeAsync("data-drawn", "true");
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("profile"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task An_analyst_exports_the_top_UK_cardiology_DOLs_and_the_file_holds_what_the_screen_shows()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.Analyst);
+        await page.GotoAsync("/Rankings?profile=" + Uri.EscapeDataString(ExampleProfiles.CardiologyAwarenessUk.Name) + "&country=GB");
+        await page.GetByLabel("Specialty").SelectOptionAsync("cardiology");
+        await page.WaitForURLAsync(url => url.Contains("specialty=cardiology", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("summary")).ToContainTextAsync("persons");
+        var screen = await ScreenRowsAsync(page);
+        Assert.NotEmpty(screen);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export").ClickAsync());
+        Assert.Matches("^dolmapper-cardiology-awareness-uk-\\d{4}-\\d{2}-\\d{2}\\.csv$", download.SuggestedFilename);
+        var csv = Csv(await File.ReadAllTextAsync((await download.PathAsync())!));
+        Assert.Equal(RankingCsv.Header, csv[0]);
+        var file = csv.Skip(1).Select(r => (Rank: r[0], Name: r[2], Country: r[6], Specialty: r[5])).ToList();
+        Assert.All(file, r => Assert.Equal(("GB", "cardiology"), (r.Country, r.Specialty)));
+        Assert.Equal(screen, file.Take(screen.Count).Select(r => (r.Rank, r.Name)));
+
+        // Tick the top two in the UK: shortlist them, then compare them.
+        await page.GetByLabel("Specialty").SelectOptionAsync("");
+        await page.WaitForURLAsync(url => !url.Contains("specialty=cardiology", StringComparison.Ordinal));
+        screen = await ScreenRowsAsync(page);
+        var rows = page.GetByTestId("row");
+        await rows.Nth(0).GetByRole(AriaRole.Checkbox).CheckAsync();
+        await rows.Nth(1).GetByRole(AriaRole.Checkbox).CheckAsync();
+        await page.GetByLabel("New shortlist's name").FillAsync("UK cardiology");
+        await page.GetByLabel("Shortlist", new() { Exact = true }).SelectOptionAsync("");
+        await page.GetByTestId("add-to-shortlist").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("shortlist-status")).ToContainTextAsync("Added 2 to 'UK cardiology'");
+        await page.GetByTestId("compare-selected").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/Compare", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("compare-radar")).ToHaveAttributeAsync("data-drawn", "true");
+        await Assertions.Expect(page.GetByTestId("compare-score")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("compare-table")).ToContainTextAsync(screen[0].Name);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("compare"), FullPage = true });
+
+        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Shortlists" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "UK cardiology" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(2);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("shortlist"), FullPage = true });
+        var listCsv = Csv(await File.ReadAllTextAsync((await (await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-shortlist").ClickAsync())).PathAsync())!));
+        Assert.Equal(screen.Take(2), listCsv.Skip(1).Select(r => (r[0], r[2])));
+    }
+
+    [Fact]
+    public async Task Paging_and_sorting_by_a_question_live_in_the_URL()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);
+        await page.GotoAsync("/Rankings?profile=" + Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name));
+        var first = await ScreenRowsAsync(page);
+        Assert.Equal(50, first.Count);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("page=2", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("rank").First).ToHaveTextAsync("51");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("rank").First).ToHaveTextAsync("51");
+
+        await page.GetByTestId("row").First.GetByTitle(new System.Text.RegularExpressions.Regex("^science:")).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("sort=science", StringComparison.Ordinal) && !url.Contains("page=", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("summary")).ToContainTextAsync("sorted by science");
+        var science = await page.GetByTestId("row").EvaluateAllAsync<int[]>(
+            "rows => rows.map(r => parseInt(r.querySelector('[title^=\"science:\"]').title.split(': ')[1]))");
+        Assert.Equal(science.OrderByDescending(v => v), science);
+        await page.GetByLabel("Name or handle").FillAsync(first[3].Name[..Math.Min(6, first[3].Name.Length)]);
+        await page.WaitForURLAsync(url => url.Contains("q=", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByTestId("ranking")).ToContainTextAsync(first[3].Name);
+    }
+
+    [Fact]
+    public async Task Each_role_sees_only_its_pages_and_every_page_is_kept_as_a_screenshot()
+    {
+        var expected = new Dictionary<string, string[]>
+        {
+            [Roles.BrandManager] = ["Home", "Rankings"],
+            [Roles.Analyst] = ["Home", "Rankings", "Shortlists", "Import"],
+            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Sources", "Users", "Jobs"],
+        };
+        foreach (var (role, links) in expected)
+        {
+            await using var context = await browser.NewContextAsync(_app);
+            var page = await BrowserFixture.SignInAsync(context, role);
+            Assert.Equal(links, (await page.GetByTestId("nav").GetByRole(AriaRole.Link).AllInnerTextsAsync()).Select(t => t.Trim()));
+            foreach (var link in links.Where(l => l != "Jobs"))
+            {
+                await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"{role.ToLowerInvariant()}-{link.ToLowerInvariant()}"), FullPage = true });
+            }
+            foreach (var (path, allowed) in new[] { ("/Shortlists", role != Roles.BrandManager), ("/Import", role != Roles.BrandManager), ("/Admin/Users", role == Roles.Admin), ("/Admin/Sources", role == Roles.Admin) })
+            {
+                var response = await page.GotoAsync(path);
+                Assert.Equal(allowed ? 200 : 403, response!.Status);
+            }
+        }
+    }
+
+    private static async Task<List<(string Rank, string Name)>> ScreenRowsAsync(IPage page)
+    {
+        await Assertions.Expect(page.GetByTestId("row").First).ToBeVisibleAsync();
+        var ranks = await page.GetByTestId("rank").AllInnerTextsAsync();
+        var names = await page.GetByTestId("row").Locator("div.fw-semibold a").AllInnerTextsAsync();
+        return ranks.Zip(names, (r, n) => (r.Trim(), n.Trim())).ToList();
+    }
+
+    /// <summary>RFC 4180 records: quoted fields may hold commas, quotes ("") and line breaks.</summary>
+    private static List<string[]> Csv(string text)
+    {
+        var records = new List<string[]>();
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') { quoted = false; }
+                else { field.Append(c); }
+            }
+            else if (c == '"') { quoted = true; }
+            else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
+            else if (c == '\r') { }
+            else if (c == '\n') { fields.Add(field.ToString()); field.Clear(); records.Add([.. fields]); fields.Clear(); }
+            else { field.Append(c); }
+        }
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            records.Add([.. fields]);
+        }
+        return records;
     }
 }

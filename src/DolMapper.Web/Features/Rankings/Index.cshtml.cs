@@ -25,15 +25,17 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists)
     [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
     [BindProperty(SupportsGet = true, Name = "min")] public double? MinScore { get; set; }
     [BindProperty(SupportsGet = true, Name = "sort")] public string? Sort { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    // "page" is also Razor Pages' own route value (the page's path), so it is read from the query string alone.
+    public int PageNumber { get; private set; } = 1;
 
     public IReadOnlyList<string> Profiles { get; private set; } = [];
     public RankingPage? Result { get; private set; }
     public IReadOnlyList<ShortlistSummary> Shortlists { get; private set; } = [];
     public bool CanExport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
+        PageNumber = Math.Max(1, page ?? 1);
         Profiles = await rankings.ProfilesAsync(cancellationToken);
         if (Profile is not null && !Profiles.Contains(Profile))
         {

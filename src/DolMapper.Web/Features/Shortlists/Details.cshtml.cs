@@ -11,18 +11,17 @@ namespace DolMapper.Web.Features.Shortlists;
 [Authorize(Policy = Policies.Analyst)]
 public sealed class DetailsModel(ShortlistStore shortlists, RankingQuery rankings) : PageModel
 {
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
     public ShortlistDetail? List { get; private set; }
     public RankingPage? Members { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         List = await shortlists.GetAsync(id, cancellationToken);
         if (List is null)
         {
             return NotFound();
         }
-        Members = await rankings.PageAsync(new RankingFilter(List.Profile, Page: Math.Max(1, PageNumber)), cancellationToken, List.PersonIds);
+        Members = await rankings.PageAsync(new RankingFilter(List.Profile, Page: Math.Max(1, page ?? 1)), cancellationToken, List.PersonIds);
         return Page();
     }
 
