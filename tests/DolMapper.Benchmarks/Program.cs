@@ -8,6 +8,8 @@ var suites = new Dictionary<string, Func<BenchmarkContext, Task<IReadOnlyList<Re
     ["import"] = ImportSuite.RunAsync,
     ["score"] = ScoreSuite.RunAsync,
     ["pagerank"] = PageRankSuite.RunAsync,
+    ["web"] = WebSuite.RunAsync,
+    ["export"] = ExportSuite.RunAsync,
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DolMapper.Web.Scoring;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace DolMapper.Benchmarks;
 
@@ -42,6 +43,7 @@ public static class ScoreSuite
         }
 
         var first = await RunAsync();
+        await context.ExecuteAsync($"DROP DATABASE IF EXISTS {ScoredDatabase(scale)} WITH (FORCE)");
         results.Add(new Result("score", scale, "first run, classifying every person", first.Elapsed.TotalSeconds, "s", "—", null, null, "(informative)", null, first.Message));
 
         Process.GetCurrentProcess().Refresh();
@@ -64,7 +66,26 @@ public static class ScoreSuite
             $"{run.Message} Steps (s): {steps}"));
         results.Add(new Result("score", scale, "peak memory of the process", peak, "GB", "—", null, null, "≤ 2 GB", peak <= 2.0,
             "peak working set of the benchmark process, which holds the scoring run"));
+        // Keep the scored world for the web and export suites.
+        NpgsqlConnection.ClearAllPools();
+        await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{runDatabase}' AND pid <> pg_backend_pid()");
+        await context.ExecuteAsync($"CREATE DATABASE {ScoredDatabase(scale)} TEMPLATE {runDatabase}");
         return results;
+    }
+
+    public static string ScoredDatabase(Scale scale) => $"bench_{scale.Name}_scored";
+
+    /// <summary>The scored world of the scale (the score suite's result), made by running that suite when missing.</summary>
+    public static async Task<string> EnsureScoredDatabaseAsync(BenchmarkContext context, List<Result> results)
+    {
+        var name = ScoredDatabase(context.Scale);
+        var exists = await context.ScalarAsync($"SELECT count(*) FROM pg_database WHERE datname = '{name}'") is long n && n > 0;
+        if (!exists)
+        {
+            Console.Error.WriteLine($"No scored world at {context.Scale.Name} scale yet: running the score suite first");
+            results.AddRange(await RunAsync(context));
+        }
+        return name;
     }
 
     private static ScoringRunReport Assert(IReadOnlyList<ScoringRunReport> reports)

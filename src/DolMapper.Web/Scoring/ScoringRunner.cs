@@ -255,6 +255,10 @@ public sealed class ScoringRunner(
             await complete.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        // The new run's id is beyond the statistics PostgreSQL has; without fresh ones the
+        // dashboard's first queries on the run are planned for an empty run.
+        await using var analyze = new NpgsqlCommand("ANALYZE person_scores", connection);
+        await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter copy, string? value)

@@ -91,15 +91,17 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
 
         var rows = new List<RankingRow>();
         var signals = string.Join(", ", Questions.All.Select(k => "s." + k));
+        // The page's 50 persons are found on the narrow columns first; names, handles and the
+        // previous rank are then read for those rows alone, not for every row the sort considers.
         await using (var command = new NpgsqlCommand($"""
-            {RankingSelection.With}
+            {RankingSelection.With},
+            page AS (SELECT s.person_id FROM person_scores s WHERE {selection.Where} ORDER BY {selection.OrderBy} OFFSET @offset LIMIT @limit)
             SELECT {RankingSelection.DisplayRank}, s.person_id, p.public_id, p.display_name, {RankingSelection.Handles},
                    s.profession, s.specialty, s.country, s.score, s.tier, pa.name, {signals},
                    (SELECT prev.rank FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id)
-            FROM person_scores s JOIN persons p ON p.id = s.person_id LEFT JOIN personas pa ON pa.id = s.persona_id
-            WHERE {selection.Where}
+            FROM page JOIN person_scores s ON s.run_id = @run AND s.person_id = page.person_id
+            JOIN persons p ON p.id = s.person_id LEFT JOIN personas pa ON pa.id = s.persona_id
             ORDER BY {selection.OrderBy}
-            OFFSET @offset LIMIT @limit
             """, connection))
         {
             selection.Bind(command);

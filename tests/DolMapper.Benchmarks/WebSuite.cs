@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using DolMapper.Web.Infrastructure;
+using DolMapper.Web.Scoring;
+
+namespace DolMapper.Benchmarks;
+
+/// <summary>
+/// web: the dashboard on Kestrel over the scored world (the score suite's result), 20 concurrent
+/// signed-in clients on loopback, each request kind on its own: the first page unfiltered, a
+/// country + specialty filter, a name search, page 50, and a sort by one question. Reports each
+/// kind's p95. Baseline in the same run: the p95 of the app's liveness endpoint under the same
+/// load — the cost of the HTTP stack, sign-in cookie and logging with no query behind it.
+/// </summary>
+public static partial class WebSuite
+{
+    public const int Clients = 20;
+    public const int RequestsPerKind = 600;
+    private const string Email = "benchmark@dolmapper.local";
+    private const string Password = "Bench-Mark-Password-2026!";
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(BenchmarkContext context)
+    {
+        var results = new List<Result>();
+        var database = await ScoreSuite.EnsureScoredDatabaseAsync(context, results);
+        // The state autovacuum leaves the tables in minutes after a run (visibility map set, statistics current).
+        await context.ExecuteAsync("VACUUM (ANALYZE) person_scores, persons, accounts", database);
+        await using var web = await WebApp.StartAsync(context, database);
+        var persons = await web.ScalarAsync<long>("SELECT person_count::bigint FROM scoring_runs WHERE status = 'complete' ORDER BY completed_at DESC LIMIT 1");
+        var profile = Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name);
+        // A name that occurs in the world, and the country and specialty with the most scored persons.
+        var name = await web.ScalarAsync<string>("SELECT split_part(display_name, ' ', 2) FROM persons WHERE display_name LIKE '% %' ORDER BY id LIMIT 1 OFFSET 1000");
+        var country = await web.ScalarAsync<string>("SELECT country FROM person_scores WHERE country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
+        var specialty = await web.ScalarAsync<string>("SELECT specialty FROM person_scores WHERE specialty IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
+        var kinds = new (string Kind, string Path)[]
+        {
+            ("first page, unfiltered", $"/Rankings?profile={profile}"),
+            ("country + specialty filter", $"/Rankings?profile={profile}&country={country}&specialty={specialty}"),
+            ("name search (trigram index)", $"/Rankings?profile={profile}&q={Uri.EscapeDataString(name)}"),
+            ("page 50", $"/Rankings?profile={profile}&page=50"),
+            ("sorted by a question (science)", $"/Rankings?profile={profile}&sort=science"),
+        };
+        var clients = new List<HttpClient>();
+        for (var i = 0; i < Clients; i++)
+        {
+            clients.Add(await web.SignInAsync(Email, Password));
+        }
+        var baseline = await LoadAsync(clients, "/health/live");
+        foreach (var (kind, path) in kinds)
+        {
+            var p95 = await LoadAsync(clients, path);
+            results.Add(new Result("web", context.Scale, $"p95, {kind}", p95, "ms", $"p95 of /health/live, {Clients} clients", baseline, p95 / baseline,
+                "≤ 150 ms", p95 <= 150, $"{persons:N0} scored persons; {RequestsPerKind} requests by {Clients} concurrent clients: GET {path}"));
+        }
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+        return results;
+    }
+
+    /// <summary>p95 in milliseconds of <see cref="RequestsPerKind"/> GETs of <paramref name="path"/> by the clients at once, after a warm-up.</summary>
+    private static async Task<double> LoadAsync(IReadOnlyList<HttpClient> clients, string path)
+    {
+        async Task<double> OneAsync(HttpClient client)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await client.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode}");
+            }
+            return elapsed;
+        }
+        await Task.WhenAll(clients.Select(OneAsync));
+        var timings = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var perClient = RequestsPerKind / clients.Count;
+        await Task.WhenAll(clients.Select(async client =>
+        {
+            for (var i = 0; i < perClient; i++)
+            {
+                timings.Add(await OneAsync(client));
+            }
+        }));
+        var sorted = timings.Order().ToArray();
+        return sorted[(int)Math.Ceiling(0.95 * sorted.Length) - 1];
+    }
+}
+
+/// <summary>The web app on Kestrel (loopback, any free port) over a benchmark database, with one admin to sign in as.</summary>
+public sealed partial class WebApp : IAsyncDisposable
+{
+    private readonly DolMapperApp _app;
+    private readonly string _connectionString;
+
+    private WebApp(DolMapperApp app, Uri address, string connectionString)
+    {
+        _app = app;
+        Address = address;
+        _connectionString = connectionString;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<WebApp> StartAsync(BenchmarkContext context, string database)
+    {
+        var connectionString = context.ConnectionString(database);
+        var app = await DolMapperApp.CreateAsync(HostRole.Web,
+        [
+            $"--ConnectionStrings:DolMapper={connectionString}", "--urls=http://127.0.0.1:0",
+            "--DolMapper:Admin:Email=benchmark@dolmapper.local", "--DolMapper:Admin:Password=Bench-Mark-Password-2026!",
+            "--Serilog:MinimumLevel:Default=Warning", "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.PrepareAsync();
+        await app.StartAsync();
+        return new WebApp(app, new Uri(app.Urls.Single()), connectionString);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<HttpClient> SignInAsync(string email, string password)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true, MaxConnectionsPerServer = 1 })
+        {
+            BaseAddress = Address,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        var page = await client.GetStringAsync("/Account/Login");
+        var token = WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value);
+        using var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email, ["Input.Password"] = password, ["__RequestVerificationToken"] = token,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode}");
+        }
+        return client;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
