@@ -79,6 +79,15 @@ public sealed class RankingsPageTests(PostgresFixture postgres)
         Assert.Equal([1, 2, 3], after.Rows.Select(r => r.Rank));
         Assert.DoesNotContain(after.Rows, r => r.Name == "Dev Patel, PharmD");
 
+        // The next run: nobody moved, so the change column says so (the previous ranks are read with today's opt-outs).
+        await using (var scoring = await ScoringServices.CreateAsync(connection, storeModel: false))
+        {
+            Assert.True(Assert.Single(await scoring.ScoreAsync()).Complete);
+        }
+        var next = await query.PageAsync(new RankingFilter(), CancellationToken.None);
+        Assert.Equal([1, 2, 3], next!.Rows.Select(r => r.Rank));
+        Assert.All(next.Rows, r => Assert.Equal(r.Rank, r.PreviousRank));
+
         // Pages of the app: every role sees them; htmx gets the results alone.
         await using var app = await TestApp.StartAsync(connection);
         var client = await app.SignInAsync(Roles.BrandManager);

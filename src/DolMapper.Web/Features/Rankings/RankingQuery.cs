@@ -95,10 +95,13 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         // previous rank are then read for those rows alone, not for every row the sort considers.
         await using (var command = new NpgsqlCommand($"""
             {RankingSelection.With},
+            gone_before AS MATERIALIZED (SELECT x.rank FROM person_scores x WHERE x.run_id = @previous AND x.person_id IN (SELECT person_id FROM opted)),
             page AS (SELECT s.person_id FROM person_scores s WHERE {selection.Where} ORDER BY {selection.OrderBy} OFFSET @offset LIMIT @limit)
             SELECT {RankingSelection.DisplayRank}, s.person_id, p.public_id, p.display_name, {RankingSelection.Handles},
                    s.profession, s.specialty, s.country, s.score, s.tier, pa.name, {signals},
-                   (SELECT prev.rank FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id)
+                   -- The previous run's rank as it would be shown today (the same opt-outs left out), so an opt-out moves nobody.
+                   (SELECT (prev.rank - (SELECT count(*) FROM gone_before g WHERE g.rank < prev.rank))::int
+                    FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id)
             FROM page JOIN person_scores s ON s.run_id = @run AND s.person_id = page.person_id
             JOIN persons p ON p.id = s.person_id LEFT JOIN personas pa ON pa.id = s.persona_id
             ORDER BY {selection.OrderBy}
