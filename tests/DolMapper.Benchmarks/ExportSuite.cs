@@ -24,7 +24,7 @@ public static class ExportSuite
         var scored = await web.ScalarAsync<int>("SELECT person_count::int FROM scoring_runs WHERE status = 'complete' ORDER BY completed_at DESC LIMIT 1");
         var rows = Math.Min(Rows, scored);
         var profile = ExampleProfiles.OncologyScientificExchange.Name;
-        using var client = await web.SignInAsync("benchmark@dolmapper.local", "Bench-Mark-Password-2026!");
+        using var client = await web.SignInAsync();
 
         async Task<(double Seconds, long Bytes, long Lines, double GrowthMb)> ExportAsync(int top)
         {

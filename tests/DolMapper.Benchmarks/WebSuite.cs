@@ -17,8 +17,6 @@ public static partial class WebSuite
 {
     public const int Clients = 20;
     public const int RequestsPerKind = 600;
-    private const string Email = "benchmark@dolmapper.local";
-    private const string Password = "Bench-Mark-Password-2026!";
 
     public static async Task<IReadOnlyList<Result>> RunAsync(BenchmarkContext context)
     {
@@ -44,7 +42,7 @@ public static partial class WebSuite
         var clients = new List<HttpClient>();
         for (var i = 0; i < Clients; i++)
         {
-            clients.Add(await web.SignInAsync(Email, Password));
+            clients.Add(await web.SignInAsync());
         }
         var baseline = await LoadAsync(clients, "/health/live");
         foreach (var (kind, path) in kinds)
@@ -92,6 +90,9 @@ public static partial class WebSuite
 /// <summary>The web app on Kestrel (loopback, any free port) over a benchmark database, with one admin to sign in as.</summary>
 public sealed partial class WebApp : IAsyncDisposable
 {
+    private const string Email = "benchmark@dolmapper.local";
+    private const string Password = "Bench-Mark-Password-2026!";
+
     private readonly DolMapperApp _app;
     private readonly string _connectionString;
 
@@ -110,7 +111,7 @@ public sealed partial class WebApp : IAsyncDisposable
         var app = await DolMapperApp.CreateAsync(HostRole.Web,
         [
             $"--ConnectionStrings:DolMapper={connectionString}", "--urls=http://127.0.0.1:0",
-            "--DolMapper:Admin:Email=benchmark@dolmapper.local", "--DolMapper:Admin:Password=Bench-Mark-Password-2026!",
+            $"--DolMapper:Admin:Email={Email}", $"--DolMapper:Admin:Password={Password}",
             "--Serilog:MinimumLevel:Default=Warning", "--Logging:LogLevel:Default=Warning",
         ]);
         await app.PrepareAsync();
@@ -126,7 +127,8 @@ public sealed partial class WebApp : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    public async Task<HttpClient> SignInAsync(string email, string password)
+    /// <summary>A client signed in as the benchmark admin, one connection, cookies kept.</summary>
+    public async Task<HttpClient> SignInAsync()
     {
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true, MaxConnectionsPerServer = 1 })
         {
@@ -137,7 +139,7 @@ public sealed partial class WebApp : IAsyncDisposable
         var token = WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value);
         using var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Input.Email"] = email, ["Input.Password"] = password, ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = Email, ["Input.Password"] = Password, ["__RequestVerificationToken"] = token,
         }));
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
