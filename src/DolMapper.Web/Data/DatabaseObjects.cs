@@ -38,4 +38,26 @@ internal static class DatabaseObjects
         DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log;
         DROP FUNCTION IF EXISTS dolmapper_reject_change();
         """;
+
+    /// <summary>
+    /// The one definition of an opted-out person (see <see cref="OptOutSql"/>): the person, one of
+    /// their accounts (platform and id, or platform and handle in any case), or their NPI. A
+    /// PL/pgSQL function so that its plan is made once per session, not in every statement that
+    /// reads a ranking; driven by the small opt-out table through indexes.
+    /// </summary>
+    public const string CreateOptedOutPersonsFunction = """
+        CREATE FUNCTION opted_out_persons() RETURNS TABLE (person_id bigint)
+        LANGUAGE plpgsql STABLE ROWS 10 AS $$
+        BEGIN
+            RETURN QUERY
+                SELECT o.person_id FROM opt_outs o WHERE o.person_id IS NOT NULL
+                UNION SELECT a.person_id FROM opt_outs o JOIN accounts a ON a.platform = o.platform AND a.external_id = o.account_external_id
+                UNION SELECT a.person_id FROM opt_outs o JOIN accounts a ON a.platform = o.platform AND lower(a.handle) = lower(o.handle)
+                UNION SELECT a.person_id FROM opt_outs o JOIN accounts a ON a.npi = o.npi
+                UNION SELECT n.id FROM opt_outs o JOIN persons n ON n.npi = o.npi;
+        END;
+        $$;
+        """;
+
+    public const string DropOptedOutPersonsFunction = "DROP FUNCTION IF EXISTS opted_out_persons()";
 }
