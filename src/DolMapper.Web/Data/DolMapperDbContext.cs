@@ -25,6 +25,7 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<ScoringProfileVersion> ScoringProfileVersions => Set<ScoringProfileVersion>();
     public DbSet<ScoringRun> ScoringRuns => Set<ScoringRun>();
     public DbSet<PersonScore> PersonScores => Set<PersonScore>();
+    public DbSet<PersonScoreEvidence> PersonScoreEvidence => Set<PersonScoreEvidence>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
     public DbSet<Event> Events => Set<Event>();

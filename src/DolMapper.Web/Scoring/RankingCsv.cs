@@ -63,7 +63,7 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
             SELECT {RankingSelection.DisplayRank}, p.public_id, p.display_name, {RankingSelection.Handles},
                    s.profession, s.specialty, s.country, s.score, s.tier, pa.name,
                    {signals},
-                   s.evidence -> 'relationship' ->> 'kind', p.npi
+                   s.relationship_kind, p.npi
             FROM person_scores s
             JOIN persons p ON p.id = s.person_id
             LEFT JOIN personas pa ON pa.id = s.persona_id

@@ -47,9 +47,7 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
           AND (@tier::text IS NULL OR s.tier = @tier)
           AND (@min::float8 IS NULL OR s.score >= @min)
           AND (@persona::int IS NULL OR s.persona_id = @persona)
-          AND (@relationship::text IS NULL
-               OR (@relationship = 'any' AND s.evidence -> 'relationship' ->> 'kind' IS NOT NULL AND s.evidence -> 'relationship' ->> 'kind' <> 'none')
-               OR s.evidence -> 'relationship' ->> 'kind' = @relationship)
+          AND (@relationship::text IS NULL OR (@relationship = 'any' AND s.relationship_kind <> 'none') OR s.relationship_kind = @relationship)
           AND (@platform::text IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = s.person_id AND a.platform = @platform AND NOT a.is_stub))
           AND (@search::text IS NULL OR s.person_id IN (SELECT n.id FROM persons n WHERE n.display_name ILIKE @search
                                                          UNION ALL SELECT a.person_id FROM accounts a WHERE a.handle ILIKE @search))

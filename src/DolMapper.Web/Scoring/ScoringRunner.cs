@@ -211,7 +211,7 @@ public sealed class ScoringRunner(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var columns = string.Join(", ", Questions.All) + ", " + string.Join(", ", Questions.All.Select(q => q + "_raw"));
         using (var copy = await connection.BeginBinaryImportAsync(
-            $"COPY person_scores (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, evidence) FROM STDIN (FORMAT BINARY)",
+            $"COPY person_scores (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, relationship_kind) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             // Synchronous writes: the importer buffers, and an await per field costs more than the data.
@@ -238,6 +238,20 @@ public sealed class ScoringRunner(
                     copy.Write(computed.Table.Raw[q][i], NpgsqlDbType.Double);
                 }
                 copy.Write(result.Contributions[i], NpgsqlDbType.Array | NpgsqlDbType.Double);
+                WriteNullable(copy, inputs.Relationships.TryGetValue(p, out var relationship) ? relationship.Kind : null);
+            }
+            copy.Complete();
+        }
+        // The evidence apart (person_score_evidence): rankings read the narrow rows above.
+        using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY person_score_evidence (run_id, person_id, evidence) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            for (var i = 0; i < computed.Population.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(inputs.PersonIds[computed.Population[i]], NpgsqlDbType.Bigint);
                 copy.Write(computed.Evidence(i), NpgsqlDbType.Jsonb);
             }
             copy.Complete();

@@ -84,11 +84,11 @@ public class MigrationTests(PostgresFixture postgres)
             INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at) VALUES (1, 1, '{}', now());
             INSERT INTO scoring_runs (profile_id, profile_version_id, status, started_at, completed_at, data_snapshot_at, person_count)
                 SELECT 1, 1, 'complete', now(), now() - (r || ' days')::interval, now(), 20000 FROM generate_series(1, 10) r;
-            INSERT INTO person_scores (run_id, person_id, score, rank, tier, country, contributions, evidence,
+            INSERT INTO person_scores (run_id, person_id, score, rank, tier, country, contributions,
                 relevance, hcp_following, peer_trust, activity, public_influence, presence, relationship, science, geography, community,
                 relevance_raw, hcp_following_raw, peer_trust_raw, activity_raw, public_influence_raw, presence_raw, relationship_raw, science_raw, geography_raw, community_raw)
                 SELECT r.id, p.id, 100.0 * random(), row_number() OVER (PARTITION BY r.id ORDER BY p.id), 'rest',
-                    (ARRAY['US','GB','DE','FR','ES'])[1 + p.id % 5], '{}', '{}', 0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0
+                    (ARRAY['US','GB','DE','FR','ES'])[1 + p.id % 5], '{}', 0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0
                 FROM scoring_runs r CROSS JOIN persons p;
             ANALYZE;
             """, timeoutSeconds: 120);

@@ -76,7 +76,7 @@ public sealed class PublicationLookupTests(PostgresFixture postgres) : IAsyncLif
         var run = Assert.Single(await scoring.ScoreAsync());
         Assert.True(run.Complete, run.Message);
         async Task<int> PublicationsOf(string person) => int.Parse((string)(await db.ScalarAsync(
-            $"SELECT s.evidence -> 'science' ->> 'publications' FROM person_scores s JOIN persons p ON p.id = s.person_id WHERE p.public_id = '{person}' AND s.run_id = {run.RunId}"))!, CultureInfo.InvariantCulture);
+            $"SELECT s.evidence -> 'science' ->> 'publications' FROM person_score_evidence s JOIN persons p ON p.id = s.person_id WHERE p.public_id = '{person}' AND s.run_id = {run.RunId}"))!, CultureInfo.InvariantCulture);
         Assert.Equal(2, await PublicationsOf("x:1"));
         Assert.Equal(0, await PublicationsOf("x:2"));
     }

@@ -260,7 +260,7 @@ public sealed class ScoringRunTests(PostgresFixture postgres)
         Assert.Equal(1, root.GetProperty("opted_out_persons").GetInt32());
         Assert.Equal(Start.AddDays(219), root.GetProperty("window").GetProperty("to").GetDateTime().ToUniversalTime());
         Assert.Equal(3L, await db.CountAsync($"SELECT person_count FROM scoring_runs WHERE id = {report.RunId}"));
-        var evidence = (string)(await db.ScalarAsync($"SELECT s.evidence::text FROM person_scores s JOIN persons p ON p.id = s.person_id WHERE p.public_id = 'x:1' AND s.run_id = {report.RunId}"))!;
+        var evidence = (string)(await db.ScalarAsync($"SELECT s.evidence::text FROM person_score_evidence s JOIN persons p ON p.id = s.person_id WHERE p.public_id = 'x:1' AND s.run_id = {report.RunId}"))!;
         using var ev = JsonDocument.Parse(evidence);
         Assert.Equal(200, ev.RootElement.GetProperty("relevance").GetProperty("relevant_posts").GetInt32());
         Assert.Equal(220, ev.RootElement.GetProperty("relevance").GetProperty("posts").GetInt32());

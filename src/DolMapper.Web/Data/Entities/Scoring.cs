@@ -118,8 +118,31 @@ public sealed class PersonScore
 
     /// <summary>The ten contributions in score points, in question order; they add up to <see cref="Score"/>.</summary>
     public double[] Contributions { get; set; } = [];
-    /// <summary>Every raw input behind the signals, as JSON.</summary>
+    /// <summary>The CRM relationship's kind (question 7), kept beside the signals for filters and exports.</summary>
+    public string? RelationshipKind { get; set; }
+}
+
+/// <summary>
+/// Every raw input behind a person's signals in a run, as JSON. Apart from <see cref="PersonScore"/>
+/// so that the rankings' counts and sorts read narrow rows (the evidence is most of a row's size).
+/// </summary>
+public sealed class PersonScoreEvidence
+{
+    public long RunId { get; set; }
+    public long PersonId { get; set; }
     public string Evidence { get; set; } = "{}";
+}
+
+internal sealed class PersonScoreEvidenceConfiguration : IEntityTypeConfiguration<PersonScoreEvidence>
+{
+    public void Configure(EntityTypeBuilder<PersonScoreEvidence> b)
+    {
+        b.ToTable("person_score_evidence");
+        b.HasKey(e => new { e.RunId, e.PersonId });
+        b.Property(e => e.Evidence).HasColumnType("jsonb");
+        b.HasOne<ScoringRun>().WithMany().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+    }
 }
 
 internal sealed class PersonScoreConfiguration : IEntityTypeConfiguration<PersonScore>
@@ -133,7 +156,6 @@ internal sealed class PersonScoreConfiguration : IEntityTypeConfiguration<Person
         b.HasIndex(s => new { s.RunId, s.Profession, s.Rank });
         b.HasIndex(s => new { s.RunId, s.Tier, s.Rank });
         b.HasIndex(s => s.PersonId);
-        b.Property(s => s.Evidence).HasColumnType("jsonb");
         b.HasOne<ScoringRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(s => s.PersonId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Persona>().WithMany().HasForeignKey(s => s.PersonaId).OnDelete(DeleteBehavior.SetNull);

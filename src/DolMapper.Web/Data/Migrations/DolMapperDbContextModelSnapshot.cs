@@ -787,11 +787,6 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("country");
 
-                    b.Property<string>("Evidence")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("evidence");
-
                     b.Property<double>("Geography")
                         .HasColumnType("double precision")
                         .HasColumnName("geography");
@@ -847,6 +842,10 @@ namespace DolMapper.Web.Data.Migrations
                     b.Property<double>("Relationship")
                         .HasColumnType("double precision")
                         .HasColumnName("relationship");
+
+                    b.Property<string>("RelationshipKind")
+                        .HasColumnType("text")
+                        .HasColumnName("relationship_kind");
 
                     b.Property<double>("RelationshipRaw")
                         .HasColumnType("double precision")
@@ -906,6 +905,30 @@ namespace DolMapper.Web.Data.Migrations
                         .HasDatabaseName("ix_person_scores_run_id_tier_rank");
 
                     b.ToTable("person_scores", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScoreEvidence", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence");
+
+                    b.HasKey("RunId", "PersonId")
+                        .HasName("pk_person_score_evidence");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_score_evidence_person_id");
+
+                    b.ToTable("person_score_evidence", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Persona", b =>
@@ -1926,6 +1949,23 @@ namespace DolMapper.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_person_scores_scoring_runs_run_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScoreEvidence", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_score_evidence_persons_person_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_score_evidence_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Persona", b =>

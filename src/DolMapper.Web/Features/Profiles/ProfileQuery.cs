@@ -37,12 +37,13 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             SELECT p.id, p.public_id, p.display_name, s.profession, s.specialty, s.country, p.hcp_confidence, p.classification_evidence::text,
                    v.version, r.completed_at,
                    (s.rank - (SELECT count(*) FROM person_scores x WHERE x.run_id = s.run_id AND x.rank < s.rank AND x.person_id IN ({Data.OptOutSql.OptedOutPersons})))::int,
-                   s.score, s.tier, {signals}, s.contributions, s.evidence::text, r.profile_id, r.id, r.data_snapshot_at, pa.name
+                   s.score, s.tier, {signals}, s.contributions, e.evidence::text, r.profile_id, r.id, r.data_snapshot_at, pa.name
             FROM person_scores s
             JOIN scoring_runs r ON r.id = s.run_id
             JOIN scoring_profiles pr ON pr.id = r.profile_id
             JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             JOIN persons p ON p.id = s.person_id
+            JOIN person_score_evidence e ON e.run_id = s.run_id AND e.person_id = s.person_id
             LEFT JOIN personas pa ON pa.id = s.persona_id
             WHERE s.person_id = @person AND pr.name = @profile AND r.status = 'complete'
               AND r.id = (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' ORDER BY r2.completed_at DESC LIMIT 1)
