@@ -9,7 +9,7 @@ namespace DolMapper.Web.Features.Profiles;
 public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists) : PageModel
 {
     public DolProfile? Dol { get; private set; }
-    public IReadOnlyList<ShortlistSummary> Shortlists { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Name)> Shortlists { get; private set; } = [];
     public bool CanShortlist => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
 
     public async Task<IActionResult> OnGetAsync(long id, [FromQuery] string? profile, CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists)
         }
         if (CanShortlist)
         {
-            Shortlists = [.. (await shortlists.ListAsync(cancellationToken)).Where(l => l.Profile == profile)];
+            Shortlists = await shortlists.NamesAsync(profile, cancellationToken);
         }
         return Page();
     }

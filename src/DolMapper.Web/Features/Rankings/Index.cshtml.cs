@@ -30,23 +30,23 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists)
 
     public IReadOnlyList<string> Profiles { get; private set; } = [];
     public RankingPage? Result { get; private set; }
-    public IReadOnlyList<ShortlistSummary> Shortlists { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Name)> Shortlists { get; private set; } = [];
     public bool CanExport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
 
     public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);
         Profiles = await rankings.ProfilesAsync(cancellationToken);
-        if (Profile is not null && !Profiles.Contains(Profile))
+        if (Profile is null || !Profiles.Contains(Profile))
         {
-            Profile = null;
+            Profile = Profiles.FirstOrDefault();
         }
         Result = await rankings.PageAsync(
             new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber), Platform, Relationship, Persona),
             cancellationToken);
         if (CanExport && Result is not null)
         {
-            Shortlists = [.. (await shortlists.ListAsync(cancellationToken)).Where(l => l.Profile == Result.Profile)];
+            Shortlists = await shortlists.NamesAsync(Result.Profile, cancellationToken);
         }
         return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-History-Restore-Request")
             ? Partial("_Results", this)

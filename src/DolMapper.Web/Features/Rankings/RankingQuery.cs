@@ -10,7 +10,8 @@ public sealed record RankingRow(
     double Score, string Tier, string? Persona, double[] Signals, int? PreviousRank);
 
 /// <summary>A run of a profile: which one the page reads.</summary>
-public sealed record RankingRun(string Profile, int ProfileId, int Version, long RunId, DateTime RunAt, long? PreviousRunId);
+/// <param name="OptOuts">A fingerprint of the opt-out table (count and newest id): what a cached count depends on besides the run.</param>
+public sealed record RankingRun(string Profile, int ProfileId, int Version, long RunId, DateTime RunAt, long? PreviousRunId, string OptOuts = "");
 
 /// <summary>A page of a ranking, with what the filters can offer.</summary>
 public sealed record RankingPage(
@@ -57,7 +58,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("""
             SELECT r.id, v.version, r.completed_at, p.id,
                    (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' AND r2.completed_at < r.completed_at
-                    ORDER BY r2.completed_at DESC LIMIT 1)
+                    ORDER BY r2.completed_at DESC LIMIT 1),
+                   (SELECT count(*) || '/' || coalesce(max(o.id), 0) FROM opt_outs o)
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE p.name = @name AND r.status = 'complete' ORDER BY r.completed_at DESC LIMIT 1
             """);
@@ -65,7 +67,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new RankingRun(profile, reader.GetInt32(3), reader.GetInt32(1), reader.GetInt64(0), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4))
+                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5))
             : null;
     }
 
@@ -82,11 +84,22 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         var selection = new RankingSelection(run.RunId, filter, personIds);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 
-        long total;
-        await using (var count = new NpgsqlCommand($"{RankingSelection.With} SELECT count(*) FROM person_scores s WHERE {selection.Where}", connection))
+        // A complete run never changes, so a view's count changes only with the opt-outs: counted
+        // once per (run, filters, opt-outs), not on every page, sort or reload.
+        var countKey = personIds is null ? (run.RunId, filter with { Page = 1, Sort = null, Profile = null }, run.OptOuts) : default;
+        if (personIds is not null || !counts.TryGetValue(countKey, out var total))
         {
+            await using var count = new NpgsqlCommand($"{RankingSelection.With} SELECT count(*) FROM person_scores s WHERE {selection.Where}", connection);
             selection.Bind(count);
             total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            if (personIds is null)
+            {
+                if (counts.Count > 4096)
+                {
+                    counts.Clear();
+                }
+                counts[countKey] = total;
+            }
         }
 
         var rows = new List<RankingRow>();
@@ -141,6 +154,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
     }
 
     private sealed record Facets(List<string> Countries, List<string> Specialties, List<string> Professions);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, RankingFilter, string), long> counts = new();
 
     // A run never changes once complete, so what its filters can offer is read once per run.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Facets> facetsByRun = new();

@@ -35,6 +35,22 @@ public sealed class ShortlistStore(NpgsqlDataSource dataSource)
         return lists;
     }
 
+    /// <summary>The lists of one profile, newest first: what the "add to shortlist" controls offer.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> NamesAsync(string profile, CancellationToken cancellationToken)
+    {
+        var lists = new List<(int, string)>();
+        await using var command = dataSource.CreateCommand("""
+            SELECT l.id, l.name FROM shortlists l JOIN scoring_profiles p ON p.id = l.profile_id WHERE p.name = @profile ORDER BY l.updated_at DESC
+            """);
+        command.Parameters.AddWithValue("profile", profile);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lists.Add((reader.GetInt32(0), reader.GetString(1)));
+        }
+        return lists;
+    }
+
     public async Task<ShortlistDetail?> GetAsync(int id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
