@@ -23,8 +23,9 @@ public static partial class WebSuite
         var results = new List<Result>();
         var database = await ScoreSuite.EnsureScoredDatabaseAsync(context, results);
         // The state autovacuum leaves the tables in minutes after a run (visibility map set, statistics current).
-        await context.ExecuteAsync("VACUUM (ANALYZE) person_scores, persons, accounts", database);
         await using var web = await WebApp.StartAsync(context, database);
+        // After the app's migrations: the state autovacuum leaves the tables in minutes after a run (visibility map set, statistics current).
+        await context.ExecuteAsync("VACUUM (ANALYZE) person_scores, person_score_evidence, persons, accounts", database);
         var persons = await web.ScalarAsync<long>("SELECT person_count::bigint FROM scoring_runs WHERE status = 'complete' ORDER BY completed_at DESC LIMIT 1");
         var profile = Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name);
         // A name that occurs in the world, and the country and specialty with the most scored persons.

@@ -60,4 +60,74 @@ internal static class DatabaseObjects
         """;
 
     public const string DropOptedOutPersonsFunction = "DROP FUNCTION IF EXISTS opted_out_persons()";
+
+    /// <summary>
+    /// <c>person_scores</c> partitioned by run: a scoring run writes its rows into a table of its
+    /// own, builds that table's indexes in bulk and attaches it (ScoringRunner), instead of
+    /// inserting into a dozen indexes shared with every earlier run. The table keeps its name,
+    /// columns, keys, foreign keys and indexes (read from the catalog, so EF Core's names stay);
+    /// existing runs get a partition each; rows for a run with no partition of its own (written by
+    /// hand) land in <c>person_scores_default</c>.
+    /// </summary>
+    public const string PartitionPersonScoresByRun = """
+        DO $$
+        DECLARE
+            indexes text[];
+            constraints text[];
+            statement text;
+            run bigint;
+        BEGIN
+            SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid)), '{}') INTO indexes
+            FROM pg_index i WHERE i.indrelid = 'person_scores'::regclass AND NOT i.indisprimary;
+            SELECT coalesce(array_agg(format('ALTER TABLE person_scores ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)) ORDER BY c.contype DESC), '{}')
+            INTO constraints
+            FROM pg_constraint c WHERE c.conrelid = 'person_scores'::regclass AND c.contype IN ('p', 'f', 'c');
+
+            CREATE TABLE person_scores_partitioned (LIKE person_scores INCLUDING DEFAULTS) PARTITION BY LIST (run_id);
+            CREATE TABLE person_scores_default PARTITION OF person_scores_partitioned DEFAULT;
+            FOR run IN SELECT DISTINCT run_id FROM person_scores LOOP
+                EXECUTE format('CREATE TABLE person_scores_run_%s PARTITION OF person_scores_partitioned FOR VALUES IN (%s)', run, run);
+            END LOOP;
+            INSERT INTO person_scores_partitioned SELECT * FROM person_scores;
+            DROP TABLE person_scores;
+            ALTER TABLE person_scores_partitioned RENAME TO person_scores;
+            FOREACH statement IN ARRAY constraints LOOP
+                EXECUTE statement;
+            END LOOP;
+            FOREACH statement IN ARRAY indexes LOOP
+                EXECUTE statement;
+            END LOOP;
+            -- New tables have no statistics: without them the rankings' first queries are planned blind.
+            ANALYZE person_scores;
+        END;
+        $$;
+        """;
+
+    /// <summary>The reverse of <see cref="PartitionPersonScoresByRun"/>: one plain table again.</summary>
+    public const string UnpartitionPersonScores = """
+        DO $$
+        DECLARE
+            indexes text[];
+            constraints text[];
+            statement text;
+        BEGIN
+            SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid)), '{}') INTO indexes
+            FROM pg_index i WHERE i.indrelid = 'person_scores'::regclass AND NOT i.indisprimary;
+            SELECT coalesce(array_agg(format('ALTER TABLE person_scores ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)) ORDER BY c.contype DESC), '{}')
+            INTO constraints
+            FROM pg_constraint c WHERE c.conrelid = 'person_scores'::regclass AND c.contype IN ('p', 'f', 'c') AND c.conparentid = 0;
+
+            CREATE TABLE person_scores_plain (LIKE person_scores INCLUDING DEFAULTS);
+            INSERT INTO person_scores_plain SELECT * FROM person_scores;
+            DROP TABLE person_scores CASCADE;
+            ALTER TABLE person_scores_plain RENAME TO person_scores;
+            FOREACH statement IN ARRAY constraints LOOP
+                EXECUTE statement;
+            END LOOP;
+            FOREACH statement IN ARRAY indexes LOOP
+                EXECUTE replace(statement, ' ON ONLY ', ' ON ');
+            END LOOP;
+        END;
+        $$;
+        """;
 }

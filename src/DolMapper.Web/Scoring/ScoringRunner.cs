@@ -210,8 +210,19 @@ public sealed class ScoringRunner(
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var columns = string.Join(", ", Questions.All) + ", " + string.Join(", ", Questions.All.Select(q => q + "_raw"));
+        // person_scores is partitioned by run (DatabaseObjects.PartitionPersonScoresByRun): the run's
+        // rows go into a table of their own with no index to maintain row by row; attaching it
+        // below builds its indexes in bulk and checks its keys in one pass each.
+        var partition = $"person_scores_run_{runId}";
+        await using (var create = new NpgsqlCommand($"""
+            CREATE TABLE {partition} (LIKE person_scores INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+            ALTER TABLE {partition} ADD CONSTRAINT ck_{partition} CHECK (run_id = {runId});
+            """, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
         using (var copy = await connection.BeginBinaryImportAsync(
-            $"COPY person_scores (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, relationship_kind) FROM STDIN (FORMAT BINARY)",
+            $"COPY {partition} (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, relationship_kind) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             // Synchronous writes: the importer buffers, and an await per field costs more than the data.
@@ -242,6 +253,14 @@ public sealed class ScoringRunner(
             }
             copy.Complete();
         }
+        await using (var attach = new NpgsqlCommand($"""
+            SET LOCAL maintenance_work_mem = '256MB';
+            ALTER TABLE person_scores ATTACH PARTITION {partition} FOR VALUES IN ({runId});
+            """, connection, transaction))
+        {
+            attach.CommandTimeout = 0;
+            await attach.ExecuteNonQueryAsync(cancellationToken);
+        }
         // The evidence apart (person_score_evidence): rankings read the narrow rows above.
         using (var copy = await connection.BeginBinaryImportAsync(
             "COPY person_score_evidence (run_id, person_id, evidence) FROM STDIN (FORMAT BINARY)", cancellationToken))
@@ -271,7 +290,7 @@ public sealed class ScoringRunner(
         await transaction.CommitAsync(cancellationToken);
         // The new run's id is beyond the statistics PostgreSQL has; without fresh ones the
         // dashboard's first queries on the run are planned for an empty run.
-        await using var analyze = new NpgsqlCommand("ANALYZE person_scores", connection);
+        await using var analyze = new NpgsqlCommand($"ANALYZE {partition}", connection);
         await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -156,6 +156,17 @@ internal sealed class PersonScoreConfiguration : IEntityTypeConfiguration<Person
         b.HasIndex(s => new { s.RunId, s.Profession, s.Rank });
         b.HasIndex(s => new { s.RunId, s.Tier, s.Rank });
         b.HasIndex(s => s.PersonId);
+        // "Sort by" a question: the page's 50 rows come from the index instead of a sort of the whole run.
+        b.HasIndex(s => new { s.RunId, s.Relevance, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.HcpFollowing, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.PeerTrust, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.Activity, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.PublicInfluence, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.Presence, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.Relationship, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.Science, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.Geography, s.Rank }).IsDescending(false, true, false);
+        b.HasIndex(s => new { s.RunId, s.Community, s.Rank }).IsDescending(false, true, false);
         b.HasOne<ScoringRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(s => s.PersonId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Persona>().WithMany().HasForeignKey(s => s.PersonaId).OnDelete(DeleteBehavior.SetNull);

@@ -50,6 +50,7 @@ namespace DolMapper.Web.Data.Migrations
             migrationBuilder.Sql("""
                 INSERT INTO person_score_evidence (run_id, person_id, evidence) SELECT run_id, person_id, evidence FROM person_scores;
                 UPDATE person_scores SET relationship_kind = evidence -> 'relationship' ->> 'kind' WHERE evidence -> 'relationship' ->> 'kind' IS NOT NULL;
+                ANALYZE person_score_evidence;
                 """);
 
             migrationBuilder.DropColumn(

@@ -892,11 +892,51 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasIndex("RunId", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_rank");
 
+                    b.HasIndex("RunId", "Activity", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_activity_rank");
+
+                    b.HasIndex("RunId", "Community", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_community_rank");
+
                     b.HasIndex("RunId", "Country", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_country_rank");
 
+                    b.HasIndex("RunId", "Geography", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_geography_rank");
+
+                    b.HasIndex("RunId", "HcpFollowing", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_hcp_following_rank");
+
+                    b.HasIndex("RunId", "PeerTrust", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_peer_trust_rank");
+
+                    b.HasIndex("RunId", "Presence", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_presence_rank");
+
                     b.HasIndex("RunId", "Profession", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_profession_rank");
+
+                    b.HasIndex("RunId", "PublicInfluence", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_public_influence_rank");
+
+                    b.HasIndex("RunId", "Relationship", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_relationship_rank");
+
+                    b.HasIndex("RunId", "Relevance", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_relevance_rank");
+
+                    b.HasIndex("RunId", "Science", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_science_rank");
 
                     b.HasIndex("RunId", "Specialty", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_specialty_rank");
