@@ -49,8 +49,7 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
           AND (@persona::int IS NULL OR s.persona_id = @persona)
           AND (@relationship::text IS NULL OR (@relationship = 'any' AND s.relationship_kind <> 'none') OR s.relationship_kind = @relationship)
           AND (@platform::text IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = s.person_id AND a.platform = @platform AND NOT a.is_stub))
-          AND (@search::text IS NULL OR s.person_id IN (SELECT n.id FROM persons n WHERE n.display_name ILIKE @search
-                                                         UNION ALL SELECT a.person_id FROM accounts a WHERE a.handle ILIKE @search))
+          AND (@search::text IS NULL OR s.search_text ILIKE @search)
           AND (@ids::bigint[] IS NULL OR s.person_id = ANY(@ids))
         """;
 

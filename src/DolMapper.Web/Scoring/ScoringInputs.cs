@@ -43,6 +43,8 @@ internal sealed class ScoringInputs
     public double[] AccountCompleteness = [];
     public DateTime?[] AccountCreated = [];
     public bool[] AccountBot = [];
+    /// <summary>Each account's handle (null for none); with the names, what the rankings' search matches.</summary>
+    public string?[] AccountHandle = [];
 
     // Per-account post aggregates over the window (accounts with posts only).
     public List<AccountPosts> Posts = [];
@@ -206,10 +208,11 @@ internal static class ScoringInputLoader
         var completeness = new List<double>();
         var created = new List<DateTime?>();
         var bot = new List<bool>();
+        var handles = new List<string?>();
         await using (var command = new NpgsqlCommand("""
             SELECT id, person_id, platform, coalesce(followers, 0),
                    ((coalesce(name, '') <> '')::int + (coalesce(bio, '') <> '')::int + (coalesce(location, '') <> '')::int + (coalesce(url, '') <> '')::int) / 4.0,
-                   created_on_platform_at, is_bot_like
+                   created_on_platform_at, is_bot_like, CASE WHEN NOT is_stub THEN nullif(handle, '') END
             FROM accounts
             """, connection) { CommandTimeout = 0 })
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -223,6 +226,7 @@ internal static class ScoringInputLoader
                 completeness.Add((double)reader.GetDecimal(4));
                 created.Add(reader.IsDBNull(5) ? null : DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc));
                 bot.Add(reader.GetBoolean(6));
+                handles.Add(reader.IsDBNull(7) ? null : reader.GetString(7));
             }
         }
         inputs.AccountPerson = [.. accountPerson];
@@ -231,6 +235,37 @@ internal static class ScoringInputLoader
         inputs.AccountCompleteness = [.. completeness];
         inputs.AccountCreated = [.. created];
         inputs.AccountBot = [.. bot];
+        inputs.AccountHandle = [.. handles];
+    }
+
+    /// <summary>
+    /// What the rankings' name search matches for each person of <paramref name="population"/>
+    /// (person indexes): display name and handles, lower case, as of the run (stored with the run's
+    /// scores, trigram-indexed per run). Built for the population only, one string each.
+    /// </summary>
+    public static string?[] SearchTexts(ScoringInputs inputs, int[] population)
+    {
+        var slot = new Dictionary<int, int>(population.Length);
+        var parts = new List<string>?[population.Length];
+        for (var i = 0; i < population.Length; i++)
+        {
+            slot[population[i]] = i;
+        }
+        for (var a = 0; a < inputs.AccountPerson.Length; a++)
+        {
+            if (inputs.AccountHandle[a] is { } handle && slot.TryGetValue(inputs.AccountPerson[a], out var i))
+            {
+                (parts[i] ??= []).Add(handle);
+            }
+        }
+        var texts = new string?[population.Length];
+        for (var i = 0; i < population.Length; i++)
+        {
+            var name = inputs.PersonNames[population[i]];
+            var text = parts[i] is { } handles ? (name is null ? string.Join(' ', handles) : name + " " + string.Join(' ', handles)) : name;
+            texts[i] = text?.ToLowerInvariant();
+        }
+        return texts;
     }
 
     /// <summary>Every hashtag's counts over the window (non-bot posts), for the topic expansion and the congress list.</summary>

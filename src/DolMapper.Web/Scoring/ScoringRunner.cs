@@ -222,11 +222,12 @@ public sealed class ScoringRunner(
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         using (var copy = await connection.BeginBinaryImportAsync(
-            $"COPY {partition} (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, relationship_kind) FROM STDIN (FORMAT BINARY)",
+            $"COPY {partition} (run_id, person_id, score, rank, tier, profession, specialty, country, {columns}, contributions, relationship_kind, search_text) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             // Synchronous writes: the importer buffers, and an await per field costs more than the data.
             var result = computed.Result;
+            var search = ScoringInputLoader.SearchTexts(inputs, computed.Population);
             for (var i = 0; i < computed.Population.Length; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -250,6 +251,7 @@ public sealed class ScoringRunner(
                 }
                 copy.Write(result.Contributions[i], NpgsqlDbType.Array | NpgsqlDbType.Double);
                 WriteNullable(copy, inputs.Relationships.TryGetValue(p, out var relationship) ? relationship.Kind : null);
+                WriteNullable(copy, search[i]);
             }
             copy.Complete();
         }

@@ -120,6 +120,8 @@ public sealed class PersonScore
     public double[] Contributions { get; set; } = [];
     /// <summary>The CRM relationship's kind (question 7), kept beside the signals for filters and exports.</summary>
     public string? RelationshipKind { get; set; }
+    /// <summary>Display name and handles in lower case as of the run: what the rankings' name search matches (trigram index).</summary>
+    public string? SearchText { get; set; }
 }
 
 /// <summary>
@@ -156,6 +158,7 @@ internal sealed class PersonScoreConfiguration : IEntityTypeConfiguration<Person
         b.HasIndex(s => new { s.RunId, s.Profession, s.Rank });
         b.HasIndex(s => new { s.RunId, s.Tier, s.Rank });
         b.HasIndex(s => s.PersonId);
+        b.HasIndex(s => s.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
         // "Sort by" a question: the page's 50 rows come from the index instead of a sort of the whole run.
         b.HasIndex(s => new { s.RunId, s.Relevance, s.Rank }).IsDescending(false, true, false);
         b.HasIndex(s => new { s.RunId, s.HcpFollowing, s.Rank }).IsDescending(false, true, false);

@@ -871,6 +871,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("score");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.Property<string>("Specialty")
                         .HasColumnType("text")
                         .HasColumnName("specialty");
@@ -888,6 +892,12 @@ namespace DolMapper.Web.Data.Migrations
 
                     b.HasIndex("PersonaId")
                         .HasDatabaseName("ix_person_scores_persona_id");
+
+                    b.HasIndex("SearchText")
+                        .HasDatabaseName("ix_person_scores_search_text");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("RunId", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_rank");
