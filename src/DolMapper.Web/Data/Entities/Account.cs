@@ -44,7 +44,6 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.HasIndex(a => new { a.Platform, a.Handle });
         b.HasIndex(a => a.PersonId);
         b.HasIndex(a => a.Npi);
-        b.HasIndex(a => a.Handle, "ix_accounts_handle_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
         b.Property(a => a.Platform).HasMaxLength(16);
         b.Property(a => a.Country).HasMaxLength(2);
         b.HasOne(a => a.Person).WithMany(p => p.Accounts).HasForeignKey(a => a.PersonId).OnDelete(DeleteBehavior.Restrict);

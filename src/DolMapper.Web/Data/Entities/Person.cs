@@ -39,7 +39,6 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
     {
         b.HasIndex(p => p.PublicId).IsUnique();
         b.HasIndex(p => p.Npi);
-        b.HasIndex(p => p.DisplayName, "ix_persons_display_name_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
         b.Property(p => p.PublicId).HasMaxLength(200);
         b.Property(p => p.Country).HasMaxLength(2);
         b.Property(p => p.ClassificationEvidence).HasColumnType("jsonb");

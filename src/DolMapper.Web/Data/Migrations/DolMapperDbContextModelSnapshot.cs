@@ -136,12 +136,6 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasIndex("Platform", "Handle")
                         .HasDatabaseName("ix_accounts_platform_handle");
 
-                    b.HasIndex(new[] { "Handle" }, "ix_accounts_handle_trgm")
-                        .HasDatabaseName("ix_accounts_handle");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Handle" }, "ix_accounts_handle_trgm"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Handle" }, "ix_accounts_handle_trgm"), new[] { "gin_trgm_ops" });
-
                     b.ToTable("accounts", null, t =>
                         {
                             t.HasCheckConstraint("ck_accounts_platform", "platform IN ('x', 'bluesky', 'mastodon', 'facebook', 'tiktok', 'youtube', 'linkedin', 'other')");
@@ -742,12 +736,6 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasIndex("PublicId")
                         .IsUnique()
                         .HasDatabaseName("ix_persons_public_id");
-
-                    b.HasIndex(new[] { "DisplayName" }, "ix_persons_display_name_trgm")
-                        .HasDatabaseName("ix_persons_display_name");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "DisplayName" }, "ix_persons_display_name_trgm"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "DisplayName" }, "ix_persons_display_name_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("persons", (string)null);
                 });
