@@ -152,6 +152,15 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await page.GetByLabel("Name or handle").FillAsync(first[3].Name[..Math.Min(6, first[3].Name.Length)]);
         await page.WaitForURLAsync(url => url.Contains("q=", StringComparison.Ordinal));
         await Assertions.Expect(page.GetByTestId("ranking")).ToContainTextAsync(first[3].Name);
+
+        // On a tablet (portrait) the filters and the table still fit and work.
+        await page.SetViewportSizeAsync(820, 1180);
+        await page.GotoAsync("/Rankings?profile=" + Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name));
+        await Assertions.Expect(page.GetByLabel("Country")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("row").First).ToBeVisibleAsync();
+        await page.GetByLabel("Sort by").SelectOptionAsync("activity");
+        await page.WaitForURLAsync(url => url.Contains("sort=activity", StringComparison.Ordinal));
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("rankings-tablet"), FullPage = false });
     }
 
     [Fact]
