@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Scoring;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DolMapper.Benchmarks;
 
@@ -22,12 +23,13 @@ public static partial class WebSuite
     {
         var results = new List<Result>();
         var database = await ScoreSuite.EnsureScoredDatabaseAsync(context, results);
+        var scoredProfile = await EnsureEveryPersonRunAsync(context, database, results);
         // The state autovacuum leaves the tables in minutes after a run (visibility map set, statistics current).
         await using var web = await WebApp.StartAsync(context, database);
         // After the app's migrations: the state autovacuum leaves the tables in minutes after a run (visibility map set, statistics current).
         await context.ExecuteAsync("VACUUM (ANALYZE) person_scores, person_score_evidence, persons, accounts", database);
         var persons = await web.ScalarAsync<long>("SELECT person_count::bigint FROM scoring_runs WHERE status = 'complete' ORDER BY completed_at DESC LIMIT 1");
-        var profile = Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name);
+        var profile = Uri.EscapeDataString(scoredProfile);
         // A name that occurs in the world, and the country and specialty with the most scored persons.
         var name = await web.ScalarAsync<string>("SELECT split_part(display_name, ' ', 2) FROM persons WHERE display_name LIKE '% %' ORDER BY id LIMIT 1 OFFSET 1000");
         var country = await web.ScalarAsync<string>("SELECT country FROM person_scores WHERE country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
@@ -57,6 +59,40 @@ public static partial class WebSuite
             client.Dispose();
         }
         return results;
+    }
+
+    /// <summary>
+    /// The profile the suite browses: the oncology example with a minimum HCP confidence of 0, so every
+    /// person with a post in the window is scored (577k at large scale; the issue asks for 500k scored
+    /// persons, and the example's HCP-only population is 290k). Scored once into the kept scored world.
+    /// </summary>
+    public static async Task<string> EnsureEveryPersonRunAsync(BenchmarkContext context, string database, List<Result> results)
+    {
+        var definition = ExampleProfiles.OncologyScientificExchange with
+        {
+            Name = "benchmark-every-person",
+            MinHcpConfidence = 0,
+        };
+        await using var app = await context.OpenAppAsync(database);
+        await using var scope = app.Services.CreateAsyncScope();
+        var profiles = scope.ServiceProvider.GetRequiredService<ScoringProfiles>();
+        await profiles.SaveAsync(definition, "benchmark", CancellationToken.None);
+        var done = await context.ScalarAsync($"""
+            SELECT count(*) FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
+            WHERE p.name = '{definition.Name}' AND r.status = 'complete'
+            """, database);
+        if (done is long n && n > 0)
+        {
+            return definition.Name;
+        }
+        var runner = scope.ServiceProvider.GetRequiredService<ScoringRunner>();
+        var report = (await runner.RunAsync(definition.Name, "benchmark", null, CancellationToken.None)).Single();
+        if (!report.Complete)
+        {
+            throw new InvalidOperationException(report.Message);
+        }
+        results.Add(new Result("web", context.Scale, "setup: scoring every person with a post", report.Elapsed.TotalSeconds, "s", "—", null, null, "(informative)", null, report.Message));
+        return definition.Name;
     }
 
     /// <summary>p95 in milliseconds of <see cref="RequestsPerKind"/> GETs of <paramref name="path"/> by the clients at once, after a warm-up.</summary>
