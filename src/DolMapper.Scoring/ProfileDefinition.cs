@@ -254,6 +254,36 @@ public sealed record ProfileDefinition
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// What changed from <paramref name="before"/> to this definition, one entry per field or weight
+    /// (e.g. <c>weights.science</c>: 0.25 → 1), in the JSON's field order; empty when they are the same.
+    /// </summary>
+    public IReadOnlyList<ProfileChange> ChangesFrom(ProfileDefinition before)
+    {
+        var changes = new List<ProfileChange>();
+        void Compare(string field, string was, string now)
+        {
+            if (was != now)
+            {
+                changes.Add(new ProfileChange(field, was, now));
+            }
+        }
+        static string List(IEnumerable<string> values) => string.Join(", ", values.Order(StringComparer.Ordinal));
+        static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+        Compare("name", before.Name, Name);
+        Compare("hashtags", List(before.Hashtags), List(Hashtags));
+        Compare("keywords", List(before.Keywords.Select(k => k.ToLowerInvariant())), List(Keywords.Select(k => k.ToLowerInvariant())));
+        Compare("countries", List(before.Countries), List(Countries));
+        Compare("window_days", before.WindowDays.ToString(CultureInfo.InvariantCulture), WindowDays.ToString(CultureInfo.InvariantCulture));
+        Compare("min_hcp_confidence", Number(before.MinHcpConfidence), Number(MinHcpConfidence));
+        foreach (var key in Questions.All)
+        {
+            Compare($"weights.{key}", Number(before.Weights.GetValueOrDefault(key)), Number(Weights.GetValueOrDefault(key)));
+        }
+        Compare("active", before.Active ? "true" : "false", Active ? "true" : "false");
+        return changes;
+    }
+
     /// <summary>True when both define the same scoring (order of lists and absent zero weights aside).</summary>
     public bool SameAs(ProfileDefinition other) =>
         Canonical(this) == Canonical(other);
@@ -303,3 +333,6 @@ public sealed record ProfileDefinition
         }
     }
 }
+
+/// <summary>One changed field of a scoring profile: its JSON path and its value before and after.</summary>
+public sealed record ProfileChange(string Field, string Before, string After);

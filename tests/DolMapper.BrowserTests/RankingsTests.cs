@@ -170,7 +170,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         {
             [Roles.BrandManager] = ["Home", "Rankings"],
             [Roles.Analyst] = ["Home", "Rankings", "Shortlists", "Import"],
-            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Sources", "Users", "Jobs"],
+            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Profiles", "Sources", "Users", "Opt-outs", "Audit log", "Jobs"],
         };
         foreach (var (role, links) in expected)
         {
@@ -181,9 +181,10 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
             {
                 await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-                await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"{role.ToLowerInvariant()}-{link.ToLowerInvariant()}"), FullPage = true });
+                await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"{role.ToLowerInvariant()}-{link.ToLowerInvariant().Replace(' ', '-')}"), FullPage = true });
             }
-            foreach (var (path, allowed) in new[] { ("/Shortlists", role != Roles.BrandManager), ("/Import", role != Roles.BrandManager), ("/Admin/Users", role == Roles.Admin), ("/Admin/Sources", role == Roles.Admin) })
+            foreach (var (path, allowed) in new[] { ("/Shortlists", role != Roles.BrandManager), ("/Import", role != Roles.BrandManager), ("/Admin/Users", role == Roles.Admin), ("/Admin/Sources", role == Roles.Admin),
+                ("/Admin/Profiles", role == Roles.Admin), ("/Admin/Profiles/Edit", role == Roles.Admin), ("/Admin/OptOuts", role == Roles.Admin), ("/Admin/Audit", role == Roles.Admin) })
             {
                 var response = await page.GotoAsync(path);
                 Assert.Equal(allowed ? 200 : 403, response!.Status);

@@ -21,6 +21,8 @@ internal static class WebPipeline
         services.AddSingleton<Features.Rankings.RankingQuery>();
         services.AddSingleton<Features.Profiles.ProfileQuery>();
         services.AddSingleton<Features.Shortlists.ShortlistStore>();
+        services.AddSingleton<Features.Admin.Audit.AuditLogQuery>();
+        services.AddSingleton<Compliance.OptOutRegistry>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>

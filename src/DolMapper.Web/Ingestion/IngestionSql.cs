@@ -86,7 +86,9 @@ internal static class IngestionSql
             WHERE (o.platform = s.platform AND (o.account_external_id = s.external_id OR lower(o.handle) = lower(s.handle)))
                OR (o.npi IS NOT NULL AND o.npi = s.npi)
                OR (o.person_id IS NOT NULL AND s.person IS NOT NULL
-                   AND o.person_id = (SELECT p.id FROM persons p WHERE p.public_id = s.person)))
+                   AND o.person_id = (SELECT p.id FROM persons p WHERE p.public_id = s.person))
+               -- After an erasure the person row is gone; their import key still names them.
+               OR (o.person_key IS NOT NULL AND o.person_key = s.person))
         UNION
         SELECT a.platform, a.external_id FROM opt_outs o JOIN accounts a ON a.person_id = o.person_id
         UNION

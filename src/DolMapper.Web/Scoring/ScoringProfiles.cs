@@ -22,7 +22,7 @@ public sealed record ProfileSaveResult(StoredProfile? Profile, bool Created, boo
 /// </summary>
 public sealed class ScoringProfiles(DolMapperDbContext db)
 {
-    public async Task<ProfileSaveResult> SaveAsync(ProfileDefinition definition, string? user, CancellationToken cancellationToken)
+    public async Task<ProfileSaveResult> SaveAsync(ProfileDefinition definition, string? user, CancellationToken cancellationToken, int? restoredFrom = null)
     {
         var problems = definition.Validate();
         if (problems.Count > 0)
@@ -32,6 +32,7 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
         var profile = await db.ScoringProfiles.SingleOrDefaultAsync(p => p.Name == definition.Name, cancellationToken);
         var created = profile is null;
         ScoringProfileVersion? latest = null;
+        ProfileDefinition? before = null;
         if (profile is null)
         {
             profile = new ScoringProfile { Name = definition.Name, Active = definition.Active, CreatedAt = DateTime.UtcNow };
@@ -40,7 +41,8 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
         else
         {
             latest = await db.ScoringProfileVersions.AsNoTracking().Where(v => v.ProfileId == profile.Id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(cancellationToken);
-            if (latest is not null && Read(latest.Definition).SameAs(definition))
+            before = latest is null ? null : Read(latest.Definition);
+            if (latest is not null && before is not null && before.SameAs(definition))
             {
                 return new ProfileSaveResult(ToStored(latest, definition), false, false, []);
             }
@@ -60,7 +62,14 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
             UserName = user,
             Action = created ? "profile.created" : "profile.version",
             Target = definition.Name,
-            Details = JsonSerializer.Serialize(new { version = version.Version, previous = latest?.Version }),
+            // The diff is kept with the entry, so the audit log alone says what each version changed.
+            Details = JsonSerializer.Serialize(new
+            {
+                version = version.Version,
+                previous = latest?.Version,
+                restored_from = restoredFrom,
+                changes = before is null ? [] : definition.ChangesFrom(before).Select(c => new { field = c.Field, before = c.Before, after = c.After }).ToArray(),
+            }),
         });
         await db.SaveChangesAsync(cancellationToken);
         return new ProfileSaveResult(ToStored(version, definition), created, true, []);

@@ -10,6 +10,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<ScoringRunner>();
         services.AddScoped<ScoringRunJob>();
         services.AddSingleton<RankingCsv>();
+        services.AddSingleton<ProfilePreview>();
         return services;
     }
 }

@@ -48,6 +48,13 @@ public sealed class OptOut
     public string? AccountExternalId { get; set; }
     public string? Handle { get; set; }
     public string? Npi { get; set; }
+    /// <summary>The import <c>person</c> key of the person, so a re-import under that key is refused after an erasure.</summary>
+    public string? PersonKey { get; set; }
+    /// <summary>
+    /// Set on the rows an opt-out adds for each account of the person it names (platform, id and
+    /// handle): they keep the opt-out effective for every account after an erasure removes the person.
+    /// </summary>
+    public long? ParentId { get; set; }
     public string? Reason { get; set; }
     public DateTime CreatedAt { get; set; }
     public string? CreatedBy { get; set; }
@@ -60,6 +67,8 @@ internal sealed class OptOutConfiguration : IEntityTypeConfiguration<OptOut>
         b.HasIndex(o => o.PersonId);
         b.HasIndex(o => new { o.Platform, o.AccountExternalId });
         b.HasIndex(o => new { o.Platform, o.Handle });
+        b.HasIndex(o => o.PersonKey);
+        b.HasIndex(o => o.ParentId);
         // No foreign key to persons: the opt-out must outlive an erasure of the person.
     }
 }

@@ -628,9 +628,17 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("npi");
 
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parent_id");
+
                     b.Property<long?>("PersonId")
                         .HasColumnType("bigint")
                         .HasColumnName("person_id");
+
+                    b.Property<string>("PersonKey")
+                        .HasColumnType("text")
+                        .HasColumnName("person_key");
 
                     b.Property<string>("Platform")
                         .HasColumnType("text")
@@ -643,8 +651,14 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_opt_outs");
 
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_opt_outs_parent_id");
+
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_opt_outs_person_id");
+
+                    b.HasIndex("PersonKey")
+                        .HasDatabaseName("ix_opt_outs_person_key");
 
                     b.HasIndex("Platform", "AccountExternalId")
                         .HasDatabaseName("ix_opt_outs_platform_account_external_id");

@@ -1,0 +1,256 @@
+using DolMapper.Web.Data;
+using DolMapper.Web.Data.Entities;
+using DolMapper.Web.Features.Admin.Audit;
+using Npgsql;
+
+namespace DolMapper.Web.Compliance;
+
+/// <summary>How an opt-out names its person: by a handle, an account id on a platform, or the person (id or import key).</summary>
+public enum OptOutBy
+{
+    Handle,
+    Account,
+    Person,
+}
+
+public sealed record OptOutRequest(OptOutBy By, string? Platform, string Value, string Reason);
+
+public sealed record OptOutResult(bool Done, string Message, long? OptOutId = null, long? PersonId = null, int Accounts = 0);
+
+/// <summary>One opt-out as an admin made it, with what it covers.</summary>
+public sealed record OptOutRow(long Id, DateTime CreatedAt, string? CreatedBy, string Named, long? PersonId, string? PersonName, bool PersonExists, int Accounts, string? Reason);
+
+/// <summary>What an erasure removed, by kind (counts only: the audit log keeps no personal data).</summary>
+public sealed record ErasureResult(bool Done, string Message, IReadOnlyDictionary<string, long> Removed);
+
+/// <summary>
+/// The opt-out registry and erasure (DESIGN.md, Compliance). An opt-out names a handle, an account
+/// or a person; it is resolved to the person at once and recorded with every identifier of theirs —
+/// the person, their import key and NPI, and one row per account (platform, id, handle) — so the
+/// rankings, profiles and exports leave them out from that moment (<see cref="OptOutSql"/>), and
+/// neither ingestion nor import stores them again, even after an erasure has removed the person.
+/// Erasure purges everything held about the person and leaves only those opt-out rows.
+/// Both are audited with ids and counts, never with the person's name or handles.
+/// </summary>
+public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
+{
+    public async Task<OptOutResult> OptOutAsync(OptOutRequest request, string? user, CancellationToken cancellationToken)
+    {
+        var value = request.Value?.Trim() ?? "";
+        var platform = request.Platform?.Trim().ToLowerInvariant();
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            return new OptOutResult(false, "Give the reason (for example, the person's request and its date): it is kept with the opt-out.");
+        }
+        if (value.Length == 0)
+        {
+            return new OptOutResult(false, request.By switch
+            {
+                OptOutBy.Handle => "Give the handle.",
+                OptOutBy.Account => "Give the account's id on the platform.",
+                _ => "Give the person's id or import key.",
+            });
+        }
+        if (request.By != OptOutBy.Person && (platform is null || !Platforms.All.Contains(platform)))
+        {
+            return new OptOutResult(false, $"Choose the platform ({string.Join(", ", Platforms.All)}).");
+        }
+        if (request.By == OptOutBy.Handle)
+        {
+            value = value.TrimStart('@');
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var persons = await ResolveAsync(connection, transaction, request.By, platform, value, cancellationToken);
+        if (request.By == OptOutBy.Person && persons.Count == 0)
+        {
+            return new OptOutResult(false, $"No person has the id or import key '{value}'.");
+        }
+        if (persons.Count > 1)
+        {
+            return new OptOutResult(false, $"'{value}' names {persons.Count} persons' accounts on {platform}; opt out by account id or by person instead.");
+        }
+        long? personId = persons.Count == 1 ? persons[0] : null;
+        if (personId is { } existing && await AlreadyOptedOutAsync(connection, transaction, existing, cancellationToken) is { } previous)
+        {
+            return new OptOutResult(false, $"This person has already opted out (opt-out #{previous}); nothing was added.", previous, existing);
+        }
+        var id = await InsertAsync(connection, transaction, request.By, platform, value, personId, request.Reason.Trim(), user, cancellationToken);
+        var accounts = personId is { } p ? await CoverAccountsAsync(connection, transaction, id, p, request.Reason.Trim(), user, cancellationToken) : 0;
+        await AuditLogQuery.WriteAsync(connection, transaction, user, "optout.created", personId is null ? $"opt-out {id}" : $"person {personId}",
+            new { opt_out = id, person = personId, by = request.By.ToString().ToLowerInvariant(), platform, accounts }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new OptOutResult(true, personId is null
+            ? $"Opted out: no stored account matches yet, and from now on {platform} {(request.By == OptOutBy.Handle ? "@" + value : "account " + value)} is never stored."
+            : $"Opted out person {personId} ({accounts} account{(accounts == 1 ? "" : "s")}): they are gone from rankings, profiles and exports now, and no import or ingestion stores them again.",
+            id, personId, accounts);
+    }
+
+    public async Task<IReadOnlyList<OptOutRow>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT o.id, o.created_at, o.created_by, o.platform, o.handle, o.account_external_id, o.person_key, o.person_id, p.display_name, p.id IS NOT NULL,
+                   (SELECT count(*) FROM opt_outs c WHERE c.parent_id = o.id)::int, o.reason
+            FROM opt_outs o LEFT JOIN persons p ON p.id = o.person_id
+            WHERE o.parent_id IS NULL
+            ORDER BY o.created_at DESC, o.id DESC
+            """);
+        var rows = new List<OptOutRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            var named = S(4) is { } handle ? $"{S(3)} @{handle}"
+                : S(5) is { } account ? $"{S(3)} account {account}"
+                : S(6) is { } key ? $"person key {key}"
+                : reader.IsDBNull(7) ? "—" : $"person {reader.GetInt64(7)}";
+            rows.Add(new OptOutRow(reader.GetInt64(0), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc), S(2), named,
+                reader.IsDBNull(7) ? null : reader.GetInt64(7), S(8), reader.GetBoolean(9), reader.GetInt32(10), S(11)));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Erases a person (a data subject's request): opts them out first if they are not (every
+    /// identifier kept, so nothing of theirs is stored again), then deletes their persons, accounts,
+    /// posts, interactions both ways, scores and evidence, CRM records, shortlist entries, feedback,
+    /// quarantined lines naming their accounts, and their ids in others' posts — in one transaction.
+    /// </summary>
+    public async Task<ErasureResult> EraseAsync(long personId, string reason, string? user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return new ErasureResult(false, "Give the reason (the data subject's request and its date).", new Dictionary<string, long>());
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT count(*) FROM persons WHERE id = @id", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("id", personId);
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
+            {
+                return new ErasureResult(false, $"Person {personId} does not exist (already erased?).", new Dictionary<string, long>());
+            }
+        }
+        var optOut = await AlreadyOptedOutAsync(connection, transaction, personId, cancellationToken)
+            ?? await InsertAsync(connection, transaction, OptOutBy.Person, null, personId.ToString(System.Globalization.CultureInfo.InvariantCulture), personId, reason.Trim(), user, cancellationToken);
+        // Accounts the person gained since the opt-out (a merge) are covered too.
+        await CoverAccountsAsync(connection, transaction, optOut, personId, reason.Trim(), user, cancellationToken);
+
+        var removed = new Dictionary<string, long>();
+        async Task Step(string name, string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+            command.Parameters.AddWithValue("person", personId);
+            removed[name] = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await Step("accounts_noted", """
+            CREATE TEMP TABLE erased_accounts ON COMMIT DROP AS
+            SELECT id, platform, external_id, handle FROM accounts WHERE person_id = @person
+            """);
+        await Step("interactions", """
+            DELETE FROM interactions WHERE source_account_id IN (SELECT id FROM erased_accounts) OR target_account_id IN (SELECT id FROM erased_accounts)
+            """);
+        await Step("references_in_others_posts", """
+            UPDATE posts s SET
+                reply_to_account_external_id = CASE WHEN EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = s.reply_to_account_external_id) THEN NULL ELSE s.reply_to_account_external_id END,
+                quote_of_account_external_id = CASE WHEN EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = s.quote_of_account_external_id) THEN NULL ELSE s.quote_of_account_external_id END,
+                repost_of_account_external_id = CASE WHEN EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = s.repost_of_account_external_id) THEN NULL ELSE s.repost_of_account_external_id END,
+                mention_external_ids = ARRAY(SELECT m FROM unnest(s.mention_external_ids) m
+                                             WHERE NOT EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = m))
+            WHERE s.account_id NOT IN (SELECT id FROM erased_accounts)
+              AND EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform
+                          AND (e.external_id IN (s.reply_to_account_external_id, s.quote_of_account_external_id, s.repost_of_account_external_id)
+                               OR e.external_id = ANY (s.mention_external_ids)))
+            """);
+        await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
+        await Step("quarantined_lines", """
+            DELETE FROM quarantine q WHERE EXISTS (
+                SELECT 1 FROM erased_accounts e
+                WHERE position('"' || e.external_id || '"' IN q.raw) > 0
+                   OR (e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(q.raw), '"' || lower(e.handle) || '"') > 0))
+            """);
+        await Step("scores", "DELETE FROM person_scores WHERE person_id = @person");
+        await Step("score_evidence", "DELETE FROM person_score_evidence WHERE person_id = @person");
+        await Step("crm_relationships", """
+            DELETE FROM crm_relationships r WHERE r.person_id = @person
+               OR EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = r.platform AND e.external_id = r.account_external_id)
+            """);
+        await Step("shortlist_entries", "DELETE FROM shortlist_entries WHERE person_id = @person");
+        await Step("feedback", "DELETE FROM feedback WHERE person_id = @person");
+        await Step("accounts", "DELETE FROM accounts WHERE person_id = @person");
+        await Step("persons", "DELETE FROM persons WHERE id = @person");
+        removed.Remove("accounts_noted");
+        await AuditLogQuery.WriteAsync(connection, transaction, user, "person.erased", $"person {personId}",
+            new { person = personId, opt_out = optOut, removed }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ErasureResult(true, $"Erased person {personId}: {removed["posts"]:N0} posts, {removed["accounts"]:N0} accounts, {removed["interactions"]:N0} interactions, {removed["scores"]:N0} scores. Only the opt-out record remains.", removed);
+    }
+
+    private static async Task<List<long>> ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OptOutBy by, string? platform, string value, CancellationToken cancellationToken)
+    {
+        var sql = by switch
+        {
+            OptOutBy.Handle => "SELECT DISTINCT person_id FROM accounts WHERE platform = @platform AND lower(handle) = lower(@value)",
+            OptOutBy.Account => "SELECT DISTINCT person_id FROM accounts WHERE platform = @platform AND external_id = @value",
+            _ => "SELECT id FROM persons WHERE public_id = @value OR (@value ~ '^[0-9]{1,18}$' AND id = CASE WHEN @value ~ '^[0-9]{1,18}$' THEN @value::bigint END)",
+        };
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("platform", (object?)platform ?? DBNull.Value);
+        command.Parameters.AddWithValue("value", value);
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+        return ids;
+    }
+
+    private static async Task<long?> AlreadyOptedOutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long personId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT min(coalesce(o.parent_id, o.id)) FROM opt_outs o
+            WHERE o.person_id = @person
+               OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = @person AND a.platform = o.platform
+                          AND (a.external_id = o.account_external_id OR lower(a.handle) = lower(o.handle)))
+            """, connection, transaction);
+        command.Parameters.AddWithValue("person", personId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+    }
+
+    private static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OptOutBy by, string? platform, string value, long? personId, string reason, string? user, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO opt_outs (person_id, platform, account_external_id, handle, npi, person_key, parent_id, reason, created_at, created_by)
+            SELECT @person, @platform, @account, @handle, p.npi, p.public_id, NULL, @reason, now(), @user
+            FROM (SELECT 1) x LEFT JOIN persons p ON p.id = @person
+            RETURNING id
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("person", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)personId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("platform", NpgsqlTypes.NpgsqlDbType.Text) { Value = by == OptOutBy.Person ? DBNull.Value : platform! });
+        command.Parameters.Add(new NpgsqlParameter("account", NpgsqlTypes.NpgsqlDbType.Text) { Value = by == OptOutBy.Account ? value : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("handle", NpgsqlTypes.NpgsqlDbType.Text) { Value = by == OptOutBy.Handle ? value : DBNull.Value });
+        command.Parameters.AddWithValue("reason", reason);
+        command.Parameters.Add(new NpgsqlParameter("user", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)user ?? DBNull.Value });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>One opt-out row per account of the person not yet covered (platform, id, handle, NPI), under <paramref name="parentId"/>.</summary>
+    private static async Task<int> CoverAccountsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long parentId, long personId, string reason, string? user, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO opt_outs (person_id, platform, account_external_id, handle, npi, parent_id, reason, created_at, created_by)
+            SELECT a.person_id, a.platform, a.external_id, nullif(a.handle, ''), a.npi, @parent, @reason, now(), @user
+            FROM accounts a
+            WHERE a.person_id = @person
+              AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.platform = a.platform AND o.account_external_id = a.external_id)
+            """, connection, transaction);
+        command.Parameters.AddWithValue("parent", parentId);
+        command.Parameters.AddWithValue("person", personId);
+        command.Parameters.AddWithValue("reason", reason);
+        command.Parameters.Add(new NpgsqlParameter("user", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)user ?? DBNull.Value });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

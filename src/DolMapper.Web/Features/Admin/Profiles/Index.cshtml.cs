@@ -1,0 +1,117 @@
+using System.Text;
+using DolMapper.Web.Scoring;
+using Hangfire;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+
+namespace DolMapper.Web.Features.Admin.Profiles;
+
+/// <summary>Scoring profiles: their latest version and runs, "Run now", JSON import and export.</summary>
+public sealed class IndexModel(ScoringProfiles profiles, NpgsqlDataSource dataSource, IBackgroundJobClient jobs) : PageModel
+{
+    public sealed record ProfileRow(StoredProfile Profile, DateTime? LastRunAt, int? LastRunPersons, int? LastRunVersion, string? LastStatus, string? LastError);
+
+    public IReadOnlyList<ProfileRow> Rows { get; private set; } = [];
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public IReadOnlyList<string> Problems { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var latest = await profiles.LatestAsync(activeOnly: false, cancellationToken);
+        var runs = new Dictionary<int, (DateTime? At, int? Persons, int? Version, string? Status, string? Error)>();
+        await using (var command = dataSource.CreateCommand("""
+            SELECT p.id,
+                   c.completed_at, c.person_count, c.version,
+                   l.status, l.error
+            FROM scoring_profiles p
+            LEFT JOIN LATERAL (SELECT r.completed_at, r.person_count, v.version FROM scoring_runs r JOIN scoring_profile_versions v ON v.id = r.profile_version_id
+                               WHERE r.profile_id = p.id AND r.status = 'complete' ORDER BY r.completed_at DESC LIMIT 1) c ON true
+            LEFT JOIN LATERAL (SELECT r.status, r.error FROM scoring_runs r WHERE r.profile_id = p.id ORDER BY r.started_at DESC LIMIT 1) l ON true
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                runs[reader.GetInt32(0)] = (
+                    reader.IsDBNull(1) ? null : DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc),
+                    reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5));
+            }
+        }
+        Rows = [.. latest.Select(p => runs.TryGetValue(p.ProfileId, out var r)
+            ? new ProfileRow(p, r.At, r.Persons, r.Version, r.Status, r.Error)
+            : new ProfileRow(p, null, null, null, null, null))];
+    }
+
+    public async Task<IActionResult> OnPostRunAsync(int id, CancellationToken cancellationToken)
+    {
+        var profile = await profiles.LatestAsync(id, cancellationToken);
+        if (profile is null)
+        {
+            return NotFound();
+        }
+        ScoringRunJob.Enqueue(jobs, profile.ProfileId, $"admin:{User.Identity?.Name}");
+        Notice = $"A scoring run of '{profile.Definition.Name}' (version {profile.Version}) is queued; the rankings show it when it completes.";
+        return RedirectToPage();
+    }
+
+    /// <summary>Imports a JSON file of one profile or an array; applied whole or not at all. Each new version queues a run.</summary>
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            Problems = ["Choose a JSON file of one profile or an array of profiles (CONTRACTS.md section 3)."];
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        string json;
+        using (var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8))
+        {
+            json = await reader.ReadToEndAsync(cancellationToken);
+        }
+        var (saved, problems) = await profiles.ImportAsync(json, User.Identity?.Name, cancellationToken);
+        if (problems.Count > 0 || saved.Any(s => !s.Saved))
+        {
+            Problems = [.. problems, .. saved.Where(s => !s.Saved).SelectMany(s => s.Problems)];
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        foreach (var result in saved.Where(s => s.NewVersion))
+        {
+            ScoringRunJob.Enqueue(jobs, result.Profile!.ProfileId, $"admin:{User.Identity?.Name}");
+        }
+        var changed = saved.Where(s => s.NewVersion).Select(s => $"'{s.Profile!.Definition.Name}' v{s.Profile.Version}").ToList();
+        Notice = changed.Count == 0
+            ? $"{file.FileName}: every profile in it is already current; nothing changed."
+            : $"{file.FileName}: saved {string.Join(", ", changed)}; a scoring run of each is queued.";
+        return RedirectToPage();
+    }
+
+    /// <summary>One profile's JSON, or all profiles as an array.</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? name, CancellationToken cancellationToken)
+    {
+        var json = await profiles.ExportAsync(string.IsNullOrEmpty(name) ? null : name, cancellationToken);
+        if (json is null)
+        {
+            return NotFound();
+        }
+        var file = string.IsNullOrEmpty(name) ? "dolmapper-profiles" : "dolmapper-profile-" + Slug(name);
+        return File(Encoding.UTF8.GetBytes(json + "\n"), "application/json", file + ".json");
+    }
+
+    internal static string Slug(string name)
+    {
+        var slug = new StringBuilder();
+        foreach (var c in name.ToLowerInvariant())
+        {
+            slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
+        }
+        return System.Text.RegularExpressions.Regex.Replace(slug.ToString(), "-+", "-").Trim('-');
+    }
+}
