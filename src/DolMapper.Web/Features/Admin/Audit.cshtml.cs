@@ -31,7 +31,7 @@ public sealed class AuditModel(AuditLogQuery query, NpgsqlDataSource dataSource)
     }
 
     /// <summary>The selected entries as CSV (streamed); the export itself is audited.</summary>
-    public async Task OnGetExportAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken)
     {
         var filter = Filter();
         Response.ContentType = "text/csv; charset=utf-8";
@@ -44,6 +44,7 @@ public sealed class AuditModel(AuditLogQuery query, NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await AuditLogQuery.WriteAsync(connection, null, User.Identity?.Name, "audit.exported", null,
             new { rows, filter = new { action = filter.Action, user = filter.User, q = filter.Text, from = filter.From, to = filter.To } }, cancellationToken);
+        return new EmptyResult();
     }
 
     public string Link(int page) => QueryString.Create(new Dictionary<string, string?>
