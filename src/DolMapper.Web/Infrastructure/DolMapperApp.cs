@@ -165,6 +165,13 @@ public sealed class DolMapperApp : IAsyncDisposable
             .AddEntityFrameworkStores<DolMapperDbContext>()
             .AddDefaultTokenProviders()
             .AddSignInManager();
+        services.AddOptions<DataProtectionTokenProviderOptions>()
+            .Configure<IOptions<DolMapperOptions>>((o, d) => o.TokenLifespan = TimeSpan.FromHours(d.Value.Auth.LinkLifetimeHours));
+        // A disabled user, a role change or a new password ends sessions within this interval.
+        services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<DolMapperOptions>>((o, d) => o.ValidationInterval = TimeSpan.FromSeconds(d.Value.Auth.SessionCheckSeconds));
+        services.AddSingleton<Mail.MailSender>();
+        services.AddScoped<Features.Admin.Users.UserAdministration>();
         services.AddScoped<UserSeeder>();
         services.AddSingleton<Demo.DemoSeeder>();
         Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, builder.Configuration);

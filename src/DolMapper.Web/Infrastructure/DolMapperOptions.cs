@@ -21,6 +21,33 @@ public sealed class DolMapperOptions
     public LocalDatabaseOptions LocalDatabase { get; set; } = new();
     public LogFileOptions LogFile { get; set; } = new();
     public JobsOptions Jobs { get; set; } = new();
+    public SmtpOptions Smtp { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
+}
+
+/// <summary>Outgoing mail for invitations and password resets. Without a host, the admin is shown a one-time link to pass on.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    [Range(1, 65535)]
+    public int Port { get; set; } = 587;
+    /// <summary>None, SslOnConnect, StartTls or StartTlsWhenAvailable (MailKit's SecureSocketOptions).</summary>
+    public string Security { get; set; } = "StartTlsWhenAvailable";
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    /// <summary>The sender, e.g. <c>DolMapper &lt;dolmapper@example.com&gt;</c>.</summary>
+    public string From { get; set; } = "DolMapper <dolmapper@localhost>";
+    public bool Configured => !string.IsNullOrWhiteSpace(Host);
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>How often a signed-in session is checked against the user (disabled, role or password changed).</summary>
+    [Range(0, 3600)]
+    public int SessionCheckSeconds { get; set; } = 30;
+    /// <summary>How long an invitation or password-reset link works.</summary>
+    [Range(1, 720)]
+    public int LinkLifetimeHours { get; set; } = 72;
 }
 
 public sealed class DemoWorldSettings

@@ -54,6 +54,7 @@ internal static class WebPipeline
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             o.Conventions.AllowAnonymousToPage("/Account/Login");
+            o.Conventions.AllowAnonymousToPage("/Account/SetPassword");
             o.Conventions.AllowAnonymousToPage("/Error");
         });
     }
