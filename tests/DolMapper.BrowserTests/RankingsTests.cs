@@ -170,7 +170,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         {
             [Roles.BrandManager] = ["Home", "Rankings"],
             [Roles.Analyst] = ["Home", "Rankings", "Shortlists", "Import"],
-            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Profiles", "Sources", "Users", "Opt-outs", "Audit log", "Jobs"],
+            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Profiles", "Sources", "Users", "CRM", "Opt-outs", "Audit log", "Jobs"],
         };
         foreach (var (role, links) in expected)
         {
@@ -184,7 +184,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
                 await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"{role.ToLowerInvariant()}-{link.ToLowerInvariant().Replace(' ', '-')}"), FullPage = true });
             }
             foreach (var (path, allowed) in new[] { ("/Shortlists", role != Roles.BrandManager), ("/Import", role != Roles.BrandManager), ("/Admin/Users", role == Roles.Admin), ("/Admin/Sources", role == Roles.Admin),
-                ("/Admin/Profiles", role == Roles.Admin), ("/Admin/Profiles/Edit", role == Roles.Admin), ("/Admin/OptOuts", role == Roles.Admin), ("/Admin/Audit", role == Roles.Admin) })
+                ("/Admin/Profiles", role == Roles.Admin), ("/Admin/Profiles/Edit", role == Roles.Admin), ("/Admin/OptOuts", role == Roles.Admin), ("/Admin/Audit", role == Roles.Admin), ("/Admin/Crm", role == Roles.Admin) })
             {
                 var response = await page.GotoAsync(path);
                 Assert.Equal(allowed ? 200 : 403, response!.Status);

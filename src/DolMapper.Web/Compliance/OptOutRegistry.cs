@@ -171,6 +171,13 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
                 WHERE position('"' || e.external_id || '"' IN q.raw) > 0
                    OR (e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(q.raw), '"' || lower(e.handle) || '"') > 0))
             """);
+        await Step("pending_crm_uploads", """
+            DELETE FROM crm_uploads u WHERE EXISTS (
+                SELECT 1 FROM erased_accounts e
+                WHERE position(convert_to(e.external_id, 'UTF8') IN u.content) > 0
+                   OR (e.handle IS NOT NULL AND e.handle <> '' AND position(convert_to(lower(e.handle), 'UTF8') IN u.content) > 0)
+                   OR position(convert_to(e.handle, 'UTF8') IN u.content) > 0)
+            """);
         await Step("scores", "DELETE FROM person_scores WHERE person_id = @person");
         await Step("score_evidence", "DELETE FROM person_score_evidence WHERE person_id = @person");
         await Step("crm_relationships", """

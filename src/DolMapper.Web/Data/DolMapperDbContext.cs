@@ -33,6 +33,7 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<Shortlist> Shortlists => Set<Shortlist>();
     public DbSet<ShortlistEntry> ShortlistEntries => Set<ShortlistEntry>();
     public DbSet<CrmRelationship> CrmRelationships => Set<CrmRelationship>();
+    public DbSet<CrmUpload> CrmUploads => Set<CrmUpload>();
     public DbSet<OptOut> OptOuts => Set<OptOut>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -23,6 +23,7 @@ internal static class WebPipeline
         services.AddSingleton<Features.Shortlists.ShortlistStore>();
         services.AddSingleton<Features.Admin.Audit.AuditLogQuery>();
         services.AddSingleton<Compliance.OptOutRegistry>();
+        services.AddSingleton<Compliance.CrmUploads>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>

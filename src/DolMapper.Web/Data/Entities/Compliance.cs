@@ -36,6 +36,16 @@ internal sealed class CrmRelationshipConfiguration : IEntityTypeConfiguration<Cr
     }
 }
 
+/// <summary>A CRM CSV an admin uploaded and has not committed yet (mapping and preview read it; committing deletes it).</summary>
+public sealed class CrmUpload
+{
+    public long Id { get; set; }
+    public required string FileName { get; set; }
+    public required byte[] Content { get; set; }
+    public string? UploadedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
 /// <summary>
 /// An opt-out. Matched by person, account or handle; an opted-out person is excluded from
 /// ingestion, scores and exports. After an erasure only this record remains.

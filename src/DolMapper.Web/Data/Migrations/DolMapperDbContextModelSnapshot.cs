@@ -260,6 +260,39 @@ namespace DolMapper.Web.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.CrmUpload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("UploadedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_crm_uploads");
+
+                    b.ToTable("crm_uploads", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.DolMapperUser", b =>
                 {
                     b.Property<string>("Id")
