@@ -170,7 +170,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         {
             [Roles.BrandManager] = ["Home", "Rankings"],
             [Roles.Analyst] = ["Home", "Rankings", "Shortlists", "Import"],
-            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Profiles", "Sources", "Users", "CRM", "Opt-outs", "Audit log", "Jobs"],
+            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Profiles", "Sources", "Users", "Persons", "CRM", "Opt-outs", "Audit log", "Jobs"],
         };
         foreach (var (role, links) in expected)
         {

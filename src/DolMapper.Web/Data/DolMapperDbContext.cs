@@ -34,6 +34,8 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<ShortlistEntry> ShortlistEntries => Set<ShortlistEntry>();
     public DbSet<CrmRelationship> CrmRelationships => Set<CrmRelationship>();
     public DbSet<CrmUpload> CrmUploads => Set<CrmUpload>();
+    public DbSet<PersonMerge> PersonMerges => Set<PersonMerge>();
+    public DbSet<MergeDismissal> MergeDismissals => Set<MergeDismissal>();
     public DbSet<OptOut> OptOuts => Set<OptOut>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -24,6 +24,8 @@ internal static class WebPipeline
         services.AddSingleton<Features.Admin.Audit.AuditLogQuery>();
         services.AddSingleton<Compliance.OptOutRegistry>();
         services.AddSingleton<Compliance.CrmUploads>();
+        services.AddSingleton<Compliance.PersonMerging>();
+        services.AddSingleton<Compliance.HcpReview>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>

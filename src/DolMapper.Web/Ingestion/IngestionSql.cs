@@ -225,10 +225,16 @@ internal static class IngestionSql
         ON CONFLICT (public_id) DO NOTHING
         """;
 
+    /// <summary>
+    /// The person of each line's account. An admin's merge and split win over the file: an account
+    /// an admin moved (pinned) stays with its person, and a key of a person merged into another
+    /// names the one it was merged into.
+    /// </summary>
     public const string ResolvePersonIds = """
-        UPDATE work_accounts w SET person_id = p.id
+        UPDATE work_accounts w SET person_id = coalesce(p.merged_into, p.id)
         FROM persons p
         WHERE p.public_id = coalesce(w.person, CASE WHEN w.account_id IS NULL THEN w.platform || ':' || w.external_id END)
+          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = w.account_id AND a.person_pinned)
         """;
 
     private const string AccountColumns = """

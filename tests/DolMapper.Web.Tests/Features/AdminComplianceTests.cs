@@ -151,10 +151,17 @@ public sealed class AdminComplianceTests(PostgresFixture postgres)
         Assert.Contains("/Admin/Profiles/Edit", pages);
         Assert.Contains("/Admin/OptOuts", pages);
         Assert.Contains("/Admin/Audit", pages);
+        Assert.Contains("/Admin/Persons/Review", pages);
+        Assert.Contains("/Admin/CrmUpload", pages);
         string[] actions =
         [
             "/Admin/Profiles?handler=Run&id=1", "/Admin/Profiles?handler=Import", "/Admin/Profiles/Edit?handler=Save", "/Admin/Profiles/Edit?handler=Preview",
             "/Admin/Profiles/Versions?handler=Restore&name=x&versionId=1", "/Admin/OptOuts?handler=Add", "/Admin/OptOuts?handler=Erase", "/Admin/Audit?handler=Export",
+            "/Admin/Users?handler=Invite", "/Admin/Users?handler=Role&id=x", "/Admin/Users?handler=Disable&id=x", "/Admin/Users?handler=Enable&id=x",
+            "/Admin/Users?handler=Reset&id=x", "/Admin/Users?handler=Remove&id=x",
+            "/Admin/Crm?handler=Upload", "/Admin/Crm?handler=Edit&id=1", "/Admin/Crm?handler=Delete&id=1", "/Admin/CrmUpload?handler=Commit&id=1", "/Admin/CrmUpload?handler=Discard&id=1",
+            "/Admin/Persons?handler=Merge", "/Admin/Persons?handler=Dismiss", "/Admin/Persons?handler=Undo", "/Admin/Persons/Person?handler=Split&id=1",
+            "/Admin/Persons/Review?handler=Confirm",
         ];
         foreach (var role in new[] { Roles.Analyst, Roles.BrandManager })
         {
@@ -171,5 +178,6 @@ public sealed class AdminComplianceTests(PostgresFixture postgres)
             }
         }
         Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM opt_outs"));
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action NOT LIKE 'export%'"));
     }
 }

@@ -30,6 +30,8 @@ public sealed class Account
     public bool IsBotLike { get; set; }
     /// <summary>Known only because a post referred to it; no profile seen yet.</summary>
     public bool IsStub { get; set; }
+    /// <summary>Set when an admin moved the account to its person (merge or split): imports then keep it there, whatever <c>person</c> key a line gives.</summary>
+    public bool PersonPinned { get; set; }
     /// <summary>When the profile values were observed; the newest observation wins.</summary>
     public DateTime? ObservedAt { get; set; }
     public DateTime FirstSeenAt { get; set; }

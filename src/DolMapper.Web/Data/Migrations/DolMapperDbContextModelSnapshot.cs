@@ -98,6 +98,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("person_id");
 
+                    b.Property<bool>("PersonPinned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("person_pinned");
+
                     b.Property<string>("Platform")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -632,6 +636,30 @@ namespace DolMapper.Web.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.MergeDismissal", b =>
+                {
+                    b.Property<long>("PersonA")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_a");
+
+                    b.Property<long>("PersonB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_b");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.HasKey("PersonA", "PersonB")
+                        .HasName("pk_merge_dismissals");
+
+                    b.ToTable("merge_dismissals", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.OptOut", b =>
                 {
                     b.Property<long>("Id")
@@ -744,6 +772,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("hcp_confidence");
 
+                    b.Property<long?>("MergedInto")
+                        .HasColumnType("bigint")
+                        .HasColumnName("merged_into");
+
                     b.Property<string>("Npi")
                         .HasColumnType("text")
                         .HasColumnName("npi");
@@ -777,6 +809,9 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_persons");
 
+                    b.HasIndex("MergedInto")
+                        .HasDatabaseName("ix_persons_merged_into");
+
                     b.HasIndex("Npi")
                         .HasDatabaseName("ix_persons_npi");
 
@@ -785,6 +820,70 @@ namespace DolMapper.Web.Data.Migrations
                         .HasDatabaseName("ix_persons_public_id");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonMerge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AbsorbedPersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("absorbed_person_id");
+
+                    b.PrimitiveCollection<long[]>("AccountIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("account_ids");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.PrimitiveCollection<long[]>("CrmRelationshipIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("crm_relationship_ids");
+
+                    b.Property<string>("KeptBefore")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("kept_before");
+
+                    b.Property<long>("KeptPersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("kept_person_id");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("undone_at");
+
+                    b.Property<string>("UndoneBy")
+                        .HasColumnType("text")
+                        .HasColumnName("undone_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_person_merges");
+
+                    b.HasIndex("AbsorbedPersonId")
+                        .HasDatabaseName("ix_person_merges_absorbed_person_id");
+
+                    b.HasIndex("KeptPersonId")
+                        .HasDatabaseName("ix_person_merges_kept_person_id");
+
+                    b.ToTable("person_merges", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
