@@ -180,7 +180,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         AddJobs(services, role, connectionString);
         if (role == HostRole.Web)
         {
-            WebPipeline.AddServices(services);
+            WebPipeline.AddServices(services, builder.Configuration);
             services.AddHealthChecks()
                 .AddDbContextCheck<DolMapperDbContext>("database", tags: ["ready"])
                 .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);

@@ -23,6 +23,33 @@ public sealed class DolMapperOptions
     public JobsOptions Jobs { get; set; } = new();
     public SmtpOptions Smtp { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
+    public SsoOptions Sso { get; set; } = new();
+}
+
+/// <summary>
+/// Optional single sign-on with OpenID Connect (Entra ID, Okta, Keycloak…), off by default. Roles
+/// come from a claim: each value in <see cref="RoleMap"/> maps to a DolMapper role; the strongest
+/// mapped role wins and is set again at every sign-in.
+/// </summary>
+public sealed class SsoOptions
+{
+    public bool Enabled { get; set; }
+    /// <summary>The issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</summary>
+    public string? Authority { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+    /// <summary>The button's words on the sign-in page.</summary>
+    public string DisplayName { get; set; } = "Sign in with single sign-on";
+    /// <summary>The claim that carries groups or app roles (Entra ID: roles; Keycloak: groups, or a mapper's name).</summary>
+    public string RoleClaim { get; set; } = "roles";
+    /// <summary>Claim value → DolMapper role (Admin, Analyst, BrandManager).</summary>
+    public Dictionary<string, string> RoleMap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The role of a signed-in user none of whose claims map; empty: they are refused.</summary>
+    public string? DefaultRole { get; set; }
+    /// <summary>Extra scopes beyond openid, profile and email.</summary>
+    public string[] Scopes { get; set; } = [];
+    /// <summary>Require HTTPS for the provider's metadata (turn off only for a local test provider).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
 }
 
 /// <summary>Outgoing mail for invitations and password resets. Without a host, the admin is shown a one-time link to pass on.</summary>
@@ -118,6 +145,24 @@ internal sealed class DolMapperOptionsValidator : IValidateOptions<DolMapperOpti
         if (!string.IsNullOrWhiteSpace(options.DataDirectory) && !Path.IsPathRooted(options.DataDirectory))
         {
             errors.Add($"DolMapper:DataDirectory must be an absolute path; got '{options.DataDirectory}'.");
+        }
+        if (options.Sso.Enabled)
+        {
+            if (string.IsNullOrWhiteSpace(options.Sso.Authority) || string.IsNullOrWhiteSpace(options.Sso.ClientId))
+            {
+                errors.Add("DolMapper:Sso:Enabled is true but DolMapper:Sso:Authority or DolMapper:Sso:ClientId is not set.");
+            }
+            foreach (var (claim, role) in options.Sso.RoleMap)
+            {
+                if (!Auth.Roles.All.Contains(role))
+                {
+                    errors.Add($"DolMapper:Sso:RoleMap:{claim} is '{role}'; roles are {string.Join(", ", Auth.Roles.All)}.");
+                }
+            }
+            if (!string.IsNullOrEmpty(options.Sso.DefaultRole) && !Auth.Roles.All.Contains(options.Sso.DefaultRole))
+            {
+                errors.Add($"DolMapper:Sso:DefaultRole is '{options.Sso.DefaultRole}'; roles are {string.Join(", ", Auth.Roles.All)}.");
+            }
         }
         var admin = options.Admin;
         if (!string.IsNullOrWhiteSpace(admin.Email) && !new EmailAddressAttribute().IsValid(admin.Email))

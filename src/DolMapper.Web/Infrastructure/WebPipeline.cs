@@ -16,7 +16,9 @@ internal static class WebPipeline
     public const string LoginPath = "/Account/Login";
     public const string JobDashboardPath = "/admin/jobs";
 
-    public static void AddServices(IServiceCollection services)
+    public const string SsoScheme = "oidc";
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Features.Rankings.RankingQuery>();
         services.AddSingleton<Features.Profiles.ProfileQuery>();
@@ -26,8 +28,36 @@ internal static class WebPipeline
         services.AddSingleton<Compliance.CrmUploads>();
         services.AddSingleton<Compliance.PersonMerging>();
         services.AddSingleton<Compliance.HcpReview>();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme)
-            .AddIdentityCookies();
+        var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
+        authentication.AddIdentityCookies();
+        var sso = configuration.GetSection($"{DolMapperOptions.Section}:Sso").Get<SsoOptions>() ?? new SsoOptions();
+        if (sso.Enabled)
+        {
+            authentication.AddOpenIdConnect(SsoScheme, sso.DisplayName, o =>
+            {
+                o.SignInScheme = IdentityConstants.ExternalScheme;
+                o.Authority = sso.Authority;
+                o.ClientId = sso.ClientId;
+                o.ClientSecret = sso.ClientSecret;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.RequireHttpsMetadata = sso.RequireHttpsMetadata;
+                o.Scope.Clear();
+                foreach (var scope in new[] { "openid", "profile", "email" }.Concat(sso.Scopes).Distinct())
+                {
+                    o.Scope.Add(scope);
+                }
+                o.CallbackPath = "/signin-oidc";
+                o.SaveTokens = false;
+                o.MapInboundClaims = false;
+                o.GetClaimsFromUserInfoEndpoint = false;
+                o.TokenValidationParameters.NameClaimType = "name";
+                o.TokenValidationParameters.RoleClaimType = sso.RoleClaim;
+                // Behind TLS these cookies are secure anyway; on plain HTTP (a local provider) they must still round-trip.
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            });
+        }
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = LoginPath;
@@ -58,6 +88,7 @@ internal static class WebPipeline
             o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Account/SetPassword");
+            o.Conventions.AllowAnonymousToPage("/Account/ExternalLogin");
             o.Conventions.AllowAnonymousToPage("/Error");
         });
     }
