@@ -51,6 +51,10 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.DoesNotContain(Token, list);
         var stored = (string)(await Sql.ScalarAsync(_connectionString, "SELECT protected_credentials FROM sources WHERE name = 'x-oncology'"))!;
         Assert.DoesNotContain(Token, stored);
+        // The change and the credential change are audited, by whom; the token is in no audit entry.
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, $"SELECT count(*) FROM audit_log WHERE action = 'source.credential_changed' AND target = 'x-oncology' AND user_name = '{TestApp.Demo(Roles.Admin).Email}'"));
+        Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM audit_log WHERE action = 'source.created'"));
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, $"SELECT count(*) FROM audit_log WHERE details::text LIKE '%{Token}%'"));
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'ingest-source-%'"));
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'reconcile-source-%'"));
 

@@ -78,7 +78,7 @@ public sealed class SourceEditModel(SourceStore store) : PageModel
             return Page();
         }
         var tracked = (Input.Tracked ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        await store.SaveAsync(new SourceForm(id, Input.Name, Input.Kind, Input.BaseUrl, queries, Input.Enabled, Input.Schedule, Input.DailyReadBudget, Input.Credential, tracked), cancellationToken);
+        await store.SaveAsync(new SourceForm(id, Input.Name, Input.Kind, Input.BaseUrl, queries, Input.Enabled, Input.Schedule, Input.DailyReadBudget, Input.Credential, tracked), cancellationToken, User.Identity?.Name);
         return RedirectToPage("Sources");
     }
 

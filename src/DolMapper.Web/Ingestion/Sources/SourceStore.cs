@@ -45,10 +45,12 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         return protectedValue is null ? null : Protector.Unprotect(protectedValue);
     }
 
-    public async Task<int> SaveAsync(SourceForm form, CancellationToken cancellationToken)
+    /// <summary>Saves a source; the audit log records the change and, apart, a credential change (never the credential).</summary>
+    public async Task<int> SaveAsync(SourceForm form, CancellationToken cancellationToken, string? user = null)
     {
         var now = DateTime.UtcNow;
         var source = form.Id is { } id ? await db.Sources.SingleAsync(s => s.Id == id, cancellationToken) : null;
+        var created = source is null;
         if (source is null)
         {
             source = new Source { Name = form.Name, Kind = form.Kind, CreatedAt = now };
@@ -66,6 +68,20 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
             source.ProtectedCredentials = Protector.Protect(form.NewCredential);
         }
         source.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        db.AuditLog.Add(new AuditLogEntry
+        {
+            At = now, UserName = user, Action = created ? "source.created" : "source.updated", Target = source.Name,
+            Details = JsonSerializer.Serialize(new { source = source.Id, kind = source.Kind, enabled = source.Enabled, schedule = source.Schedule, queries = form.Queries.Count }),
+        });
+        if (!string.IsNullOrEmpty(form.NewCredential))
+        {
+            db.AuditLog.Add(new AuditLogEntry
+            {
+                At = now, UserName = user, Action = "source.credential_changed", Target = source.Name,
+                Details = JsonSerializer.Serialize(new { source = source.Id, kind = source.Kind }),
+            });
+        }
         await db.SaveChangesAsync(cancellationToken);
 
         if (source.Enabled && source.Schedule is not null)
