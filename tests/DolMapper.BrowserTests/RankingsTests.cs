@@ -168,9 +168,9 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
     {
         var expected = new Dictionary<string, string[]>
         {
-            [Roles.BrandManager] = ["Home", "Rankings"],
-            [Roles.Analyst] = ["Home", "Rankings", "Shortlists", "Import"],
-            [Roles.Admin] = ["Home", "Rankings", "Shortlists", "Import", "Profiles", "Sources", "Users", "Persons", "CRM", "Opt-outs", "Audit log", "Jobs"],
+            [Roles.BrandManager] = ["Home", "Rankings", "Personas"],
+            [Roles.Analyst] = ["Home", "Rankings", "Personas", "Shortlists", "Import"],
+            [Roles.Admin] = ["Home", "Rankings", "Personas", "Shortlists", "Import", "Profiles", "Sources", "Users", "Persons", "CRM", "Opt-outs", "Audit log", "Jobs"],
         };
         foreach (var (role, links) in expected)
         {

@@ -12,7 +12,14 @@ namespace DolMapper.Scoring.Personas;
 public sealed record ClusterFit(int K, double[][] Centroids, int[] Assignments, double Silhouette);
 
 /// <summary>The chosen fit, every candidate's silhouette, and the standardisation used.</summary>
-public sealed record PersonaClusters(ClusterFit Chosen, IReadOnlyDictionary<int, double> SilhouetteByK, double[] Means, double[] Deviations);
+public sealed record PersonaClusters(ClusterFit Chosen, IReadOnlyDictionary<int, double> SilhouetteByK, double[] Means, double[] Deviations)
+{
+    /// <summary>The features as clustered (standardised), for <see cref="PersonaClustering.Refine"/>.</summary>
+    public double[][] Standardised { get; init; } = [];
+
+    /// <summary>The silhouette sample's indexes.</summary>
+    public int[] Sample { get; init; } = [];
+}
 
 /// <summary>
 /// Personas are k-means clusters (ML.NET, k-means++ initialisation) over standardised features.
@@ -59,7 +66,7 @@ public static class PersonaClustering
                 best = fit;
             }
         }
-        return new PersonaClusters(best!, silhouettes, means, deviations);
+        return new PersonaClusters(best!, silhouettes, means, deviations) { Standardised = standardised, Sample = sample };
 
         (ClusterFit Fit, double Inertia) KMeans(double[][] x, int k, int seed)
         {
@@ -98,6 +105,68 @@ public static class PersonaClustering
             }
             return (new ClusterFit(k, centres, assignments, Silhouette(x, assignments, k, sample)), inertia);
         }
+    }
+
+    /// <summary>
+    /// Continues existing personas on new data: Lloyd's k-means iterations started from
+    /// <paramref name="centroids"/> (standardised like <paramref name="x"/>) until no person changes
+    /// cluster or <paramref name="iterations"/> pass. Cluster i stays persona i, so names and
+    /// members carry over wherever the data allows.
+    /// </summary>
+    public static ClusterFit Refine(double[][] x, double[][] centroids, int[] sample, int iterations = 50)
+    {
+        var k = centroids.Length;
+        var centres = centroids.Select(c => (double[])c.Clone()).ToArray();
+        var assignments = Enumerable.Repeat(-1, x.Length).ToArray();
+        for (var iteration = 0; iteration < iterations; iteration++)
+        {
+            var changed = 0;
+            for (var i = 0; i < x.Length; i++)
+            {
+                var nearest = 0;
+                var distance = double.MaxValue;
+                for (var c = 0; c < k; c++)
+                {
+                    var d = Distance(x[i], centres[c]);
+                    if (d < distance)
+                    {
+                        (nearest, distance) = (c, d);
+                    }
+                }
+                if (assignments[i] != nearest)
+                {
+                    assignments[i] = nearest;
+                    changed++;
+                }
+            }
+            if (changed == 0)
+            {
+                break;
+            }
+            var sums = new double[k][];
+            var counts = new int[k];
+            for (var c = 0; c < k; c++)
+            {
+                sums[c] = new double[x[0].Length];
+            }
+            for (var i = 0; i < x.Length; i++)
+            {
+                var c = assignments[i];
+                counts[c]++;
+                for (var j = 0; j < x[i].Length; j++)
+                {
+                    sums[c][j] += x[i][j];
+                }
+            }
+            for (var c = 0; c < k; c++)
+            {
+                if (counts[c] > 0)
+                {
+                    centres[c] = [.. sums[c].Select(v => v / counts[c])];
+                }
+            }
+        }
+        return new ClusterFit(k, centres, assignments, Silhouette(x, assignments, k, sample));
     }
 
     private static SchemaDefinition SchemaFor(int size)

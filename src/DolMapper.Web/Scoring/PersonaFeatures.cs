@@ -16,8 +16,7 @@ public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][
     public static async Task<PersonaFeatureTable> LoadAsync(NpgsqlConnection connection, long runId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            WITH run AS (SELECT data_snapshot_at AS snapshot FROM scoring_runs WHERE id = @run),
-            window_days AS (SELECT coalesce((details ->> 'window_days')::int, 365) AS days FROM scoring_runs WHERE id = @run),
+            WITH run AS (SELECT data_snapshot_at AS snapshot, coalesce((details -> 'window' ->> 'days')::int, 365) AS days FROM scoring_runs WHERE id = @run),
             -- Whom they engage: the share of their replies, quotes, reposts and mentions (to persons
             -- with a known country) that go to people in their own country.
             outgoing AS (
@@ -29,9 +28,9 @@ public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][
                 JOIN persons tp ON tp.id = ta.person_id
                 JOIN persons sp ON sp.id = s.person_id
                 WHERE s.run_id = @run AND tp.country IS NOT NULL AND sp.country IS NOT NULL AND ta.person_id <> s.person_id
-                  AND i.occurred_at > (SELECT snapshot FROM run) - make_interval(days => (SELECT days FROM window_days))
+                  AND i.occurred_at > (SELECT snapshot - make_interval(days => days) FROM run) AND i.occurred_at <= (SELECT snapshot FROM run)
                 GROUP BY sa.person_id)
-            SELECT s.person_id, s.hcp_following, s.peer_trust, s.activity, s.public_influence, s.presence, s.science, s.community,
+            SELECT s.person_id, s.hcp_following, s.peer_trust, s.activity, s.public_influence, coalesce((e.evidence -> 'presence' ->> 'completeness')::float8, 0), s.science, s.community,
                    coalesce((e.evidence -> 'activity' ->> 'reply_share')::float8, 0),
                    CASE WHEN o.known > 0 THEN o.local / o.known END
             FROM person_scores s JOIN person_score_evidence e ON e.run_id = s.run_id AND e.person_id = s.person_id

@@ -22,6 +22,8 @@ public sealed class ScoringRunJob(ScoringRunner runner, ScoringProfiles profiles
         {
             throw new ScoringRunException(report.Message);
         }
+        // Personas are trained by their own job, so the run is visible without waiting for them.
+        PersonaTrainingJob.Enqueue(jobs, report.RunId!.Value);
     }
 
     /// <summary>Queues one run per active profile (the nightly job).</summary>

@@ -11,6 +11,8 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<ScoringRunJob>();
         services.AddSingleton<RankingCsv>();
         services.AddSingleton<ProfilePreview>();
+        services.AddSingleton<PersonaTraining>();
+        services.AddScoped<PersonaTrainingJob>();
         return services;
     }
 }

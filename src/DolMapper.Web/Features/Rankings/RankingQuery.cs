@@ -59,7 +59,9 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
             SELECT r.id, v.version, r.completed_at, p.id,
                    (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' AND r2.completed_at < r.completed_at
                     ORDER BY r2.completed_at DESC LIMIT 1),
+                   -- What can change a complete run's rows as shown: opt-outs, and the personas trained on it.
                    (SELECT count(*) || '/' || coalesce(max(o.id), 0) FROM opt_outs o)
+                   || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = 'personas' AND m.profile_id = p.id AND m.is_active)
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE p.name = @name AND r.status = 'complete' ORDER BY r.completed_at DESC LIMIT 1
             """);
@@ -141,7 +143,10 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         var facets = await FacetsAsync(connection, run.RunId, cancellationToken);
         // Personas are (re)assigned by their own job after a run, so they are read each time (a small table).
         var personas = new List<(int, string)>();
-        await using (var command = new NpgsqlCommand("SELECT id, name FROM personas WHERE profile_id IS NULL OR profile_id = @profile ORDER BY name", connection))
+        await using (var command = new NpgsqlCommand("""
+            SELECT pa.id, pa.name FROM personas pa JOIN trained_models m ON m.id = pa.model_id AND m.is_active
+            WHERE pa.profile_id = @profile ORDER BY pa.name
+            """, connection))
         {
             command.Parameters.AddWithValue("profile", run.ProfileId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -437,9 +437,16 @@ public static class DolMapperCommandLine
         {
             throw new StartupException("no active scoring profile: import one with 'profiles import FILE' (or run 'demo seed' for the examples).");
         }
+        var personas = app.Services.GetRequiredService<Scoring.PersonaTraining>();
         foreach (var report in reports)
         {
             await stdout.WriteLineAsync(report.Message);
+            // Personas after the run, as the job does (not part of the run's time); a failure keeps the last ones.
+            if (report.Complete && report.RunId is { } run)
+            {
+                var trained = await personas.TrainAsync(run, cancellationToken);
+                await stdout.WriteLineAsync($"{report.Profile}: {trained.Message}");
+            }
         }
         return reports.All(r => r.Complete) ? Success : Failure;
     }

@@ -13,6 +13,17 @@
         });
         radar.dataset.drawn = 'true';
     }
+    // Small radars (the personas page): one per canvas.dm-radar.
+    document.querySelectorAll('canvas.dm-radar').forEach(function (canvas) {
+        if (!window.Chart) { return; }
+        new Chart(canvas, {
+            type: 'radar',
+            data: { labels: JSON.parse(canvas.dataset.labels), datasets: [{ label: canvas.dataset.name, data: JSON.parse(canvas.dataset.values), fill: true,
+                backgroundColor: 'rgba(111,66,193,0.2)', borderColor: 'rgb(111,66,193)', pointRadius: 2 }] },
+            options: { animation: false, scales: { r: { min: 0, max: 100, ticks: { display: false } } }, plugins: { legend: { display: false } } }
+        });
+        canvas.dataset.drawn = 'true';
+    });
     const bars = document.getElementById('contributions');
     if (bars && window.Chart) {
         new Chart(bars, {

@@ -1,0 +1,337 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DolMapper.Scoring.Personas;
+using Npgsql;
+
+namespace DolMapper.Web.Scoring;
+
+/// <summary>What a persona training did.</summary>
+public sealed record PersonaReport(bool Trained, string Message, long? ModelId = null, int K = 0, IReadOnlyList<string>? Names = null, TimeSpan Elapsed = default);
+
+/// <summary>
+/// Personas of a scoring run (docs/personas.md): k-means over the run's behaviour features, k by
+/// silhouette, each cluster named from its centroid and matched to the previous model's personas
+/// (so keys and names carry over), described as think / feel / do from the members' posts, and
+/// stored as a new model version; the run's rows get their persona. A failed training leaves the
+/// last good model active.
+/// </summary>
+public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<PersonaTraining> logger)
+{
+    /// <summary>The tone lexicon (docs/personas.md): words whose share of posts says how members sound.</summary>
+    public static IReadOnlyDictionary<string, string[]> Tones { get; } = new Dictionary<string, string[]>
+    {
+        ["upbeat"] = ["great", "excited", "proud", "thrilled", "congratulations", "congrats", "wonderful", "love", "happy", "amazing", "delighted", "celebrate"],
+        ["concerned"] = ["concerned", "worried", "worrying", "sad", "frustrated", "frustrating", "terrible", "angry", "disappointed", "alarming", "shame"],
+        ["caring"] = ["support", "together", "listen", "care", "families", "hope", "kindness", "compassion", "thank", "grateful"],
+        ["urgent"] = ["urgent", "must", "breaking", "alert", "now", "immediately", "critical", "important"],
+        ["analytical"] = ["data", "trial", "study", "evidence", "results", "analysis", "cohort", "randomized", "meta", "endpoint", "findings"],
+    };
+
+    /// <summary>How much better (mean silhouette) a fresh clustering must be to replace the personas that continue.</summary>
+    public const double StabilityMargin = 0.02;
+
+    public async Task<PersonaReport> TrainAsync(long runId, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        int profileId;
+        await using (var command = new NpgsqlCommand("SELECT profile_id FROM scoring_runs WHERE id = @run AND status = 'complete'", connection))
+        {
+            command.Parameters.AddWithValue("run", runId);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not int id)
+            {
+                return new PersonaReport(false, $"Run {runId} is not a complete scoring run.");
+            }
+            profileId = id;
+        }
+        var table = await PersonaFeatureTable.LoadAsync(connection, runId, cancellationToken);
+        if (table.PersonIds.Length < PersonaClustering.MaxK * 3)
+        {
+            return new PersonaReport(false, $"Run {runId} scored {table.PersonIds.Length} persons; personas need at least {PersonaClustering.MaxK * 3}. The last personas stay.");
+        }
+        var clusters = PersonaClustering.Fit(table.Rows);
+        var fit = clusters.Chosen;
+        var names = PersonaNaming.Name(PersonaFeatureTable.Names, fit.Centroids);
+        var keys = new string[fit.K];
+        var continued = false;
+
+        var previous = await PreviousAsync(connection, profileId, cancellationToken);
+        if (previous.Count > 0)
+        {
+            var restandardised = previous.Select(p => p.Original.Select((v, j) => clusters.Deviations[j] > 1e-12 ? (v - clusters.Means[j]) / clusters.Deviations[j] : 0).ToArray()).ToArray();
+            // Stability first: the previous personas, refined on the new data, are kept unless a fresh
+            // clustering separates the persons clearly better (by more than StabilityMargin).
+            var refined = PersonaClustering.Refine(clusters.Standardised, restandardised, clusters.Sample);
+            if (refined.Silhouette >= fit.Silhouette - StabilityMargin && refined.Assignments.Distinct().Count() == refined.K)
+            {
+                fit = refined;
+                keys = [.. previous.Select(p => p.Key)];
+                names = [.. previous.Select(p => p.Name)];
+                continued = true;
+            }
+            else
+            {
+                var match = PersonaNaming.Match(fit.Centroids, restandardised);
+                for (var c = 0; c < fit.K; c++)
+                {
+                    if (match[c] >= 0)
+                    {
+                        (keys[c], names[c]) = (previous[match[c]].Key, previous[match[c]].Name);
+                    }
+                }
+            }
+        }
+        if (!continued)
+        {
+            var usedNames = new HashSet<string>(names.Where((_, c) => keys[c] is not null));
+            for (var c = 0; c < fit.K; c++)
+            {
+                if (keys[c] is null)
+                {
+                    // A new persona: its rule name, unless a carried-over persona already has it.
+                    var name = names[c];
+                    for (var n = 2; !usedNames.Add(name); n++)
+                    {
+                        name = $"{names[c]} {n}";
+                    }
+                    names[c] = name;
+                    keys[c] = Slug(name);
+                    for (var n = 2; keys.Where((k, i) => i != c && k == keys[c]).Any(); n++)
+                    {
+                        keys[c] = $"{Slug(name)}-{n}";
+                    }
+                }
+            }
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE persona_members (person_id bigint PRIMARY KEY, cluster int NOT NULL) ON COMMIT DROP", connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY persona_members (person_id, cluster) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            for (var i = 0; i < table.PersonIds.Length; i++)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(table.PersonIds[i], NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(fit.Assignments[i], NpgsqlTypes.NpgsqlDbType.Integer, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        await using (var analyze = new NpgsqlCommand("ANALYZE persona_members", connection, transaction))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var descriptions = await DescribeAsync(connection, transaction, runId, fit.K, cancellationToken);
+
+        var version = 1;
+        await using (var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) + 1 FROM trained_models WHERE kind = 'personas' AND profile_id = @profile", connection, transaction))
+        {
+            command.Parameters.AddWithValue("profile", profileId);
+            version = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var original = fit.Centroids.Select(c => c.Select((z, j) => clusters.Means[j] + z * clusters.Deviations[j]).ToArray()).ToArray();
+        var content = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            features = PersonaFeatureTable.Names, means = clusters.Means, deviations = clusters.Deviations,
+            centroids = original, keys, names,
+        });
+        var sizes = Enumerable.Range(0, fit.K).Select(c => fit.Assignments.Count(a => a == c)).ToArray();
+        var metrics = JsonSerializer.Serialize(new
+        {
+            run = runId, k = fit.K, persons = table.PersonIds.Length, continued, chosen_silhouette = Math.Round(fit.Silhouette, 4),
+            silhouette = clusters.SilhouetteByK.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 4)),
+            sizes, seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+        });
+        long modelId;
+        await using (var command = new NpgsqlCommand("""
+            INSERT INTO trained_models (kind, profile_id, version, content, metrics, is_active, created_at)
+            VALUES ('personas', @profile, @version, @content, @metrics::jsonb, false, now()) RETURNING id
+            """, connection, transaction))
+        {
+            command.Parameters.AddWithValue("profile", profileId);
+            command.Parameters.AddWithValue("version", version);
+            command.Parameters.AddWithValue("content", content);
+            command.Parameters.AddWithValue("metrics", metrics);
+            modelId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var personaIds = new int[fit.K];
+        for (var c = 0; c < fit.K; c++)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO personas (model_id, profile_id, key, name, description, centroid, traits, member_count, created_at)
+                VALUES (@model, @profile, @key, @name, @description, @centroid::jsonb, @traits::jsonb, @members, now()) RETURNING id
+                """, connection, transaction);
+            insert.Parameters.AddWithValue("model", modelId);
+            insert.Parameters.AddWithValue("profile", profileId);
+            insert.Parameters.AddWithValue("key", keys[c]);
+            insert.Parameters.AddWithValue("name", names[c]);
+            insert.Parameters.AddWithValue("description", descriptions[c].Summary);
+            insert.Parameters.AddWithValue("centroid", JsonSerializer.Serialize(PersonaFeatureTable.Names.Select((f, j) => (f, j)).ToDictionary(x => x.f, x => new { z = Math.Round(fit.Centroids[c][x.j], 3), value = Math.Round(original[c][x.j], 4) })));
+            insert.Parameters.AddWithValue("traits", descriptions[c].Json);
+            insert.Parameters.AddWithValue("members", sizes[c]);
+            personaIds[c] = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+        await using (var assign = new NpgsqlCommand("""
+            UPDATE person_scores s SET persona_id = (@ids)[m.cluster + 1]
+            FROM persona_members m WHERE s.run_id = @run AND s.person_id = m.person_id
+            """, connection, transaction) { CommandTimeout = 0 })
+        {
+            assign.Parameters.AddWithValue("ids", personaIds);
+            assign.Parameters.AddWithValue("run", runId);
+            await assign.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var activate = new NpgsqlCommand("""
+            UPDATE trained_models SET is_active = (id = @model) WHERE kind = 'personas' AND profile_id = @profile AND (is_active OR id = @model)
+            """, connection, transaction))
+        {
+            activate.Parameters.AddWithValue("model", modelId);
+            activate.Parameters.AddWithValue("profile", profileId);
+            await activate.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Personas v{Version} of run {Run}: k={K} ({Names}) in {Seconds:0.0} s", version, runId, fit.K, string.Join(", ", names), clock.Elapsed.TotalSeconds);
+        return new PersonaReport(true, $"Personas v{version}{(continued ? ", continuing the last ones" : "")}: {fit.K} ({string.Join(", ", names.Select((n, c) => $"{n} {sizes[c]:N0}"))}), silhouette {fit.Silhouette:0.000}, in {clock.Elapsed.TotalSeconds:0.0} s.",
+            modelId, fit.K, names, clock.Elapsed);
+    }
+
+    private sealed record PreviousPersona(string Key, string Name, double[] Original);
+
+    private static async Task<List<PreviousPersona>> PreviousAsync(NpgsqlConnection connection, int profileId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT content FROM trained_models WHERE kind = 'personas' AND profile_id = @profile AND is_active ORDER BY version DESC LIMIT 1
+            """, connection);
+        command.Parameters.AddWithValue("profile", profileId);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] content)
+        {
+            return [];
+        }
+        using var document = JsonDocument.Parse(content);
+        var root = document.RootElement;
+        var features = root.GetProperty("features").EnumerateArray().Select(f => f.GetString()!).ToList();
+        if (!features.SequenceEqual(PersonaFeatureTable.Names))
+        {
+            return [];
+        }
+        var keys = root.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToList();
+        var names = root.GetProperty("names").EnumerateArray().Select(k => k.GetString()!).ToList();
+        var centroids = root.GetProperty("centroids").EnumerateArray().Select(c => c.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
+        return [.. keys.Select((k, i) => new PreviousPersona(k, names[i], centroids[i]))];
+    }
+
+    private sealed record Description(string Summary, string Json);
+
+    /// <summary>Think (hashtags, specialties), feel (tone lexicon lift), do (hours, days, platforms, replies, links, length) per cluster, from the members' posts in the run's window.</summary>
+    private static async Task<Description[]> DescribeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long runId, int k, CancellationToken cancellationToken)
+    {
+        var tags = Enumerable.Range(0, k).Select(_ => new List<string>()).ToArray();
+        var specialties = Enumerable.Range(0, k).Select(_ => new List<string>()).ToArray();
+        var tones = Enumerable.Range(0, k).Select(_ => new Dictionary<string, double>()).ToArray();
+        var behaviour = new (double PeakHour, double Weekend, double Replies, double Links, double Length, double PerWeek, string Platforms)[k];
+        DateTime from, to;
+        await using (var bounds = new NpgsqlCommand("SELECT (details -> 'window' ->> 'from')::timestamptz, data_snapshot_at FROM scoring_runs WHERE id = @run", connection, transaction))
+        {
+            bounds.Parameters.AddWithValue("run", runId);
+            await using var reader = await bounds.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            to = reader.GetDateTime(1);
+            from = reader.IsDBNull(0) ? to.AddDays(-365) : reader.GetDateTime(0);
+        }
+        var weeks = Math.Max(1, (to - from).TotalDays / 7);
+        const string window = """
+            JOIN accounts a ON a.person_id = m.person_id
+            JOIN posts p ON p.account_id = a.id AND p.deleted_at IS NULL AND p.created_at > @from AND p.created_at <= @to
+            """;
+        async Task ReadAsync(string sql, Action<NpgsqlDataReader> row)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+            command.Parameters.AddWithValue("from", from);
+            command.Parameters.AddWithValue("to", to);
+            command.Parameters.AddWithValue("weeks", weeks);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                row(reader);
+            }
+        }
+        // Think: the hashtags that set the persona apart — used by at least 5% of its members, ranked by
+        // how much more of its members use them than of everyone (lift), not simply the most common.
+        await ReadAsync($"""
+            WITH used AS (SELECT DISTINCT m.cluster, m.person_id, t.tag FROM persona_members m {window} CROSS JOIN LATERAL unnest(p.hashtags) t(tag)),
+            sizes AS (SELECT cluster, count(*)::float8 AS n FROM persona_members GROUP BY cluster),
+            everyone AS (SELECT tag, count(DISTINCT person_id)::float8 / (SELECT count(*) FROM persona_members) AS share FROM used GROUP BY tag),
+            lifts AS (SELECT u.cluster, u.tag, count(*) / s.n AS share, count(*) / s.n / e.share AS lift
+                      FROM used u JOIN sizes s ON s.cluster = u.cluster JOIN everyone e ON e.tag = u.tag
+                      GROUP BY u.cluster, u.tag, s.n, e.share)
+            SELECT cluster, tag FROM (SELECT cluster, tag, row_number() OVER (PARTITION BY cluster ORDER BY lift DESC, share DESC, tag) AS r FROM lifts WHERE share >= 0.05) x
+            WHERE r <= 6 ORDER BY cluster, r
+            """, r => tags[r.GetInt32(0)].Add(r.GetString(1)));
+        await ReadAsync("""
+            SELECT cluster, specialty FROM (
+                SELECT m.cluster, n.specialty, row_number() OVER (PARTITION BY m.cluster ORDER BY count(*) DESC, n.specialty) AS r
+                FROM persona_members m JOIN persons n ON n.id = m.person_id WHERE n.specialty IS NOT NULL
+                GROUP BY m.cluster, n.specialty) x
+            WHERE r <= 3 ORDER BY cluster, r
+            """, r => specialties[r.GetInt32(0)].Add(r.GetString(1)));
+        await ReadAsync($"""
+            SELECT m.cluster,
+                   mode() WITHIN GROUP (ORDER BY extract(hour FROM p.created_at AT TIME ZONE 'UTC')),
+                   avg(CASE WHEN extract(isodow FROM p.created_at AT TIME ZONE 'UTC') >= 6 THEN 1.0 ELSE 0 END),
+                   avg(CASE WHEN p.reply_to_post_external_id IS NOT NULL THEN 1.0 ELSE 0 END),
+                   avg(CASE WHEN cardinality(p.urls) > 0 THEN 1.0 ELSE 0 END),
+                   avg(length(p.text)),
+                   count(*)::float8 / greatest(count(DISTINCT m.person_id), 1) / @weeks,
+                   (SELECT string_agg(platform || ' ' || round(100.0 * n / total) || '%', ', ' ORDER BY n DESC)
+                    FROM (SELECT a2.platform, count(*) AS n, sum(count(*)) OVER () AS total
+                          FROM persona_members m2 JOIN accounts a2 ON a2.person_id = m2.person_id
+                          JOIN posts p2 ON p2.account_id = a2.id AND p2.deleted_at IS NULL AND p2.created_at > @from AND p2.created_at <= @to
+                          WHERE m2.cluster = m.cluster GROUP BY a2.platform) x)
+            FROM persona_members m {window}
+            GROUP BY m.cluster
+            """, r => behaviour[r.GetInt32(0)] = (r.GetDouble(1), (double)r.GetDecimal(2), (double)r.GetDecimal(3), (double)r.GetDecimal(4), r.IsDBNull(5) ? 0 : (double)r.GetDecimal(5), r.GetDouble(6), r.IsDBNull(7) ? "" : r.GetString(7)));
+        // Tone: the share of a sample of members' posts (up to 100 members, 30 posts each) with a lexicon word, as a lift over all clusters.
+        var toneSql = string.Join(",\n", Tones.Select(t => $"avg(CASE WHEN lower(text) ~ '\\m({string.Join("|", t.Value)})\\M' THEN 1.0 ELSE 0 END) AS {t.Key}"));
+        var shares = new double[k][];
+        await ReadAsync($"""
+            WITH sampled AS (SELECT person_id, cluster FROM (SELECT person_id, cluster, row_number() OVER (PARTITION BY cluster ORDER BY person_id) AS r FROM persona_members) x WHERE r <= 100),
+            texts AS (
+                SELECT s.cluster, p.text FROM sampled s
+                CROSS JOIN LATERAL (SELECT p.text FROM accounts a JOIN posts p ON p.account_id = a.id
+                                    WHERE a.person_id = s.person_id AND p.deleted_at IS NULL AND p.text IS NOT NULL AND p.created_at > @from AND p.created_at <= @to
+                                    ORDER BY p.created_at DESC LIMIT 30) p)
+            SELECT cluster, {toneSql} FROM texts GROUP BY cluster
+            """, r => shares[r.GetInt32(0)] = [.. Tones.Keys.Select((_, i) => (double)r.GetDecimal(1 + i))]);
+        for (var c = 0; c < k; c++)
+        {
+            shares[c] ??= new double[Tones.Count];
+        }
+        var overall = Enumerable.Range(0, Tones.Count).Select(i => shares.Average(s => s[i])).ToArray();
+        var result = new Description[k];
+        for (var c = 0; c < k; c++)
+        {
+            var lift = Tones.Keys.Select((t, i) => (Tone: t, Lift: overall[i] > 0 ? shares[c][i] / overall[i] : 1, Share: shares[c][i])).OrderByDescending(x => x.Lift).ToList();
+            var b = behaviour[c];
+            var think = tags[c].Count > 0 ? $"talks about #{string.Join(", #", tags[c].Take(4))}" : "posts on no common hashtag";
+            if (specialties[c].Count > 0)
+            {
+                think += $"; mostly {string.Join(", ", specialties[c])}";
+            }
+            var feel = lift[0].Lift >= 1.15 ? $"sounds {lift[0].Tone} more than others ({lift[0].Share:P0} of posts)" : "sounds like the average";
+            var doing = $"{b.PerWeek:0.0} posts a week, busiest around {b.PeakHour:00}:00 UTC, {b.Replies:P0} replies, {b.Links:P0} with links, {b.Weekend:P0} at weekends; {b.Platforms}";
+            var json = JsonSerializer.Serialize(new
+            {
+                think = new { hashtags = tags[c], specialties = specialties[c] },
+                feel = new { tones = lift.ToDictionary(x => x.Tone, x => new { share = Math.Round(x.Share, 4), lift = Math.Round(x.Lift, 2) }) },
+                @do = new { posts_per_week = Math.Round(b.PerWeek, 2), peak_hour_utc = b.PeakHour, reply_share = Math.Round(b.Replies, 3), link_share = Math.Round(b.Links, 3), weekend_share = Math.Round(b.Weekend, 3), mean_length = Math.Round(b.Length), platforms = b.Platforms },
+                summary = new { think, feel, @do = doing },
+            });
+            result[c] = new Description($"Think: {think}. Feel: {feel}. Do: {doing}.", json);
+        }
+        return result;
+    }
+
+    private static string Slug(string name) =>
+        string.Concat(name.ToLowerInvariant().Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-')).Trim('-');
+}
