@@ -19,7 +19,10 @@ public sealed record RankingFilter(
     public const string AnyRelationship = "any";
 
     /// <summary>The question to sort by, or null for the composite score (the rank).</summary>
-    public string? SortKey => Sort is { } key && Questions.IsKey(key) ? key : null;
+    public string? SortKey => Sort is { } key && (Questions.IsKey(key) || key == Learned) ? key : null;
+
+    /// <summary>The sort key of the learned ranking (the profile's ranker trained on analysts' feedback).</summary>
+    public const string Learned = "learned";
 }
 
 /// <summary>
@@ -53,7 +56,12 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
           AND (@ids::bigint[] IS NULL OR s.person_id = ANY(@ids))
         """;
 
-    public string OrderBy => filter.SortKey is { } key ? $"s.{key} DESC, s.rank" : "s.rank";
+    public string OrderBy => filter.SortKey switch
+    {
+        null => "s.rank",
+        RankingFilter.Learned => "s.learned_rank NULLS LAST, s.rank",
+        var key => $"s.{key} DESC, s.rank",
+    };
 
     /// <summary>The handles column of CONTRACTS.md section 5: platform:handle (or platform:id), sorted, space-separated.</summary>
     public const string Handles = """

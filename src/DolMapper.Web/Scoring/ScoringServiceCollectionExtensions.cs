@@ -13,6 +13,8 @@ public static class ScoringServiceCollectionExtensions
         services.AddSingleton<ProfilePreview>();
         services.AddSingleton<PersonaTraining>();
         services.AddScoped<PersonaTrainingJob>();
+        services.AddScoped<LearnedRanking>();
+        services.AddScoped<LearnedRankingJob>();
         return services;
     }
 }

@@ -122,6 +122,10 @@ public sealed class PersonScore
     public string? RelationshipKind { get; set; }
     /// <summary>Display name and handles in lower case as of the run: what the rankings' name search matches (trigram index).</summary>
     public string? SearchText { get; set; }
+    /// <summary>The learned ranking's score (the profile's active ranker applied to this run), when one exists.</summary>
+    public double? LearnedScore { get; set; }
+    /// <summary>Rank by <see cref="LearnedScore"/> within the run (1 = best).</summary>
+    public int? LearnedRank { get; set; }
 }
 
 /// <summary>
@@ -157,6 +161,7 @@ internal sealed class PersonScoreConfiguration : IEntityTypeConfiguration<Person
         b.HasIndex(s => new { s.RunId, s.Specialty, s.Rank });
         b.HasIndex(s => new { s.RunId, s.Profession, s.Rank });
         b.HasIndex(s => new { s.RunId, s.Tier, s.Rank });
+        b.HasIndex(s => new { s.RunId, s.LearnedRank });
         b.HasIndex(s => s.PersonId);
         b.HasIndex(s => s.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
         // "Sort by" a question: the page's 50 rows come from the index instead of a sort of the whole run.

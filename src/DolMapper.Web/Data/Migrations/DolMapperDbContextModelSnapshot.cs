@@ -937,6 +937,14 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("hcp_following_raw");
 
+                    b.Property<int?>("LearnedRank")
+                        .HasColumnType("integer")
+                        .HasColumnName("learned_rank");
+
+                    b.Property<double?>("LearnedScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("learned_score");
+
                     b.Property<double>("PeerTrust")
                         .HasColumnType("double precision")
                         .HasColumnName("peer_trust");
@@ -1032,6 +1040,9 @@ namespace DolMapper.Web.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("RunId", "LearnedRank")
+                        .HasDatabaseName("ix_person_scores_run_id_learned_rank");
 
                     b.HasIndex("RunId", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_rank");

@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DolMapper.Web.Features.Profiles;
 
 /// <summary>One DOL's explained score under a profile (every role); Analysts and Admins can add them to a shortlist.</summary>
-public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists) : PageModel
+public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists, Scoring.LearnedRanking learned, Rankings.RankingQuery rankings) : PageModel
 {
+    /// <summary>This analyst's verdict on the person for the profile.</summary>
+    public string? Verdict { get; private set; }
     public DolProfile? Dol { get; private set; }
     public IReadOnlyList<(int Id, string Name)> Shortlists { get; private set; } = [];
     public bool CanShortlist => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
@@ -26,6 +28,11 @@ public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists)
         if (CanShortlist)
         {
             Shortlists = await shortlists.NamesAsync(profile, cancellationToken);
+            if (await rankings.LatestRunAsync(profile, cancellationToken) is { } run && run.Profile == profile)
+            {
+                var user = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
+                Verdict = (await learned.VerdictsAsync(run.ProfileId, user, [id], cancellationToken)).GetValueOrDefault(id);
+            }
         }
         return Page();
     }

@@ -12,8 +12,11 @@ namespace DolMapper.Web.Features.Rankings;
 /// paging; htmx swaps only the results when a filter changes. Analysts and Admins also export the
 /// view as CSV and add ticked persons to a shortlist; everyone can compare ticked persons.
 /// </summary>
-public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists) : PageModel
+public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists, LearnedRanking learned) : PageModel
 {
+    /// <summary>The feedback buttons of one person (a partial the rankings and the profile page share).</summary>
+    public sealed record FeedbackButtons(string Profile, long PersonId, string? Verdict, string Token);
+
     [BindProperty(SupportsGet = true, Name = "profile")] public string? Profile { get; set; }
     [BindProperty(SupportsGet = true, Name = "country")] public string? Country { get; set; }
     [BindProperty(SupportsGet = true, Name = "specialty")] public string? Specialty { get; set; }
@@ -32,6 +35,10 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists)
     public RankingPage? Result { get; private set; }
     public IReadOnlyList<(int Id, string Name)> Shortlists { get; private set; } = [];
     public bool CanExport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
+    /// <summary>This analyst's verdicts on the page's persons.</summary>
+    public IReadOnlyDictionary<long, string> Verdicts { get; private set; } = new Dictionary<long, string>();
+    /// <summary>True when the profile has a learned ranking to sort by.</summary>
+    public bool HasLearned { get; private set; }
 
     public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
@@ -44,13 +51,46 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists)
         Result = await rankings.PageAsync(
             new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber), Platform, Relationship, Persona),
             cancellationToken);
+        if (Result is not null)
+        {
+            HasLearned = await learned.HasModelAsync(Result.Run.ProfileId, cancellationToken);
+        }
         if (CanExport && Result is not null)
         {
             Shortlists = await shortlists.NamesAsync(Result.Profile, cancellationToken);
+            Verdicts = await learned.VerdictsAsync(Result.Run.ProfileId, UserId, [.. Result.Rows.Select(r => r.PersonId)], cancellationToken);
         }
         return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-History-Restore-Request")
             ? Partial("_Results", this)
             : Page();
+    }
+
+    private string UserId => User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
+
+    /// <summary>An analyst's verdict on a person for the profile (htmx: the buttons come back with it marked).</summary>
+    public async Task<IActionResult> OnPostFeedbackAsync(string profile, long person, string verdict, string? note, CancellationToken cancellationToken)
+    {
+        if (!CanExport)
+        {
+            return Forbid();
+        }
+        var run = await rankings.LatestRunAsync(profile, cancellationToken);
+        if (run is null || run.Profile != profile)
+        {
+            return NotFound();
+        }
+        var (done, message) = await learned.GiveAsync(run.ProfileId, person, UserId, verdict, note, cancellationToken);
+        if (!done)
+        {
+            return BadRequest(message);
+        }
+        if (!Request.Headers.ContainsKey("HX-Request"))
+        {
+            TempData["Notice"] = message;
+            return Redirect($"/Profiles/{person}?profile={Uri.EscapeDataString(profile)}");
+        }
+        var token = HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(HttpContext).RequestToken ?? "";
+        return Partial("_Feedback", new FeedbackButtons(profile, person, verdict, token));
     }
 
     private Dictionary<string, string?> Query() => new()

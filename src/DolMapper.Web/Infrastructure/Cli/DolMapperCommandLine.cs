@@ -446,6 +446,10 @@ public static class DolMapperCommandLine
             {
                 var trained = await personas.TrainAsync(run, cancellationToken);
                 await stdout.WriteLineAsync($"{report.Profile}: {trained.Message}");
+                if (await scope.ServiceProvider.GetRequiredService<Scoring.LearnedRanking>().ApplyActiveAsync(run, cancellationToken))
+                {
+                    await stdout.WriteLineAsync($"{report.Profile}: the learned ranking is applied to the run.");
+                }
             }
         }
         return reports.All(r => r.Complete) ? Success : Failure;
