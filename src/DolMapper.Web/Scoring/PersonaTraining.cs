@@ -316,7 +316,7 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             var think = tags[c].Count > 0 ? $"talks about #{string.Join(", #", tags[c].Take(4))}" : "posts on no common hashtag";
             if (specialties[c].Count > 0)
             {
-                think += $"; mostly {string.Join(", ", specialties[c])}";
+                think += $"; mostly {string.Join(", ", specialties[c].Select(x => x.Replace('_', ' ')))}";
             }
             var feel = lift[0].Lift >= 1.15 ? $"sounds {lift[0].Tone} more than others ({lift[0].Share:P0} of posts)" : "sounds like the average";
             var doing = $"{b.PerWeek:0.0} posts a week, busiest around {b.PeakHour:00}:00 UTC, {b.Replies:P0} replies, {b.Links:P0} with links, {b.Weekend:P0} at weekends; {b.Platforms}";
