@@ -1,10 +1,7 @@
 using DolMapper.Web.Demo;
-using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Infrastructure.Auth;
-using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Scoring;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using Npgsql;
 
@@ -23,8 +20,7 @@ public sealed class AdminTests(PostgresFixture postgres, BrowserFixture browser)
         _connection = await postgres.CreateMigratedDatabaseAsync();
         await using (var scoring = await ScoringServices.CreateAsync(_connection))
         {
-            var seeder = new DemoSeeder(scoring.Get<FileImporter>(), scoring.Get<NpgsqlDataSource>(), scoring.Get<CrossProcessLock>(), NullLogger<DemoSeeder>.Instance);
-            await seeder.SeedAsync(new DemoWorldOptions { Persons = 400, Posts = 12_000, Seed = 11 }, truthPath: null, progress: null);
+            await scoring.SeedDemoWorldAsync(new DemoWorldOptions { Persons = 400, Posts = 12_000, Seed = 11 });
             await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().SaveAsync(ExampleProfiles.CardiologyAwarenessUk, "test", CancellationToken.None));
             Assert.All(await scoring.ScoreAsync(), r => Assert.True(r.Complete, r.Message));
         }

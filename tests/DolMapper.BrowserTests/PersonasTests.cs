@@ -1,7 +1,5 @@
 using DolMapper.Web.Demo;
-using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Infrastructure.Auth;
-using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,8 +23,7 @@ public sealed class PersonasTests(PostgresFixture postgres, BrowserFixture brows
         long run;
         await using (var scoring = await ScoringServices.CreateAsync(_connection))
         {
-            var seeder = new DemoSeeder(scoring.Get<FileImporter>(), scoring.Get<NpgsqlDataSource>(), scoring.Get<CrossProcessLock>(), NullLogger<DemoSeeder>.Instance);
-            await seeder.SeedAsync(new DemoWorldOptions { Persons = 500, Posts = 20_000, Seed = 23 }, truthPath: null, progress: null);
+            await scoring.SeedDemoWorldAsync(new DemoWorldOptions { Persons = 500, Posts = 20_000, Seed = 23 });
             await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().SaveAsync(ExampleProfiles.OncologyScientificExchange, "test", CancellationToken.None));
             var report = Assert.Single(await scoring.ScoreAsync());
             Assert.True(report.Complete, report.Message);

@@ -2,11 +2,8 @@ using System.Globalization;
 using DolMapper.Scoring;
 using DolMapper.Scoring.Hcp;
 using DolMapper.Web.Demo;
-using DolMapper.Web.Infrastructure;
-using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Scoring;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -55,8 +52,7 @@ public sealed class ScoredDemoWorld
         Scoring = await ScoringServices.CreateAsync(connection);
         var world = DemoWorld.Build(Options);
         Truth = [.. GroundTruth.Describe(world)];
-        var seeder = new DemoSeeder(Scoring.Get<FileImporter>(), Scoring.Get<NpgsqlDataSource>(), Scoring.Get<CrossProcessLock>(), NullLogger<DemoSeeder>.Instance);
-        var report = await seeder.SeedAsync(Options, truthPath: null, progress: null);
+        var report = await Scoring.SeedDemoWorldAsync(Options);
         Assert.True(report.Clean, report.ToText());
         await Scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None));
         foreach (var run in await Scoring.ScoreAsync())

@@ -1,9 +1,7 @@
 using System.Net;
 using DolMapper.Scoring.Personas;
 using DolMapper.Web.Demo;
-using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Infrastructure.Auth;
-using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -68,8 +66,7 @@ public sealed class PersonaTests(PostgresFixture postgres, ITestOutputHelper out
     {
         var connection = await postgres.CreateMigratedDatabaseAsync();
         await using var scoring = await ScoringServices.CreateAsync(connection);
-        var seeder = new DemoSeeder(scoring.Get<FileImporter>(), scoring.Get<NpgsqlDataSource>(), scoring.Get<CrossProcessLock>(), NullLogger<DemoSeeder>.Instance);
-        Assert.True((await seeder.SeedAsync(new DemoWorldOptions { Persons = 800, Posts = 60_000, Seed = 9 }, truthPath: null, progress: null)).Clean);
+        Assert.True((await scoring.SeedDemoWorldAsync(new DemoWorldOptions { Persons = 800, Posts = 60_000, Seed = 9 })).Clean);
         await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().SaveAsync(DolMapper.Web.Scoring.ExampleProfiles.OncologyScientificExchange, "test", CancellationToken.None));
         var training = new PersonaTraining(scoring.Get<NpgsqlDataSource>(), NullLogger<PersonaTraining>.Instance);
 

@@ -53,6 +53,11 @@ public sealed class ScoringServices : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
+    /// <summary>Seeds a demo world into the database through the import path (as <c>demo seed</c> does).</summary>
+    public Task<DolMapper.Web.Ingestion.Import.ImportReport> SeedDemoWorldAsync(DolMapper.Web.Demo.DemoWorldOptions options) =>
+        new DolMapper.Web.Demo.DemoSeeder(Get<DolMapper.Web.Ingestion.Import.FileImporter>(), Get<NpgsqlDataSource>(), Get<DolMapper.Web.Infrastructure.CrossProcessLock>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DolMapper.Web.Demo.DemoSeeder>.Instance).SeedAsync(options, truthPath: null, progress: null);
+
     /// <summary>Runs <paramref name="work"/> with a scope's services (profiles and the runner are scoped).</summary>
     public async Task<TResult> InScopeAsync<TResult>(Func<IServiceProvider, Task<TResult>> work)
     {
