@@ -10,6 +10,7 @@ var suites = new Dictionary<string, Func<BenchmarkContext, Task<IReadOnlyList<Re
     ["pagerank"] = PageRankSuite.RunAsync,
     ["web"] = WebSuite.RunAsync,
     ["export"] = ExportSuite.RunAsync,
+    ["personas"] = PersonaSuite.RunAsync,
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
