@@ -35,6 +35,9 @@ public static class PersonaClustering
     /// <summary>The most persons the silhouette is computed over.</summary>
     public const int SilhouetteSample = 10_000;
     private const int Seed = 20261126;
+    /// <summary>The most persons k-means learns its centroids from (every person is then assigned).</summary>
+    public const int FitSample = 50_000;
+
     /// <summary>k-means starts per k.</summary>
     public const int Restarts = 8;
 
@@ -53,6 +56,7 @@ public static class PersonaClustering
         }
         var (standardised, means, deviations) = Standardise(features);
         var sample = SampleIndexes(standardised.Length, SilhouetteSample);
+        var fitSample = SampleIndexes(standardised.Length, FitSample);
         var silhouettes = new Dictionary<int, double>();
         ClusterFit? best = null;
         for (var k = minK; k <= maxK; k++)
@@ -60,6 +64,7 @@ public static class PersonaClustering
             // k-means finds a local optimum from its k-means++ start: the best of several starts (least
             // within-cluster sum of squares) is kept, so the personas do not hang on one draw.
             var fit = Enumerable.Range(0, Restarts).Select(r => KMeans(standardised, k, Seed + r)).MinBy(f => f.Inertia)!.Fit;
+            fit = fit with { Silhouette = Silhouette(standardised, fit.Assignments, k, sample) };
             silhouettes[k] = fit.Silhouette;
             if (best is null || fit.Silhouette > best.Silhouette + 1e-9)
             {
@@ -71,7 +76,10 @@ public static class PersonaClustering
         (ClusterFit Fit, double Inertia) KMeans(double[][] x, int k, int seed)
         {
             var ml = new MLContext(seed: seed);
-            var data = ml.Data.LoadFromEnumerable(x.Select(r => new Row { Features = [.. r.Select(v => (float)v)] }), SchemaFor(x[0].Length));
+            // The centroids are learned on a fixed, evenly spread sample (all persons up to FitSample);
+            // then every person goes to the nearest one. Centroids of 290k persons and of a 50k sample
+            // differ by far less than the clusters' spread, at a sixth of the cost.
+            var data = ml.Data.LoadFromEnumerable(fitSample.Select(i => new Row { Features = [.. x[i].Select(v => (float)v)] }).ToList(), SchemaFor(x[0].Length));
             var trainer = ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
             {
                 FeatureColumnName = nameof(Row.Features),
@@ -103,7 +111,7 @@ public static class PersonaClustering
                 assignments[i] = nearest;
                 inertia += distance * distance;
             }
-            return (new ClusterFit(k, centres, assignments, Silhouette(x, assignments, k, sample)), inertia);
+            return (new ClusterFit(k, centres, assignments, double.NaN), inertia);
         }
     }
 

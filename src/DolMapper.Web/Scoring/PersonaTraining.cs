@@ -44,12 +44,19 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             }
             profileId = id;
         }
+        var seconds = new Dictionary<string, double>();
+        void Lap(string step)
+        {
+            seconds[step] = Math.Round(clock.Elapsed.TotalSeconds - seconds.Values.Sum(), 2);
+        }
         var table = await PersonaFeatureTable.LoadAsync(connection, runId, cancellationToken);
+        Lap("features");
         if (table.PersonIds.Length < PersonaClustering.MaxK * 3)
         {
             return new PersonaReport(false, $"Run {runId} scored {table.PersonIds.Length} persons; personas need at least {PersonaClustering.MaxK * 3}. The last personas stay.");
         }
         var clusters = PersonaClustering.Fit(table.Rows);
+        Lap("clustering");
         var fit = clusters.Chosen;
         var names = PersonaNaming.Name(PersonaFeatureTable.Names, fit.Centroids);
         var keys = new string[fit.K];
@@ -123,7 +130,9 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         {
             await analyze.ExecuteNonQueryAsync(cancellationToken);
         }
+        Lap("matching");
         var descriptions = await DescribeAsync(connection, transaction, runId, fit.K, cancellationToken);
+        Lap("descriptions");
 
         var version = 1;
         await using (var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) + 1 FROM trained_models WHERE kind = 'personas' AND profile_id = @profile", connection, transaction))
@@ -142,7 +151,7 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         {
             run = runId, k = fit.K, persons = table.PersonIds.Length, continued, chosen_silhouette = Math.Round(fit.Silhouette, 4),
             silhouette = clusters.SilhouetteByK.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 4)),
-            sizes, seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            sizes, seconds = Math.Round(clock.Elapsed.TotalSeconds, 2), steps = seconds,
         });
         long modelId;
         await using (var command = new NpgsqlCommand("""
@@ -192,7 +201,8 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Personas v{Version} of run {Run}: k={K} ({Names}) in {Seconds:0.0} s", version, runId, fit.K, string.Join(", ", names), clock.Elapsed.TotalSeconds);
-        return new PersonaReport(true, $"Personas v{version}{(continued ? ", continuing the last ones" : "")}: {fit.K} ({string.Join(", ", names.Select((n, c) => $"{n} {sizes[c]:N0}"))}), silhouette {fit.Silhouette:0.000}, in {clock.Elapsed.TotalSeconds:0.0} s.",
+        Lap("writing");
+        return new PersonaReport(true, $"Personas v{version}{(continued ? ", continuing the last ones" : "")}: {fit.K} ({string.Join(", ", names.Select((n, c) => $"{n} {sizes[c]:N0}"))}), silhouette {fit.Silhouette:0.000}, in {clock.Elapsed.TotalSeconds:0.0} s (steps: {string.Join(", ", seconds.Select(p => $"{p.Key} {p.Value:0.0}"))}).",
             modelId, fit.K, names, clock.Elapsed);
     }
 
