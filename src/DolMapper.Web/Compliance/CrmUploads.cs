@@ -1,9 +1,9 @@
+using DolMapper.Web.Data;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using DolMapper.Web.Data.Entities;
-using DolMapper.Web.Features.Admin.Audit;
 using Npgsql;
 
 namespace DolMapper.Web.Compliance;
@@ -235,7 +235,7 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
         var skipped = preview.Rows.Count - toStore.Count - preview.Errors;
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "crm.uploaded", preview.FileName,
+        await AuditLog.WriteAsync(connection, transaction, user, "crm.uploaded", preview.FileName,
             new { rows = preview.Rows.Count, matched = preview.Matched, inserted, updated, kept_unmatched = toStore.Count - preview.Matched, skipped, errors = preview.Errors }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, $"{preview.FileName}: {inserted} relationships added, {updated} updated; {skipped} rows that match nobody were not stored; {preview.Errors} rows with errors were not stored. The next scoring run uses them.");
@@ -310,7 +310,7 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
         {
             return (false, "No such relationship.");
         }
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "crm.edited", $"relationship {id}", new { kind = normalised, since = date }, cancellationToken);
+        await AuditLog.WriteAsync(connection, transaction, user, "crm.edited", $"relationship {id}", new { kind = normalised, since = date }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, $"Relationship {id} is now {normalised.Replace('_', ' ')}{(date is null ? "" : $" since {date:yyyy-MM-dd}")}.");
     }
@@ -325,7 +325,7 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
         {
             return (false, "No such relationship.");
         }
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "crm.deleted", $"relationship {id}", new { kind }, cancellationToken);
+        await AuditLog.WriteAsync(connection, transaction, user, "crm.deleted", $"relationship {id}", new { kind }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, $"Relationship {id} is deleted.");
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DolMapper.Scoring.Hcp;
 using DolMapper.Web.Data;
-using DolMapper.Web.Features.Admin.Audit;
 using Npgsql;
 
 namespace DolMapper.Web.Compliance;
@@ -92,7 +91,7 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
         var corrected = before != profession || beforeSpecialty != specialty;
-        await AuditLogQuery.WriteAsync(connection, transaction, user, corrected ? "person.role_corrected" : "person.role_confirmed", $"person {personId}",
+        await AuditLog.WriteAsync(connection, transaction, user, corrected ? "person.role_corrected" : "person.role_confirmed", $"person {personId}",
             new { before = new { profession = before, specialty = beforeSpecialty, hcp_confidence = beforeConfidence }, after = new { profession, specialty } }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, corrected

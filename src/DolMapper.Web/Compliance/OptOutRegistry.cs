@@ -1,6 +1,5 @@
 using DolMapper.Web.Data;
 using DolMapper.Web.Data.Entities;
-using DolMapper.Web.Features.Admin.Audit;
 using Npgsql;
 
 namespace DolMapper.Web.Compliance;
@@ -78,7 +77,7 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
         }
         var id = await InsertAsync(connection, transaction, request.By, platform, value, personId, request.Reason.Trim(), user, cancellationToken);
         var accounts = personId is { } p ? await CoverAccountsAsync(connection, transaction, id, p, request.Reason.Trim(), user, cancellationToken) : 0;
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "optout.created", personId is null ? $"opt-out {id}" : $"person {personId}",
+        await AuditLog.WriteAsync(connection, transaction, user, "optout.created", personId is null ? $"opt-out {id}" : $"person {personId}",
             new { opt_out = id, person = personId, by = request.By.ToString().ToLowerInvariant(), platform, accounts }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new OptOutResult(true, personId is null
@@ -189,7 +188,7 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
         await Step("accounts", "DELETE FROM accounts WHERE person_id = @person");
         await Step("persons", "DELETE FROM persons WHERE id = @person");
         removed.Remove("accounts_noted");
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "person.erased", $"person {personId}",
+        await AuditLog.WriteAsync(connection, transaction, user, "person.erased", $"person {personId}",
             new { person = personId, opt_out = optOut, removed }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ErasureResult(true, $"Erased person {personId}: {removed["posts"]:N0} posts, {removed["accounts"]:N0} accounts, {removed["interactions"]:N0} interactions, {removed["scores"]:N0} scores. Only the opt-out record remains.", removed);

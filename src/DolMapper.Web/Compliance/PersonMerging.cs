@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DolMapper.Web.Data;
-using DolMapper.Web.Features.Admin.Audit;
 using Npgsql;
 
 namespace DolMapper.Web.Compliance;
@@ -132,7 +131,7 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
             UPDATE persons SET merged_into = @kept, updated_at = now() WHERE id = @absorbed;
             """, cancellationToken, ("kept", keptId), ("absorbed", absorbedId), ("accounts", accounts), ("crm", crm));
         await SummariseAsync(connection, transaction, keptId, cancellationToken);
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "person.merged", $"person {keptId}",
+        await AuditLog.WriteAsync(connection, transaction, user, "person.merged", $"person {keptId}",
             new { merge = mergeId, kept = keptId, absorbed = absorbedId, accounts = accounts.Length, crm = crm.Length, reason = reason ?? "manual" }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, $"Merged person {absorbedId} into {keptId} ({accounts.Length} account{(accounts.Length == 1 ? "" : "s")} moved). The next scoring run scores them as one.", mergeId);
@@ -173,7 +172,7 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
             WHERE p.id = @kept;
             UPDATE person_merges SET undone_at = now(), undone_by = @user WHERE id = @merge;
             """, cancellationToken, ("kept", kept), ("absorbed", absorbed), ("accounts", accounts), ("crm", crm), ("before", before), ("merge", mergeId), ("user", (object?)user ?? DBNull.Value));
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "person.split", $"person {kept}",
+        await AuditLog.WriteAsync(connection, transaction, user, "person.split", $"person {kept}",
             new { merge = mergeId, kept, restored = absorbed, accounts = accounts.Length }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, $"Split person {absorbed} from {kept} again (merge {mergeId} undone): both are as they were before it.");
@@ -216,7 +215,7 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
             """, cancellationToken, ("new", newId), ("accounts", ids), ("person", personId));
         await SummariseAsync(connection, transaction, newId, cancellationToken);
         await SummariseAsync(connection, transaction, personId, cancellationToken);
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "person.split", $"person {personId}",
+        await AuditLog.WriteAsync(connection, transaction, user, "person.split", $"person {personId}",
             new { from = personId, to = newId, accounts = ids.Length }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, $"Moved {ids.Length} account{(ids.Length == 1 ? "" : "s")} of person {personId} to a new person {newId}.", newId);
@@ -230,7 +229,7 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
         await ExecuteAsync(connection, transaction, """
             INSERT INTO merge_dismissals (person_a, person_b, created_at, created_by) VALUES (@a, @b, now(), @user) ON CONFLICT DO NOTHING
             """, cancellationToken, ("a", first), ("b", second), ("user", (object?)user ?? DBNull.Value));
-        await AuditLogQuery.WriteAsync(connection, transaction, user, "person.merge_dismissed", $"person {first}", new { a = first, b = second }, cancellationToken);
+        await AuditLog.WriteAsync(connection, transaction, user, "person.merge_dismissed", $"person {first}", new { a = first, b = second }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (true, $"Persons {first} and {second} are not suggested again.");
     }

@@ -130,17 +130,9 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
     /// <summary>Records an export in the audit log (<c>export.csv</c>): who, which profile, run and rows, and what was asked.</summary>
     public async Task AuditAsync(string? userId, string userName, string profile, RankingExportResult result, object request, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO audit_log (at, user_id, user_name, action, target, details) VALUES (now(), @id, @user, 'export.csv', @profile, @details::jsonb)
-            """);
-        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)userId ?? DBNull.Value });
-        command.Parameters.AddWithValue("user", userName);
-        command.Parameters.AddWithValue("profile", profile);
-        command.Parameters.AddWithValue("details", System.Text.Json.JsonSerializer.Serialize(new
-        {
-            run = result.RunId, version = result.ProfileVersion, rows = result.Rows, request,
-        }));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Data.AuditLog.WriteAsync(connection, null, userName, "export.csv", profile,
+            new { run = result.RunId, version = result.ProfileVersion, rows = result.Rows, request }, cancellationToken, userId);
     }
 
     /// <summary>A text cell that cannot run as a formula: = + - @ tab or CR first gets a leading apostrophe.</summary>

@@ -1,3 +1,4 @@
+using DolMapper.Web.Data;
 using System.Text;
 using DolMapper.Web.Features.Admin.Audit;
 using Microsoft.AspNetCore.Mvc;
@@ -42,7 +43,7 @@ public sealed class AuditModel(AuditLogQuery query, NpgsqlDataSource dataSource)
             rows = await query.WriteCsvAsync(filter, writer, cancellationToken);
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await AuditLogQuery.WriteAsync(connection, null, User.Identity?.Name, "audit.exported", null,
+        await AuditLog.WriteAsync(connection, null, User.Identity?.Name, "audit.exported", null,
             new { rows, filter = new { action = filter.Action, user = filter.User, q = filter.Text, from = filter.From, to = filter.To } }, cancellationToken);
         return new EmptyResult();
     }

@@ -234,12 +234,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         await command.ExecuteNonQueryAsync(cancellationToken);
 
         // Who brought what in is part of the record (DESIGN.md, Compliance).
-        await using var audit = new NpgsqlCommand("""
-            INSERT INTO audit_log (at, user_name, action, target, details) VALUES (now(), @user, 'import.file', @target, @details::jsonb)
-            """, connection);
-        audit.Parameters.AddWithValue("user", report.TriggeredBy);
-        audit.Parameters.AddWithValue("target", string.Join(", ", report.Sources));
-        audit.Parameters.AddWithValue("details", JsonSerializer.Serialize(new { run = runId, status, lines = report.Lines, rejected = report.Rejected, @new = report.Counts.New, updated = report.Counts.Updated }));
-        await audit.ExecuteNonQueryAsync(cancellationToken);
+        await Data.AuditLog.WriteAsync(connection, null, report.TriggeredBy, "import.file", string.Join(", ", report.Sources),
+            new { run = runId, status, lines = report.Lines, rejected = report.Rejected, @new = report.Counts.New, updated = report.Counts.Updated }, cancellationToken);
     }
 }

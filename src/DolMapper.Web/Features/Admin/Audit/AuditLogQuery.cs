@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CsvHelper;
 using DolMapper.Web.Scoring;
 using Npgsql;
@@ -16,7 +15,7 @@ public sealed record AuditRow(long Id, DateTime At, string? User, string Action,
 
 /// <summary>
 /// Reads the append-only audit log (a database trigger rejects UPDATE, DELETE and TRUNCATE; nothing
-/// here writes it). Writes go through <see cref="WriteAsync"/> from every audited action.
+/// here writes it). Writes go through <see cref="Data.AuditLog"/> or EF Core.
 /// </summary>
 public sealed class AuditLogQuery(NpgsqlDataSource dataSource)
 {
@@ -91,19 +90,6 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource)
         }
         await csv.FlushAsync(cancellationToken);
         return rows;
-    }
-
-    /// <summary>Appends one entry. <paramref name="details"/> is serialised as JSON.</summary>
-    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string? user, string action, string? target, object details, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO audit_log (at, user_name, action, target, details) VALUES (now(), @user, @action, @target, @details::jsonb)
-            """, connection, transaction);
-        command.Parameters.AddWithValue("user", (object?)user ?? DBNull.Value);
-        command.Parameters.AddWithValue("action", action);
-        command.Parameters.AddWithValue("target", (object?)target ?? DBNull.Value);
-        command.Parameters.AddWithValue("details", JsonSerializer.Serialize(details));
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private const string Where = """
