@@ -15,26 +15,14 @@ public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][
 
     public static async Task<PersonaFeatureTable> LoadAsync(NpgsqlConnection connection, long runId, CancellationToken cancellationToken)
     {
+        // Everything comes from the run's own rows: the scoring run counted whom each person engages
+        // by country while it read the interactions (evidence geography.engaged_*), so no join over
+        // the interactions is needed here.
         await using var command = new NpgsqlCommand("""
-            WITH run AS (SELECT data_snapshot_at AS snapshot, coalesce((details -> 'window' ->> 'days')::int, 365) AS days FROM scoring_runs WHERE id = @run),
-            -- Whom they engage: the share of their replies, quotes, reposts and mentions (to persons
-            -- with a known country) that go to people in their own country.
-            outgoing AS (
-                SELECT sa.person_id, count(*) FILTER (WHERE tp.country = sp.country)::float8 AS local, count(*)::float8 AS known
-                FROM person_scores s
-                JOIN accounts sa ON sa.person_id = s.person_id
-                JOIN interactions i ON i.source_account_id = sa.id
-                JOIN accounts ta ON ta.id = i.target_account_id
-                JOIN persons tp ON tp.id = ta.person_id
-                JOIN persons sp ON sp.id = s.person_id
-                WHERE s.run_id = @run AND tp.country IS NOT NULL AND sp.country IS NOT NULL AND ta.person_id <> s.person_id
-                  AND i.occurred_at > (SELECT snapshot - make_interval(days => days) FROM run) AND i.occurred_at <= (SELECT snapshot FROM run)
-                GROUP BY sa.person_id)
             SELECT s.person_id, s.hcp_following, s.peer_trust, s.activity, s.public_influence, coalesce((e.evidence -> 'presence' ->> 'completeness')::float8, 0), s.science, s.community,
                    coalesce((e.evidence -> 'activity' ->> 'reply_share')::float8, 0),
-                   CASE WHEN o.known > 0 THEN o.local / o.known END
+                   (e.evidence -> 'geography' ->> 'engaged_own_country')::float8 / nullif((e.evidence -> 'geography' ->> 'engaged_with_country')::float8, 0)
             FROM person_scores s JOIN person_score_evidence e ON e.run_id = s.run_id AND e.person_id = s.person_id
-            LEFT JOIN outgoing o ON o.person_id = s.person_id
             WHERE s.run_id = @run
             ORDER BY s.person_id
             """, connection) { CommandTimeout = 0 };
@@ -64,9 +52,9 @@ public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][
             }
         }
         // Nobody to judge their audience's geography by: the population's average, which no persona is made of.
-        var known = rows.Where((_, i) => !missingLocality.Contains(i)).Select(r => r[8]).ToList();
-        var average = known.Count > 0 ? known.Average() : 0.5;
         var missing = missingLocality.ToHashSet();
+        var known = rows.Where((_, i) => !missing.Contains(i)).Select(r => r[8]).ToList();
+        var average = known.Count > 0 ? known.Average() : 0.5;
         for (var i = 0; i < rows.Count; i++)
         {
             if (missing.Contains(i))

@@ -30,6 +30,9 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
     /// <summary>How much better (mean silhouette) a fresh clustering must be to replace the personas that continue.</summary>
     public const double StabilityMargin = 0.02;
 
+    /// <summary>How many members of each persona (an evenly spread, repeatable sample) its think / feel / do description is read from.</summary>
+    public const int DescriptionSample = 2_000;
+
     public async Task<PersonaReport> TrainAsync(long runId, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -126,9 +129,20 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             }
             await copy.CompleteAsync(cancellationToken);
         }
-        await using (var analyze = new NpgsqlCommand("ANALYZE persona_members", connection, transaction))
+        // The descriptions read members' posts: an evenly spread sample of each persona is enough for
+        // shares and a peak hour (docs/personas.md), and keeps the job's time flat as the world grows.
+        await using (var sample = new NpgsqlCommand($"""
+            ANALYZE persona_members;
+            CREATE TEMP TABLE persona_sample ON COMMIT DROP AS
+            SELECT person_id, cluster, members, r FROM (
+                SELECT person_id, cluster, count(*) OVER (PARTITION BY cluster) AS members,
+                       row_number() OVER (PARTITION BY cluster ORDER BY hashint8(person_id), person_id) AS r
+                FROM persona_members) x
+            WHERE r <= {DescriptionSample};
+            ANALYZE persona_sample;
+            """, connection, transaction))
         {
-            await analyze.ExecuteNonQueryAsync(cancellationToken);
+            await sample.ExecuteNonQueryAsync(cancellationToken);
         }
         Lap("matching");
         var descriptions = await DescribeAsync(connection, transaction, runId, fit.K, cancellationToken);
@@ -183,8 +197,9 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             personaIds[c] = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
         }
         await using (var assign = new NpgsqlCommand("""
-            UPDATE person_scores s SET persona_id = (@ids)[m.cluster + 1]
-            FROM persona_members m WHERE s.run_id = @run AND s.person_id = m.person_id
+            DELETE FROM persona_assignments WHERE run_id = @run;
+            INSERT INTO persona_assignments (run_id, person_id, persona_id)
+            SELECT @run, m.person_id, (@ids)[m.cluster + 1] FROM persona_members m;
             """, connection, transaction) { CommandTimeout = 0 })
         {
             assign.Parameters.AddWithValue("ids", personaIds);
@@ -233,7 +248,7 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
 
     private sealed record Description(string Summary, string Json);
 
-    /// <summary>Think (hashtags, specialties), feel (tone lexicon lift), do (hours, days, platforms, replies, links, length) per cluster, from the members' posts in the run's window.</summary>
+    /// <summary>Think (hashtags, specialties), feel (tone lexicon lift), do (hours, days, platforms, replies, links, length) per cluster, from the posts in the run's window of a sample of its members (<see cref="DescriptionSample"/>; specialties from all).</summary>
     private static async Task<Description[]> DescribeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long runId, int k, CancellationToken cancellationToken)
     {
         var tags = Enumerable.Range(0, k).Select(_ => new List<string>()).ToArray();
@@ -269,13 +284,15 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         // Think: the hashtags that set the persona apart — used by at least 5% of its members, ranked by
         // how much more of its members use them than of everyone (lift), not simply the most common.
         await ReadAsync($"""
-            WITH used AS (SELECT DISTINCT m.cluster, m.person_id, t.tag FROM persona_members m {window} CROSS JOIN LATERAL unnest(p.hashtags) t(tag)),
-            sizes AS (SELECT cluster, count(*)::float8 AS n FROM persona_members GROUP BY cluster),
-            everyone AS (SELECT tag, count(DISTINCT person_id)::float8 / (SELECT count(*) FROM persona_members) AS share FROM used GROUP BY tag),
-            lifts AS (SELECT u.cluster, u.tag, count(*) / s.n AS share, count(*) / s.n / e.share AS lift
-                      FROM used u JOIN sizes s ON s.cluster = u.cluster JOIN everyone e ON e.tag = u.tag
-                      GROUP BY u.cluster, u.tag, s.n, e.share)
-            SELECT cluster, tag FROM (SELECT cluster, tag, row_number() OVER (PARTITION BY cluster ORDER BY lift DESC, share DESC, tag) AS r FROM lifts WHERE share >= 0.05) x
+            WITH used AS (SELECT DISTINCT m.cluster, m.person_id, t.tag FROM persona_sample m {window} CROSS JOIN LATERAL unnest(p.hashtags) t(tag)),
+            sizes AS (SELECT cluster, count(*)::float8 AS sampled, max(members)::float8 AS members FROM persona_sample GROUP BY cluster),
+            shares AS (SELECT u.cluster, u.tag, count(*) / s.sampled AS share, s.members
+                       FROM used u JOIN sizes s ON s.cluster = u.cluster GROUP BY u.cluster, u.tag, s.sampled, s.members),
+            -- Everyone's share: each persona's share weighted by its full size (the sample takes as many of each).
+            everyone AS (SELECT tag, sum(share * members) / (SELECT count(*) FROM persona_members) AS share FROM shares GROUP BY tag)
+            SELECT cluster, tag FROM (
+                SELECT sh.cluster, sh.tag, row_number() OVER (PARTITION BY sh.cluster ORDER BY sh.share / e.share DESC, sh.share DESC, sh.tag) AS r
+                FROM shares sh JOIN everyone e ON e.tag = sh.tag WHERE sh.share >= 0.05) x
             WHERE r <= 6 ORDER BY cluster, r
             """, r => tags[r.GetInt32(0)].Add(r.GetString(1)));
         await ReadAsync("""
@@ -295,17 +312,17 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
                    count(*)::float8 / greatest(count(DISTINCT m.person_id), 1) / @weeks,
                    (SELECT string_agg(platform || ' ' || round(100.0 * n / total) || '%', ', ' ORDER BY n DESC)
                     FROM (SELECT a2.platform, count(*) AS n, sum(count(*)) OVER () AS total
-                          FROM persona_members m2 JOIN accounts a2 ON a2.person_id = m2.person_id
+                          FROM persona_sample m2 JOIN accounts a2 ON a2.person_id = m2.person_id
                           JOIN posts p2 ON p2.account_id = a2.id AND p2.deleted_at IS NULL AND p2.created_at > @from AND p2.created_at <= @to
                           WHERE m2.cluster = m.cluster GROUP BY a2.platform) x)
-            FROM persona_members m {window}
+            FROM persona_sample m {window}
             GROUP BY m.cluster
             """, r => behaviour[r.GetInt32(0)] = (r.GetDouble(1), (double)r.GetDecimal(2), (double)r.GetDecimal(3), (double)r.GetDecimal(4), r.IsDBNull(5) ? 0 : (double)r.GetDecimal(5), r.GetDouble(6), r.IsDBNull(7) ? "" : r.GetString(7)));
         // Tone: the share of a sample of members' posts (up to 100 members, 30 posts each) with a lexicon word, as a lift over all clusters.
         var toneSql = string.Join(",\n", Tones.Select(t => $"avg(CASE WHEN lower(text) ~ '\\m({string.Join("|", t.Value)})\\M' THEN 1.0 ELSE 0 END) AS {t.Key}"));
         var shares = new double[k][];
         await ReadAsync($"""
-            WITH sampled AS (SELECT person_id, cluster FROM (SELECT person_id, cluster, row_number() OVER (PARTITION BY cluster ORDER BY person_id) AS r FROM persona_members) x WHERE r <= 100),
+            WITH sampled AS (SELECT person_id, cluster FROM persona_sample WHERE r <= 100),
             texts AS (
                 SELECT s.cluster, p.text FROM sampled s
                 CROSS JOIN LATERAL (SELECT p.text FROM accounts a JOIN posts p ON p.account_id = a.id

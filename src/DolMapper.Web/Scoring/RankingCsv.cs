@@ -66,7 +66,7 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
                    s.relationship_kind, p.npi
             FROM person_scores s
             JOIN persons p ON p.id = s.person_id
-            LEFT JOIN personas pa ON pa.id = s.persona_id
+            LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
             WHERE {selection.Where}
             ORDER BY {selection.OrderBy}
             LIMIT @top

@@ -49,7 +49,7 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
           AND (@profession::text IS NULL OR s.profession = @profession)
           AND (@tier::text IS NULL OR s.tier = @tier)
           AND (@min::float8 IS NULL OR s.score >= @min)
-          AND (@persona::int IS NULL OR s.persona_id = @persona)
+          AND (@persona::int IS NULL OR EXISTS (SELECT 1 FROM persona_assignments pm WHERE pm.run_id = s.run_id AND pm.person_id = s.person_id AND pm.persona_id = @persona))
           AND (@relationship::text IS NULL OR (@relationship = 'any' AND s.relationship_kind <> 'none') OR s.relationship_kind = @relationship)
           AND (@platform::text IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = s.person_id AND a.platform = @platform AND NOT a.is_stub))
           AND (@search::text IS NULL OR s.search_text ILIKE @search)

@@ -151,6 +151,10 @@ internal static class SignalComputation
         var engagementsMade = new int[persons];
         var partners = new List<long>(inputs.InteractionCount);
         var repliesToNonHcp = new int[persons];
+        // Whom they engage, by country (personas' locality, docs/personas.md): engagements made to a
+        // person with a known country, and those to someone in their own country.
+        var outgoingWithCountry = new int[persons];
+        var outgoingOwnCountry = new int[persons];
         var edgeFrom = new List<int>();
         var edgeTo = new List<int>();
         var edgeWeight = new List<double>();
@@ -177,6 +181,14 @@ internal static class SignalComputation
                 if (kind == "reply" && !isPeer[t])
                 {
                     repliesToNonHcp[s]++;
+                }
+                if (inputs.Country[s] is { } from && inputs.Country[t] is { } to)
+                {
+                    outgoingWithCountry[s]++;
+                    if (string.Equals(from, to, StringComparison.Ordinal))
+                    {
+                        outgoingOwnCountry[s]++;
+                    }
                 }
             }
             if (isPeer[s] && isPeer[t])
@@ -390,6 +402,8 @@ internal static class SignalComputation
                 {
                     w.WriteNumber("own_country_partners", byCountry.GetValueOrDefault(oc));
                 }
+                w.WriteNumber("engaged_with_country", outgoingWithCountry[p]);
+                w.WriteNumber("engaged_own_country", outgoingOwnCountry[p]);
                 w.WriteEndObject();
                 w.WriteStartObject("community");
                 w.WriteNumber("community_engagements", communityEngagements[p]);

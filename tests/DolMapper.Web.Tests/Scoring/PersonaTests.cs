@@ -30,14 +30,17 @@ public sealed class PersonaTests(PostgresFixture postgres, ITestOutputHelper out
         Assert.InRange(report.K, PersonaClustering.MinK, PersonaClustering.MaxK);
         Assert.Equal(report.K, report.Names!.Distinct().Count());
         Assert.All(report.Names!, n => Assert.True(PersonaNaming.NameOf.Values.Contains(n) || n.StartsWith("Quiet Clinician", StringComparison.Ordinal) || n.StartsWith("Generalist", StringComparison.Ordinal), n));
-        Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {run} AND persona_id IS NULL"));
+        Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores s WHERE s.run_id = {run} AND NOT EXISTS (SELECT 1 FROM persona_assignments pm WHERE pm.run_id = s.run_id AND pm.person_id = s.person_id)"));
         Assert.Equal(await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {run}"),
             await Sql.CountAsync(connection, $"SELECT sum(member_count) FROM personas WHERE model_id = {report.ModelId}"));
         Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM personas WHERE model_id = {report.ModelId} AND (description NOT LIKE 'Think: %Feel: %Do: %' OR traits -> 'think' -> 'hashtags' IS NULL)"));
         Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM trained_models m JOIN scoring_runs r ON r.profile_id = m.profile_id AND r.id = " + run + " WHERE m.kind = 'personas' AND m.is_active"));
+        // Locality comes from the run's evidence: whom each person engages, by country, counted while scoring.
+        Assert.True(await Sql.CountAsync(connection, $"SELECT count(*) FROM person_score_evidence WHERE run_id = {run} AND (evidence -> 'geography' ->> 'engaged_own_country')::int > 0") > 0);
+        Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM person_score_evidence WHERE run_id = {run} AND (evidence -> 'geography' ->> 'engaged_own_country')::int > (evidence -> 'geography' ->> 'engaged_with_country')::int"));
 
         // Against the generator's archetypes (the adjusted Rand index is reported in docs/personas.md).
-        var keys = (await Sql.ColumnAsync(connection, $"SELECT p.public_id || '|' || s.persona_id FROM person_scores s JOIN persons p ON p.id = s.person_id WHERE s.run_id = {run}"))
+        var keys = (await Sql.ColumnAsync(connection, $"SELECT p.public_id || '|' || s.persona_id FROM persona_assignments s JOIN persons p ON p.id = s.person_id WHERE s.run_id = {run}"))
             .Select(r => r.Split('|')).ToDictionary(r => r[0], r => int.Parse(r[1]));
         var planted = world.Truth.Where(t => t.Archetype is not null && keys.ContainsKey(t.PersonId)).ToList();
         var archetypes = planted.Select(t => t.Archetype!).Distinct().Order().ToList();
@@ -57,7 +60,7 @@ public sealed class PersonaTests(PostgresFixture postgres, ITestOutputHelper out
         Assert.Equal(report.K, System.Text.RegularExpressions.Regex.Matches(page, "data-testid=\"persona\"").Count);
         var biggest = (int)(await Sql.ScalarAsync(connection, $"SELECT id FROM personas WHERE model_id = {report.ModelId} ORDER BY member_count DESC LIMIT 1"))!;
         var members = WebUtility.HtmlDecode(await brand.GetStringAsync($"/Rankings?profile={profile}&persona={biggest}"));
-        var expected = await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {run} AND persona_id = {biggest}");
+        var expected = await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {run} AND persona_id = {biggest}");
         Assert.Contains($"{expected:N0} persons", members);
     }
 
@@ -83,8 +86,8 @@ public sealed class PersonaTests(PostgresFixture postgres, ITestOutputHelper out
 
         // The same kinds of people keep their names: most persons keep the persona name they had.
         var names = await Sql.ColumnAsync(connection, $"""
-            SELECT a.name || '|' || b.name FROM person_scores x JOIN personas a ON a.id = x.persona_id
-            JOIN person_scores y ON y.person_id = x.person_id AND y.run_id = {second.RunId} JOIN personas b ON b.id = y.persona_id
+            SELECT a.name || '|' || b.name FROM persona_assignments x JOIN personas a ON a.id = x.persona_id
+            JOIN persona_assignments y ON y.person_id = x.person_id AND y.run_id = {second.RunId} JOIN personas b ON b.id = y.persona_id
             WHERE x.run_id = {first.RunId}
             """);
         var kept = names.Count(n => n.Split('|')[0] == n.Split('|')[1]) / (double)names.Count;

@@ -89,7 +89,6 @@ public sealed class PersonScore
     public double Score { get; set; }
     public int Rank { get; set; }
     public required string Tier { get; set; }
-    public int? PersonaId { get; set; }
     public string? Profession { get; set; }
     public string? Specialty { get; set; }
     public string? Country { get; set; }
@@ -177,7 +176,32 @@ internal sealed class PersonScoreConfiguration : IEntityTypeConfiguration<Person
         b.HasIndex(s => new { s.RunId, s.Community, s.Rank }).IsDescending(false, true, false);
         b.HasOne<ScoringRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(s => s.PersonId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Persona>().WithMany().HasForeignKey(s => s.PersonaId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+/// <summary>
+/// Which persona a scored person of a run belongs to (docs/personas.md). A narrow table of its own:
+/// writing the persona onto the wide, heavily indexed score rows cost a new version of every row and
+/// of every one of its indexes (23 s at the large scale); this is one COPY-sized insert.
+/// </summary>
+public sealed class PersonaAssignment
+{
+    public long RunId { get; set; }
+    public long PersonId { get; set; }
+    public int PersonaId { get; set; }
+}
+
+internal sealed class PersonaAssignmentConfiguration : IEntityTypeConfiguration<PersonaAssignment>
+{
+    public void Configure(EntityTypeBuilder<PersonaAssignment> b)
+    {
+        b.ToTable("persona_assignments");
+        b.HasKey(a => new { a.RunId, a.PersonId });
+        b.HasIndex(a => a.PersonId);
+        b.HasIndex(a => a.PersonaId);
+        b.HasOne<ScoringRun>().WithMany().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(a => a.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Persona>().WithMany().HasForeignKey(a => a.PersonaId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -953,10 +953,6 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("peer_trust_raw");
 
-                    b.Property<int?>("PersonaId")
-                        .HasColumnType("integer")
-                        .HasColumnName("persona_id");
-
                     b.Property<double>("Presence")
                         .HasColumnType("double precision")
                         .HasColumnName("presence");
@@ -1031,9 +1027,6 @@ namespace DolMapper.Web.Data.Migrations
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_person_scores_person_id");
-
-                    b.HasIndex("PersonaId")
-                        .HasDatabaseName("ix_person_scores_persona_id");
 
                     b.HasIndex("SearchText")
                         .HasDatabaseName("ix_person_scores_search_text");
@@ -1186,6 +1179,32 @@ namespace DolMapper.Web.Data.Migrations
                         .HasDatabaseName("ix_personas_model_id_key");
 
                     b.ToTable("personas", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonaAssignment", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("PersonaId")
+                        .HasColumnType("integer")
+                        .HasColumnName("persona_id");
+
+                    b.HasKey("RunId", "PersonId")
+                        .HasName("pk_persona_assignments");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_persona_assignments_person_id");
+
+                    b.HasIndex("PersonaId")
+                        .HasDatabaseName("ix_persona_assignments_persona_id");
+
+                    b.ToTable("persona_assignments", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Post", b =>
@@ -2132,12 +2151,6 @@ namespace DolMapper.Web.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_person_scores_persons_person_id");
 
-                    b.HasOne("DolMapper.Web.Data.Entities.Persona", null)
-                        .WithMany()
-                        .HasForeignKey("PersonaId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_person_scores_personas_persona_id");
-
                     b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
@@ -2176,6 +2189,30 @@ namespace DolMapper.Web.Data.Migrations
                         .HasForeignKey("ProfileId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_personas_scoring_profiles_profile_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonaAssignment", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_persona_assignments_persons_person_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.Persona", null)
+                        .WithMany()
+                        .HasForeignKey("PersonaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_persona_assignments_personas_persona_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_persona_assignments_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Post", b =>

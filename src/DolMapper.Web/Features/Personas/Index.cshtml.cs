@@ -54,7 +54,7 @@ public sealed class IndexModel(NpgsqlDataSource dataSource, RankingQuery ranking
         }
         var signals = string.Join(", ", Questions.All.Select(k => $"avg(s.{k})"));
         var typical = new Dictionary<int, double[]>();
-        await using (var command = new NpgsqlCommand($"SELECT s.persona_id, {signals} FROM person_scores s WHERE s.run_id = @run AND s.persona_id IS NOT NULL GROUP BY s.persona_id", connection))
+        await using (var command = new NpgsqlCommand($"SELECT pm.persona_id, {signals} FROM person_scores s JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id WHERE s.run_id = @run GROUP BY pm.persona_id", connection))
         {
             command.Parameters.AddWithValue("run", runId ?? 0);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -44,7 +44,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             JOIN persons p ON p.id = s.person_id
             JOIN person_score_evidence e ON e.run_id = s.run_id AND e.person_id = s.person_id
-            LEFT JOIN personas pa ON pa.id = s.persona_id
+            LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
             WHERE s.person_id = @person AND pr.name = @profile AND r.status = 'complete'
               AND r.id = (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' ORDER BY r2.completed_at DESC LIMIT 1)
               AND NOT {Data.OptOutSql.IsOptedOut("p.id")}

@@ -118,7 +118,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
                    (SELECT (prev.rank - (SELECT count(*) FROM gone_before g WHERE g.rank < prev.rank))::int
                     FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id)
             FROM page JOIN person_scores s ON s.run_id = @run AND s.person_id = page.person_id
-            JOIN persons p ON p.id = s.person_id LEFT JOIN personas pa ON pa.id = s.persona_id
+            JOIN persons p ON p.id = s.person_id LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
             ORDER BY {selection.OrderBy}
             """, connection))
         {
