@@ -49,12 +49,19 @@ public static class ImportSuite
             var posts = report.Counts.PostsNew + report.Counts.PostsUpdated + report.Counts.PostsUnchanged + report.Counts.PostsTombstoned;
             var rate = posts / report.Elapsed.TotalSeconds;
 
-            var (efPosts, efSeconds) = await EfBaselineAsync(app, scale);
+            var (efPosts, efSeconds, floors) = await BaselinesAsync(app, context.ConnectionString(runDatabase), scale);
             var efRate = efPosts / efSeconds;
             results.Add(new Result("import", scale, $"posts/s end to end into {existing:N0} posts", rate, "posts/s",
                 $"EF Core AddRange+SaveChanges ×{EfBatch:N0}", efRate, rate / efRate, "≥ 100,000 posts/s; ≥ 10×",
                 rate >= TargetPostsPerSecond && rate / efRate >= TargetRatio,
                 $"{report.Lines:N0} lines ({posts:N0} posts, {report.Counts.AccountsNew:N0} accounts, {report.Counts.Interactions:N0} interactions) in {report.Elapsed.TotalSeconds:0.0} s; EF: {efPosts:N0} posts in {efSeconds:0.0} s"));
+            // What the table itself accepts: the least any import of these posts must pay.
+            foreach (var (sessions, floorRate) in floors)
+            {
+                results.Add(new Result("import", scale, $"write floor: binary COPY of plain post rows into posts, {sessions} session{(sessions > 1 ? "s" : "")} at once", floorRate, "posts/s",
+                    "—", null, null, "(informative: no parsing, no de-duplication, no interactions)", null,
+                    $"the same {efPosts:N0} posts as the EF baseline, straight into the table with its indexes; the end-to-end import reached {rate / floorRate:P0} of it"));
+            }
         }
         return results;
     }
@@ -91,8 +98,13 @@ public static class ImportSuite
         return baseDatabase;
     }
 
-    /// <summary>Plain posts of a third world, inserted with EF Core the ordinary way, accounts prepared beforehand (not timed).</summary>
-    private static async Task<(long Posts, double Seconds)> EfBaselineAsync(DolMapper.Web.Infrastructure.DolMapperApp app, Scale scale)
+    /// <summary>
+    /// Plain posts of a third world, inserted with EF Core the ordinary way, accounts prepared
+    /// beforehand (not timed); then the same posts written again (under other ids) with binary COPY
+    /// straight into <c>posts</c> by one and by two sessions at once: the table's write floor.
+    /// </summary>
+    private static async Task<(long Posts, double Seconds, List<(int Sessions, double Rate)> Floors)> BaselinesAsync(
+        DolMapper.Web.Infrastructure.DolMapperApp app, string connectionString, Scale scale)
     {
         var options = new DemoWorldOptions { Persons = Math.Max(100, scale.Persons / 100), Posts = Math.Min(100_000, scale.Posts / 10), Seed = 3 };
         var world = DemoWorld.Build(options);
@@ -151,6 +163,64 @@ public static class ImportSuite
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
         }
-        return (posts.Count, stopwatch.Elapsed.TotalSeconds);
+        var efSeconds = stopwatch.Elapsed.TotalSeconds;
+
+        var floors = new List<(int, double)>();
+        foreach (var sessions in new[] { 1, 2 })
+        {
+            stopwatch.Restart();
+            await Task.WhenAll(Enumerable.Range(0, sessions).Select(session => Task.Run(async () =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync();
+                await using var writer = await connection.BeginBinaryImportAsync("""
+                    COPY posts (account_id, platform, external_id, created_at, text, lang, reply_to_post_external_id, reply_to_account_external_id,
+                                quote_of_post_external_id, quote_of_account_external_id, repost_of_post_external_id, repost_of_account_external_id,
+                                mention_external_ids, hashtags, urls, likes, replies, reposts, quotes, observed_at, first_seen_at, updated_at) FROM STDIN (FORMAT BINARY)
+                    """);
+                for (var i = session; i < posts.Count; i += sessions)
+                {
+                    var p = posts[i];
+                    writer.StartRow();
+                    writer.Write(ids[(p.Platform, p.AccountId!)], NpgsqlTypes.NpgsqlDbType.Bigint);
+                    writer.Write(p.Platform, NpgsqlTypes.NpgsqlDbType.Varchar);
+                    writer.Write($"cp{sessions}-{p.Id}", NpgsqlTypes.NpgsqlDbType.Text);
+                    writer.Write(p.CreatedAt!.Value, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                    WriteText(writer, p.Text);
+                    WriteText(writer, p.Lang);
+                    WriteText(writer, p.ReplyTo?.PostId);
+                    WriteText(writer, p.ReplyTo?.AccountId);
+                    WriteText(writer, p.QuoteOf?.PostId);
+                    WriteText(writer, p.QuoteOf?.AccountId);
+                    WriteText(writer, p.RepostOf?.PostId);
+                    WriteText(writer, p.RepostOf?.AccountId);
+                    writer.Write(p.Mentions?.ToArray() ?? [], NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text);
+                    writer.Write(p.Hashtags?.ToArray() ?? [], NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text);
+                    writer.Write(p.Urls?.ToArray() ?? [], NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text);
+                    writer.Write(p.Likes ?? 0, NpgsqlTypes.NpgsqlDbType.Integer);
+                    writer.Write(p.Replies ?? 0, NpgsqlTypes.NpgsqlDbType.Integer);
+                    writer.Write(p.Reposts ?? 0, NpgsqlTypes.NpgsqlDbType.Integer);
+                    writer.Write(p.Quotes ?? 0, NpgsqlTypes.NpgsqlDbType.Integer);
+                    writer.Write(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                    writer.Write(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                    writer.Write(now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                }
+                await writer.CompleteAsync();
+            })));
+            floors.Add((sessions, posts.Count / stopwatch.Elapsed.TotalSeconds));
+        }
+        return (posts.Count, efSeconds, floors);
+    }
+
+    private static void WriteText(NpgsqlBinaryImporter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.Write(value, NpgsqlTypes.NpgsqlDbType.Text);
+        }
     }
 }

@@ -96,9 +96,9 @@ internal static class ScoringInputLoader
     /// Flags bot-like accounts over the window (docs/scoring.md): at least 30 posts and ten times
     /// the median account's count, under 0.05 engagements received per post, and over 60% of their
     /// latest 50 texts repeating another once links, hashtags, mentions, digits and spaces are set
-    /// aside (bots vary the link, not the words). Returns how many accounts are flagged.
+    /// aside (bots vary the link, not the words). Returns the flagged accounts' ids.
     /// </summary>
-    public static async Task<int> FlagBotsAsync(NpgsqlConnection connection, DateTime from, DateTime to, CancellationToken cancellationToken)
+    public static async Task<List<long>> FlagBotsAsync(NpgsqlConnection connection, DateTime from, DateTime to, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = new NpgsqlCommand("""
@@ -131,10 +131,14 @@ internal static class ScoringInputLoader
             command.Parameters.AddWithValue("to", to);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        int flagged;
-        await using (var count = new NpgsqlCommand("SELECT count(*) FROM bots", connection, transaction))
+        var flagged = new List<long>();
+        await using (var read = new NpgsqlCommand("SELECT account_id FROM bots", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
-            flagged = (int)(long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                flagged.Add(reader.GetInt64(0));
+            }
         }
         await transaction.CommitAsync(cancellationToken);
         return flagged;
