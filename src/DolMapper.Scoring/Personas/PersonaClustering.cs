@@ -57,15 +57,23 @@ public static class PersonaClustering
         var (standardised, means, deviations) = Standardise(features);
         var sample = SampleIndexes(standardised.Length, SilhouetteSample);
         var fitSample = SampleIndexes(standardised.Length, FitSample);
-        var silhouettes = new Dictionary<int, double>();
-        ClusterFit? best = null;
+        var fits = new List<ClusterFit>();
         for (var k = minK; k <= maxK; k++)
         {
             // k-means finds a local optimum from its k-means++ start: the best of several starts (least
-            // within-cluster sum of squares) is kept, so the personas do not hang on one draw.
-            var fit = Enumerable.Range(0, Restarts).Select(r => KMeans(standardised, k, Seed + r)).MinBy(f => f.Inertia)!.Fit;
-            fit = fit with { Silhouette = Silhouette(standardised, fit.Assignments, k, sample) };
-            silhouettes[k] = fit.Silhouette;
+            // within-cluster sum of squares over the fit sample) is kept, so the personas do not hang on
+            // one draw; then every person goes to the nearest of its centroids.
+            var centres = Enumerable.Range(0, Restarts).Select(r => KMeans(standardised, k, Seed + r)).MinBy(f => f.Inertia).Centres;
+            fits.Add(new ClusterFit(k, centres, Nearest(standardised, centres), double.NaN));
+        }
+        // One pass over the sample's pairs gives every k its silhouette.
+        var scores = Silhouettes(standardised, [.. fits.Select(f => f.Assignments)], [.. fits.Select(f => f.K)], sample);
+        var silhouettes = new Dictionary<int, double>();
+        ClusterFit? best = null;
+        for (var f = 0; f < fits.Count; f++)
+        {
+            var fit = fits[f] with { Silhouette = scores[f] };
+            silhouettes[fit.K] = fit.Silhouette;
             if (best is null || fit.Silhouette > best.Silhouette + 1e-9)
             {
                 best = fit;
@@ -73,7 +81,7 @@ public static class PersonaClustering
         }
         return new PersonaClusters(best!, silhouettes, means, deviations) { Standardised = standardised, Sample = sample };
 
-        (ClusterFit Fit, double Inertia) KMeans(double[][] x, int k, int seed)
+        (double[][] Centres, double Inertia) KMeans(double[][] x, int k, int seed)
         {
             var ml = new MLContext(seed: seed);
             // The centroids are learned on a fixed, evenly spread sample (all persons up to FitSample);
@@ -93,26 +101,39 @@ public static class PersonaClustering
             VBuffer<float>[] centroids = default!;
             model.Model.GetClusterCentroids(ref centroids, out var count);
             var centres = centroids.Take(count).Select(c => c.DenseValues().Select(v => (double)v).ToArray()).ToArray();
-            // Each person to the nearest centroid (what the model's prediction does, without a row-by-row engine).
-            var assignments = new int[x.Length];
             double inertia = 0;
-            for (var i = 0; i < x.Length; i++)
+            foreach (var i in fitSample)
             {
-                var nearest = 0;
-                var distance = double.MaxValue;
-                for (var c = 0; c < centres.Length; c++)
+                var nearest = double.MaxValue;
+                foreach (var centre in centres)
                 {
-                    var d = Distance(x[i], centres[c]);
-                    if (d < distance)
-                    {
-                        (nearest, distance) = (c, d);
-                    }
+                    nearest = Math.Min(nearest, Distance(x[i], centre));
                 }
-                assignments[i] = nearest;
-                inertia += distance * distance;
+                inertia += nearest * nearest;
             }
-            return (new ClusterFit(k, centres, assignments, double.NaN), inertia);
+            return (centres, inertia);
         }
+    }
+
+    /// <summary>Each person's nearest centroid (what the model's prediction does, without a row-by-row engine).</summary>
+    private static int[] Nearest(double[][] x, double[][] centres)
+    {
+        var assignments = new int[x.Length];
+        Parallel.For(0, x.Length, i =>
+        {
+            var nearest = 0;
+            var distance = double.MaxValue;
+            for (var c = 0; c < centres.Length; c++)
+            {
+                var d = Distance(x[i], centres[c]);
+                if (d < distance)
+                {
+                    (nearest, distance) = (c, d);
+                }
+            }
+            assignments[i] = nearest;
+        });
+        return assignments;
     }
 
     /// <summary>
@@ -128,22 +149,13 @@ public static class PersonaClustering
         var assignments = Enumerable.Repeat(-1, x.Length).ToArray();
         for (var iteration = 0; iteration < iterations; iteration++)
         {
+            var nearest = Nearest(x, centres);
             var changed = 0;
             for (var i = 0; i < x.Length; i++)
             {
-                var nearest = 0;
-                var distance = double.MaxValue;
-                for (var c = 0; c < k; c++)
+                if (assignments[i] != nearest[i])
                 {
-                    var d = Distance(x[i], centres[c]);
-                    if (d < distance)
-                    {
-                        (nearest, distance) = (c, d);
-                    }
-                }
-                if (assignments[i] != nearest)
-                {
-                    assignments[i] = nearest;
+                    assignments[i] = nearest[i];
                     changed++;
                 }
             }
@@ -205,47 +217,87 @@ public static class PersonaClustering
     /// Mean silhouette over <paramref name="sample"/>: for each sampled point, (b − a) / max(a, b), a the
     /// mean distance to its own cluster and b to the nearest other cluster, both over the sample.
     /// </summary>
-    public static double Silhouette(double[][] x, int[] assignments, int k, int[] sample)
+    public static double Silhouette(double[][] x, int[] assignments, int k, int[] sample) =>
+        Silhouettes(x, [assignments], [k], sample)[0];
+
+    /// <summary>
+    /// The mean silhouette of several clusterings of the same persons over <paramref name="sample"/>,
+    /// in one pass over its pairs: each distance is computed once and counted for every clustering.
+    /// </summary>
+    public static double[] Silhouettes(double[][] x, int[][] assignments, int[] ks, int[] sample)
     {
-        double total = 0;
-        var counted = 0;
-        var sums = new double[k];
-        var counts = new int[k];
-        foreach (var i in sample)
+        var m = assignments.Length;
+        var totals = new double[m];
+        var counted = new int[m];
+        var gate = new object();
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, sample.Length), () => (Totals: new double[m], Counted: new int[m]), (range, _, local) =>
         {
-            Array.Clear(sums);
-            Array.Clear(counts);
-            foreach (var j in sample)
+            var sums = new double[m][];
+            var counts = new int[m][];
+            for (var f = 0; f < m; f++)
             {
-                if (i == j)
+                sums[f] = new double[ks[f]];
+                counts[f] = new int[ks[f]];
+            }
+            for (var s = range.Item1; s < range.Item2; s++)
+            {
+                var i = sample[s];
+                for (var f = 0; f < m; f++)
                 {
-                    continue;
+                    Array.Clear(sums[f]);
+                    Array.Clear(counts[f]);
                 }
-                sums[assignments[j]] += Distance(x[i], x[j]);
-                counts[assignments[j]]++;
-            }
-            var own = assignments[i];
-            if (counts[own] == 0)
-            {
-                continue;
-            }
-            var a = sums[own] / counts[own];
-            var b = double.MaxValue;
-            for (var c = 0; c < k; c++)
-            {
-                if (c != own && counts[c] > 0)
+                foreach (var j in sample)
                 {
-                    b = Math.Min(b, sums[c] / counts[c]);
+                    if (i == j)
+                    {
+                        continue;
+                    }
+                    var d = Distance(x[i], x[j]);
+                    for (var f = 0; f < m; f++)
+                    {
+                        var c = assignments[f][j];
+                        sums[f][c] += d;
+                        counts[f][c]++;
+                    }
+                }
+                for (var f = 0; f < m; f++)
+                {
+                    var own = assignments[f][i];
+                    if (counts[f][own] == 0)
+                    {
+                        continue;
+                    }
+                    var a = sums[f][own] / counts[f][own];
+                    var b = double.MaxValue;
+                    for (var c = 0; c < ks[f]; c++)
+                    {
+                        if (c != own && counts[f][c] > 0)
+                        {
+                            b = Math.Min(b, sums[f][c] / counts[f][c]);
+                        }
+                    }
+                    if (b == double.MaxValue)
+                    {
+                        continue;
+                    }
+                    local.Totals[f] += (b - a) / Math.Max(a, b);
+                    local.Counted[f]++;
                 }
             }
-            if (b == double.MaxValue)
+            return local;
+        }, local =>
+        {
+            lock (gate)
             {
-                continue;
+                for (var f = 0; f < m; f++)
+                {
+                    totals[f] += local.Totals[f];
+                    counted[f] += local.Counted[f];
+                }
             }
-            total += (b - a) / Math.Max(a, b);
-            counted++;
-        }
-        return counted == 0 ? 0 : total / counted;
+        });
+        return [.. Enumerable.Range(0, m).Select(f => counted[f] == 0 ? 0 : totals[f] / counted[f])];
     }
 
     /// <summary>The adjusted Rand index of two labellings (1: identical partitions; about 0: chance).</summary>

@@ -265,10 +265,6 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             from = reader.IsDBNull(0) ? to.AddDays(-365) : reader.GetDateTime(0);
         }
         var weeks = Math.Max(1, (to - from).TotalDays / 7);
-        const string window = """
-            JOIN accounts a ON a.person_id = m.person_id
-            JOIN posts p ON p.account_id = a.id AND p.deleted_at IS NULL AND p.created_at > @from AND p.created_at <= @to
-            """;
         async Task ReadAsync(string sql, Action<NpgsqlDataReader> row)
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
@@ -281,10 +277,25 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
                 row(reader);
             }
         }
+        // The sample's posts in the window, read once (every description below reads them).
+        await using (var read = new NpgsqlCommand("""
+            CREATE TEMP TABLE sample_posts ON COMMIT DROP AS
+            SELECT m.cluster, m.person_id, a.platform, p.created_at, p.hashtags,
+                   p.reply_to_post_external_id IS NOT NULL AS is_reply, cardinality(p.urls) > 0 AS has_link, length(p.text) AS len
+            FROM persona_sample m
+            JOIN accounts a ON a.person_id = m.person_id
+            JOIN posts p ON p.account_id = a.id AND p.deleted_at IS NULL AND p.created_at > @from AND p.created_at <= @to;
+            ANALYZE sample_posts;
+            """, connection, transaction) { CommandTimeout = 0 })
+        {
+            read.Parameters.AddWithValue("from", from);
+            read.Parameters.AddWithValue("to", to);
+            await read.ExecuteNonQueryAsync(cancellationToken);
+        }
         // Think: the hashtags that set the persona apart — used by at least 5% of its members, ranked by
         // how much more of its members use them than of everyone (lift), not simply the most common.
         await ReadAsync($"""
-            WITH used AS (SELECT DISTINCT m.cluster, m.person_id, t.tag FROM persona_sample m {window} CROSS JOIN LATERAL unnest(p.hashtags) t(tag)),
+            WITH used AS (SELECT DISTINCT p.cluster, p.person_id, t.tag FROM sample_posts p CROSS JOIN LATERAL unnest(p.hashtags) t(tag)),
             sizes AS (SELECT cluster, count(*)::float8 AS sampled, max(members)::float8 AS members FROM persona_sample GROUP BY cluster),
             shares AS (SELECT u.cluster, u.tag, count(*) / s.sampled AS share, s.members
                        FROM used u JOIN sizes s ON s.cluster = u.cluster GROUP BY u.cluster, u.tag, s.sampled, s.members),
@@ -303,20 +314,18 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             WHERE r <= 3 ORDER BY cluster, r
             """, r => specialties[r.GetInt32(0)].Add(r.GetString(1)));
         await ReadAsync($"""
-            SELECT m.cluster,
+            SELECT p.cluster,
                    mode() WITHIN GROUP (ORDER BY extract(hour FROM p.created_at AT TIME ZONE 'UTC')),
                    avg(CASE WHEN extract(isodow FROM p.created_at AT TIME ZONE 'UTC') >= 6 THEN 1.0 ELSE 0 END),
-                   avg(CASE WHEN p.reply_to_post_external_id IS NOT NULL THEN 1.0 ELSE 0 END),
-                   avg(CASE WHEN cardinality(p.urls) > 0 THEN 1.0 ELSE 0 END),
-                   avg(length(p.text)),
-                   count(*)::float8 / greatest(count(DISTINCT m.person_id), 1) / @weeks,
+                   avg(CASE WHEN p.is_reply THEN 1.0 ELSE 0 END),
+                   avg(CASE WHEN p.has_link THEN 1.0 ELSE 0 END),
+                   avg(p.len),
+                   count(*)::float8 / greatest(count(DISTINCT p.person_id), 1) / @weeks,
                    (SELECT string_agg(platform || ' ' || round(100.0 * n / total) || '%', ', ' ORDER BY n DESC)
-                    FROM (SELECT a2.platform, count(*) AS n, sum(count(*)) OVER () AS total
-                          FROM persona_sample m2 JOIN accounts a2 ON a2.person_id = m2.person_id
-                          JOIN posts p2 ON p2.account_id = a2.id AND p2.deleted_at IS NULL AND p2.created_at > @from AND p2.created_at <= @to
-                          WHERE m2.cluster = m.cluster GROUP BY a2.platform) x)
-            FROM persona_sample m {window}
-            GROUP BY m.cluster
+                    FROM (SELECT p2.platform, count(*) AS n, sum(count(*)) OVER () AS total
+                          FROM sample_posts p2 WHERE p2.cluster = p.cluster GROUP BY p2.platform) x)
+            FROM sample_posts p
+            GROUP BY p.cluster
             """, r => behaviour[r.GetInt32(0)] = (r.GetDouble(1), (double)r.GetDecimal(2), (double)r.GetDecimal(3), (double)r.GetDecimal(4), r.IsDBNull(5) ? 0 : (double)r.GetDecimal(5), r.GetDouble(6), r.IsDBNull(7) ? "" : r.GetString(7)));
         // Tone: the share of a sample of members' posts (up to 100 members, 30 posts each) with a lexicon word, as a lift over all clusters.
         var toneSql = string.Join(",\n", Tones.Select(t => $"avg(CASE WHEN lower(text) ~ '\\m({string.Join("|", t.Value)})\\M' THEN 1.0 ELSE 0 END) AS {t.Key}"));

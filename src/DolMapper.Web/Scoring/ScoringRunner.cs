@@ -81,50 +81,23 @@ public sealed class ScoringRunner(
                 WindowDays = definition.WindowDays,
                 From = snapshot.Value.AddDays(-definition.WindowDays),
             };
-            // Three streams on three connections. One flags bot-like accounts, counts the window's
-            // hashtags for the topic expansion (which leaves bots out) and aggregates the window's
-            // posts per account (which needs the topic); one reads scholarly links and, once the
-            // topic is known, congress hashtags; this one reads persons, accounts and interactions
-            // into memory meanwhile (their bot flags are set from the first stream's when it ends).
-            progress?.Report($"{definition.Name}: flagging bot-like accounts, expanding the topic, aggregating posts and reading the network");
+            // Three streams on three connections: the per-account aggregation of the window's posts
+            // in PostgreSQL and the scholarly links overlap with reading persons, accounts and
+            // interactions into memory. Then bot-like accounts (from those counts and engagement),
+            // the topic expansion (bots left out), and, on two connections again, relevance (which
+            // needs the topic) and congress hashtags (which need the window's tags).
+            progress?.Report($"{definition.Name}: aggregating the window's posts and reading the network");
             var profileTags = definition.Hashtags.ToArray();
-            var congressTagsKnown = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-            double botSeconds = 0, topicSeconds = 0;
             var aggregation = Task.Run(async () =>
             {
-                try
-                {
-                    var watch = Stopwatch.StartNew();
-                    await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
-                    await ScoringInputLoader.PrepareSessionAsync(c, cancellationToken);
-                    var bots = await ScoringInputLoader.FlagBotsAsync(c, inputs.From, inputs.Snapshot, cancellationToken);
-                    botSeconds = watch.Elapsed.TotalSeconds;
-                    watch.Restart();
-                    var (tagCounts, windowPosts, withProfileTag) = await ScoringInputLoader.TagCountsAsync(c, inputs.From, inputs.Snapshot, profileTags, cancellationToken);
-                    if (windowPosts == 0)
-                    {
-                        throw new ScoringRunException($"no posts in the window of {definition.WindowDays} days ending {snapshot:yyyy-MM-dd HH:mm} UTC.");
-                    }
-                    inputs.WindowPosts = windowPosts;
-                    inputs.PostsWithProfileTag = withProfileTag;
-                    inputs.Expansion = TopicExpansion.Expand(profileTags, tagCounts, windowPosts, withProfileTag);
-                    inputs.TopicTags = [.. profileTags, .. inputs.Expansion.Select(e => e.Tag)];
-                    congressTagsKnown.SetResult([.. tagCounts.Select(t => t.Tag).Where(ScoringVocabulary.IsCongressHashtag)]);
-                    topicSeconds = watch.Elapsed.TotalSeconds;
-                    await ScoringInputLoader.LoadPostAggregatesAsync(c, inputs, definition.Keywords, cancellationToken);
-                    return bots;
-                }
-                catch (Exception e)
-                {
-                    congressTagsKnown.TrySetException(e);
-                    throw;
-                }
+                await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+                await ScoringInputLoader.PrepareSessionAsync(c, cancellationToken);
+                await ScoringInputLoader.LoadPostAggregatesAsync(c, inputs, profileTags, cancellationToken);
             }, cancellationToken);
             var links = Task.Run(async () =>
             {
                 await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
                 await ScoringInputLoader.LoadScholarlyAsync(c, inputs, cancellationToken);
-                await ScoringInputLoader.LoadCongressesAsync(c, inputs, await congressTagsKnown.Task, cancellationToken);
             }, cancellationToken);
             try
             {
@@ -144,20 +117,53 @@ public sealed class ScoringRunner(
                 // failure, if any, surfaces just below or is the lesser one).
                 await Task.WhenAll(aggregation, links).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
-            var botAccounts = await aggregation;
-            await links;
+            await Task.WhenAll(aggregation, links);
             Mark("posts", step);
-            timings["bots"] = Math.Round(botSeconds, 3);
-            timings["topic"] = Math.Round(topicSeconds, 3);
-            inputs.BotAccounts = botAccounts.Count;
-            Array.Clear(inputs.AccountBot);
-            foreach (var id in botAccounts)
+
+            progress?.Report($"{definition.Name}: flagging bot-like accounts");
+            inputs.BotAccounts = await ScoringInputLoader.FlagBotsAsync(connection, inputs, cancellationToken);
+            Mark("bots", step);
+
+            progress?.Report($"{definition.Name}: expanding the topic");
+            long windowPosts = 0, withProfileTag = 0;
+            foreach (var ap in inputs.Posts)
             {
-                if (inputs.AccountIndex.TryGetValue(id, out var a))
+                if (inputs.AccountIndex.TryGetValue(ap.AccountId, out var a) && inputs.AccountBot[a])
                 {
-                    inputs.AccountBot[a] = true;
+                    continue;
                 }
+                windowPosts += ap.Posts;
+                withProfileTag += ap.ProfileTagged;
             }
+            if (windowPosts == 0)
+            {
+                throw new ScoringRunException($"no posts in the window of {definition.WindowDays} days ending {snapshot:yyyy-MM-dd HH:mm} UTC.");
+            }
+            var tagCounts = await ScoringInputLoader.TagCountsAsync(connection, inputs.From, inputs.Snapshot, profileTags, cancellationToken);
+            inputs.WindowPosts = windowPosts;
+            inputs.PostsWithProfileTag = withProfileTag;
+            inputs.Expansion = TopicExpansion.Expand(profileTags, tagCounts, windowPosts, withProfileTag);
+            inputs.TopicTags = [.. profileTags, .. inputs.Expansion.Select(e => e.Tag)];
+            var congressTags = tagCounts.Select(t => t.Tag).Where(ScoringVocabulary.IsCongressHashtag).ToArray();
+            Mark("topic", step);
+
+            progress?.Report($"{definition.Name}: counting relevant posts and congress hashtags");
+            var relevance = Task.Run(async () =>
+            {
+                await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+                await ScoringInputLoader.PrepareSessionAsync(c, cancellationToken);
+                await ScoringInputLoader.LoadRelevanceAsync(c, inputs, definition.Keywords, cancellationToken);
+            }, cancellationToken);
+            try
+            {
+                await ScoringInputLoader.LoadCongressesAsync(connection, inputs, congressTags, cancellationToken);
+            }
+            finally
+            {
+                await relevance.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            await relevance;
+            Mark("relevance_congresses", step);
 
             progress?.Report($"{definition.Name}: computing signals and PageRank");
             var computed = SignalComputation.Compute(inputs, definition);
@@ -172,8 +178,8 @@ public sealed class ScoringRunner(
             var details = new Dictionary<string, object?>
             {
                 ["window"] = new { from = inputs.From, to = inputs.Snapshot, days = definition.WindowDays },
-                ["posts_in_window"] = inputs.WindowPosts,
-                ["posts_with_profile_hashtag"] = inputs.PostsWithProfileTag,
+                ["posts_in_window"] = windowPosts,
+                ["posts_with_profile_hashtag"] = withProfileTag,
                 ["topic_hashtags"] = profileTags,
                 ["topic_expansion"] = inputs.Expansion.Select(e => new { tag = e.Tag, with_profile_hashtag = e.WithProfileTag, posts = e.Posts, lift = Math.Round(e.Lift, 2) }),
                 ["keywords"] = definition.Keywords,
@@ -186,7 +192,7 @@ public sealed class ScoringRunner(
                 details[key] = value;
             }
             await WriteAsync(connection, runId, inputs, computed, details, timings, step, clock, cancellationToken);
-            var message = $"{definition.Name} v{profile.Version}: scored {computed.Population.Length:N0} persons over {inputs.WindowPosts:N0} posts (window ending {snapshot:yyyy-MM-dd}) in {clock.Elapsed.TotalSeconds:0.0} s; run {runId}.";
+            var message = $"{definition.Name} v{profile.Version}: scored {computed.Population.Length:N0} persons over {windowPosts:N0} posts (window ending {snapshot:yyyy-MM-dd}) in {clock.Elapsed.TotalSeconds:0.0} s; run {runId}.";
             logger.LogInformation("Scoring run complete: {Message}", message);
             return new ScoringRunReport(runId, definition.Name, profile.Version, true, computed.Population.Length, snapshot, clock.Elapsed, message);
         }

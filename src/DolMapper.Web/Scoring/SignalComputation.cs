@@ -56,7 +56,7 @@ internal static class SignalComputation
             {
                 lastPost[p] = ap.LastPost;
             }
-            relevant[p] += ap.Relevant;
+            relevant[p] += inputs.RelevantByAccount.GetValueOrDefault(ap.AccountId);
             communityPosts[p] += ap.CommunityPosts;
             scholarly[p] += inputs.ScholarlyByAccount.GetValueOrDefault(ap.AccountId);
             likes[p] += ap.Likes;

@@ -28,6 +28,27 @@ public sealed class PersonaClusteringTests
     }
 
     [Fact]
+    public void The_silhouette_follows_its_definition_worked_by_hand_and_one_pass_gives_each_clustering_its_own()
+    {
+        // On a line: 0, 1 | 4. Point 0: a = 1, b = 4 → 0.75; point 1: a = 1, b = 3 → 2/3; point 4 is alone in its cluster → 0 (left out).
+        double[][] line = [[0], [1], [4]];
+        int[] every = [0, 1, 2];
+        Assert.Equal((0.75 + 2.0 / 3) / 2, PersonaClustering.Silhouette(line, [0, 0, 1], 2, every), 12);
+
+        var random = new Random(5);
+        var points = Enumerable.Range(0, 400).Select(i => new[] { random.NextDouble() + i % 3 * 2, random.NextDouble() }).ToArray();
+        var sample = Enumerable.Range(0, 400).Where(i => i % 2 == 0).ToArray();
+        int[][] clusterings = [[.. points.Select((_, i) => i % 3)], [.. points.Select(p => p[1] > 0.5 ? 1 : 0)], [.. points.Select((_, i) => i % 5)]];
+        int[] ks = [3, 2, 5];
+        var together = PersonaClustering.Silhouettes(points, clusterings, ks, sample);
+        for (var f = 0; f < 3; f++)
+        {
+            Assert.Equal(PersonaClustering.Silhouette(points, clusterings[f], ks[f], sample), together[f], 10);
+        }
+        Assert.True(together[0] > 0.5 && together[2] < 0.05, $"{together[0]} / {together[2]}");
+    }
+
+    [Fact]
     public void Standardising_gives_each_column_mean_zero_and_unit_deviation_and_leaves_a_constant_column_at_zero()
     {
         double[][] rows = [[1, 5, 7], [3, 5, 9], [5, 5, 11]];
