@@ -260,6 +260,14 @@ public sealed class ScoringRunTests(PostgresFixture postgres)
         Assert.Equal(1, root.GetProperty("opted_out_persons").GetInt32());
         Assert.Equal(Start.AddDays(219), root.GetProperty("window").GetProperty("to").GetDateTime().ToUniversalTime());
         Assert.Equal(3L, await db.CountAsync($"SELECT person_count FROM scoring_runs WHERE id = {report.RunId}"));
+        // The run's partition has exactly the partitioned table's indexes, built before attaching and attached (none built twice).
+        var parentIndexes = await db.CountAsync("SELECT count(*) FROM pg_index WHERE indrelid = 'person_scores'::regclass");
+        Assert.True(parentIndexes > 10);
+        Assert.Equal(parentIndexes, await db.CountAsync($"SELECT count(*) FROM pg_index WHERE indrelid = 'person_scores_run_{report.RunId}'::regclass"));
+        Assert.Equal(parentIndexes, await db.CountAsync($"""
+            SELECT count(*) FROM pg_index i JOIN pg_inherits h ON h.inhrelid = i.indexrelid
+            WHERE i.indrelid = 'person_scores_run_{report.RunId}'::regclass
+            """));
         var evidence = (string)(await db.ScalarAsync($"SELECT s.evidence::text FROM person_score_evidence s JOIN persons p ON p.id = s.person_id WHERE p.public_id = 'x:1' AND s.run_id = {report.RunId}"))!;
         using var ev = JsonDocument.Parse(evidence);
         Assert.Equal(200, ev.RootElement.GetProperty("relevance").GetProperty("relevant_posts").GetInt32());
