@@ -353,9 +353,10 @@ internal static class ScoringInputLoader
 
     /// <summary>
     /// Relevant posts per account (question 1): the window's posts with a topic hashtag (the
-    /// profile's and the expansion's) or a keyword. Needs the topic, so it runs after the expansion.
+    /// profile's and the expansion's) or a keyword. Needs the topic, so it runs after the expansion;
+    /// only <paramref name="accounts"/> are counted (those of persons who can be in the population).
     /// </summary>
-    public static async Task LoadRelevanceAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
+    public static async Task LoadRelevanceAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, long[] accounts, CancellationToken cancellationToken)
     {
         var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
         var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
@@ -363,7 +364,7 @@ internal static class ScoringInputLoader
         await using var command = new NpgsqlCommand("""
             SELECT p.account_id, count(*)
             FROM posts p
-            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL AND p.account_id = ANY(@accounts)
               AND (p.hashtags && @topic
                    OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text))
             GROUP BY p.account_id
@@ -371,6 +372,7 @@ internal static class ScoringInputLoader
         command.Parameters.AddWithValue("from", inputs.From);
         command.Parameters.AddWithValue("to", inputs.Snapshot);
         command.Parameters.AddWithValue("topic", inputs.TopicTags);
+        command.Parameters.AddWithValue("accounts", accounts);
         command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
         // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
         command.Parameters.AddWithValue("keywordLikes", keywordLikes);

@@ -148,11 +148,22 @@ public sealed class ScoringRunner(
             Mark("topic", step);
 
             progress?.Report($"{definition.Name}: counting relevant posts and congress hashtags");
+            // Relevance is a signal of the population only: HCPs at the profile's confidence, and the
+            // silent profiles the behaviour model may add (SignalComputation).
+            var mayBeScored = new List<long>();
+            foreach (var ap in inputs.Posts)
+            {
+                if (inputs.AccountIndex.TryGetValue(ap.AccountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0
+                    && !inputs.OptedOut[p] && (inputs.IsHcp(p, definition.MinHcpConfidence) || inputs.Uninformative[p]))
+                {
+                    mayBeScored.Add(ap.AccountId);
+                }
+            }
             var relevance = Task.Run(async () =>
             {
                 await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
                 await ScoringInputLoader.PrepareSessionAsync(c, cancellationToken);
-                await ScoringInputLoader.LoadRelevanceAsync(c, inputs, definition.Keywords, cancellationToken);
+                await ScoringInputLoader.LoadRelevanceAsync(c, inputs, definition.Keywords, [.. mayBeScored], cancellationToken);
             }, cancellationToken);
             try
             {
