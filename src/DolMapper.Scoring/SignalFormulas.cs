@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace DolMapper.Scoring;
 
 /// <summary>
 /// The raw measure of each question exactly as docs/scoring.md defines it. Each function takes
 /// the aggregated evidence of one person and returns a value ≥ 0 where 0 means "no evidence".
 /// </summary>
-public static class SignalFormulas
+public static partial class SignalFormulas
 {
     private static readonly double Ln21 = Math.Log(21);
 
@@ -127,4 +129,17 @@ public static class SignalFormulas
     /// </summary>
     public static double Community(int communityEngagements, int communityHashtagPosts, int repliesToNonHcp, int engagementsMade, int posts) =>
         engagementsMade + posts <= 0 ? 0 : 100.0 * (communityEngagements + 0.5 * communityHashtagPosts + 0.25 * repliesToNonHcp) / (engagementsMade + posts);
+
+    /// <summary>
+    /// What a text says once links, hashtags, mentions, digits and spaces are set aside, in lower
+    /// case: bot-like accounts repeat this while varying the link (docs/scoring.md).
+    /// </summary>
+    public static string BotTextKey(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : SetAside().Replace(text.ToLowerInvariant(), "");
+
+    /// <summary>The share of texts that repeat another: 1 − distinct ÷ all.</summary>
+    public static double RepeatedShare(int distinct, int all) => all == 0 ? 0 : 1 - (double)distinct / all;
+
+    [GeneratedRegex(@"(https?://\S+)|([#@][\p{L}\p{N}_]+)|[0-9]+|\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex SetAside();
 }

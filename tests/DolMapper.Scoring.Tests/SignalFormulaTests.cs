@@ -138,4 +138,18 @@ public sealed class SignalFormulaTests
     [InlineData("https://www.cnn.com/health", false)]
     public void Scholarly_links_are_recognised_by_host(string url, bool expected) =>
         Assert.Equal(expected, ScoringVocabulary.IsScholarlyUrl(url));
+
+    [Fact]
+    public void A_bot_texts_key_sets_aside_links_tags_mentions_digits_and_spaces_so_varied_links_repeat()
+    {
+        var one = SignalFormulas.BotTextKey("Earn $500 today!! https://spam.example/a1 #Deal @Someone 24/7");
+        var other = SignalFormulas.BotTextKey("earn $77 TODAY!!  https://spam.example/zz9 #déal_2 @ÄnotherOne 1/1");
+        Assert.Equal("earn$today!!/", one);
+        Assert.Equal(one, other);
+        Assert.NotEqual(one, SignalFormulas.BotTextKey("Our new trial results are out"));
+        Assert.Equal("", SignalFormulas.BotTextKey(null));
+        // 50 texts, 10 distinct once set aside: 80% repeat another.
+        Assert.Equal(0.8, SignalFormulas.RepeatedShare(10, 50), 12);
+        Assert.Equal(0, SignalFormulas.RepeatedShare(0, 0));
+    }
 }

@@ -335,7 +335,10 @@ public sealed class ScoringRunner(
                 {
                     await memory.ExecuteNonQueryAsync(cancellationToken);
                 }
-                foreach (var statement in statements.Where((_, i) => i % 2 == b))
+                // The new run's id is beyond the statistics PostgreSQL has; without fresh ones the
+                // dashboard's first queries on the run are planned for an empty run (the statistics
+                // stay with the table when it becomes a partition).
+                foreach (var statement in statements.Where((_, i) => i % 2 == b).Concat(b == 0 ? [$"ANALYZE {partition}"] : []))
                 {
                     await using var command = new NpgsqlCommand(statement, c) { CommandTimeout = 0 };
                     await command.ExecuteNonQueryAsync(cancellationToken);
@@ -405,10 +408,6 @@ public sealed class ScoringRunner(
             await clean.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
         }
-        // The new run's id is beyond the statistics PostgreSQL has; without fresh ones the
-        // dashboard's first queries on the run are planned for an empty run.
-        await using var analyze = new NpgsqlCommand($"ANALYZE {partition}", connection);
-        await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void WriteNullable(NpgsqlBinaryImporter copy, string? value)

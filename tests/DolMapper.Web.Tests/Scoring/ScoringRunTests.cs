@@ -268,6 +268,8 @@ public sealed class ScoringRunTests(PostgresFixture postgres)
             SELECT count(*) FROM pg_index i JOIN pg_inherits h ON h.inhrelid = i.indexrelid
             WHERE i.indrelid = 'person_scores_run_{report.RunId}'::regclass
             """));
+        // ... and statistics, so the dashboard's first queries are planned for the run as it is.
+        Assert.True(await db.CountAsync($"SELECT count(*) FROM pg_stats WHERE tablename = 'person_scores_run_{report.RunId}'") > 0);
         var evidence = (string)(await db.ScalarAsync($"SELECT s.evidence::text FROM person_score_evidence s JOIN persons p ON p.id = s.person_id WHERE p.public_id = 'x:1' AND s.run_id = {report.RunId}"))!;
         using var ev = JsonDocument.Parse(evidence);
         Assert.Equal(200, ev.RootElement.GetProperty("relevance").GetProperty("relevant_posts").GetInt32());
