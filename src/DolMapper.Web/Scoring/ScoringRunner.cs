@@ -63,6 +63,10 @@ public sealed class ScoringRunner(
         }
 
         var step = Stopwatch.StartNew();
+        progress?.Report($"{definition.Name}: classifying persons");
+        var classified = await classification.ClassifyAsync(cancellationToken);
+        Mark("classify", step);
+
         var snapshot = await ScoringInputLoader.SnapshotAsync(connection, cancellationToken);
         var runId = await StartRunAsync(connection, profile, snapshot ?? DateTime.UtcNow, triggeredBy, cancellationToken);
         try
@@ -95,13 +99,8 @@ public sealed class ScoringRunner(
                 await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
                 await ScoringInputLoader.LoadScholarlyAsync(c, inputs, cancellationToken);
             }, cancellationToken);
-            ClassificationReport classified;
             try
             {
-                // Persons whose inputs changed are classified (above) while the posts aggregate.
-                progress?.Report($"{definition.Name}: classifying persons");
-                classified = await classification.ClassifyAsync(cancellationToken);
-                Mark("classify", step);
                 await ScoringInputLoader.LoadPersonsAndAccountsAsync(connection, inputs, cancellationToken);
                 Mark("persons", step);
                 await ScoringInputLoader.LoadInteractionsAsync(connection, inputs, cancellationToken);
