@@ -22,9 +22,14 @@ public static class ExportSuite
         await using var web = await WebApp.StartAsync(context, database);
         // After the app's migrations: the state autovacuum leaves the tables in minutes after a run (visibility map set, statistics current).
         await context.ExecuteAsync("VACUUM (ANALYZE) person_scores, person_score_evidence, persons, accounts", database);
-        var scored = await web.ScalarAsync<int>("SELECT person_count::int FROM scoring_runs WHERE status = 'complete' ORDER BY completed_at DESC LIMIT 1");
-        var rows = Math.Min(Rows, scored);
+        // The exported profile's latest run (the web suite may have scored another profile since).
         var profile = ExampleProfiles.OncologyScientificExchange.Name;
+        var runId = await web.ScalarAsync<long>($"""
+            SELECT r.id FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
+            WHERE r.status = 'complete' AND p.name = '{profile.Replace("'", "''")}' ORDER BY r.completed_at DESC LIMIT 1
+            """);
+        var scored = await web.ScalarAsync<int>($"SELECT person_count::int FROM scoring_runs WHERE id = {runId}");
+        var rows = Math.Min(Rows, scored);
         using var client = await web.SignInAsync();
 
         async Task<(double Seconds, long Bytes, long Lines, double GrowthMb)> ExportAsync(int top)
@@ -78,7 +83,7 @@ public static class ExportSuite
                 COPY (SELECT s.rank, p.public_id, p.display_name, s.profession, s.specialty, s.country, s.score, s.tier,
                              {string.Join(", ", DolMapper.Scoring.Questions.All.Select(k => $"s.{k}, s.{k}_raw"))}, p.npi
                       FROM person_scores s JOIN persons p ON p.id = s.person_id
-                      WHERE s.run_id = (SELECT max(id) FROM scoring_runs WHERE status = 'complete') ORDER BY s.rank LIMIT {rows})
+                      WHERE s.run_id = {runId} ORDER BY s.rank LIMIT {rows})
                 TO STDOUT (FORMAT csv)
                 """);
             var chars = new char[1 << 16];

@@ -72,13 +72,6 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
         return (true, $"Noted: {verdict.Replace('_', ' ')}.");
     }
 
-    public async Task<bool> HasModelAsync(int profileId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM trained_models WHERE kind = 'ranker' AND profile_id = @profile AND is_active)");
-        command.Parameters.AddWithValue("profile", profileId);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     /// <summary>This user's verdicts for a profile, by person.</summary>
     public async Task<Dictionary<long, string>> VerdictsAsync(int profileId, string userId, IReadOnlyCollection<long> personIds, CancellationToken cancellationToken)
     {

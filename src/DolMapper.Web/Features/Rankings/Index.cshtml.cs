@@ -53,7 +53,7 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
             cancellationToken);
         if (Result is not null)
         {
-            HasLearned = await learned.HasModelAsync(Result.Run.ProfileId, cancellationToken);
+            HasLearned = Result.Run.HasLearnedRanking;
         }
         if (CanExport && Result is not null)
         {

@@ -11,7 +11,7 @@ public sealed record RankingRow(
 
 /// <summary>A run of a profile: which one the page reads.</summary>
 /// <param name="OptOuts">A fingerprint of the opt-out table (count and newest id): what a cached count depends on besides the run.</param>
-public sealed record RankingRun(string Profile, int ProfileId, int Version, long RunId, DateTime RunAt, long? PreviousRunId, string OptOuts = "");
+public sealed record RankingRun(string Profile, int ProfileId, int Version, long RunId, DateTime RunAt, long? PreviousRunId, string OptOuts = "", long PersonaModel = 0, bool HasLearnedRanking = false);
 
 /// <summary>A page of a ranking, with what the filters can offer.</summary>
 public sealed record RankingPage(
@@ -61,7 +61,9 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
                     ORDER BY r2.completed_at DESC LIMIT 1),
                    -- What can change a complete run's rows as shown: opt-outs, and the personas trained on it.
                    (SELECT count(*) || '/' || coalesce(max(o.id), 0) FROM opt_outs o)
-                   || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = 'personas' AND m.profile_id = p.id AND m.is_active)
+                   || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = 'personas' AND m.profile_id = p.id AND m.is_active),
+                   (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = 'personas' AND m.profile_id = p.id AND m.is_active),
+                   EXISTS (SELECT 1 FROM trained_models m WHERE m.kind = 'ranker' AND m.profile_id = p.id AND m.is_active)
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE p.name = @name AND r.status = 'complete' ORDER BY r.completed_at DESC LIMIT 1
             """);
@@ -69,7 +71,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new RankingRun(profile, reader.GetInt32(3), reader.GetInt32(1), reader.GetInt64(0), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5))
+                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5), reader.GetInt64(6), reader.GetBoolean(7))
             : null;
     }
 
@@ -141,19 +143,24 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         }
 
         var facets = await FacetsAsync(connection, run.RunId, cancellationToken);
-        // Personas are (re)assigned by their own job after a run, so they are read each time (a small table).
-        var personas = new List<(int, string)>();
-        await using (var command = new NpgsqlCommand("""
-            SELECT pa.id, pa.name FROM personas pa JOIN trained_models m ON m.id = pa.model_id AND m.is_active
-            WHERE pa.profile_id = @profile ORDER BY pa.name
-            """, connection))
+        // Personas are (re)assigned by their own job after a run: read once per persona model (a model never changes).
+        if (!personasByModel.TryGetValue(run.PersonaModel, out var personas))
         {
-            command.Parameters.AddWithValue("profile", run.ProfileId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            personas = [];
+            await using (var command = new NpgsqlCommand("SELECT pa.id, pa.name FROM personas pa WHERE pa.model_id = @model ORDER BY pa.name", connection))
             {
-                personas.Add((reader.GetInt32(0), reader.GetString(1)));
+                command.Parameters.AddWithValue("model", run.PersonaModel);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    personas.Add((reader.GetInt32(0), reader.GetString(1)));
+                }
             }
+            if (personasByModel.Count > 256)
+            {
+                personasByModel.Clear();
+            }
+            personasByModel[run.PersonaModel] = personas;
         }
         return new RankingPage(run, rows, total, filter, facets.Countries, facets.Specialties, facets.Professions, Data.Entities.Platforms.All, personas);
     }
@@ -161,6 +168,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
     private sealed record Facets(List<string> Countries, List<string> Specialties, List<string> Professions);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, RankingFilter, string), long> counts = new();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, List<(int, string)>> personasByModel = new();
 
     // A run never changes once complete, so what its filters can offer is read once per run.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Facets> facetsByRun = new();
