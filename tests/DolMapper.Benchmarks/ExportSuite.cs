@@ -35,7 +35,7 @@ public static class ExportSuite
         async Task<(double Seconds, long Bytes, long Lines, double GrowthMb)> ExportAsync(int top)
         {
             // The export endpoint has no row limit of its own: a minimum score that lets through the top rows does it.
-            var min = await web.ScalarAsync<double>($"SELECT score FROM person_scores WHERE run_id = (SELECT max(id) FROM scoring_runs WHERE status = 'complete') ORDER BY rank OFFSET {top - 1} LIMIT 1");
+            var min = await web.ScalarAsync<double>($"SELECT score FROM person_scores WHERE run_id = {runId} ORDER BY rank OFFSET {top - 1} LIMIT 1");
             var path = $"/Rankings/export.csv?profile={Uri.EscapeDataString(profile)}&min={min.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
             GC.Collect();
             var process = Process.GetCurrentProcess();
