@@ -373,34 +373,59 @@ internal static class ScoringInputLoader
     }
 
     /// <summary>
-    /// Relevant posts per account (question 1): the window's posts with a topic hashtag (the
-    /// profile's and the expansion's) or a keyword. Needs the topic, so it runs after the expansion;
-    /// only <paramref name="accounts"/> are counted (those of persons who can be in the population).
+    /// Relevant posts per account (question 1) and congress hashtags per account (question 8), in
+    /// one scan of the window. Relevant: a post with a topic hashtag (the profile's and the
+    /// expansion's) or a keyword, counted only for <paramref name="accounts"/> (those of persons who
+    /// can be in the population). Congresses: every account's distinct <paramref name="congressTags"/>
+    /// (the behaviour model reads them for persons outside the population too). Needs the topic, so
+    /// it runs after the expansion.
     /// </summary>
-    public static async Task LoadRelevanceAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, long[] accounts, CancellationToken cancellationToken)
+    public static async Task LoadRelevanceAndCongressesAsync(
+        NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, long[] accounts, string[] congressTags, CancellationToken cancellationToken)
     {
         var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
         var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
             .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
-        await using var command = new NpgsqlCommand("""
-            SELECT p.account_id, count(*)
+        const string relevant = """
+            (p.account_id = ANY(@accounts)
+             AND (p.hashtags && @topic
+                  OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)))
+            """;
+        await using var command = new NpgsqlCommand($"""
+            SELECT p.account_id, count(*) FILTER (WHERE {relevant}),
+                   string_agg(array_to_string(p.hashtags, ' '), ' ') FILTER (WHERE p.hashtags && @congresses)
             FROM posts p
-            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL AND p.account_id = ANY(@accounts)
-              AND (p.hashtags && @topic
-                   OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text))
+            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+              AND ({relevant} OR p.hashtags && @congresses)
             GROUP BY p.account_id
             """, connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("from", inputs.From);
         command.Parameters.AddWithValue("to", inputs.Snapshot);
         command.Parameters.AddWithValue("topic", inputs.TopicTags);
         command.Parameters.AddWithValue("accounts", accounts);
+        command.Parameters.AddWithValue("congresses", congressTags);
         command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
         // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
         command.Parameters.AddWithValue("keywordLikes", keywordLikes);
+        var congresses = new HashSet<string>(congressTags, StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            inputs.RelevantByAccount[reader.GetInt64(0)] = (int)reader.GetInt64(1);
+            var account = reader.GetInt64(0);
+            var count = (int)reader.GetInt64(1);
+            if (count > 0)
+            {
+                inputs.RelevantByAccount[account] = count;
+            }
+            if (!reader.IsDBNull(2))
+            {
+                // The tags of the account's posts that carry a congress hashtag: keep the congress ones.
+                var used = reader.GetString(2).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(congresses.Contains).Distinct().Order(StringComparer.Ordinal).ToArray();
+                if (used.Length > 0)
+                {
+                    inputs.CongressTagsByAccount[account] = used;
+                }
+            }
         }
     }
 
@@ -437,28 +462,6 @@ internal static class ScoringInputLoader
         (inputs.From.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture),
          inputs.Snapshot.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>Distinct congress hashtags per account in the window.</summary>
-    public static async Task LoadCongressesAsync(NpgsqlConnection connection, ScoringInputs inputs, string[] congressTags, CancellationToken cancellationToken)
-    {
-        if (congressTags.Length == 0)
-        {
-            return;
-        }
-        await using var command = new NpgsqlCommand("""
-            SELECT p.account_id, array_agg(DISTINCT t ORDER BY t)
-            FROM posts p CROSS JOIN LATERAL unnest(p.hashtags) AS t
-            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL AND p.hashtags && @tags AND t = ANY(@tags)
-            GROUP BY p.account_id
-            """, connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("from", inputs.From);
-        command.Parameters.AddWithValue("to", inputs.Snapshot);
-        command.Parameters.AddWithValue("tags", congressTags);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            inputs.CongressTagsByAccount[reader.GetInt64(0)] = reader.GetFieldValue<string[]>(1);
-        }
-    }
 
     /// <summary>The window's interactions, streamed with binary COPY into flat arrays.</summary>
     public static async Task LoadInteractionsAsync(NpgsqlConnection connection, ScoringInputs inputs, CancellationToken cancellationToken)

@@ -159,21 +159,7 @@ public sealed class ScoringRunner(
                     mayBeScored.Add(ap.AccountId);
                 }
             }
-            var relevance = Task.Run(async () =>
-            {
-                await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
-                await ScoringInputLoader.PrepareSessionAsync(c, cancellationToken);
-                await ScoringInputLoader.LoadRelevanceAsync(c, inputs, definition.Keywords, [.. mayBeScored], cancellationToken);
-            }, cancellationToken);
-            try
-            {
-                await ScoringInputLoader.LoadCongressesAsync(connection, inputs, congressTags, cancellationToken);
-            }
-            finally
-            {
-                await relevance.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-            await relevance;
+            await ScoringInputLoader.LoadRelevanceAndCongressesAsync(connection, inputs, definition.Keywords, [.. mayBeScored], congressTags, cancellationToken);
             Mark("relevance_congresses", step);
 
             progress?.Report($"{definition.Name}: computing signals and PageRank");
