@@ -84,8 +84,8 @@ public sealed class ScoringRunner(
             // Three streams on three connections: the per-account aggregation of the window's posts
             // in PostgreSQL and the scholarly links overlap with reading persons, accounts and
             // interactions into memory. Then bot-like accounts (from those counts and engagement),
-            // the topic expansion (bots left out), and, on two connections again, relevance (which
-            // needs the topic) and congress hashtags (which need the window's tags).
+            // the topic expansion (bots left out), and one scan for relevance (which needs the
+            // topic) and congress hashtags (which need the window's tags).
             progress?.Report($"{definition.Name}: aggregating the window's posts and reading the network");
             var profileTags = definition.Hashtags.ToArray();
             var aggregation = Task.Run(async () =>
