@@ -117,21 +117,7 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
             seconds = Math.Round((DateTime.UtcNow - started).TotalSeconds, 2),
         });
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var deactivate = new NpgsqlCommand("UPDATE trained_models SET is_active = false WHERE kind = @kind AND is_active", connection, transaction))
-        {
-            deactivate.Parameters.AddWithValue("kind", ModelKind);
-            await deactivate.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO trained_models (kind, profile_id, version, content, metrics, is_active, created_at)
-            VALUES (@kind, NULL, coalesce((SELECT max(version) FROM trained_models WHERE kind = @kind), 0) + 1, @content, @metrics::jsonb, true, now())
-            """, connection, transaction))
-        {
-            insert.Parameters.AddWithValue("kind", ModelKind);
-            insert.Parameters.AddWithValue("content", stream.ToArray());
-            insert.Parameters.AddWithValue("metrics", details);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await Data.TrainedModels.AddActiveVersionAsync(connection, transaction, ModelKind, null, stream.ToArray(), details, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Trained the HCP classifier on {Corpus} corpus profiles and {Corrections} admin corrections: {Metrics}", corpus.Count, confirmed.Count, details);
     }

@@ -174,35 +174,13 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
         var hints = Hints(impliedShares, shares);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var version = 1;
-        await using (var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) + 1 FROM trained_models WHERE kind = 'ranker' AND profile_id = @profile", connection, transaction))
+        var metrics = JsonSerializer.Serialize(new
         {
-            command.Parameters.AddWithValue("profile", profileId);
-            version = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-        long modelId;
-        await using (var command = new NpgsqlCommand("""
-            INSERT INTO trained_models (kind, profile_id, version, content, metrics, is_active, created_at)
-            VALUES ('ranker', @profile, @version, @content, @metrics::jsonb, true, now()) RETURNING id
-            """, connection, transaction))
-        {
-            command.Parameters.AddWithValue("profile", profileId);
-            command.Parameters.AddWithValue("version", version);
-            command.Parameters.AddWithValue("content", final.Model);
-            command.Parameters.AddWithValue("metrics", JsonSerializer.Serialize(new
-            {
-                run = runId, judged = judged.Count, good, maybe = judged.Count - good - notFit, not_fit = notFit,
-                folds = learnedFolds.Count, test = testCount, ndcg10 = new { learned = learnedNdcg, weighted = weightedNdcg, by_fold = new { learned = learnedFolds, weighted = weightedFolds } },
-                importance, implied_weights = impliedShares, profile_shares = shares, hints,
-            }));
-            modelId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-        await using (var command = new NpgsqlCommand("UPDATE trained_models SET is_active = false WHERE kind = 'ranker' AND profile_id = @profile AND id <> @model AND is_active", connection, transaction))
-        {
-            command.Parameters.AddWithValue("profile", profileId);
-            command.Parameters.AddWithValue("model", modelId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+            run = runId, judged = judged.Count, good, maybe = judged.Count - good - notFit, not_fit = notFit,
+            folds = learnedFolds.Count, test = testCount, ndcg10 = new { learned = learnedNdcg, weighted = weightedNdcg, by_fold = new { learned = learnedFolds, weighted = weightedFolds } },
+            importance, implied_weights = impliedShares, profile_shares = shares, hints,
+        });
+        var (modelId, version) = await Data.TrainedModels.AddActiveVersionAsync(connection, transaction, "ranker", profileId, final.Model, metrics, cancellationToken);
         await ApplyAsync(connection, transaction, runId, final.Model, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new LearnedReport(true,

@@ -148,12 +148,6 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         var descriptions = await DescribeAsync(connection, transaction, runId, fit.K, cancellationToken);
         Lap("descriptions");
 
-        var version = 1;
-        await using (var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) + 1 FROM trained_models WHERE kind = 'personas' AND profile_id = @profile", connection, transaction))
-        {
-            command.Parameters.AddWithValue("profile", profileId);
-            version = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
         var original = fit.Centroids.Select(c => c.Select((z, j) => clusters.Means[j] + z * clusters.Deviations[j]).ToArray()).ToArray();
         var content = JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -167,18 +161,9 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             silhouette = clusters.SilhouetteByK.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => Math.Round(p.Value, 4)),
             sizes, seconds = Math.Round(clock.Elapsed.TotalSeconds, 2), steps = seconds,
         });
-        long modelId;
-        await using (var command = new NpgsqlCommand("""
-            INSERT INTO trained_models (kind, profile_id, version, content, metrics, is_active, created_at)
-            VALUES ('personas', @profile, @version, @content, @metrics::jsonb, false, now()) RETURNING id
-            """, connection, transaction))
-        {
-            command.Parameters.AddWithValue("profile", profileId);
-            command.Parameters.AddWithValue("version", version);
-            command.Parameters.AddWithValue("content", content);
-            command.Parameters.AddWithValue("metrics", metrics);
-            modelId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
+        // Active at once within this transaction: the previous personas were read above, and nothing
+        // of this model is visible before the commit.
+        var (modelId, version) = await Data.TrainedModels.AddActiveVersionAsync(connection, transaction, "personas", profileId, content, metrics, cancellationToken);
         var personaIds = new int[fit.K];
         for (var c = 0; c < fit.K; c++)
         {
@@ -205,14 +190,6 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             assign.Parameters.AddWithValue("ids", personaIds);
             assign.Parameters.AddWithValue("run", runId);
             await assign.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var activate = new NpgsqlCommand("""
-            UPDATE trained_models SET is_active = (id = @model) WHERE kind = 'personas' AND profile_id = @profile AND (is_active OR id = @model)
-            """, connection, transaction))
-        {
-            activate.Parameters.AddWithValue("model", modelId);
-            activate.Parameters.AddWithValue("profile", profileId);
-            await activate.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Personas v{Version} of run {Run}: k={K} ({Names}) in {Seconds:0.0} s", version, runId, fit.K, string.Join(", ", names), clock.Elapsed.TotalSeconds);
