@@ -2,6 +2,7 @@ using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Ingestion;
 using DolMapper.Web.Ingestion.Import;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DolMapper.Web.Data;
@@ -13,11 +14,13 @@ public static class DataServiceCollectionExtensions
     {
         services.AddDbContext<DolMapperDbContext>(options => ConfigureDbContext(options, connectionString));
         services.AddSingleton(sp => new CrossProcessLock(connectionString, sp.GetRequiredService<ILogger<CrossProcessLock>>()));
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(_ => DolMapperDataSource.Create(connectionString));
         services.AddSingleton<IngestionWriter>();
+        services.AddSingleton(sp => sp.GetService<IOptions<DolMapperOptions>>()?.Value.Retention.QuarantineLimits() ?? QuarantineLimits.Default);
         services.AddSingleton<FileImporter>();
         services.AddSingleton<UploadStore>();
         services.AddScoped<ImportUploadJob>();
+        services.AddScoped<RetentionJob>();
         return services;
     }
 

@@ -256,6 +256,8 @@ public sealed class DolMapperApp : IAsyncDisposable
             Scoring.ScoringRunJob.NightlyJobId, job => job.EnqueueActiveAsync(CancellationToken.None), Scoring.ScoringRunJob.NightlySchedule);
         recurring.AddOrUpdate<Ingestion.Sources.PubMed.PublicationLookupJob>(
             Ingestion.Sources.PubMed.PublicationLookup.RecurringJobId, job => job.RunAsync(CancellationToken.None), Ingestion.Sources.PubMed.PublicationLookupJob.Schedule);
+        recurring.AddOrUpdate<Ingestion.RetentionJob>(
+            Ingestion.RetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Ingestion.RetentionJob.Schedule);
         return logins;
     }
 

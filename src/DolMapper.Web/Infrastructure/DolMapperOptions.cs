@@ -24,6 +24,29 @@ public sealed class DolMapperOptions
     public SmtpOptions Smtp { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
     public SsoOptions Sso { get; set; } = new();
+    public RetentionOptions Retention { get; set; } = new();
+}
+
+/// <summary>How much rejected input is kept, and for how long (docs/operations.md, "What is kept and for how long").</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Rejected lines kept in quarantine per run; the run still counts all of them.</summary>
+    [Range(0, 1_000_000)]
+    public int QuarantineLinesPerRun { get; set; } = Ingestion.QuarantineLimits.DefaultLinesPerRun;
+
+    /// <summary>Characters of each rejected line kept.</summary>
+    [Range(64, 1_048_576)]
+    public int QuarantineLineChars { get; set; } = Ingestion.QuarantineLimits.DefaultLineChars;
+
+    /// <summary>Quarantined lines older than this are deleted.</summary>
+    [Range(1, 3650)]
+    public int QuarantineDays { get; set; } = 30;
+
+    /// <summary>The stored content of an upload whose import failed or never ran is deleted after this many days.</summary>
+    [Range(1, 3650)]
+    public int FailedUploadDays { get; set; } = 7;
+
+    public Ingestion.QuarantineLimits QuarantineLimits() => new(QuarantineLinesPerRun, QuarantineLineChars);
 }
 
 /// <summary>
@@ -141,6 +164,7 @@ internal sealed class DolMapperOptionsValidator : IValidateOptions<DolMapperOpti
         var errors = new List<string>();
         Validate(options.LocalDatabase, "DolMapper:LocalDatabase", errors);
         Validate(options.Jobs, "DolMapper:Jobs", errors);
+        Validate(options.Retention, "DolMapper:Retention", errors);
 
         if (!string.IsNullOrWhiteSpace(options.DataDirectory) && !Path.IsPathRooted(options.DataDirectory))
         {

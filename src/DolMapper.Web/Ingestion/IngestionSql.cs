@@ -8,6 +8,19 @@ namespace DolMapper.Web.Ingestion;
 /// </summary>
 internal static class IngestionSql
 {
+    /// <summary>Raises temp_buffers where the session still allows it; keeps what it has otherwise.</summary>
+    public const string TryRaiseTempBuffers = """
+        DO $$
+        BEGIN
+            IF pg_size_bytes(current_setting('temp_buffers')) < pg_size_bytes('256MB') THEN
+                PERFORM set_config('temp_buffers', '256MB', false);
+            END IF;
+        EXCEPTION WHEN invalid_parameter_value THEN
+            NULL;
+        END $$;
+
+        """;
+
     public const string CreateStagingTables = """
         CREATE TEMP TABLE IF NOT EXISTS stage_accounts (
             seq bigint, platform text, external_id text, handle text, name text, bio text, location text,

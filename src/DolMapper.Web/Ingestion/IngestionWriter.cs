@@ -25,12 +25,16 @@ public sealed class IngestionWriter(NpgsqlDataSource dataSource)
         {
             // Staging tables live in temp buffers (8 MB by default, far less than a batch) and
             // de-duplication sorts in work memory: give both room before the first temp table.
+            // The data source sets temp_buffers when the connection starts (DolMapperDataSource);
+            // PostgreSQL refuses to change it once the session has used a temporary table, as a
+            // pooled connection may have, so here it is only tried, never required.
             // random_page_cost as for SSDs: with the default (4) the planner probes posts by author
             // alone and filters, instead of the unique (author, id) index.
             await using var create = new NpgsqlCommand(
-                "SET temp_buffers = '256MB'; SET work_mem = '64MB'; SET random_page_cost = 1.1;\n" + IngestionSql.CreateStagingTables, connection);
+                IngestionSql.TryRaiseTempBuffers + "SET work_mem = '64MB'; SET random_page_cost = 1.1;\n" + IngestionSql.CreateStagingTables, connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
-            return new IngestionWriterSession(connection);
+            var statistics = await TableStatistics.ReadAsync(connection, cancellationToken);
+            return new IngestionWriterSession(connection, statistics);
         }
         catch
         {
@@ -56,9 +60,14 @@ public sealed class IngestionWriterSession : IAsyncDisposable
     public static readonly int WriterLockKey = CrossProcessLock.KeyOf("ingestion-writer");
 
     private readonly NpgsqlConnection _connection;
+    private readonly TableStatistics _statistics;
     private long _sequence;
 
-    internal IngestionWriterSession(NpgsqlConnection connection) => _connection = connection;
+    internal IngestionWriterSession(NpgsqlConnection connection, TableStatistics statistics)
+    {
+        _connection = connection;
+        _statistics = statistics;
+    }
 
     /// <summary>Writes one batch in one transaction and says what it changed.</summary>
     public async Task<IngestionCounts> WriteAsync(IReadOnlyList<ImportRecord> records, IngestionWriteOptions options, CancellationToken cancellationToken = default)
@@ -78,7 +87,15 @@ public sealed class IngestionWriterSession : IAsyncDisposable
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var staged = await StageAsync(records, observedDefault, cancellationToken);
+        StagedCounts staged;
+        try
+        {
+            staged = await StageAsync(records, observedDefault, cancellationToken);
+        }
+        catch (NpgsqlException e) when (IsTimeout(e))
+        {
+            throw TimedOut("staging", records.Count, e);
+        }
 
         bool anyOptOuts;
         await using (var check = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM opt_outs)", _connection, transaction))
@@ -121,6 +138,7 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         Step("dedupe-accounts", IngestionSql.DedupeAccounts);
         Step("merge-accounts", IngestionSql.MergeDuplicateAccounts);
         Step("stubs", IngestionSql.AddStubAccounts);
+        Step("analyze-work-accounts", "ANALYZE work_accounts");
         Step("find-accounts", IngestionSql.FindExistingAccounts);
         Step("persons", IngestionSql.InsertKeyedAndNewPersons);
         Step("person-ids", IngestionSql.ResolvePersonIds);
@@ -130,6 +148,7 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         Step("orphans", IngestionSql.DeleteOrphanedPersons);
         Step("person-summary", IngestionSql.SummarisePersons);
         Step("dedupe-posts", IngestionSql.DedupePosts);
+        Step("analyze-work-posts", "ANALYZE work_posts");
         Step("merge-posts", IngestionSql.MergeDuplicatePosts);
         Step("posts-new", IngestionSql.InsertNewPosts, new NpgsqlParameter<int?>("source", options.SourceId) { NpgsqlDbType = NpgsqlDbType.Integer });
         Step("posts-updated", IngestionSql.UpdateExistingPosts);
@@ -159,16 +178,30 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         {
             await ReadCountsAsync(batch, steps, staged, counts, cancellationToken);
         }
-        catch (PostgresException e) when (e.BatchCommand is { } failed)
+        catch (PostgresException e) when (e.BatchCommand is { } failed && !IsTimeout(e))
         {
             var step = steps.FirstOrDefault(s => ReferenceEquals(s.Value, failed)).Key ?? "?";
-            throw new InvalidOperationException($"Writing a batch failed at step '{step}': {e.MessageText}", e);
+            throw new IngestionWriteException($"writing a batch failed at step '{step}': {e.MessageText}", e);
+        }
+        catch (NpgsqlException e) when (IsTimeout(e))
+        {
+            var step = e is PostgresException { BatchCommand: { } failed } ? steps.FirstOrDefault(s => ReferenceEquals(s.Value, failed)).Key : null;
+            throw TimedOut(step ?? "applying", records.Count, e);
         }
         counts.Deletions = staged.Deletions;
         counts.PostsTombstoned = Affected(steps, "tombstoned");
         counts.OptedOut = Affected(steps, "optout-accounts") + Affected(steps, "optout-posts");
 
         await transaction.CommitAsync(cancellationToken);
+
+        // Tables that grow from empty (a first import) have no statistics until autovacuum gets to
+        // them, and the next batch's plan can then be thousands of times slower. Analyse a table
+        // whenever it has grown by a good share since it was last analysed.
+        _statistics.Written("accounts", counts.AccountsNew + counts.StubAccounts);
+        _statistics.Written("persons", counts.AccountsNew + counts.StubAccounts);
+        _statistics.Written("posts", counts.PostsNew);
+        _statistics.Written("interactions", counts.Interactions);
+        await _statistics.AnalyzeGrownAsync(_connection, cancellationToken);
         return counts;
     }
 
@@ -204,6 +237,14 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         counts.RelationshipsUnchanged = existingRelationships - counts.RelationshipsUpdated;
         counts.Interactions = newInteractions + Affected(steps, "interactions-changed");
     }
+
+    /// <summary>A client-side command timeout, or a statement cancelled by the server's statement_timeout.</summary>
+    private static bool IsTimeout(NpgsqlException e) =>
+        e.InnerException is TimeoutException || e is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled };
+
+    private IngestionWriteException TimedOut(string step, int records, NpgsqlException e) => new(
+        $"the database took longer than its command timeout ({_connection.CommandTimeout} s) at the step '{step}' of a batch of {records:N0} records; " +
+        "the batch was rolled back", e);
 
     private static long Affected(Dictionary<string, NpgsqlBatchCommand> steps, string name) =>
         steps.TryGetValue(name, out var command) ? (long)command.RecordsAffected : 0;
@@ -379,4 +420,69 @@ public sealed class IngestionWriterSession : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
+}
+
+/// <summary>A batch that could not be written; it was rolled back whole, and batches before it stay committed.</summary>
+public sealed class IngestionWriteException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// How many rows each table the writer fills had when it was last analysed, and how many the
+/// session has written since; a table that has grown by <see cref="GrowthShare"/> (and at least
+/// <see cref="MinimumGrowth"/> rows) is analysed again, so the planner always sees roughly how big
+/// it is. Growth is tracked per writer; each writer only ever analyses a table too often, never too
+/// rarely.
+/// </summary>
+internal sealed class TableStatistics
+{
+    public const double GrowthShare = 0.2;
+    public const long MinimumGrowth = 1_000;
+    public static readonly IReadOnlyList<string> Tables = ["accounts", "persons", "posts", "interactions"];
+
+    private readonly Dictionary<string, (long Analysed, long Written, bool Never)> _tables;
+
+    private TableStatistics(Dictionary<string, (long, long, bool)> tables) => _tables = tables;
+
+    public static async Task<TableStatistics> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var tables = new Dictionary<string, (long, long, bool)>();
+        await using var command = new NpgsqlCommand(
+            "SELECT relname, reltuples::bigint FROM pg_class WHERE oid = ANY (@tables::regclass[])", connection);
+        command.Parameters.AddWithValue("tables", Tables.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // -1: never analysed (nor vacuumed) since it was created.
+            var rows = reader.GetInt64(1);
+            tables[reader.GetString(0)] = (Math.Max(rows, 0), 0, rows < 0);
+        }
+        return new TableStatistics(tables);
+    }
+
+    public void Written(string table, long rows)
+    {
+        if (rows > 0 && _tables.TryGetValue(table, out var t))
+        {
+            _tables[table] = t with { Written = t.Written + rows };
+        }
+    }
+
+    public async Task AnalyzeGrownAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var grown = _tables
+            .Where(t => t.Value.Written > 0 && (t.Value.Never || t.Value.Written >= Math.Max(MinimumGrowth, (long)(t.Value.Analysed * GrowthShare))))
+            .Select(t => t.Key)
+            .ToList();
+        if (grown.Count == 0)
+        {
+            return;
+        }
+        // Table names come from the fixed list above, never from input.
+        await using var analyze = new NpgsqlCommand($"ANALYZE {string.Join(", ", grown)}", connection) { CommandTimeout = 0 };
+        await analyze.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var table in grown)
+        {
+            var t = _tables[table];
+            _tables[table] = (t.Analysed + t.Written, 0, false);
+        }
+    }
 }

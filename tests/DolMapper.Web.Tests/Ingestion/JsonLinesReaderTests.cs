@@ -163,4 +163,78 @@ public class JsonLinesReaderTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task A_line_just_over_the_limit_is_rejected_even_when_its_newline_arrives_in_the_same_read()
+    {
+        // The whole file fits in one read of the pipe, so the long line's newline is buffered with it.
+        const int limit = 200;
+        var longPost = Post.Replace("New phase 3 data", new string('x', limit), StringComparison.Ordinal);
+        var exactly = "{\"type\":\"account\",\"platform\":\"x\",\"id\":\"7\",\"bio\":\"";
+        exactly += new string('b', limit - exactly.Length - 2) + "\"}";
+        Assert.Equal(limit, Encoding.UTF8.GetByteCount(exactly));
+
+        var lines = await ReadAsync(Encoding.UTF8.GetBytes(string.Join('\n', exactly, longPost, Relationship) + "\n"), limit);
+
+        Assert.Equal(3, lines.Count);
+        Assert.IsType<AccountRecord>(lines[0].Record);
+        Assert.Equal(2, lines[1].Rejected!.LineNumber);
+        Assert.Contains("longer than 200 bytes", lines[1].Rejected!.Reason);
+        Assert.Equal(3, lines[2].Record!.LineNumber);
+    }
+
+    private static byte[] Gzip(string content)
+    {
+        using var memory = new MemoryStream();
+        using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(content));
+        }
+        return memory.ToArray();
+    }
+
+    private static string ManyLines(int count) =>
+        string.Concat(Enumerable.Range(1, count).Select(i => Account.Replace("\"1001\"", $"\"{i}\"", StringComparison.Ordinal) + "\n"));
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.999)]
+    public async Task A_truncated_gzip_stream_fails_naming_the_last_line_read_whole(double keep)
+    {
+        var whole = Gzip(ManyLines(5_000));
+        var cut = whole.AsSpan(0, (int)(whole.Length * keep)).ToArray();
+
+        var read = new List<ImportLine>();
+        var stream = await JsonLinesReader.DecompressIfGzipAsync(new MemoryStream(cut));
+        var error = await Assert.ThrowsAsync<TruncatedInputException>(async () =>
+        {
+            await foreach (var line in JsonLinesReader.ReadAsync(stream))
+            {
+                read.Add(line);
+            }
+        });
+
+        Assert.True(read.Count < 5_000 || keep > 0.99, $"{read.Count} lines read");
+        Assert.Equal(read.Count, error.LastLine);
+        Assert.All(read, l => Assert.Null(l.Rejected));
+        Assert.Contains($"after line {read.Count:N0}", error.Message);
+    }
+
+    [Fact]
+    public async Task Concatenated_gzip_members_are_read_to_the_end()
+    {
+        var content = Gzip(ManyLines(100)).Concat(Gzip(ManyLines(50))).ToArray();
+
+        var lines = await ReadAsync(await ReadAllDecompressedAsync(content));
+
+        Assert.Equal(150, lines.Count);
+    }
+
+    private static async Task<byte[]> ReadAllDecompressedAsync(byte[] compressed)
+    {
+        await using var stream = await JsonLinesReader.DecompressIfGzipAsync(new MemoryStream(compressed));
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory);
+        return memory.ToArray();
+    }
 }

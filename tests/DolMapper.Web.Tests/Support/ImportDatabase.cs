@@ -13,18 +13,26 @@ public sealed class ImportDatabase : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _directory = TestPaths.NewTempDirectory("import");
 
-    private ImportDatabase(string connectionString)
+    private ImportDatabase(string connectionString, string appConnectionString, QuarantineLimits? quarantineLimits)
     {
         ConnectionString = connectionString;
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        Importer = new FileImporter(_dataSource, new IngestionWriter(_dataSource), NullLogger<FileImporter>.Instance);
+        // Built as the app builds its own.
+        _dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(appConnectionString);
+        Importer = new FileImporter(_dataSource, new IngestionWriter(_dataSource), NullLogger<FileImporter>.Instance, quarantineLimits);
     }
 
     public string ConnectionString { get; }
     public FileImporter Importer { get; }
+    public NpgsqlDataSource DataSource => _dataSource;
 
-    public static async Task<ImportDatabase> CreateAsync(PostgresFixture postgres) =>
-        new(await postgres.CreateMigratedDatabaseAsync());
+    /// <param name="appConnection">Changes the importer's connection string (e.g. a short command timeout, one pooled connection).</param>
+    public static async Task<ImportDatabase> CreateAsync(PostgresFixture postgres, Action<NpgsqlConnectionStringBuilder>? appConnection = null, QuarantineLimits? quarantineLimits = null)
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        var app = new NpgsqlConnectionStringBuilder(connectionString);
+        appConnection?.Invoke(app);
+        return new ImportDatabase(connectionString, app.ConnectionString, quarantineLimits);
+    }
 
     /// <summary>Writes <paramref name="lines"/> to a file (gzip when the name ends in .gz).</summary>
     public string WriteFile(string name, IEnumerable<string> lines)

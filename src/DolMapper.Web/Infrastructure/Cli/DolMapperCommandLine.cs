@@ -48,6 +48,11 @@ public static class DolMapperCommandLine
             await stderr.WriteLineAsync($"dolmapper: {e.Message}");
             return Failure;
         }
+        catch (ImportFailedException e)
+        {
+            await stderr.WriteLineAsync($"dolmapper: import run {e.RunId} {e.Message}");
+            return Failure;
+        }
         catch (NpgsqlException e)
         {
             await stderr.WriteLineAsync($"dolmapper: cannot use the database: {e.Message}");

@@ -14,8 +14,10 @@ namespace DolMapper.Web.Ingestion.Import;
 /// rejected lines go to quarantine with their line numbers; batches are committed as they go, and
 /// since an import is idempotent a failed one can simply be run again.
 /// </summary>
-public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter writer, ILogger<FileImporter> logger)
+public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter writer, ILogger<FileImporter> logger, QuarantineLimits? quarantineLimits = null)
 {
+    private readonly QuarantineLimits _quarantineLimits = quarantineLimits ?? QuarantineLimits.Default;
+
     public const string RelationshipsRefused =
         "relationship lines are company data: they are applied only when an Admin imports (this upload is not an Admin's)";
 
@@ -37,7 +39,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
             var writeOptions = new IngestionWriteOptions(startedAt);
             var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var reading = Task.Run(() => ReadAsync(sources, options, channel.Writer, stop.Token), stop.Token);
+            var reading = Task.Run(() => ReadAsync(sources, options, _quarantineLimits, channel.Writer, stop.Token), stop.Token);
 
             try
             {
@@ -54,7 +56,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
                             report.FirstRejections.Add(new ImportRejection(rejected.Source, rejected.LineNumber, rejected.Reason));
                         }
                     }
-                    await QuarantineAsync(bookkeeping, runId, batch.Rejected, cancellationToken);
+                    report.Quarantined += await QuarantineAsync(bookkeeping, runId, batch.Rejected, cancellationToken);
                     report.Elapsed = stopwatch.Elapsed;
                     await UpdateRunAsync(bookkeeping, runId, report, batch.Progress, RunStatuses.Running, cancellationToken);
                     options.Progress?.Report(batch.Progress);
@@ -85,21 +87,34 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         catch (Exception e)
         {
             report.Elapsed = stopwatch.Elapsed;
-            var message = e is OperationCanceledException ? "cancelled" : e.Message;
+            var message = Describe(e, report.Lines);
             logger.LogError(e, "Import {RunId} failed after {Lines} lines; what was committed stays, and importing again is safe", runId, report.Lines);
-            await FinishRunAsync(bookkeeping, runId, report, RunStatuses.Failed,
-                $"failed after {report.Lines:N0} lines: {message} (batches before this point were committed; importing the file again is safe)",
-                CancellationToken.None);
-            throw;
+            await FinishRunAsync(bookkeeping, runId, report, RunStatuses.Failed, message, CancellationToken.None);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+            throw new ImportFailedException(runId, message, e);
         }
     }
+
+    /// <summary>What a failed run says: what went wrong, what was committed, and that importing again is safe.</summary>
+    private static string Describe(Exception e, long committedLines) => e switch
+    {
+        OperationCanceledException => $"cancelled after {committedLines:N0} lines (those lines were committed; importing the file again is safe)",
+        // The input's own message says how far it was read and imported.
+        ImportInputException => $"failed: {e.Message}",
+        IngestionWriteException => $"failed: {e.Message}. The first {committedLines:N0} lines were committed; importing the file again is safe (nothing is stored twice)",
+        NpgsqlException => $"failed: the database could not be used ({e.Message}). The first {committedLines:N0} lines were committed; importing the file again is safe (nothing is stored twice)",
+        _ => $"failed after {committedLines:N0} lines: {e.Message} (those lines were committed; importing the file again is safe)",
+    };
 
     private sealed record SourcedRejection(string Source, long? LineNumber, string Reason, string? Raw);
 
     private sealed record Batch(List<ImportRecord> Records, List<SourcedRejection> Rejected, List<string> EmptySources, ImportProgress Progress);
 
     /// <summary>The reading side: parse lines into batches; a bad line becomes a rejection, never an exception.</summary>
-    private static async Task ReadAsync(IReadOnlyList<ImportSource> sources, ImportOptions options, ChannelWriter<Batch> output, CancellationToken cancellationToken)
+    private static async Task ReadAsync(IReadOnlyList<ImportSource> sources, ImportOptions options, QuarantineLimits limits, ChannelWriter<Batch> output, CancellationToken cancellationToken)
     {
         long lines = 0, rejected = 0, bytesBefore = 0;
         long? bytesTotal = sources.All(s => s.Length is not null) ? sources.Sum(s => s.Length!.Value) : null;
@@ -115,18 +130,34 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
                 await using var raw = new CountingStream(await source.OpenAsync(cancellationToken));
                 await using var stream = await JsonLinesReader.DecompressIfGzipAsync(raw, cancellationToken);
                 var linesBefore = lines;
-                await foreach (var line in JsonLinesReader.ReadAsync(stream, cancellationToken: cancellationToken))
+                await using var reading = JsonLinesReader.ReadAsync(stream, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+                while (true)
                 {
+                    try
+                    {
+                        if (!await reading.MoveNextAsync())
+                        {
+                            break;
+                        }
+                    }
+                    catch (TruncatedInputException e)
+                    {
+                        // What was read whole is written, so the run's record matches the database; then the run fails.
+                        progress = new ImportProgress(source.Name, index, sources.Count, bytesBefore + raw.BytesRead, bytesTotal, lines, rejected);
+                        await output.WriteAsync(new Batch(records, rejections, empty, progress), cancellationToken);
+                        throw new ImportInputException($"'{source.Name}': {e.Message}. Lines up to {e.LastLine:N0} were imported; import a complete copy of the file (importing again is safe)", e);
+                    }
+                    var line = reading.Current;
                     lines++;
                     if (line.Rejected is { } bad)
                     {
                         rejected++;
-                        rejections.Add(new SourcedRejection(source.Name, bad.LineNumber, bad.Reason, bad.Raw));
+                        rejections.Add(new SourcedRejection(source.Name, bad.LineNumber, bad.Reason, Kept(bad.Raw, rejected, limits)));
                     }
                     else if (line.Record is RelationshipRecord relationship && !options.AllowRelationships)
                     {
                         rejected++;
-                        rejections.Add(new SourcedRejection(source.Name, relationship.LineNumber, RelationshipsRefused, relationship.ToJson()));
+                        rejections.Add(new SourcedRejection(source.Name, relationship.LineNumber, RelationshipsRefused, Kept(relationship.ToJson(), rejected, limits)));
                     }
                     else
                     {
@@ -163,6 +194,10 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         }
     }
 
+    /// <summary>A rejected line's text only while quarantine still keeps lines, cut to what it keeps: a file of huge bad lines stays small in memory.</summary>
+    private static string? Kept(string? raw, long rejectedSoFar, QuarantineLimits limits) =>
+        raw is null || rejectedSoFar > limits.LinesPerRun ? null : Quarantine.Cut(raw, limits.LineChars);
+
     private static async Task<long> CreateRunAsync(NpgsqlConnection connection, IReadOnlyList<ImportSource> sources, ImportOptions options, DateTime startedAt, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
@@ -177,8 +212,8 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static Task QuarantineAsync(NpgsqlConnection connection, long runId, List<SourcedRejection> rejected, CancellationToken cancellationToken) =>
-        Quarantine.WriteAsync(connection, runId, sourceId: null, [.. rejected.Select(r => new QuarantineItem(r.Source, r.LineNumber, r.Reason, r.Raw))], cancellationToken);
+    private Task<int> QuarantineAsync(NpgsqlConnection connection, long runId, List<SourcedRejection> rejected, CancellationToken cancellationToken) =>
+        Quarantine.WriteAsync(connection, runId, sourceId: null, [.. rejected.Select(r => new QuarantineItem(r.Source, r.LineNumber, r.Reason, r.Raw))], _quarantineLimits, cancellationToken);
 
     private static async Task UpdateRunAsync(NpgsqlConnection connection, long runId, ImportReport report, ImportProgress progress, string status, CancellationToken cancellationToken)
     {
@@ -204,7 +239,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         command.Parameters.AddWithValue("rejected", report.Rejected);
     }
 
-    private static async Task FinishRunAsync(NpgsqlConnection connection, long runId, ImportReport report, string status, string message, CancellationToken cancellationToken)
+    private async Task FinishRunAsync(NpgsqlConnection connection, long runId, ImportReport report, string status, string message, CancellationToken cancellationToken)
     {
         // The empty inputs go to quarantine too, so the run's record says everything the report said.
         if (status == RunStatuses.Complete && report.EmptySources.Count > 0)
@@ -216,6 +251,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
             lines = report.Lines,
             imported = report.Imported,
             rejected = report.Rejected,
+            quarantined = report.Quarantined,
             empty_files = report.EmptySources,
             counts = report.Counts,
             first_rejections = report.FirstRejections.Take(20),
@@ -237,4 +273,13 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         await Data.AuditLog.WriteAsync(connection, null, report.TriggeredBy, "import.file", string.Join(", ", report.Sources),
             new { run = runId, status, lines = report.Lines, rejected = report.Rejected, @new = report.Counts.New, updated = report.Counts.Updated }, cancellationToken);
     }
+}
+
+/// <summary>An input that cannot be read to its end; the message names the file and says how far it got.</summary>
+public sealed class ImportInputException(string message, Exception inner) : IOException(message, inner);
+
+/// <summary>An import that failed; its run records the same message, and what was committed before the failure stays.</summary>
+public sealed class ImportFailedException(long runId, string message, Exception inner) : Exception(message, inner)
+{
+    public long RunId { get; } = runId;
 }

@@ -46,6 +46,8 @@ public sealed class ImportReport
     public List<string> EmptySources { get; } = [];
     public IngestionCounts Counts { get; } = new();
     public List<ImportRejection> FirstRejections { get; } = [];
+    /// <summary>How many rejected lines quarantine kept (within the retention allowance).</summary>
+    public long Quarantined { get; set; }
     public TimeSpan Elapsed { get; set; }
 
     /// <summary>True when every line of every input went in.</summary>
@@ -77,7 +79,7 @@ public sealed class ImportReport
         if (Rejected > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Rejected lines ({(Rejected > FirstRejections.Count ? $"the first {FirstRejections.Count:N0} of {Rejected:N0}" : $"{Rejected:N0}")}; all are kept in quarantine with run {RunId}):");
+                $"Rejected lines ({(Rejected > FirstRejections.Count ? $"the first {FirstRejections.Count:N0} of {Rejected:N0}" : $"{Rejected:N0}")}; {(Quarantined >= Rejected ? "all are" : $"the first {Quarantined:N0} are")} kept in quarantine with run {RunId}):");
             foreach (var r in FirstRejections)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {r.Source}:{r.LineNumber}: {r.Reason}");

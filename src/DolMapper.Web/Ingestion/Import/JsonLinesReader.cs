@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.IO.Compression;
+using ICSharpCode.SharpZipLib;
+using ICSharpCode.SharpZipLib.GZip;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -29,7 +30,7 @@ public static class JsonLinesReader
     public static Stream Open(string path)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return IsGzip(file) ? Gunzip(file) : file;
     }
 
     /// <summary>
@@ -41,8 +42,16 @@ public static class JsonLinesReader
         var head = new byte[2];
         var read = await raw.ReadAtLeastAsync(head, 2, throwOnEndOfStream: false, cancellationToken);
         Stream whole = new PrefixedStream(head.AsMemory(0, read), raw);
-        return read == 2 && head[0] == 0x1f && head[1] == 0x8b ? new GZipStream(whole, CompressionMode.Decompress) : whole;
+        return read == 2 && head[0] == 0x1f && head[1] == 0x8b ? Gunzip(whole) : whole;
     }
+
+    /// <summary>
+    /// Decompresses gzip (every member of a concatenated file), checking each member's length and
+    /// CRC. System.IO.Compression's GZipStream ends quietly where a truncated file ends, so half a
+    /// file would import as complete; this one throws, and <see cref="ReadAsync"/> turns that into
+    /// <see cref="TruncatedInputException"/>.
+    /// </summary>
+    private static Stream Gunzip(Stream compressed) => new GZipInputStream(compressed) { IsStreamOwner = true };
 
     private static bool IsGzip(FileStream file)
     {
@@ -62,7 +71,15 @@ public static class JsonLinesReader
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken);
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is SharpZipBaseException or EndOfStreamException or InvalidDataException)
+                {
+                    throw new TruncatedInputException(lineNumber, e);
+                }
                 var buffer = result.Buffer;
                 var lines = new List<ImportLine>();
 
@@ -75,7 +92,12 @@ public static class JsonLinesReader
                         continue;
                     }
                     lineNumber++;
-                    if (Handle(line, lineNumber) is { } handled)
+                    // A whole long line can arrive in one read, newline included: the limit holds for it too.
+                    if (line.Length > maxLineBytes)
+                    {
+                        lines.Add(TooLong(lineNumber, maxLineBytes, line));
+                    }
+                    else if (Handle(line, lineNumber) is { } handled)
                     {
                         lines.Add(handled);
                     }
@@ -85,7 +107,7 @@ public static class JsonLinesReader
                 {
                     lineNumber++;
                     skippingLongLine = true;
-                    lines.Add(Reject(lineNumber, $"the line is longer than {maxLineBytes:N0} bytes", buffer.Slice(0, Math.Min(buffer.Length, 1024))));
+                    lines.Add(TooLong(lineNumber, maxLineBytes, buffer));
                 }
                 if (skippingLongLine)
                 {
@@ -162,6 +184,9 @@ public static class JsonLinesReader
         }
     }
 
+    private static ImportLine TooLong(long lineNumber, int maxLineBytes, ReadOnlySequence<byte> line) =>
+        Reject(lineNumber, $"the line is longer than {maxLineBytes:N0} bytes", line.Slice(0, Math.Min(line.Length, 1024)));
+
     private static ImportLine Reject(long lineNumber, string reason, ReadOnlySequence<byte> raw) =>
         Reject(lineNumber, reason, raw.IsSingleSegment ? raw.FirstSpan : raw.ToArray());
 
@@ -174,4 +199,14 @@ public static class JsonLinesReader
         }
         return new ImportLine(null, new RejectedLine(lineNumber, reason, text));
     }
+}
+
+/// <summary>
+/// A compressed input ended before its end: the lines before <see cref="LastLine"/> (the last one
+/// read whole) were read; everything after it is missing.
+/// </summary>
+public sealed class TruncatedInputException(long lastLine, Exception inner)
+    : IOException($"the compressed data ends unexpectedly after line {lastLine:N0} ({inner.Message}); the file is cut short or damaged", inner)
+{
+    public long LastLine { get; } = lastLine;
 }

@@ -12,7 +12,7 @@ namespace DolMapper.Web.Ingestion.Sources.Bluesky;
 /// <c>indexedAt</c> seen, passed as <c>since</c> next time (inclusive, so the newest post is seen
 /// again and counted as a duplicate), saved in the transaction of the last page.
 /// </summary>
-public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, ILogger<BlueskyIngestion> logger)
+public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, QuarantineLimits quarantineLimits, ILogger<BlueskyIngestion> logger)
 {
     public async Task<IngestReport> RunAsync(string baseUrl, string credentials, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
     {
@@ -51,7 +51,7 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
                 var save = last && newest is not null ? new SourceCursorUpdate(sourceId, query, newest) : null;
                 report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
                 report.Rejected += rejected.Count;
-                await Quarantine.WriteAsync(connection, runId, sourceId, rejected, cancellationToken);
+                await Quarantine.WriteAsync(connection, runId, sourceId, rejected, quarantineLimits, cancellationToken);
                 if (last)
                 {
                     break;
@@ -112,7 +112,7 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
                     var save = last && newest is not null ? new SourceCursorUpdate(sourceId, key, newest) : null;
                     report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
                     report.Rejected += rejected.Count;
-                    await Quarantine.WriteAsync(connection, runId, sourceId, rejected, cancellationToken);
+                    await Quarantine.WriteAsync(connection, runId, sourceId, rejected, quarantineLimits, cancellationToken);
                     if (last)
                     {
                         break;

@@ -13,7 +13,7 @@ namespace DolMapper.Web.Ingestion.Sources.Mastodon;
 /// saved in the transaction of the last page.
 /// </summary>
 public sealed class MastodonIngestion(MastodonClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks,
-    IOptions<SourcesOptions> options, ILogger<MastodonIngestion> logger)
+    QuarantineLimits quarantineLimits, IOptions<SourcesOptions> options, ILogger<MastodonIngestion> logger)
 {
     public async Task<IngestReport> RunAsync(string instance, string? token, string hashtag, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
     {
@@ -67,7 +67,7 @@ public sealed class MastodonIngestion(MastodonClient client, IngestionWriter wri
                 if (page.Rejected.Count > 0)
                 {
                     report.Rejected += page.Rejected.Count;
-                    await Quarantine.WriteAsync(connection, runId, sourceId, [.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], cancellationToken);
+                    await Quarantine.WriteAsync(connection, runId, sourceId, [.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], quarantineLimits, cancellationToken);
                 }
                 if (last)
                 {

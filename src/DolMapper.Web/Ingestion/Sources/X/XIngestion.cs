@@ -11,7 +11,7 @@ namespace DolMapper.Web.Ingestion.Sources.X;
 /// its rerun stores exactly what a clean run would. Held under the cross-process lock of the source
 /// and query, the same one the scheduled job takes.
 /// </summary>
-public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, ILogger<XIngestion> logger)
+public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, QuarantineLimits quarantineLimits, ILogger<XIngestion> logger)
 {
     /// <param name="onRateLimit">Asked what to do when X says "too many requests": true waits was done and the request is retried, false stops the pass.</param>
     public Task<IngestReport> RunAsync(string baseUrl, string token, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null) =>
@@ -108,7 +108,7 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
                 if (page.Rejected.Count > 0)
                 {
                     report.Rejected += page.Rejected.Count;
-                    await Quarantine.WriteAsync(connection, runId, sourceId, [.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], cancellationToken);
+                    await Quarantine.WriteAsync(connection, runId, sourceId, [.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], quarantineLimits, cancellationToken);
                 }
                 if (last)
                 {
