@@ -18,6 +18,8 @@ public sealed class FakeMastodonServer : IAsyncDisposable
     public List<string> Pages { get; } = [];
     public ConcurrentQueue<string> Requests { get; } = new();
     public HashSet<string> Deleted { get; } = [];
+    /// <summary>A broken server: answers a <c>min_id</c> request with the newest page, as if it had no <c>min_id</c>.</summary>
+    public bool IgnoreMinId { get; set; }
     private readonly ConcurrentQueue<(int Status, string Body, Action<HttpResponse>? Headers)> _scripted = new();
 
     /// <summary>The next timeline or search request gets this answer instead of a page.</summary>
@@ -68,7 +70,7 @@ public sealed class FakeMastodonServer : IAsyncDisposable
             return;
         }
         var timeline = $"{BaseUrl}/api/v1/timelines/tag/{tag}";
-        if (context.Request.Query.ContainsKey("min_id"))
+        if (context.Request.Query.ContainsKey("min_id") && !IgnoreMinId)
         {
             await context.Response.WriteAsync("[]");
             return;

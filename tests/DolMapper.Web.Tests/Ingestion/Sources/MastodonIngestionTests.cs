@@ -89,6 +89,43 @@ public class MastodonIngestionTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_that_ignores_min_id_stops_the_pass_with_a_message_instead_of_looping()
+    {
+        await PassAsync(_social.BaseUrl);
+        var cursor = await Sql.ScalarAsync(_connectionString, "SELECT value FROM source_cursors");
+        _social.IgnoreMinId = true;
+        var before = _social.Requests.Count;
+
+        var second = await PassAsync(_social.BaseUrl);
+
+        Assert.InRange(_social.Requests.Count - before, 1, 3);
+        Assert.Contains("Stopped early", second.Stopped);
+        Assert.Equal(cursor, await Sql.ScalarAsync(_connectionString, "SELECT value FROM source_cursors"));
+        Assert.Equal("complete", await Sql.ScalarAsync(_connectionString, $"SELECT status FROM ingestion_runs WHERE id = {second.RunId}"));
+        Assert.Contains("Stopped early", (string)(await Sql.ScalarAsync(_connectionString, $"SELECT message FROM ingestion_runs WHERE id = {second.RunId}"))!);
+    }
+
+    [Fact]
+    public void The_page_guard_stops_at_a_repeated_cursor_and_at_a_page_with_nothing_new()
+    {
+        var repeated = new PageGuard("X");
+        Assert.True(repeated.MayFollow("t1", ["1", "2"]));
+        Assert.True(repeated.MayFollow("t2", ["3"]));
+        Assert.False(repeated.MayFollow("t1", ["4"]));
+        Assert.Contains("(t1)", repeated.Stopped);
+
+        var stale = new PageGuard("Bluesky");
+        Assert.True(stale.MayFollow("c1", ["a", "b"]));
+        Assert.False(stale.MayFollow("c2", ["b", "a"]));
+        Assert.Contains("only items this pass had already read", stale.Stopped);
+
+        var empty = new PageGuard("Mastodon");
+        empty.Start("stored");
+        Assert.True(empty.MayFollow(null, []));
+        Assert.False(empty.MayFollow("stored", []));
+    }
+
+    [Fact]
     public async Task A_status_seen_on_two_instances_is_stored_once()
     {
         await using var other = await FakeMastodonServer.StartAsync();

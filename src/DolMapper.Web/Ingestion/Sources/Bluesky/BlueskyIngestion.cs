@@ -30,6 +30,7 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
             await using var session = await writer.OpenSessionAsync(cancellationToken);
             string? cursor = null;
             var newest = since;
+            var guard = new PageGuard("Bluesky");
             while (true)
             {
                 var response = await WithRateLimitAsync(() => client.SearchPostsAsync(query, since, cursor, cancellationToken), onRateLimit, cancellationToken);
@@ -47,13 +48,16 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
                 {
                     newest = page.NewestIndexedAt;
                 }
-                var last = page.Cursor is null || page.Count == 0;
-                var save = last && newest is not null ? new SourceCursorUpdate(sourceId, query, newest) : null;
+                var looping = !guard.MayFollow(page.Cursor, records.OfType<PostRecord>().Select(p => p.Id));
+                var last = page.Cursor is null || page.Count == 0 || looping;
+                // A server that does not page has not shown everything: the old cursor stays.
+                var save = last && !looping && newest is not null ? new SourceCursorUpdate(sourceId, query, newest) : null;
                 report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
                 report.Rejected += rejected.Count;
                 await Quarantine.WriteAsync(connection, runId, sourceId, rejected, quarantineLimits, cancellationToken);
                 if (last)
                 {
+                    report.Stopped ??= guard.Stopped;
                     break;
                 }
                 cursor = page.Cursor;
@@ -91,6 +95,7 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
                 await using var session = await writer.OpenSessionAsync(cancellationToken);
                 string? cursor = null;
                 var newest = seen;
+                var guard = new PageGuard("Bluesky");
                 while (true)
                 {
                     var response = await WithRateLimitAsync(() => client.GetAuthorFeedAsync(handle, cursor, cancellationToken), onRateLimit, cancellationToken);
@@ -108,13 +113,15 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
                     {
                         newest = page.NewestIndexedAt;
                     }
-                    var last = page.Cursor is null;
-                    var save = last && newest is not null ? new SourceCursorUpdate(sourceId, key, newest) : null;
+                    var looping = !guard.MayFollow(page.Cursor, records.OfType<PostRecord>().Select(p => p.Id));
+                    var last = page.Cursor is null || looping;
+                    var save = last && !looping && newest is not null ? new SourceCursorUpdate(sourceId, key, newest) : null;
                     report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
                     report.Rejected += rejected.Count;
                     await Quarantine.WriteAsync(connection, runId, sourceId, rejected, quarantineLimits, cancellationToken);
                     if (last)
                     {
+                        report.Stopped ??= guard.Stopped;
                         break;
                     }
                     cursor = page.Cursor;

@@ -1,3 +1,4 @@
+using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,8 @@ public sealed class MastodonIngestion(MastodonClient client, IngestionWriter wri
             await using var session = await writer.OpenSessionAsync(cancellationToken);
             var url = cursor;
             string? newCursor = null;
+            var guard = new PageGuard("Mastodon");
+            guard.Start(cursor);
             while (true)
             {
                 MastodonResponse response;
@@ -61,8 +64,10 @@ public sealed class MastodonIngestion(MastodonClient client, IngestionWriter wri
                     newCursor = response.Prev ?? newCursor;
                 }
                 var next = forward ? (page.Count > 0 ? response.Prev : null) : response.Next;
-                var last = next is null || (!forward && report.Pages >= options.Value.Mastodon.MaxPagesFirstPass);
-                var save = last && newCursor is not null ? new SourceCursorUpdate(sourceId, cursorKey, newCursor) : null;
+                var looping = !guard.MayFollow(next, page.Records.OfType<PostRecord>().Select(p => p.Id));
+                var last = next is null || looping || (!forward && report.Pages >= options.Value.Mastodon.MaxPagesFirstPass);
+                // A server that does not page has not shown everything: the old cursor stays.
+                var save = last && !looping && newCursor is not null ? new SourceCursorUpdate(sourceId, cursorKey, newCursor) : null;
                 report.Counts.Add(await session.WriteAsync(page.Records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
                 if (page.Rejected.Count > 0)
                 {
@@ -71,6 +76,7 @@ public sealed class MastodonIngestion(MastodonClient client, IngestionWriter wri
                 }
                 if (last)
                 {
+                    report.Stopped ??= guard.Stopped;
                     break;
                 }
                 url = next;

@@ -1,3 +1,4 @@
+using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
 using Npgsql;
@@ -74,6 +75,7 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
             await using var session = await writer.OpenSessionAsync(cancellationToken);
             string? nextToken = null;
             string? newest = null;
+            var guard = new PageGuard("X");
             while (true)
             {
                 // X charges per post read: stop before a page that would go past the day's budget.
@@ -102,8 +104,10 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
                 newest ??= page.NewestId;
                 report.Pages++;
                 report.Fetched += page.ResultCount;
-                var last = page.NextToken is null;
-                var cursor = last && newest is not null ? new SourceCursorUpdate(sourceId, query, newest) : null;
+                var looping = !guard.MayFollow(page.NextToken, page.Records.OfType<PostRecord>().Select(p => p.Id));
+                var last = page.NextToken is null || looping;
+                // A server that does not page has not shown everything: the old cursor stays.
+                var cursor = last && !looping && newest is not null ? new SourceCursorUpdate(sourceId, query, newest) : null;
                 report.Counts.Add(await session.WriteAsync(page.Records, new IngestionWriteOptions(observedAt, sourceId, cursor), cancellationToken));
                 if (page.Rejected.Count > 0)
                 {
@@ -112,6 +116,7 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
                 }
                 if (last)
                 {
+                    report.Stopped ??= guard.Stopped;
                     break;
                 }
                 nextToken = page.NextToken;
