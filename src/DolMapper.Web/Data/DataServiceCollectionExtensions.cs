@@ -21,6 +21,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<UploadStore>();
         services.AddScoped<ImportUploadJob>();
         services.AddScoped<RetentionJob>();
+        services.AddScoped<Infrastructure.Jobs.InterruptedWork>();
         return services;
     }
 

@@ -195,6 +195,10 @@ public sealed class DolMapperApp : IAsyncDisposable
             PrepareSchemaIfNecessary = true,
             // An upload or a "run now" should start within a second, not five.
             QueuePollInterval = TimeSpan.FromSeconds(1),
+            // A job's fetch time is refreshed while it runs, so a long import or scoring run is never
+            // handed to a second worker; a job whose process died is handed on after this timeout.
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
         };
         // Registered before AddHangfire, so every Hangfire component of this host uses this
         // storage rather than the process-wide JobStorage.Current.
@@ -232,6 +236,11 @@ public sealed class DolMapperApp : IAsyncDisposable
     {
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        if (Role is HostRole.Web or HostRole.Worker)
+        {
+            // Runs a crash left marked running are failed, and their left-over tables dropped, before any new work starts.
+            await scope.ServiceProvider.GetRequiredService<InterruptedWork>().RecoverAsync(cancellationToken);
+        }
         if (Role != HostRole.Web)
         {
             return [];
@@ -256,6 +265,7 @@ public sealed class DolMapperApp : IAsyncDisposable
             Scoring.ScoringRunJob.NightlyJobId, job => job.EnqueueActiveAsync(CancellationToken.None), Scoring.ScoringRunJob.NightlySchedule);
         recurring.AddOrUpdate<Ingestion.Sources.PubMed.PublicationLookupJob>(
             Ingestion.Sources.PubMed.PublicationLookup.RecurringJobId, job => job.RunAsync(CancellationToken.None), Ingestion.Sources.PubMed.PublicationLookupJob.Schedule);
+        recurring.AddOrUpdate<InterruptedWork>(InterruptedWork.RecurringJobId, job => job.RecoverAsync(CancellationToken.None), InterruptedWork.Schedule);
         recurring.AddOrUpdate<Ingestion.RetentionJob>(
             Ingestion.RetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Ingestion.RetentionJob.Schedule);
         return logins;

@@ -102,6 +102,7 @@ internal static class WebPipeline
         }
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseSerilogRequestLogging();
+        app.Use(ForgetDeadConnectionsAsync);
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
@@ -126,6 +127,24 @@ internal static class WebPipeline
             AppPath = "/",
             DisplayStorageConnectionString = false,
         }).RequireAuthorization(Policies.Admin);
+    }
+
+    /// <summary>
+    /// When the database server restarted or failed over, every idle pooled connection is dead, and
+    /// each would fail one more request before the pool noticed. The first such failure empties the
+    /// pools, so the next request opens live connections; the app recovers without a restart.
+    /// </summary>
+    private static async Task ForgetDeadConnectionsAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (DatabaseFailures.IsConnectionLost(e))
+        {
+            DatabaseFailures.ForgetPooledConnections(context.RequestServices);
+            throw;
+        }
     }
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)

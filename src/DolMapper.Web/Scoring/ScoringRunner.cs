@@ -1,3 +1,4 @@
+using DolMapper.Web.Infrastructure.Jobs;
 using System.Diagnostics;
 using System.Text.Json;
 using DolMapper.Scoring;
@@ -69,6 +70,8 @@ public sealed class ScoringRunner(
 
         var snapshot = await ScoringInputLoader.SnapshotAsync(connection, cancellationToken);
         var runId = await StartRunAsync(connection, profile, snapshot ?? DateTime.UtcNow, triggeredBy, cancellationToken);
+        // While this connection is open the run is known to be worked on; after a crash, recovery marks it failed.
+        await RunLiveness.HoldAsync(connection, RunLiveness.Scoring, runId, cancellationToken);
         try
         {
             if (snapshot is null)
@@ -205,6 +208,10 @@ public sealed class ScoringRunner(
         {
             await FailRunAsync(runId, "cancelled");
             throw;
+        }
+        finally
+        {
+            await RunLiveness.ReleaseAsync(connection, RunLiveness.Scoring, runId);
         }
     }
 

@@ -113,6 +113,16 @@ public sealed class CliProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>kill -9: the process gets no chance to clean up.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

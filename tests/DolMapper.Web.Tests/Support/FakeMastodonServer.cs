@@ -58,9 +58,16 @@ public sealed class FakeMastodonServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>How long each timeline request takes (a slow instance).</summary>
+    public TimeSpan Delay { get; set; }
+
     private async Task TimelineAsync(HttpContext context, string tag)
     {
         Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay);
+        }
         context.Response.ContentType = "application/json";
         if (_scripted.TryDequeue(out var scripted))
         {

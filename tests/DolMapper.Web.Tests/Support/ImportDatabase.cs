@@ -34,6 +34,10 @@ public sealed class ImportDatabase : IAsyncDisposable
         return new ImportDatabase(connectionString, app.ConnectionString, quarantineLimits);
     }
 
+    /// <summary>The importer and the look-ups on a database that exists already.</summary>
+    public static Task<ImportDatabase> AttachAsync(string connectionString) =>
+        Task.FromResult(new ImportDatabase(connectionString, connectionString, null));
+
     /// <summary>Writes <paramref name="lines"/> to a file (gzip when the name ends in .gz).</summary>
     public string WriteFile(string name, IEnumerable<string> lines)
     {

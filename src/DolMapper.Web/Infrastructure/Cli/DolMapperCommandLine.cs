@@ -244,6 +244,8 @@ public static class DolMapperCommandLine
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            // A run an earlier process left marked running (killed, crashed) is failed before this one starts.
+            await scope.ServiceProvider.GetRequiredService<Jobs.InterruptedWork>().RecoverAsync(cancellationToken);
         }
         var importer = app.Services.GetRequiredService<FileImporter>();
         var total = files.Sum(f => new FileInfo(f).Length);
@@ -281,6 +283,8 @@ public static class DolMapperCommandLine
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            // A run an earlier process left marked running (killed, crashed) is failed before this one starts.
+            await scope.ServiceProvider.GetRequiredService<Jobs.InterruptedWork>().RecoverAsync(cancellationToken);
         }
         var configured = app.DemoWorldOptions();
         var world = configured with
@@ -340,6 +344,8 @@ public static class DolMapperCommandLine
         await using (var migrate = app.Services.CreateAsyncScope())
         {
             await migrate.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            // A run an earlier process left marked running (killed, crashed) is failed before this one starts.
+            await migrate.ServiceProvider.GetRequiredService<Jobs.InterruptedWork>().RecoverAsync(cancellationToken);
         }
         var options = app.Services.GetRequiredService<IOptions<Ingestion.Sources.SourcesOptions>>().Value;
         var (defaultUrl, defaultToken, defaultQuery, tokenName, section) = source switch
@@ -389,6 +395,8 @@ public static class DolMapperCommandLine
         {
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            // A run an earlier process left marked running (killed, crashed) is failed before this one starts.
+            await scope.ServiceProvider.GetRequiredService<Jobs.InterruptedWork>().RecoverAsync(cancellationToken);
             return app;
         }
         catch

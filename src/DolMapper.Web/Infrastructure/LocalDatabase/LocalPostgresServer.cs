@@ -224,6 +224,18 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Restarts the server on the same port, dropping every connection (the fault tests' "database restarted under a running app").</summary>
+    internal async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        var logFile = Path.Combine(LogDirectory, "server.log");
+        var result = await RunServerToolAsync(_binaries.PgCtl, ["-D", ClusterDirectory, "-l", logFile, "-w", "-m", "fast", "restart"],
+            TimeSpan.FromSeconds(_options.StartTimeoutSeconds + 15), cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new LocalDatabaseException($"pg_ctl restart failed (exit {result.ExitCode}): {result.Output}");
+        }
+    }
+
     /// <summary>Whether a server is running on this cluster (as seen by pg_ctl status).</summary>
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken = default)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using DolMapper.Web.Data.Entities;
+using DolMapper.Web.Infrastructure.Jobs;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -30,6 +31,26 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         var startedAt = DateTime.UtcNow;
         await using var bookkeeping = await dataSource.OpenConnectionAsync(cancellationToken);
         var runId = options.RunId ?? await CreateRunAsync(bookkeeping, sources, options, startedAt, cancellationToken);
+        // While this connection is open the run is known to be worked on; after a crash, recovery marks it failed.
+        await RunLiveness.HoldAsync(bookkeeping, RunLiveness.Ingestion, runId, cancellationToken);
+        try
+        {
+            return await ImportRunAsync(bookkeeping, runId, sources, options, startedAt, stopwatch, cancellationToken);
+        }
+        finally
+        {
+            await RunLiveness.ReleaseAsync(bookkeeping, RunLiveness.Ingestion, runId);
+        }
+    }
+
+    private async Task<ImportReport> ImportRunAsync(NpgsqlConnection bookkeeping, long runId, IReadOnlyList<ImportSource> sources, ImportOptions options,
+        DateTime startedAt, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        await using (var started = new NpgsqlCommand("UPDATE ingestion_runs SET status = 'running', message = 'importing' WHERE id = @id", bookkeeping))
+        {
+            started.Parameters.AddWithValue("id", runId);
+            await started.ExecuteNonQueryAsync(cancellationToken);
+        }
         var report = new ImportReport { RunId = runId, Sources = [.. sources.Select(s => s.Name)], TriggeredBy = options.TriggeredBy };
         logger.LogInformation("Import {RunId} of {Sources} started by {User}", runId, report.Sources, options.TriggeredBy);
 

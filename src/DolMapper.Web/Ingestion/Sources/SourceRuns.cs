@@ -1,3 +1,4 @@
+using DolMapper.Web.Infrastructure.Jobs;
 using DolMapper.Web.Data.Entities;
 using Npgsql;
 
@@ -78,7 +79,10 @@ public static class SourceRuns
         command.Parameters.AddWithValue("source", sourceId);
         command.Parameters.AddWithValue("query", query);
         command.Parameters.AddWithValue("user", triggeredBy);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var runId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        // The pass keeps this connection for its whole length: while it is open the run is known to be worked on.
+        await RunLiveness.HoldAsync(connection, RunLiveness.Ingestion, runId, cancellationToken);
+        return runId;
     }
 
     public static async Task FinishAsync(NpgsqlConnection connection, IngestReport report, string status, string message, CancellationToken cancellationToken)
@@ -99,5 +103,6 @@ public static class SourceRuns
         command.Parameters.AddWithValue("reads", report.Fetched);
         command.Parameters.AddWithValue("message", message);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await RunLiveness.ReleaseAsync(connection, RunLiveness.Ingestion, report.RunId);
     }
 }
