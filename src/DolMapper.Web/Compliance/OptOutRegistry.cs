@@ -111,10 +111,14 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Erases a person (a data subject's request): opts them out first if they are not (every
-    /// identifier kept, so nothing of theirs is stored again), then deletes their persons, accounts,
-    /// posts, interactions both ways, scores and evidence, CRM records, shortlist entries, feedback,
-    /// quarantined lines naming their accounts, and their ids in others' posts — in one transaction.
+    /// Erases a person (a data subject's request), following admins' merges both ways (a merge
+    /// said the persons are one human): opts them out first if they are not (every identifier
+    /// kept — their accounts, import keys and NPIs — so nothing of theirs is stored again), then
+    /// deletes, in one transaction, their persons, accounts, posts, interactions both ways, scores,
+    /// evidence and persona assignments (in detached run tables too), CRM records, shortlist
+    /// entries, feedback, merge history, quarantined lines and pending CRM uploads naming them,
+    /// the stored content of uploads no import is reading, source cursors keyed by their accounts,
+    /// and their ids and @handles in others' posts. Only the opt-out registry keeps them.
     /// </summary>
     public async Task<ErasureResult> EraseAsync(long personId, string reason, string? user, CancellationToken cancellationToken)
     {
@@ -132,10 +136,6 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
                 return new ErasureResult(false, $"Person {personId} does not exist (already erased?).", new Dictionary<string, long>());
             }
         }
-        var optOut = await AlreadyOptedOutAsync(connection, transaction, personId, cancellationToken)
-            ?? await InsertAsync(connection, transaction, OptOutBy.Person, null, personId.ToString(System.Globalization.CultureInfo.InvariantCulture), personId, reason.Trim(), user, cancellationToken);
-        // Accounts the person gained since the opt-out (a merge) are covered too.
-        await CoverAccountsAsync(connection, transaction, optOut, personId, reason.Trim(), user, cancellationToken);
 
         var removed = new Dictionary<string, long>();
         async Task Step(string name, string sql)
@@ -144,9 +144,69 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue("person", personId);
             removed[name] = await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        // The merge group: up to the person everything was merged into, then everyone merged into it.
+        await Step("persons_noted", """
+            CREATE TEMP TABLE erased_persons ON COMMIT DROP AS
+            WITH RECURSIVE up AS (
+                SELECT id, merged_into FROM persons WHERE id = @person
+                UNION SELECT p.id, p.merged_into FROM persons p JOIN up ON p.id = up.merged_into),
+            down AS (
+                SELECT id FROM up WHERE merged_into IS NULL
+                UNION SELECT p.id FROM persons p JOIN down d ON p.merged_into = d.id)
+            SELECT id FROM down UNION SELECT @person
+            """);
+        var group = new List<long>();
+        await using (var read = new NpgsqlCommand("SELECT id FROM erased_persons ORDER BY id", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                group.Add(reader.GetInt64(0));
+            }
+        }
+
+        long? optOut = null;
+        foreach (var member in group.Prepend(personId).Distinct())
+        {
+            optOut ??= await AlreadyOptedOutAsync(connection, transaction, member, cancellationToken);
+        }
+        optOut ??= await InsertAsync(connection, transaction, OptOutBy.Person, null, personId.ToString(System.Globalization.CultureInfo.InvariantCulture), personId, reason.Trim(), user, cancellationToken);
+        foreach (var member in group)
+        {
+            // Accounts the persons gained since the opt-out (a merge) are covered too.
+            await CoverAccountsAsync(connection, transaction, optOut.Value, member, reason.Trim(), user, cancellationToken);
+        }
+        await using (var keys = new NpgsqlCommand("""
+            INSERT INTO opt_outs (person_id, npi, person_key, parent_id, reason, created_at, created_by)
+            SELECT p.id, p.npi, p.public_id, @parent, @reason, now(), @user
+            FROM persons p JOIN erased_persons e ON e.id = p.id
+            WHERE NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.person_key = p.public_id)
+            """, connection, transaction))
+        {
+            // Every import key and NPI of the group, so a later line naming any of them stores nothing.
+            keys.Parameters.AddWithValue("parent", optOut.Value);
+            keys.Parameters.AddWithValue("reason", reason.Trim());
+            keys.Parameters.Add(new NpgsqlParameter("user", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)user ?? DBNull.Value });
+            await keys.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await Step("accounts_noted", """
             CREATE TEMP TABLE erased_accounts ON COMMIT DROP AS
-            SELECT id, platform, external_id, handle FROM accounts WHERE person_id = @person
+            SELECT id, platform, external_id, handle FROM accounts WHERE person_id IN (SELECT id FROM erased_persons)
+            """);
+        // What names them in free text: ids, handles, names, keys and NPIs (short ones would match too much).
+        await Step("terms_noted", """
+            CREATE TEMP TABLE erased_terms ON COMMIT DROP AS
+            SELECT DISTINCT v.term FROM (
+                SELECT external_id AS term FROM erased_accounts
+                UNION ALL SELECT handle FROM erased_accounts
+                UNION ALL SELECT a.name FROM accounts a WHERE a.person_id IN (SELECT id FROM erased_persons)
+                UNION ALL SELECT p.display_name FROM persons p WHERE p.id IN (SELECT id FROM erased_persons)
+                UNION ALL SELECT p.public_id FROM persons p WHERE p.id IN (SELECT id FROM erased_persons)
+                UNION ALL SELECT p.npi FROM persons p WHERE p.id IN (SELECT id FROM erased_persons)
+                UNION ALL SELECT a.npi FROM accounts a WHERE a.person_id IN (SELECT id FROM erased_persons)) t
+            CROSS JOIN LATERAL (VALUES (t.term), (lower(t.term))) v(term)
+            WHERE length(v.term) >= 4
             """);
         await Step("interactions", """
             DELETE FROM interactions WHERE source_account_id IN (SELECT id FROM erased_accounts) OR target_account_id IN (SELECT id FROM erased_accounts)
@@ -163,35 +223,86 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
                           AND (e.external_id IN (s.reply_to_account_external_id, s.quote_of_account_external_id, s.repost_of_account_external_id)
                                OR e.external_id = ANY (s.mention_external_ids)))
             """);
+        // "@handle" in others' texts (handles are matched whole: @doc05 is not @doc050).
+        await Step("handles_in_others_posts", """
+            UPDATE posts s SET text = x.text
+            FROM (
+                SELECT p.account_id, p.id, (
+                    SELECT string_agg(part, '@[erased]' ORDER BY n)
+                    FROM regexp_split_to_table(p.text, '@(' || (
+                        SELECT string_agg(regexp_replace(e.handle, '([^[:alnum:]])', '\\\1', 'g'), '|')
+                        FROM erased_accounts e WHERE e.handle IS NOT NULL AND e.handle <> '') || ')(?![[:alnum:]_])', 'i') WITH ORDINALITY AS t(part, n)) AS text
+                FROM posts p
+                WHERE p.account_id NOT IN (SELECT id FROM erased_accounts)
+                  AND EXISTS (SELECT 1 FROM erased_accounts e WHERE e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(p.text), '@' || lower(e.handle)) > 0)) x
+            WHERE s.account_id = x.account_id AND s.id = x.id AND x.text IS DISTINCT FROM s.text
+            """);
         await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
         await Step("quarantined_lines", """
             DELETE FROM quarantine q WHERE EXISTS (
-                SELECT 1 FROM erased_accounts e
-                WHERE position('"' || e.external_id || '"' IN q.raw) > 0
-                   OR (e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(q.raw), '"' || lower(e.handle) || '"') > 0))
+                SELECT 1 FROM erased_terms t WHERE strpos(lower(coalesce(q.raw, '') || ' ' || coalesce(q.origin, '') || ' ' || q.reason), lower(t.term)) > 0)
             """);
         await Step("pending_crm_uploads", """
             DELETE FROM crm_uploads u WHERE EXISTS (
-                SELECT 1 FROM erased_accounts e
-                WHERE position(convert_to(e.external_id, 'UTF8') IN u.content) > 0
-                   OR (e.handle IS NOT NULL AND e.handle <> '' AND position(convert_to(lower(e.handle), 'UTF8') IN u.content) > 0)
-                   OR position(convert_to(e.handle, 'UTF8') IN u.content) > 0)
+                SELECT 1 FROM erased_terms t
+                WHERE position(convert_to(t.term, 'UTF8') IN u.content) > 0)
             """);
-        await Step("scores", "DELETE FROM person_scores WHERE person_id = @person");
-        await Step("score_evidence", "DELETE FROM person_score_evidence WHERE person_id = @person");
+        // An upload's stored lines may be compressed, so they cannot be searched: the content of
+        // every upload that no import is reading goes (a waiting or running import stores nothing
+        // of theirs, and deletes its content when done).
+        await Step("upload_content", """
+            DELETE FROM upload_chunks c USING uploads u
+            WHERE u.id = c.upload_id
+              AND NOT EXISTS (SELECT 1 FROM ingestion_runs r WHERE r.id = u.run_id AND r.status = 'running')
+            """);
+        await Step("source_cursors", """
+            DELETE FROM source_cursors c WHERE EXISTS (
+                SELECT 1 FROM erased_accounts e WHERE lower(c.query) IN ('feed:' || lower(e.handle), 'timeline:' || lower(e.external_id)))
+            """);
+        await Step("run_queries", """
+            UPDATE ingestion_runs r SET query = '[erased]' WHERE EXISTS (
+                SELECT 1 FROM erased_accounts e WHERE lower(r.query) IN ('feed:' || lower(e.handle), 'timeline:' || lower(e.external_id)))
+            """);
+        await Step("scores", "DELETE FROM person_scores WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("score_evidence", "DELETE FROM person_score_evidence WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("persona_assignments", "DELETE FROM persona_assignments WHERE person_id IN (SELECT id FROM erased_persons)");
+        // A run's own table before it is attached (a run being written, or one a crash left behind).
+        await Step("detached_scores", """
+            DO $$
+            DECLARE t regclass;
+            BEGIN
+                FOR t IN SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname ~ '^person_scores_run_[0-9]+$'
+                           AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+                LOOP
+                    EXECUTE format('DELETE FROM %s WHERE person_id IN (SELECT id FROM erased_persons)', t);
+                END LOOP;
+            END $$
+            """);
         await Step("crm_relationships", """
-            DELETE FROM crm_relationships r WHERE r.person_id = @person
+            DELETE FROM crm_relationships r WHERE r.person_id IN (SELECT id FROM erased_persons)
                OR EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = r.platform AND e.external_id = r.account_external_id)
+               OR r.person_key IN (SELECT p.public_id FROM persons p WHERE p.id IN (SELECT id FROM erased_persons))
+               OR r.npi IN (SELECT p.npi FROM persons p WHERE p.id IN (SELECT id FROM erased_persons))
             """);
-        await Step("shortlist_entries", "DELETE FROM shortlist_entries WHERE person_id = @person");
-        await Step("feedback", "DELETE FROM feedback WHERE person_id = @person");
-        await Step("accounts", "DELETE FROM accounts WHERE person_id = @person");
-        await Step("persons", "DELETE FROM persons WHERE id = @person");
-        removed.Remove("accounts_noted");
+        await Step("shortlist_entries", "DELETE FROM shortlist_entries WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("feedback", "DELETE FROM feedback WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("merge_history", """
+            DELETE FROM person_merges WHERE kept_person_id IN (SELECT id FROM erased_persons) OR absorbed_person_id IN (SELECT id FROM erased_persons)
+            """);
+        await Step("merge_dismissals", """
+            DELETE FROM merge_dismissals WHERE person_a IN (SELECT id FROM erased_persons) OR person_b IN (SELECT id FROM erased_persons)
+            """);
+        await Step("accounts", "DELETE FROM accounts WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("persons", "DELETE FROM persons WHERE id IN (SELECT id FROM erased_persons)");
+        foreach (var noted in new[] { "persons_noted", "accounts_noted", "terms_noted", "detached_scores" })
+        {
+            removed.Remove(noted);
+        }
         await AuditLog.WriteAsync(connection, transaction, user, "person.erased", $"person {personId}",
-            new { person = personId, opt_out = optOut, removed }, cancellationToken);
+            new { person = personId, merged_persons = group.Count - 1, opt_out = optOut, removed }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ErasureResult(true, $"Erased person {personId}: {removed["posts"]:N0} posts, {removed["accounts"]:N0} accounts, {removed["interactions"]:N0} interactions, {removed["scores"]:N0} scores. Only the opt-out record remains.", removed);
+        return new ErasureResult(true, $"Erased person {personId}{(group.Count > 1 ? $" and {group.Count - 1} person(s) merged with them" : "")}: {removed["posts"]:N0} posts, {removed["accounts"]:N0} accounts, {removed["interactions"]:N0} interactions, {removed["scores"]:N0} scores. Only the opt-out record remains.", removed);
     }
 
     private static async Task<List<long>> ResolveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OptOutBy by, string? platform, string value, CancellationToken cancellationToken)

@@ -9,6 +9,14 @@ namespace DolMapper.Web.Data;
 /// </summary>
 public static class AuditLog
 {
+    /// <summary>
+    /// What the log keeps of free text a user typed to find people (a name, a handle): that there
+    /// was one and how long it was, never the text. The log is append-only, so text naming a person
+    /// could never be erased from it.
+    /// </summary>
+    public static string? Withheld(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : $"[search text withheld, {text.Trim().Length} characters]";
+
     /// <summary>Appends one entry in <paramref name="transaction"/> (if any); <paramref name="details"/> is serialised as JSON.</summary>
     public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string? user, string action, string? target, object details,
         CancellationToken cancellationToken, string? userId = null)

@@ -363,6 +363,14 @@ public sealed class ScoringRunner(
             var built = step.Elapsed.TotalSeconds;
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // Someone who opted out (or was erased) while the run computed is not published with it.
+            await using (var optedOut = new NpgsqlCommand($"""
+                DELETE FROM {partition} WHERE person_id IN ({Data.OptOutSql.OptedOutPersons});
+                DELETE FROM person_score_evidence WHERE run_id = {runId} AND person_id IN ({Data.OptOutSql.OptedOutPersons});
+                """, connection, transaction))
+            {
+                await optedOut.ExecuteNonQueryAsync(cancellationToken);
+            }
             await using (var attach = new NpgsqlCommand($"ALTER TABLE person_scores ATTACH PARTITION {partition} FOR VALUES IN ({runId})", connection, transaction))
             {
                 attach.CommandTimeout = 0;

@@ -105,6 +105,90 @@ public sealed class AdminComplianceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task After_an_erasure_a_full_dump_holds_no_identifier_of_the_person_outside_the_opt_out_registry()
+    {
+        var (db, _) = await ScoredWorldAsync();
+        var connection = db.ConnectionString;
+        var person = (long)(await db.ScalarAsync("SELECT person_id FROM accounts WHERE handle = 'doc05'"))!;
+        // An NPI and a bio only they have; a second person (own key, NPI, name) an admin merged into them;
+        // someone else's post naming their @handle; a failed upload of their raw lines; the table a
+        // crashed scoring run left; a persona assignment; an export searched by their name.
+        Assert.True((await db.ImportAsync([
+            JsonSerializer.Serialize(new { type = "account", platform = "x", id = "5", npi = "1234567893", bio = "Zebracorn oncologist.", observed_at = "2030-01-01T00:00:00Z" }),
+            JsonSerializer.Serialize(new { type = "account", platform = "x", id = "777", handle = "doc05alias", name = "Zorba Alias-Tester", npi = "1987654321", person = "pk-alias-77" }),
+            JsonSerializer.Serialize(new { type = "post", platform = "x", id = "p-mention", account_id = "6", created_at = "2026-06-20T10:00:00Z", text = "Great point @doc05 and @DOC05! cc @doc06" }),
+        ])).Clean);
+        var alias = (long)(await db.ScalarAsync("SELECT person_id FROM accounts WHERE handle = 'doc05alias'"))!;
+        await using var dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(connection);
+        var merged = await new DolMapper.Web.Compliance.PersonMerging(dataSource).MergeAsync(person, alias, "manual", "admin", CancellationToken.None);
+        Assert.True(merged.Done, merged.Message);
+        var run = (long)(await db.ScalarAsync("SELECT max(id) FROM scoring_runs"))!;
+        await Sql.ExecuteAsync(connection, $"""
+            INSERT INTO ingestion_runs (id, kind, query, triggered_by, started_at, status, fetched, new, updated, duplicates, rejected, errors, reads_used, bytes_read, details)
+            VALUES (4242, 'import', 'up.jsonl', 'a', now(), 'failed', 0, 0, 0, 0, 0, 1, 0, 0, '{"{}"}');
+            INSERT INTO uploads (id, file_name, size_bytes, allow_relationships, uploaded_by, created_at, run_id)
+            VALUES (4242, 'up.jsonl', 10, false, 'a', now(), 4242);
+            INSERT INTO upload_chunks (upload_id, sequence, data) VALUES (4242, 0, convert_to('{"{"}"type":"account","platform":"x","id":"5","handle":"doc05","name":"Dr. Person05 Tester, MD"{"}"}', 'UTF8'));
+            CREATE TABLE person_scores_run_999999 (LIKE person_scores INCLUDING DEFAULTS);
+            INSERT INTO person_scores_run_999999 SELECT * FROM person_scores WHERE person_id = {person};
+            WITH persona AS (
+                INSERT INTO personas (key, name, centroid, traits, member_count, created_at) VALUES ('test', 'Test persona', '{"{}"}', '{"{}"}', 1, now()) RETURNING id)
+            INSERT INTO persona_assignments (run_id, person_id, persona_id) SELECT {run}, {person}, id FROM persona ON CONFLICT DO NOTHING;
+            """);
+        Assert.Equal(1L, await db.CountAsync($"SELECT count(*) FROM persona_assignments WHERE person_id = {person}"));
+        await using (var app = await TestApp.StartAsync(connection))
+        {
+            var analyst = await app.SignInAsync(Roles.Analyst);
+            Assert.Contains("Person05", await analyst.GetStringAsync($"/Rankings/export.csv?profile={Uri.EscapeDataString(AdminWorld.Awareness.Name)}&q=Person05"));
+        }
+
+        var erased = await new DolMapper.Web.Compliance.OptOutRegistry(dataSource).EraseAsync(person, "DSR 2026-12-01", "admin", CancellationToken.None);
+
+        Assert.True(erased.Done, erased.Message);
+        Assert.Contains("1 person(s) merged with them", erased.Message);
+        var dump = await DumpAsync(connection);
+        Assert.Contains("Dr. Person06 Tester, MD", dump);
+        foreach (var trace in new[] { "doc05", "Person05", "did:plc:doc05", "1234567893", "Zebracorn", "Zorba", "pk-alias-77", "1987654321" })
+        {
+            var at = dump.IndexOf(trace, StringComparison.OrdinalIgnoreCase);
+            Assert.True(at < 0, $"the dump still holds '{trace}': ...{(at < 0 ? "" : dump[Math.Max(0, at - 300)..Math.Min(dump.Length, at + 100)])}...");
+        }
+        // Others' posts keep their text, with the handle gone.
+        Assert.Equal("Great point @[erased] and @[erased]! cc @doc06", await db.ScalarAsync("SELECT text FROM posts WHERE external_id = 'p-mention'"));
+        // The registry still blocks every key of the group.
+        foreach (var key in new[] { "x:5", "pk-alias-77" })
+        {
+            Assert.Equal(1L, await db.CountAsync($"SELECT count(*) FROM opt_outs WHERE person_key = '{key}'"));
+        }
+        var again = await db.ImportAsync([JsonSerializer.Serialize(new { type = "account", platform = "mastodon", id = "z@m.social", handle = "z@m.social", name = "Z", person = "pk-alias-77" })]);
+        Assert.Equal(1L, again.Counts.OptedOut);
+    }
+
+    /// <summary>pg_dump of the whole database's data, except the opt-out registry's.</summary>
+    private static async Task<string> DumpAsync(string connectionString)
+    {
+        var c = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var pgCtl = DolMapper.Web.Infrastructure.LocalDatabase.PostgresBinaries.Find(null).PgCtl;
+        var bin = Path.GetDirectoryName(File.ResolveLinkTarget(pgCtl, returnFinalTarget: true)?.FullName ?? pgCtl)!;
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(bin, "pg_dump"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "--data-only", "--exclude-table-data=opt_outs", "-h", c.Host!, "-p", c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", c.Username!, "-d", c.Database! })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["PGPASSWORD"] = c.Password;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await error);
+        return await output;
+    }
+
+    [Fact]
     public async Task The_audit_log_page_filters_and_exports_what_it_shows()
     {
         var (db, _) = await ScoredWorldAsync();

@@ -44,7 +44,7 @@ public sealed class AuditModel(AuditLogQuery query, NpgsqlDataSource dataSource)
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await AuditLog.WriteAsync(connection, null, User.Identity?.Name, "audit.exported", null,
-            new { rows, filter = new { action = filter.Action, user = filter.User, q = filter.Text, from = filter.From, to = filter.To } }, cancellationToken);
+            new { rows, filter = new { action = filter.Action, user = filter.User, q = AuditLog.Withheld(filter.Text), from = filter.From, to = filter.To } }, cancellationToken);
         return new EmptyResult();
     }
 

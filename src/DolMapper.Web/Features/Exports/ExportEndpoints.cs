@@ -28,7 +28,7 @@ internal static class ExportEndpoints
                 double.TryParse(q["min"], NumberStyles.Float, CultureInfo.InvariantCulture, out var min) ? min : null, q["sort"], 1,
                 q["platform"], q["relationship"], int.TryParse(q["persona"], CultureInfo.InvariantCulture, out var persona) ? persona : null);
             await StreamAsync(context, csv, new RankingExportRequest(profile, Filter: filter), profile,
-                new { filter = filter with { Page = 1 } }, cancellationToken);
+                new { filter = filter with { Page = 1, Search = Data.AuditLog.Withheld(filter.Search) } }, cancellationToken);
             return Results.Empty;
         }).RequireAuthorization(Policies.Analyst);
 
