@@ -87,6 +87,49 @@ public sealed partial class SingleSignOnTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_provider_account_cannot_take_over_a_local_account_and_links_only_to_an_invited_user_by_a_verified_address()
+    {
+        await using var provider = await FakeOidcProvider.StartAsync();
+        var connection = await postgres.CreateMigratedDatabaseAsync();
+        await using var app = await TestApp.StartAsync(connection, Settings(provider));
+        var admin = TestApp.Demo(DolMapper.Web.Infrastructure.Auth.Roles.Admin);
+
+        // The demo admin has a password. A provider account naming that address, verified or not,
+        // or only as preferred_username or upn, is refused and gets no session.
+        foreach (var claims in new Dictionary<string, object>[]
+        {
+            new() { ["sub"] = "evil-1", ["email"] = admin.Email, ["email_verified"] = true, ["groups"] = new[] { "dm-admins" } },
+            new() { ["sub"] = "evil-2", ["email"] = admin.Email, ["groups"] = new[] { "dm-admins" } },
+            new() { ["sub"] = "evil-3", ["preferred_username"] = admin.Email, ["groups"] = new[] { "dm-admins" } },
+            new() { ["sub"] = "evil-4", ["upn"] = admin.Email, ["groups"] = new[] { "dm-admins" } },
+        })
+        {
+            provider.User = claims;
+            var (client, landed) = await SignInAsync(app, provider);
+            Assert.StartsWith("/Account/Login", landed.Headers.Location!.OriginalString);
+            Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Admin/Users")).StatusCode);
+        }
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM user_logins"));
+        Assert.Equal(1, await Sql.CountAsync(connection, $"SELECT count(*) FROM users WHERE email = '{admin.Email}'"));
+
+        // An invited user (no password yet) is linked by a verified address only.
+        await Sql.ExecuteAsync(connection, """
+            INSERT INTO users (id, user_name, normalized_user_name, email, normalized_email, email_confirmed, security_stamp, concurrency_stamp,
+                phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count, created_at)
+            VALUES ('invited-1', 'bob@contoso.example', 'BOB@CONTOSO.EXAMPLE', 'bob@contoso.example', 'BOB@CONTOSO.EXAMPLE', true, 's', 'c',
+                false, false, true, 0, now())
+            """);
+        provider.User = new() { ["sub"] = "bob-1", ["email"] = "bob@contoso.example", ["groups"] = new[] { "dm-analysts" } };
+        var (_, unverified) = await SignInAsync(app, provider);
+        Assert.StartsWith("/Account/Login", unverified.Headers.Location!.OriginalString);
+        provider.User = new() { ["sub"] = "bob-1", ["email"] = "bob@contoso.example", ["email_verified"] = true, ["groups"] = new[] { "dm-analysts" } };
+        var (bob, linked) = await SignInAsync(app, provider);
+        Assert.Equal("/Rankings", linked.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync("/Import")).StatusCode);
+        Assert.Equal("invited-1", await Sql.ScalarAsync(connection, "SELECT user_id FROM user_logins WHERE provider_key = 'bob-1'"));
+    }
+
+    [Fact]
     public async Task Without_configuration_there_is_no_single_sign_on()
     {
         await using var app = await TestApp.StartAsync(await postgres.CreateMigratedDatabaseAsync());

@@ -14,9 +14,13 @@ namespace DolMapper.Web.Features.Account;
 
 /// <summary>
 /// Single sign-on with OpenID Connect: GET starts the provider's sign-in; the callback maps the
-/// role claim to a DolMapper role, finds or creates the user (by the provider's subject, then by
-/// e-mail), sets their role from the claims at every sign-in, and signs them in. Refused: no mapped
-/// role and no default, no e-mail, or a disabled user.
+/// role claim to a DolMapper role, finds or creates the user, sets their role from the claims at
+/// every sign-in, and signs them in. A user is found by the provider's subject; an existing user
+/// without that login is linked only when the provider marks the <c>email</c> claim verified and
+/// that user was invited and has not set a password (so a provider account can never take over a
+/// local one, the last admin included). <c>preferred_username</c> and <c>upn</c> are never used to
+/// match. Refused: no mapped role and no default, no e-mail, an e-mail taken by a user that cannot
+/// be linked, or a disabled user.
 /// </summary>
 public sealed class ExternalLoginModel(
     SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users, UserAdministration administration,
@@ -59,7 +63,8 @@ public sealed class ExternalLoginModel(
         }
         await HttpContext.SignOutAsync(IdentityConstants.ExternalScheme);
         var claims = info.Principal;
-        var email = claims.FindFirstValue("email") ?? claims.FindFirstValue("preferred_username") ?? claims.FindFirstValue("upn");
+        var email = claims.FindFirstValue("email") ?? claims.FindFirstValue(ClaimTypes.Email);
+        var emailVerified = string.Equals(claims.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
         if (string.IsNullOrWhiteSpace(email) || !email.Contains('@'))
         {
             return Refuse("The identity provider gave no e-mail address for this account (the email claim), so DolMapper cannot tell who it is.");
@@ -73,7 +78,27 @@ public sealed class ExternalLoginModel(
         }
 
         var actor = $"sso:{info.LoginProvider}";
-        var user = await users.FindByLoginAsync(info.LoginProvider, info.ProviderKey) ?? await users.FindByEmailAsync(email);
+        var user = await users.FindByLoginAsync(info.LoginProvider, info.ProviderKey);
+        if (user is null && await users.FindByEmailAsync(email) is { } existing)
+        {
+            // Linking by e-mail only where nothing can be taken over: a verified address, and a user
+            // who was invited and has neither a password nor another sign-in of this provider.
+            var linkable = emailVerified && existing.PasswordHash is null
+                && (await users.GetLoginsAsync(existing)).All(l => l.LoginProvider != info.LoginProvider);
+            if (!linkable)
+            {
+                db.AuditLog.Add(new AuditLogEntry
+                {
+                    At = DateTime.UtcNow, UserName = $"sso:{info.LoginProvider}", Action = "user.sso_refused", Target = email,
+                    Details = System.Text.Json.JsonSerializer.Serialize(new { provider = info.LoginProvider, subject = info.ProviderKey, email_verified = emailVerified }),
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                return Refuse(emailVerified
+                    ? $"A DolMapper account with the address {email} already exists and signs in with its password, so single sign-on does not take it over. Ask an administrator."
+                    : $"A DolMapper account with the address {email} already exists, and the identity provider does not say the address is verified. Ask an administrator.");
+            }
+            user = existing;
+        }
         var created = false;
         if (user is null)
         {
