@@ -171,6 +171,8 @@ public sealed class DolMapperApp : IAsyncDisposable
         services.AddOptions<SecurityStampValidatorOptions>()
             .Configure<IOptions<DolMapperOptions>>((o, d) => o.ValidationInterval = TimeSpan.FromSeconds(d.Value.Auth.SessionCheckSeconds));
         services.AddSingleton<Mail.MailSender>();
+        services.AddSingleton(sp => new PublicAddress(
+            sp.GetRequiredService<IOptions<DolMapperOptions>>(), sp.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
         services.AddScoped<Features.Admin.Users.UserAdministration>();
         services.AddScoped<UserSeeder>();
         services.AddSingleton<Demo.DemoSeeder>();

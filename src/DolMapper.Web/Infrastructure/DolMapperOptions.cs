@@ -25,6 +25,12 @@ public sealed class DolMapperOptions
     public AuthOptions Auth { get; set; } = new();
     public SsoOptions Sso { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>The address users open (e.g. https://dolmapper.example.org/), for links in invitations and password resets.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Behind a reverse proxy that terminates TLS: take the client's scheme and address from X-Forwarded-Proto and X-Forwarded-For.</summary>
+    public bool ForwardedHeaders { get; set; }
 }
 
 /// <summary>How much rejected input is kept, and for how long (docs/operations.md, "What is kept and for how long").</summary>
@@ -169,6 +175,11 @@ internal sealed class DolMapperOptionsValidator : IValidateOptions<DolMapperOpti
         if (!string.IsNullOrWhiteSpace(options.DataDirectory) && !Path.IsPathRooted(options.DataDirectory))
         {
             errors.Add($"DolMapper:DataDirectory must be an absolute path; got '{options.DataDirectory}'.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var publicUrl) || publicUrl.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(publicUrl.Query)))
+        {
+            errors.Add($"DolMapper:PublicBaseUrl must be an absolute http(s) address such as https://dolmapper.example.org/; got '{options.PublicBaseUrl}'.");
         }
         if (options.Sso.Enabled)
         {

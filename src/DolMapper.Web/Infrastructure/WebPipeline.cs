@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using DolMapper.Web.Infrastructure.Auth;
 using DolMapper.Web.Infrastructure.Jobs;
@@ -95,6 +96,14 @@ internal static class WebPipeline
 
     public static void Configure(WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<DolMapperOptions>>().Value.ForwardedHeaders)
+        {
+            // The proxy in front terminates TLS; the app itself listens on loopback or a private network only.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error");

@@ -36,6 +36,33 @@ public sealed partial class UsersPageTests(PostgresFixture postgres)
         }));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("https://dolmapper.example.org/")]
+    public async Task Invitation_links_go_to_the_public_address_whatever_host_header_the_request_carries(string? publicBaseUrl)
+    {
+        var connection = await postgres.CreateMigratedDatabaseAsync();
+        await using var app = await TestApp.StartAsync(connection, new Dictionary<string, string?> { ["DolMapper:PublicBaseUrl"] = publicBaseUrl });
+        var admin = await app.SignInAsync(Roles.Admin);
+        var token = TestApp.AntiforgeryToken(await admin.GetStringAsync("/Admin/Users"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/Admin/Users?handler=Invite")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["Email"] = "host.test@example.com", ["Role"] = Roles.Analyst,
+            }),
+        };
+        request.Headers.Host = "evil.example";
+
+        var page = WebUtility.HtmlDecode(await (await admin.SendAsync(request)).Content.ReadAsStringAsync());
+
+        var link = Regex.Match(page, "data-testid=\"one-time-link\" value=\"([^\"]+)\"|value=\"([^\"]+)\" aria-label=\"One-time link\"");
+        Assert.True(link.Success, page);
+        var url = link.Groups[1].Success ? link.Groups[1].Value : link.Groups[2].Value;
+        Assert.DoesNotContain("evil.example", url);
+        Assert.StartsWith((publicBaseUrl ?? app.BaseAddress.ToString()).TrimEnd('/') + "/Account/SetPassword?user=", url);
+    }
+
     [Fact]
     public async Task Without_smtp_an_invitation_gives_a_one_time_link_that_sets_the_password_once()
     {

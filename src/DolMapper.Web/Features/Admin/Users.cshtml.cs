@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DolMapper.Web.Features.Admin;
 
 /// <summary>Users: invite, role, disable/enable, unlock, password reset, remove.</summary>
-public sealed class UsersModel(UserAdministration admin, MailSender mail) : PageModel
+public sealed class UsersModel(UserAdministration admin, MailSender mail, Infrastructure.PublicAddress address) : PageModel
 {
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
 
@@ -21,7 +21,8 @@ public sealed class UsersModel(UserAdministration admin, MailSender mail) : Page
     public async Task OnGetAsync(CancellationToken cancellationToken) => Users = await admin.ListAsync(cancellationToken);
 
     private string Actor => User.Identity?.Name ?? "admin";
-    private Uri Site => new($"{Request.Scheme}://{Request.Host}{Request.PathBase}/");
+    // Links go to the configured public address, never to whatever Host header the request carried.
+    private Uri Site => address.Base;
 
     public Task<IActionResult> OnPostInviteAsync(CancellationToken cancellationToken) =>
         ShowAsync(admin.InviteAsync(Email ?? "", DisplayName, Role, Actor, Site, cancellationToken), cancellationToken);
