@@ -98,6 +98,10 @@ public sealed class SmtpOptions
 
 public sealed class AuthOptions
 {
+    /// <summary>Sign-in, password-setting and single sign-on attempts (POST) allowed per client address per minute.</summary>
+    [Range(1, 10_000)]
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
     /// <summary>How often a signed-in session is checked against the user (disabled, role or password changed).</summary>
     [Range(0, 3600)]
     public int SessionCheckSeconds { get; set; } = 30;
@@ -171,6 +175,7 @@ internal sealed class DolMapperOptionsValidator : IValidateOptions<DolMapperOpti
         Validate(options.LocalDatabase, "DolMapper:LocalDatabase", errors);
         Validate(options.Jobs, "DolMapper:Jobs", errors);
         Validate(options.Retention, "DolMapper:Retention", errors);
+        Validate(options.Auth, "DolMapper:Auth", errors);
 
         if (!string.IsNullOrWhiteSpace(options.DataDirectory) && !Path.IsPathRooted(options.DataDirectory))
         {

@@ -19,6 +19,9 @@ internal static class WebPipeline
 
     public const string SsoScheme = "oidc";
 
+    /// <summary>The rate limit on sign-in, password setting and single sign-on, per client address.</summary>
+    public const string SignInRateLimit = "sign-in";
+
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Features.Rankings.RankingQuery>();
@@ -82,6 +85,28 @@ internal static class WebPipeline
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Analyst, p => p.RequireRole(Roles.Admin, Roles.Analyst));
 
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInRateLimit, context =>
+            {
+                // Only the attempts themselves count; showing the form is free.
+                if (!HttpMethods.IsPost(context.Request.Method))
+                {
+                    return System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("show");
+                }
+                var limit = context.RequestServices.GetRequiredService<IOptions<DolMapperOptions>>().Value.Auth.SignInAttemptsPerMinute;
+                return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            o.OnRejected = async (rejected, cancellationToken) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = "60";
+                rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await rejected.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address. Wait a minute and try again.", cancellationToken);
+            };
+        });
         services.AddAntiforgery(o => o.Cookie.Name = "DolMapper.Antiforgery");
         services.AddRazorPages(o =>
         {
@@ -91,6 +116,10 @@ internal static class WebPipeline
             o.Conventions.AllowAnonymousToPage("/Account/SetPassword");
             o.Conventions.AllowAnonymousToPage("/Account/ExternalLogin");
             o.Conventions.AllowAnonymousToPage("/Error");
+            foreach (var page in new[] { "/Account/Login", "/Account/SetPassword", "/Account/ExternalLogin" })
+            {
+                o.Conventions.AddPageApplicationModelConvention(page, model => model.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(SignInRateLimit)));
+            }
         });
     }
 
@@ -114,6 +143,7 @@ internal static class WebPipeline
         app.Use(ForgetDeadConnectionsAsync);
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -33,6 +33,66 @@ public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
         }
         var response = await TestApp.PostLoginAsync(client, login.Email, login.Password);
         Assert.Contains("locked", await response.Content.ReadAsStringAsync());
+        // The right password does not get in while the account is locked.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_locked_and_wrong_password_sign_ins_look_the_same_and_take_alike_time()
+    {
+        var client = _app.CreateClient();
+        var locked = TestApp.Demo(Roles.BrandManager);
+        for (var i = 0; i < 5; i++)
+        {
+            await TestApp.PostLoginAsync(client, locked.Email, "wrong-password");
+        }
+
+        async Task<(string Errors, double Milliseconds)> AttemptAsync(string email, string password)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var response = await TestApp.PostLoginAsync(_app.CreateClient(), email, password);
+            var elapsed = watch.Elapsed.TotalMilliseconds;
+            var html = await response.Content.ReadAsStringAsync();
+            var errors = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"login-errors\"[^>]*>([\\s\\S]*?)</div>").Groups[1].Value;
+            return (errors, elapsed);
+        }
+        var unknown = new List<(string Errors, double Milliseconds)>();
+        var wrong = new List<(string Errors, double Milliseconds)>();
+        var lockedOut = new List<(string Errors, double Milliseconds)>();
+        for (var i = 0; i < 7; i++)
+        {
+            unknown.Add(await AttemptAsync($"nobody{i}@example.com", "wrong-password"));
+            wrong.Add(await AttemptAsync(TestApp.Demo(Roles.Admin).Email, "wrong-password-" + i));
+            lockedOut.Add(await AttemptAsync(locked.Email, locked.Password));
+        }
+
+        Assert.Contains("not right", unknown[0].Errors);
+        Assert.All(unknown.Concat(wrong).Concat(lockedOut), a => Assert.Equal(unknown[0].Errors, a.Errors));
+        // The same work: an unknown address is not answered in a fraction of a known one's time.
+        static double Median(List<(string, double Milliseconds)> a) => a.Select(x => x.Milliseconds).Order().ElementAt(a.Count / 2);
+        Assert.True(Median(unknown) > 0.4 * Median(wrong), $"unknown {Median(unknown):0} ms, wrong password {Median(wrong):0} ms");
+        Assert.True(Median(lockedOut) > 0.4 * Median(wrong), $"locked {Median(lockedOut):0} ms, wrong password {Median(wrong):0} ms");
+    }
+
+    [Fact]
+    public async Task Sign_in_attempts_are_rate_limited_per_client_address()
+    {
+        await using var app = await TestApp.StartAsync(await postgres.CreateMigratedDatabaseAsync(),
+            new Dictionary<string, string?> { ["DolMapper:Auth:SignInAttemptsPerMinute"] = "3" });
+        var client = app.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await TestApp.PostLoginAsync(client, $"nobody{i}@example.com", "wrong-password")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        // Showing the form is not an attempt.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/Account/Login")).StatusCode);
+        var limited = await TestApp.PostLoginAsync(client, TestApp.Demo(Roles.Admin).Email, TestApp.Demo(Roles.Admin).Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
     }
 
     [Fact]
@@ -86,5 +146,28 @@ public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cookie_copied_before_sign_out_no_longer_works_after_it()
+    {
+        await using var app = await TestApp.StartAsync(await postgres.CreateMigratedDatabaseAsync(),
+            new Dictionary<string, string?> { ["DolMapper:Auth:SessionCheckSeconds"] = "0" });
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true };
+        var client = new HttpClient(handler) { BaseAddress = app.BaseAddress };
+        var login = TestApp.Demo(Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await TestApp.PostLoginAsync(client, login.Email, login.Password)).StatusCode);
+        var stolen = handler.CookieContainer.GetCookieHeader(app.BaseAddress);
+        Assert.Contains("DolMapper.Auth", stolen);
+        var home = await client.GetStringAsync("/");
+
+        await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = TestApp.AntiforgeryToken(home) }));
+
+        using var thief = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Rankings");
+        request.Headers.Add("Cookie", stolen);
+        var response = await thief.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/Login", response.Headers.Location!.PathAndQuery);
     }
 }

@@ -31,6 +31,8 @@ public sealed partial class TestApp : IAsyncDisposable
             ["DolMapper:DemoWorld:Enabled"] = "false",
             ["DolMapper:DemoWorld:Persons"] = "60",
             ["DolMapper:DemoWorld:Posts"] = "600",
+            // Tests sign in far more often than people do; the rate limit has a test of its own.
+            ["DolMapper:Auth:SignInAttemptsPerMinute"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

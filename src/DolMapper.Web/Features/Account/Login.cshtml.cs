@@ -6,8 +6,18 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace DolMapper.Web.Features.Account;
 
-public sealed class LoginModel(SignInManager<DolMapperUser> signIn, ILogger<LoginModel> logger) : PageModel
+/// <summary>
+/// Password sign-in. Whether an account exists, or is locked, is not told apart: every failure gets
+/// the same message after the same work (a password hash is checked even for an unknown address or
+/// a locked account), and attempts are rate-limited per client address (<see cref="Infrastructure.WebPipeline.SignInRateLimit"/>).
+/// </summary>
+public sealed class LoginModel(SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users, IPasswordHasher<DolMapperUser> hasher, ILogger<LoginModel> logger) : PageModel
 {
+    public const string Failed = "The e-mail or password is not right. After 5 failed attempts an account is locked for 15 minutes.";
+
+    /// <summary>A hash of a random password, checked when there is no real one to check, so that costs the same time.</summary>
+    private static string? s_decoyHash;
+
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
@@ -39,21 +49,22 @@ public sealed class LoginModel(SignInManager<DolMapperUser> signIn, ILogger<Logi
         {
             return Page();
         }
-        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        var user = await users.FindByNameAsync(Input.Email.Trim());
+        var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             logger.LogInformation("User {Email} signed in", Input.Email);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
-        if (result.IsLockedOut)
+        if (user is null || result.IsLockedOut || result.IsNotAllowed)
         {
-            logger.LogWarning("Sign-in refused for {Email}: locked out", Input.Email);
-            ModelState.AddModelError(string.Empty, "This account is locked after too many failed attempts. Try again in 15 minutes or ask an administrator.");
+            // No password was checked: check a decoy, so the answer takes as long as a wrong password's.
+            s_decoyHash ??= hasher.HashPassword(new DolMapperUser(), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+            hasher.VerifyHashedPassword(new DolMapperUser(), s_decoyHash, Input.Password);
         }
-        else
-        {
-            ModelState.AddModelError(string.Empty, "The e-mail or password is not right.");
-        }
+        logger.LogWarning("Sign-in refused for {Email}: {Reason}", Input.Email,
+            user is null ? "no such user" : result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "wrong password");
+        ModelState.AddModelError(string.Empty, Failed);
         return Page();
     }
 }

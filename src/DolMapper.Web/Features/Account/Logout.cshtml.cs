@@ -5,7 +5,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace DolMapper.Web.Features.Account;
 
-public sealed class LogoutModel(SignInManager<DolMapperUser> signIn) : PageModel
+/// <summary>
+/// Sign-out ends the session on the server too: the user's security stamp changes, so a copy of
+/// the cookie stops working at its next check (DolMapper:Auth:SessionCheckSeconds), and so do the
+/// user's sessions in other browsers.
+/// </summary>
+public sealed class LogoutModel(SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users) : PageModel
 {
     public void OnGet()
     {
@@ -13,6 +18,10 @@ public sealed class LogoutModel(SignInManager<DolMapperUser> signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (await users.GetUserAsync(User) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
         await signIn.SignOutAsync();
         return RedirectToPage("/Account/Login");
     }
