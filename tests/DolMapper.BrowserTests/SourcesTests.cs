@@ -40,6 +40,11 @@ public sealed class SourcesTests(PostgresFixture postgres, BrowserFixture browse
         await page.GetByLabel("Queries (one per line)").FillAsync("#bcsm OR #oncology");
         await page.GetByLabel("Credentials").FillAsync("AAAA-browser-token-4321");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        // The fake server is not X's own host: saving asks the admin to confirm where the token goes.
+        await Assertions.Expect(page.Locator("[data-valmsg-for='Input.ConfirmAddress']")).ToContainTextAsync("is not api.x.com");
+        await page.GetByLabel("Credentials").FillAsync("AAAA-browser-token-4321");
+        await page.GetByLabel("I trust this address").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("sources-table")).ToContainTextAsync("••••4321");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();

@@ -41,7 +41,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         var saved = await PostFormAsync(admin, "/Admin/SourceEdit", "/Admin/SourceEdit", new()
         {
             ["Input.Name"] = "x-oncology", ["Input.Kind"] = "x", ["Input.BaseUrl"] = _x.BaseUrl, ["Input.Queries"] = "#bcsm OR #oncology",
-            ["Input.Credential"] = Token, ["Input.Schedule"] = "0 */6 * * *", ["Input.Enabled"] = "true",
+            ["Input.Credential"] = Token, ["Input.Schedule"] = "0 */6 * * *", ["Input.Enabled"] = "true", ["Input.ConfirmAddress"] = "true",
         });
 
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
@@ -59,7 +59,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'reconcile-source-%'"));
 
         var id = await Sql.CountAsync(_connectionString, "SELECT id FROM sources WHERE name = 'x-oncology'");
-        var test = await PostFormAsync(admin, "/Admin/Sources", $"/Admin/Sources?handler=Test&id={id}", []);
+        await PostFormAsync(admin, "/Admin/Sources", $"/Admin/Sources?handler=Test&id={id}", []);
         Assert.Equal(HttpStatusCode.Redirect, test.StatusCode);
         Assert.Contains("Connection works", System.Net.WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Sources")));
         Assert.Contains("max_results=10", _x.Requests.Last());
@@ -75,6 +75,53 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(4L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM posts"));
         Assert.All(_x.Authorizations, a => Assert.Equal($"Bearer {Token}", a));
         Assert.Contains("data-testid=\"runs-table\"", await admin.GetStringAsync("/Admin/Sources"));
+    }
+
+    [Fact]
+    public async Task A_stored_secret_is_never_sent_to_a_new_address_and_an_unknown_host_needs_the_admins_confirmation()
+    {
+        var admin = await _app.SignInAsync(Roles.Admin);
+        Dictionary<string, string> Form(string url, string? credential = null, bool confirm = false)
+        {
+            var form = new Dictionary<string, string> { ["Input.Name"] = "x-main", ["Input.Kind"] = "x", ["Input.BaseUrl"] = url, ["Input.Queries"] = "#bcsm" };
+            if (credential is not null)
+            {
+                form["Input.Credential"] = credential;
+            }
+            if (confirm)
+            {
+                form["Input.ConfirmAddress"] = "true";
+            }
+            return form;
+        }
+        async Task<string> RefusedAsync(HttpResponseMessage response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        }
+
+        // Plain http to another machine, and an unknown host without confirmation, are refused.
+        Assert.Contains("Use https", await RefusedAsync(await PostFormAsync(admin, "/Admin/SourceEdit", "/Admin/SourceEdit", Form("http://collector.example/api", Token, confirm: true))));
+        Assert.Contains("is not api.x.com or api.twitter.com", await RefusedAsync(await PostFormAsync(admin, "/Admin/SourceEdit", "/Admin/SourceEdit", Form("https://collector.example", Token))));
+        Assert.Equal(0L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM sources"));
+
+        // X's own host needs no confirmation.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(admin, "/Admin/SourceEdit", "/Admin/SourceEdit", Form("https://api.x.com", Token))).StatusCode);
+        var id = await Sql.CountAsync(_connectionString, "SELECT id FROM sources WHERE name = 'x-main'");
+
+        // Only the address changed (to the local fake server, confirmed): the stored token is not carried over.
+        var moved = await RefusedAsync(await PostFormAsync(admin, $"/Admin/SourceEdit?id={id}", $"/Admin/SourceEdit?id={id}", Form(_x.BaseUrl, confirm: true)));
+        Assert.Contains("enter the credentials again", moved);
+        Assert.Equal("https://api.x.com", await Sql.ScalarAsync(_connectionString, $"SELECT base_url FROM sources WHERE id = {id}"));
+        await PostFormAsync(admin, "/Admin/Sources", $"/Admin/Sources?handler=Test&id={id}", []);
+        Assert.Empty(_x.Authorizations);
+
+        // With the credential given again it is saved, and the audit entry names the old and the new address.
+        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(admin, $"/Admin/SourceEdit?id={id}", $"/Admin/SourceEdit?id={id}", Form(_x.BaseUrl, "NEW-" + Token, confirm: true))).StatusCode);
+        var audit = (string)(await Sql.ScalarAsync(_connectionString, "SELECT details::text FROM audit_log WHERE action = 'source.updated' ORDER BY id DESC LIMIT 1"))!;
+        Assert.Contains("\"base_url_before\": \"https://api.x.com\"", audit);
+        Assert.Contains($"\"base_url\": \"{_x.BaseUrl}\"", audit);
+        Assert.Contains("\"address_confirmed\": true", audit);
     }
 
     [Fact]
@@ -112,7 +159,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
-                new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-limited", "x", _x.BaseUrl, ["#bcsm"], false, null, null, Token), CancellationToken.None);
+                new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-limited", "x", _x.BaseUrl, ["#bcsm"], false, null, null, Token, ConfirmAddress: true), CancellationToken.None);
         }
         _x.ThenRateLimited(DateTimeOffset.UtcNow.AddHours(1));
 
@@ -131,7 +178,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
     {
         await using var scope = _app.Services.CreateAsyncScope();
         var id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
-            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-budget", "x", _x.BaseUrl, ["#bcsm"], false, null, 2, Token), CancellationToken.None);
+            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-budget", "x", _x.BaseUrl, ["#bcsm"], false, null, 2, Token, ConfirmAddress: true), CancellationToken.None);
 
         var result = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
 
@@ -152,7 +199,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         _x.Pages.Add("{\"meta\":{\"result_count\":0}}");
         await using var scope = _app.Services.CreateAsyncScope();
         var id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
-            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-tracked", "x", _x.BaseUrl, ["#nothing"], false, null, null, Token, ["@drjanedoe", "nobody_here"]), CancellationToken.None);
+            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-tracked", "x", _x.BaseUrl, ["#nothing"], false, null, null, Token, ["@drjanedoe", "nobody_here"], ConfirmAddress: true), CancellationToken.None);
 
         var first = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
         var second = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
@@ -176,7 +223,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
             """);
         await using var scope = _app.Services.CreateAsyncScope();
         var id = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourceStore>().SaveAsync(
-            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-profiles", "x", _x.BaseUrl, [], false, null, null, Token), CancellationToken.None);
+            new DolMapper.Web.Ingestion.Sources.SourceForm(null, "x-profiles", "x", _x.BaseUrl, [], false, null, null, Token, ConfirmAddress: true), CancellationToken.None);
 
         var result = await scope.ServiceProvider.GetRequiredService<DolMapper.Web.Ingestion.Sources.SourcePasses>().RunAsync(id, "test", CancellationToken.None);
 

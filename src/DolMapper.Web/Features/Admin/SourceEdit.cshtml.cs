@@ -27,6 +27,8 @@ public sealed class SourceEditModel(SourceStore store) : PageModel
         [Range(0, 10_000_000), Display(Name = "Daily read budget")]
         public int? DailyReadBudget { get; set; }
         public bool Enabled { get; set; }
+        [Display(Name = "I trust this address (the stored secret will be sent to it)")]
+        public bool ConfirmAddress { get; set; }
     }
 
     [BindProperty]
@@ -72,13 +74,22 @@ public sealed class SourceEditModel(SourceStore store) : PageModel
         {
             ModelState.AddModelError("Input.Schedule", "Not a cron expression (five fields, e.g. \"0 */6 * * *\").");
         }
+        var tracked = (Input.Tracked ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var form = new SourceForm(id, Input.Name, Input.Kind, Input.BaseUrl, queries, Input.Enabled, Input.Schedule, Input.DailyReadBudget, Input.Credential, tracked, Input.ConfirmAddress);
+        if (ModelState.IsValid)
+        {
+            foreach (var problem in await store.ProblemsAsync(form, cancellationToken))
+            {
+                ModelState.AddModelError($"Input.{problem.Field}", problem.Message);
+            }
+        }
         if (!ModelState.IsValid)
         {
             Id = id;
+            CredentialHint = id is { } existing ? (await store.GetAsync(existing, cancellationToken))?.CredentialHint : null;
             return Page();
         }
-        var tracked = (Input.Tracked ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        await store.SaveAsync(new SourceForm(id, Input.Name, Input.Kind, Input.BaseUrl, queries, Input.Enabled, Input.Schedule, Input.DailyReadBudget, Input.Credential, tracked), cancellationToken, User.Identity?.Name);
+        await store.SaveAsync(form, cancellationToken, User.Identity?.Name);
         return RedirectToPage("Sources");
     }
 

@@ -15,8 +15,14 @@ public sealed record SourceConfig(
     public bool HasCredential => CredentialHint is not null;
 }
 
-/// <summary>What an admin submits; a blank credential keeps the stored one.</summary>
-public sealed record SourceForm(int? Id, string Name, string Kind, string BaseUrl, IReadOnlyList<string> Queries, bool Enabled, string? Schedule, int? DailyReadBudget, string? NewCredential, IReadOnlyList<string>? Tracked = null);
+/// <summary>
+/// What an admin submits; a blank credential keeps the stored one (unless the address changed).
+/// <paramref name="ConfirmAddress"/>: the admin confirms an address that is not one of the platform's own hosts.
+/// </summary>
+public sealed record SourceForm(int? Id, string Name, string Kind, string BaseUrl, IReadOnlyList<string> Queries, bool Enabled, string? Schedule, int? DailyReadBudget, string? NewCredential, IReadOnlyList<string>? Tracked = null, bool ConfirmAddress = false);
+
+/// <summary>Why a source cannot be saved as submitted: the form field and what to do.</summary>
+public sealed record SourceProblem(string Field, string Message);
 
 /// <summary>
 /// Sources in the database (every process sees the same), credentials encrypted with ASP.NET Core
@@ -45,12 +51,64 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         return protectedValue is null ? null : Protector.Unprotect(protectedValue);
     }
 
-    /// <summary>Saves a source; the audit log records the change and, apart, a credential change (never the credential).</summary>
+    /// <summary>The platforms' own API hosts: a credential goes elsewhere only when an admin confirms the address.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> KnownHosts = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["x"] = ["api.x.com", "api.twitter.com"],
+        ["bluesky"] = ["bsky.social", "api.bsky.app", "public.api.bsky.app"],
+        ["pubmed"] = ["eutils.ncbi.nlm.nih.gov"],
+    };
+
+    /// <summary>
+    /// What stops <paramref name="form"/> from being saved: an address that is not https (plain
+    /// http only to this machine), a host that is not the platform's own without the admin's
+    /// confirmation (any Mastodon instance is its own), and a changed address without the
+    /// credential given again — a stored secret is never sent to an address it was not given for.
+    /// </summary>
+    public async Task<IReadOnlyList<SourceProblem>> ProblemsAsync(SourceForm form, CancellationToken cancellationToken)
+    {
+        var problems = new List<SourceProblem>();
+        if (!Uri.TryCreate(form.BaseUrl?.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
+        {
+            problems.Add(new SourceProblem("BaseUrl", "Give the API's address, starting with https://."));
+            return problems;
+        }
+        if (url.Scheme == "http" && !url.IsLoopback)
+        {
+            problems.Add(new SourceProblem("BaseUrl", "Use https: over plain http the credential would cross the network readable by anyone on the way (http is accepted only for this machine's own test servers)."));
+        }
+        var known = form.Kind == "mastodon" && url.Scheme == "https"
+            || KnownHosts.TryGetValue(form.Kind, out var hosts) && url.Scheme == "https" && hosts.Contains(url.Host, StringComparer.OrdinalIgnoreCase);
+        if (!known && !form.ConfirmAddress && problems.Count == 0)
+        {
+            problems.Add(new SourceProblem("ConfirmAddress",
+                $"{url.Host} is not {(KnownHosts.TryGetValue(form.Kind, out var own) ? string.Join(" or ", own) : "a known host")}, {form.Kind}'s own API: the credential will be sent there. Tick the confirmation if you trust it (a proxy or a test server)."));
+        }
+        if (form.Id is { } id && string.IsNullOrEmpty(form.NewCredential))
+        {
+            var stored = await db.Sources.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.BaseUrl, s.ProtectedCredentials }).SingleOrDefaultAsync(cancellationToken);
+            if (stored?.ProtectedCredentials is not null && !SameAddress(stored.BaseUrl, form.BaseUrl!))
+            {
+                problems.Add(new SourceProblem("Credential", "The address changed: enter the credentials again. The stored ones are only ever sent to the address they were given for."));
+            }
+        }
+        return problems;
+    }
+
+    private static bool SameAddress(string? a, string b) =>
+        string.Equals(a?.Trim().TrimEnd('/'), b.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Saves a source; the audit log records the change (the address before and after, when it changed) and, apart, a credential change (never the credential).</summary>
     public async Task<int> SaveAsync(SourceForm form, CancellationToken cancellationToken, string? user = null)
     {
+        if ((await ProblemsAsync(form, cancellationToken)) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems.Select(p => p.Message)));
+        }
         var now = DateTime.UtcNow;
         var source = form.Id is { } id ? await db.Sources.SingleAsync(s => s.Id == id, cancellationToken) : null;
         var created = source is null;
+        var previousUrl = source?.BaseUrl;
         if (source is null)
         {
             source = new Source { Name = form.Name, Kind = form.Kind, CreatedAt = now };
@@ -72,7 +130,13 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         db.AuditLog.Add(new AuditLogEntry
         {
             At = now, UserName = user, Action = created ? "source.created" : "source.updated", Target = source.Name,
-            Details = JsonSerializer.Serialize(new { source = source.Id, kind = source.Kind, enabled = source.Enabled, schedule = source.Schedule, queries = form.Queries.Count }),
+            Details = JsonSerializer.Serialize(new
+            {
+                source = source.Id, kind = source.Kind, enabled = source.Enabled, schedule = source.Schedule, queries = form.Queries.Count,
+                base_url = source.BaseUrl,
+                base_url_before = created || SameAddress(previousUrl, source.BaseUrl) ? null : previousUrl,
+                address_confirmed = form.ConfirmAddress,
+            }),
         });
         if (!string.IsNullOrEmpty(form.NewCredential))
         {
