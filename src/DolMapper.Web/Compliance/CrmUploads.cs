@@ -272,7 +272,7 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
             {from} WHERE {where} ORDER BY r.updated_at DESC, r.id DESC OFFSET @offset LIMIT 100
             """, connection);
         Bind(command);
-        command.Parameters.AddWithValue("offset", (Math.Max(1, page) - 1) * 100);
+        command.Parameters.AddWithValue("offset", Data.Paging.Offset(page, 100));
         var rows = new List<CrmRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -37,7 +37,7 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
             ORDER BY abs(p.hcp_confidence - 0.5), p.id
             OFFSET @offset LIMIT @limit
             """, connection);
-        command.Parameters.AddWithValue("offset", (Math.Max(1, page) - 1) * PageSize);
+        command.Parameters.AddWithValue("offset", Data.Paging.Offset(page, PageSize));
         command.Parameters.AddWithValue("limit", PageSize);
         var items = new List<ReviewItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

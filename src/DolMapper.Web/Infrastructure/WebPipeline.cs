@@ -141,6 +141,7 @@ internal static class WebPipeline
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseSerilogRequestLogging();
         app.Use(ForgetDeadConnectionsAsync);
+        app.Use(RejectNulCharactersAsync);
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
@@ -184,6 +185,32 @@ internal static class WebPipeline
             DatabaseFailures.ForgetPooledConnections(context.RequestServices);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A NUL character in an address or a form field can never be searched for or stored
+    /// (PostgreSQL text holds none), so such a request is answered 400 with a message, before any
+    /// page or export starts. Uploaded files (multipart) are not looked at here: the importer
+    /// reports such lines itself.
+    /// </summary>
+    private static async Task RejectNulCharactersAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        var bad = (request.QueryString.Value ?? "").Contains("%00", StringComparison.Ordinal)
+            || (request.Path.Value ?? "").Contains('\0', StringComparison.Ordinal);
+        if (!bad && request.HasFormContentType && request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted);
+            bad = form.Any(f => f.Value.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true));
+        }
+        if (bad)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("The request contains a NUL character (%00), which no search or field can hold. Remove it and try again.", context.RequestAborted);
+            return;
+        }
+        await next(context);
     }
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)

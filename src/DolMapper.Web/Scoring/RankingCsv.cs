@@ -135,9 +135,22 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
             new { run = result.RunId, version = result.ProfileVersion, rows = result.Rows, request }, cancellationToken, userId);
     }
 
-    /// <summary>A text cell that cannot run as a formula: = + - @ tab or CR first gets a leading apostrophe.</summary>
-    public static string Text(string? value) =>
-        string.IsNullOrEmpty(value) ? "" : value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
+    /// <summary>
+    /// A text cell that cannot run as a formula: = + - @ tab or CR first gets a leading apostrophe,
+    /// and so does a cell whose first character after leading white space and line breaks is one of
+    /// = + - @ (spreadsheets skip a leading line feed or space and run "\n=cmd" all the same).
+    /// </summary>
+    public static string Text(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+        var first = value.AsSpan().TrimStart(" \t\r\n\v\f");
+        return value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\n' || (!first.IsEmpty && first[0] is '=' or '+' or '-' or '@')
+            ? "'" + value
+            : value;
+    }
 
     private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using DolMapper.Scoring;
 using DolMapper.Web.Features.Rankings;
 using DolMapper.Web.Scoring;
@@ -49,6 +50,37 @@ public sealed class RankingsPageTests(PostgresFixture postgres)
         Assert.True(Assert.Single(await scoring.ScoreAsync()).Complete);
         return db.ConnectionString;
     }
+
+    [Fact]
+    public async Task Hostile_page_numbers_and_nul_characters_get_an_answer_not_a_server_error()
+    {
+        var connection = await ScoredWorldAsync();
+        await using var app = await TestApp.StartAsync(connection);
+        var admin = await app.SignInAsync(Roles.Admin);
+        var profile = Uri.EscapeDataString(Profile.Name);
+
+        foreach (var path in new[] { $"/Rankings?profile={profile}&page=50000000", $"/Rankings?profile={profile}&page=2147483647", "/Shortlists", "/Admin/Audit?page=50000000", "/Admin/Crm?page=50000000", "/Admin/Persons/Review?page=50000000" })
+        {
+            var response = await admin.GetAsync(path);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
+        }
+        foreach (var path in new[] { $"/Rankings?profile={profile}&q=a%00b", $"/Rankings/export.csv?profile={profile}&q=%00", "/Admin/Audit?q=x%00" })
+        {
+            var response = await admin.GetAsync(path);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("NUL character", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData("=1+1", "'=1+1")]
+    [InlineData("\n=cmd|' /C calc'!A0", "'\n=cmd|' /C calc'!A0")]
+    [InlineData(" \r\n@SUM(A1)", "' \r\n@SUM(A1)")]
+    [InlineData("-5", "'-5")]
+    [InlineData("Dr. Ana Ruiz", "Dr. Ana Ruiz")]
+    [InlineData("a=b", "a=b")]
+    public void Csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(string cell, string expected) =>
+        Assert.Equal(expected, DolMapper.Web.Scoring.RankingCsv.Text(cell));
 
     [Fact]
     public async Task Filters_sort_and_opt_outs_shape_the_page_and_live_in_the_query()

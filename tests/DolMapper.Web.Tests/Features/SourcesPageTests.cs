@@ -59,7 +59,7 @@ public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(1L, await Sql.CountAsync(_connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs' AND value LIKE 'reconcile-source-%'"));
 
         var id = await Sql.CountAsync(_connectionString, "SELECT id FROM sources WHERE name = 'x-oncology'");
-        await PostFormAsync(admin, "/Admin/Sources", $"/Admin/Sources?handler=Test&id={id}", []);
+        var test = await PostFormAsync(admin, "/Admin/Sources", $"/Admin/Sources?handler=Test&id={id}", []);
         Assert.Equal(HttpStatusCode.Redirect, test.StatusCode);
         Assert.Contains("Connection works", System.Net.WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Sources")));
         Assert.Contains("max_results=10", _x.Requests.Last());

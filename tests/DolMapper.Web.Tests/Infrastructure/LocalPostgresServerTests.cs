@@ -174,4 +174,38 @@ public sealed class LocalPostgresServerTests : IDisposable
         NpgsqlConnection.ClearAllPools();
         TestPaths.DeleteQuietly(_dataDirectory);
     }
+
+    [Fact]
+    public async Task A_server_whose_folder_was_deleted_is_shut_down_promptly_instead_of_hanging()
+    {
+        var server = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        var port = server.Port;
+        Directory.Delete(Path.Combine(_dataDirectory, "postgres"), recursive: true);
+
+        var stopping = server.DisposeAsync().AsTask();
+        var finished = await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(stopping, finished);
+        await stopping;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!LoopbackPorts.IsFree(port) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(LoopbackPorts.IsFree(port), "the orphaned server still listens");
+    }
+
+    [Fact]
+    public async Task Secret_files_are_created_readable_by_their_owner_only()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        var path = Path.Combine(_dataDirectory, "secret");
+        await File.WriteAllTextAsync(path, "old, world-readable");
+        File.SetUnixFileMode(path, (UnixFileMode)0b110_100_100);
+
+        await LocalPostgresServer.WriteSecretAsync(path, "s3cret", CancellationToken.None);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal("s3cret", await File.ReadAllTextAsync(path));
+    }
 }

@@ -126,7 +126,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         {
             selection.Bind(command);
             command.Parameters.Add(new NpgsqlParameter("previous", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)run.PreviousRunId ?? DBNull.Value });
-            command.Parameters.AddWithValue("offset", (page - 1) * RankingFilter.PageSize);
+            command.Parameters.AddWithValue("offset", Data.Paging.Offset(page, RankingFilter.PageSize));
             command.Parameters.AddWithValue("limit", RankingFilter.PageSize);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -129,7 +129,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var passwordForInitDb = Path.Combine(LogDirectory, ".initdb-password");
-        await File.WriteAllTextAsync(passwordForInitDb, password + "\n", cancellationToken);
+        await WriteSecretAsync(passwordForInitDb, password + "\n", cancellationToken);
         try
         {
             if (_serverUser is not null)
@@ -177,11 +177,23 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             """;
         await File.AppendAllTextAsync(Path.Combine(ClusterDirectory, "postgresql.conf"), settings, cancellationToken);
 
-        await File.WriteAllTextAsync(PasswordFile, password, cancellationToken);
+        await WriteSecretAsync(PasswordFile, password, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a file only its owner can read, from the moment it exists: created with mode 0600
+    /// (not written first and restricted after, which leaves it readable by anyone for a moment).
+    /// </summary>
+    internal static async Task WriteSecretAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
+        await using var stream = new FileStream(path, options);
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
     }
 
     private async Task StartAsync(CancellationToken cancellationToken)
@@ -258,6 +270,14 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         {
             return;
         }
+        if (!Directory.Exists(_root))
+        {
+            // Deleted under the running process: pg_ctl has no cluster to act on. Ask the server
+            // itself to shut down fast, so this process can exit instead of waiting on it.
+            _logger.LogWarning("The local database's folder {Folder} is gone; shutting its server down through its process", _root);
+            await ShutDownOrphanedServerAsync();
+            return;
+        }
         try
         {
             await using var launcherLock = await AcquireLauncherLockAsync(CancellationToken.None);
@@ -273,6 +293,33 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         catch (Exception e) when (e is LocalDatabaseException or NpgsqlException or IOException)
         {
             _logger.LogWarning(e, "Could not stop the local database cleanly");
+        }
+    }
+
+    /// <summary>SIGINT (a fast shutdown) to the server's postmaster, found as the parent of this connection's backend.</summary>
+    private async Task ShutDownOrphanedServerAsync()
+    {
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            int backend;
+            await using (var connection = new NpgsqlConnection(BuildConnectionString("postgres", LauncherApplicationName) + ";Pooling=false;Timeout=5"))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+                backend = (int)(await command.ExecuteScalarAsync())!;
+                var status = await File.ReadAllLinesAsync($"/proc/{backend}/status");
+                var parent = status.FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal))?[5..].Trim();
+                if (parent is null)
+                {
+                    return;
+                }
+                await ProcessRunner.RunAsync("kill", ["-INT", parent], null, TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or UnauthorizedAccessException or InvalidOperationException or TimeoutException)
+        {
+            _logger.LogWarning(e, "Could not shut down the local database whose folder is gone");
         }
     }
 
@@ -341,6 +388,11 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             {
                 // FileShare.None takes an exclusive advisory lock that other processes respect.
                 return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                // Waiting cannot help: the data folder is gone (deleted under a running process).
+                throw new LocalDatabaseException($"The local database's folder {_root} is gone; the server cannot be managed from here.", e);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

@@ -30,7 +30,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource)
             FROM audit_log a WHERE {Where} ORDER BY a.at DESC, a.id DESC OFFSET @offset LIMIT @limit
             """, connection);
         Bind(command, filter);
-        command.Parameters.AddWithValue("offset", (Math.Max(1, filter.Page) - 1) * AuditFilter.PageSize);
+        command.Parameters.AddWithValue("offset", Data.Paging.Offset(filter.Page, AuditFilter.PageSize));
         command.Parameters.AddWithValue("limit", AuditFilter.PageSize);
         var rows = new List<AuditRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
