@@ -35,7 +35,7 @@ public sealed class CliProcess : IAsyncDisposable
         }
     }
 
-    public static CliProcess Start(IEnumerable<string> args, IDictionary<string, string?>? environment = null)
+    public static CliProcess Start(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? standardInput = null)
     {
         var start = new ProcessStartInfo
         {
@@ -70,6 +70,10 @@ public sealed class CliProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (cli._stdout) { cli._stdout.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (cli._stderr) { cli._stderr.AppendLine(e.Data); } } };
         process.Start();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+        }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -77,9 +81,9 @@ public sealed class CliProcess : IAsyncDisposable
     }
 
     /// <summary>Runs to the end and returns the exit code; fails the test if it takes longer than <paramref name="timeout"/>.</summary>
-    public static async Task<CliProcess> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static async Task<CliProcess> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? standardInput = null)
     {
-        var cli = Start(args, environment);
+        var cli = Start(args, environment, standardInput);
         await cli.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(2));
         return cli;
     }

@@ -31,13 +31,7 @@ public sealed class UserSeeder(
     /// <summary>Returns the logins to print: new random admin credentials, or the demo users.</summary>
     public async Task<IReadOnlyList<PrintedLogin>> SeedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                Check(await roles.CreateAsync(new IdentityRole(role)), $"create role {role}");
-            }
-        }
+        await EnsureRolesAsync();
 
         var printed = new List<PrintedLogin>();
         if (options.Value.Demo)
@@ -81,6 +75,18 @@ public sealed class UserSeeder(
             }
         }
         return printed;
+    }
+
+    /// <summary>The three roles, created where they are missing (a database no web process has started on yet).</summary>
+    public async Task EnsureRolesAsync()
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"create role {role}");
+            }
+        }
     }
 
     private async Task CreateAsync(string email, string password, string role, string displayName)

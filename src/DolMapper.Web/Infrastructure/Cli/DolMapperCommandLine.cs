@@ -138,6 +138,43 @@ public static class DolMapperCommandLine
         export.TreatUnmatchedTokensAsErrors = false;
         export.SetAction((parse, ct) => ExportAsync(parse.GetValue(exportProfile)!, parse.GetValue(top), parse.GetValue(exportOut), parse.GetValue(bom), parse.UnmatchedTokens, stdout, ct));
 
+        var userEmail = new Argument<string?>("EMAIL") { Description = "The user's e-mail address.", Arity = ArgumentArity.ZeroOrOne };
+        var emailOption = new Option<string?>("--email") { Description = "The user's e-mail address (as the EMAIL argument)." };
+        var roleOption = new Option<string>("--role") { Description = "Admin, Analyst or BrandManager.", Required = true };
+        var nameOption = new Option<string?>("--name") { Description = "The name shown in the app." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (nothing is echoed or stored in the shell's history)." };
+        var linkOption = new Option<bool>("--link") { Description = "Create the user without a password and print a one-time link where they choose it (e-mailed too when SMTP is set)." };
+        var usersAdd = new Command("add", "Create a user. Without --password-stdin or --link a password is generated and printed once.")
+        {
+            userEmail, emailOption, roleOption, nameOption, passwordStdin, linkOption,
+        };
+        usersAdd.TreatUnmatchedTokensAsErrors = false;
+        usersAdd.SetAction((parse, ct) =>
+        {
+            // The optional EMAIL argument swallows a configuration switch that takes its place; give it back.
+            var argument = parse.GetValue(userEmail);
+            IReadOnlyList<string> unmatched = parse.UnmatchedTokens;
+            if (argument?.StartsWith("--", StringComparison.Ordinal) == true)
+            {
+                unmatched = [argument, .. unmatched];
+                argument = null;
+            }
+            return UsersAddAsync(argument ?? parse.GetValue(emailOption), parse.GetValue(roleOption)!, parse.GetValue(nameOption),
+                parse.GetValue(passwordStdin), parse.GetValue(linkOption), unmatched, stdout, ct);
+        });
+        var usersList = new Command("list", "List users: e-mail, role, status, created.");
+        usersList.TreatUnmatchedTokensAsErrors = false;
+        usersList.SetAction((parse, ct) => UsersListAsync(parse.UnmatchedTokens, stdout, ct));
+        var disableEmail = new Argument<string>("EMAIL") { Description = "The user's e-mail address." };
+        var usersDisable = new Command("disable", "Disable a user and end their sessions (the last enabled admin cannot be disabled).") { disableEmail };
+        usersDisable.TreatUnmatchedTokensAsErrors = false;
+        usersDisable.SetAction((parse, ct) => UsersDisableAsync(parse.GetValue(disableEmail)!, enable: false, parse.UnmatchedTokens, stdout, ct));
+        var enableEmail = new Argument<string>("EMAIL") { Description = "The user's e-mail address." };
+        var usersEnable = new Command("enable", "Enable a disabled user, or unlock one locked out by failed sign-ins.") { enableEmail };
+        usersEnable.TreatUnmatchedTokensAsErrors = false;
+        usersEnable.SetAction((parse, ct) => UsersDisableAsync(parse.GetValue(enableEmail)!, enable: true, parse.UnmatchedTokens, stdout, ct));
+        var usersVerb = new Command("users", "Users without a browser: add, list, disable, enable (audited like the admin pages).") { usersAdd, usersList, usersDisable, usersEnable };
+
         root.Subcommands.Add(serve);
         root.Subcommands.Add(worker);
         root.Subcommands.Add(migrate);
@@ -147,6 +184,7 @@ public static class DolMapperCommandLine
         root.Subcommands.Add(profilesVerb);
         root.Subcommands.Add(score);
         root.Subcommands.Add(export);
+        root.Subcommands.Add(usersVerb);
 
         // No verb: serve, with whatever configuration switches were given.
         root.TreatUnmatchedTokensAsErrors = false;
@@ -208,6 +246,115 @@ public static class DolMapperCommandLine
         await app.StartAsync(cancellationToken);
         await stdout.WriteLineAsync($"DolMapper worker is running ({app.Options.Jobs.WorkerCount} job workers). Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync(cancellationToken);
+        return Success;
+    }
+
+    /// <summary>A command-line process's app for the user verbs: migrated, with roles in place.</summary>
+    private static async Task<DolMapperApp> UsersAppAsync(IReadOnlyList<string> unmatched, CancellationToken cancellationToken)
+    {
+        var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<UserSeeder>().EnsureRolesAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string CliActor => $"cli:{Environment.UserName}";
+
+    private static async Task<int> UsersAddAsync(string? email, string role, string? name, bool passwordFromStdin, bool link, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            throw new StartupException("name the user: dolmapper users add EMAIL --role ROLE.");
+        }
+        if (passwordFromStdin && link)
+        {
+            throw new StartupException("choose one: --password-stdin or --link.");
+        }
+        var canonicalRole = Roles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase))
+            ?? throw new StartupException($"unknown role '{role}': choose {string.Join(", ", Roles.All)}.");
+        string? password = null;
+        if (passwordFromStdin)
+        {
+            // A byte order mark (some writers put one first) is not part of the password.
+            password = (await Console.In.ReadLineAsync(cancellationToken))?.TrimStart('\uFEFF').TrimEnd('\r');
+            if (string.IsNullOrEmpty(password))
+            {
+                throw new StartupException("--password-stdin: standard input gave no password.");
+            }
+        }
+        await using var app = await UsersAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var administration = scope.ServiceProvider.GetRequiredService<Features.Admin.Users.UserAdministration>();
+        if (link)
+        {
+            var site = scope.ServiceProvider.GetRequiredService<PublicAddress>().Base;
+            var invited = await administration.InviteAsync(email, name, canonicalRole, CliActor, site, cancellationToken);
+            if (!invited.Done)
+            {
+                throw new StartupException(invited.Message);
+            }
+            await stdout.WriteLineAsync(invited.Message);
+            if (invited.Link is not null)
+            {
+                await stdout.WriteLineAsync(invited.Link);
+            }
+            return Success;
+        }
+        var generated = password is null;
+        password ??= GeneratePassword();
+        var created = await administration.CreateWithPasswordAsync(email, name, canonicalRole, password, CliActor, cancellationToken);
+        if (!created.Done)
+        {
+            throw new StartupException(created.Message);
+        }
+        await stdout.WriteLineAsync(created.Message);
+        if (generated)
+        {
+            await stdout.WriteLineAsync($"Password (shown once): {password}");
+        }
+        return Success;
+    }
+
+    private static string GeneratePassword() =>
+        "Dm-" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y') + "-7";
+
+    private static async Task<int> UsersListAsync(IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await UsersAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<Features.Admin.Users.UserAdministration>().ListAsync(cancellationToken);
+        var width = Math.Max(5, rows.Count == 0 ? 0 : rows.Max(r => r.Email.Length));
+        await stdout.WriteLineAsync($"{"email".PadRight(width)}  {"role",-12}  {"status",-10}  created");
+        foreach (var row in rows)
+        {
+            await stdout.WriteLineAsync($"{row.Email.PadRight(width)}  {row.Role ?? "-",-12}  {row.Status.ToString().ToLowerInvariant(),-10}  {row.CreatedAt:yyyy-MM-dd}");
+        }
+        return Success;
+    }
+
+    private static async Task<int> UsersDisableAsync(string email, bool enable, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await UsersAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var administration = scope.ServiceProvider.GetRequiredService<Features.Admin.Users.UserAdministration>();
+        var id = await administration.IdOfAsync(email) ?? throw new StartupException($"no user has the address {email}.");
+        var result = enable
+            ? await administration.EnableAsync(id, CliActor, cancellationToken)
+            : await administration.DisableAsync(id, CliActor, cancellationToken);
+        if (!result.Done)
+        {
+            throw new StartupException(result.Message);
+        }
+        await stdout.WriteLineAsync(result.Message);
         return Success;
     }
 

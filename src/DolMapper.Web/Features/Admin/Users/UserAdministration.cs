@@ -59,6 +59,40 @@ public sealed class UserAdministration(UserManager<DolMapperUser> users, DolMapp
             r.LockoutEnd > now && r.LockoutEnd < DisabledUntil ? r.LockoutEnd : null))];
     }
 
+    /// <summary>Creates a user with a password (the command line's <c>users add</c>); the password must pass the same rules as on the pages.</summary>
+    public async Task<UserActionResult> CreateWithPasswordAsync(string email, string? displayName, string role, string password, string actor, CancellationToken cancellationToken)
+    {
+        email = email.Trim();
+        if (!Roles.All.Contains(role))
+        {
+            return new UserActionResult(false, $"Choose a role: {string.Join(", ", Roles.All)}.");
+        }
+        if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email) || email.Length == 0)
+        {
+            return new UserActionResult(false, $"'{email}' is not an e-mail address.");
+        }
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            return new UserActionResult(false, $"{email} already has an account.");
+        }
+        var user = new DolMapperUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
+            CreatedAt = DateTime.UtcNow, LockoutEnabled = true,
+        };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return new UserActionResult(false, string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+        await users.AddToRoleAsync(user, role);
+        await AuditAsync(actor, "user.created", email, new { role, with_password = true }, cancellationToken);
+        return new UserActionResult(true, $"Created {email} as {role}.");
+    }
+
+    /// <summary>The user with this e-mail address, for the command line (which names users by address).</summary>
+    public async Task<string?> IdOfAsync(string email) => (await users.FindByEmailAsync(email.Trim()))?.Id;
+
     public async Task<UserActionResult> InviteAsync(string email, string? displayName, string role, string actor, Uri site, CancellationToken cancellationToken)
     {
         email = email.Trim();
