@@ -81,28 +81,71 @@ public sealed class FaultTests(PostgresFixture postgres)
         Assert.True(expected == await after.SnapshotAsync(), $"seed {Seed}: the data differs from a clean import");
     }
 
+    /// <summary>A database with a small demo world and one scoring profile, "Fault", ready to score.</summary>
+    private async Task<string> WorldToScoreAsync(string directory)
+    {
+        var connection = await postgres.CreateMigratedDatabaseAsync();
+        var world = Path.Combine(directory, "world.jsonl.gz");
+        await using (var seed = await CliProcess.RunAsync(["demo", "seed", "--persons", "1500", "--posts", "45000", "--seed", "11", "--out", world]))
+        {
+            Assert.True(seed.ExitCode == 0, seed.StandardError);
+        }
+        var profile = Path.Combine(directory, "profile.json");
+        await File.WriteAllTextAsync(profile, """
+            {"name":"Fault","hashtags":["bcsm","oncology"],"keywords":["breast cancer"],"countries":[],"window_days":365,
+             "min_hcp_confidence":0.5,"weights":{"relevance":1,"peer_trust":1,"science":1,"activity":0.5}}
+            """);
+        foreach (var args in new[] { new[] { "import", world }, ["profiles", "import", profile] })
+        {
+            await using var step = await CliProcess.RunAsync([.. args, Database(connection)]);
+            Assert.True(step.ExitCode == 0, step.StandardError);
+        }
+        return connection;
+    }
+
+    [Fact]
+    public async Task Persona_training_killed_at_a_random_point_leaves_all_or_nothing_and_the_next_training_completes()
+    {
+        var directory = TestPaths.NewTempDirectory("fault-personas");
+        try
+        {
+            var connection = await WorldToScoreAsync(directory);
+            await using (var score = CliProcess.Start(["score", "--profile", "Fault", Database(connection)]))
+            {
+                // The run is complete; the verb now trains personas on it.
+                await WaitUntilAsync(connection, "SELECT count(*) FROM scoring_runs WHERE status = 'complete'", score, TimeSpan.FromMinutes(3));
+                await Task.Delay(_random.Next(0, 1_500));
+                score.KillHard();
+            }
+            var first = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
+            var scored = await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {first}");
+            var assigned = await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {first}");
+            Assert.True(assigned == 0 || assigned == scored, $"seed {Seed}: {assigned} of {scored} persons have a persona after the kill");
+
+            await using (var again = await CliProcess.RunAsync(["score", "--profile", "Fault", Database(connection)], timeout: TimeSpan.FromMinutes(4)))
+            {
+                Assert.True(again.ExitCode == 0, $"seed {Seed}: {again.StandardError}{again.StandardOutput}");
+            }
+
+            Assert.Equal(0L, await UnfinishedRunsAsync(connection));
+            var latest = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
+            Assert.Equal(await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {latest}"),
+                await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {latest}"));
+            Assert.Equal(1L, await Sql.CountAsync(connection, "SELECT count(*) FROM trained_models WHERE kind = 'personas' AND is_active"));
+        }
+        finally
+        {
+            TestPaths.DeleteQuietly(directory);
+        }
+    }
+
     [Fact]
     public async Task A_scoring_run_killed_at_a_random_point_is_failed_its_table_dropped_and_the_next_run_scores_as_a_clean_one()
     {
         var directory = TestPaths.NewTempDirectory("fault-score");
         try
         {
-            var connection = await postgres.CreateMigratedDatabaseAsync();
-            var world = Path.Combine(directory, "world.jsonl.gz");
-            await using (var seed = await CliProcess.RunAsync(["demo", "seed", "--persons", "1500", "--posts", "45000", "--seed", "11", "--out", world]))
-            {
-                Assert.True(seed.ExitCode == 0, seed.StandardError);
-            }
-            var profile = Path.Combine(directory, "profile.json");
-            await File.WriteAllTextAsync(profile, """
-                {"name":"Fault","hashtags":["bcsm","oncology"],"keywords":["breast cancer"],"countries":[],"window_days":365,
-                 "min_hcp_confidence":0.5,"weights":{"relevance":1,"peer_trust":1,"science":1,"activity":0.5}}
-                """);
-            foreach (var args in new[] { new[] { "import", world }, ["profiles", "import", profile] })
-            {
-                await using var step = await CliProcess.RunAsync([.. args, Database(connection)]);
-                Assert.True(step.ExitCode == 0, step.StandardError);
-            }
+            var connection = await WorldToScoreAsync(directory);
 
             await using (var score = CliProcess.Start(["score", "--profile", "Fault", Database(connection)]))
             {
