@@ -42,6 +42,7 @@ public sealed class SourcesTests(PostgresFixture postgres, BrowserFixture browse
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         // The fake server is not X's own host: saving asks the admin to confirm where the token goes.
         await Assertions.Expect(page.Locator("[data-valmsg-for='Input.ConfirmAddress']")).ToContainTextAsync("is not api.x.com");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("admin-source-confirm-address"), FullPage = true });
         await page.GetByLabel("Credentials").FillAsync("AAAA-browser-token-4321");
         await page.GetByLabel("I trust this address").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();

@@ -82,7 +82,8 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         if (!known && !form.ConfirmAddress && problems.Count == 0)
         {
             problems.Add(new SourceProblem("ConfirmAddress",
-                $"{url.Host} is not {(KnownHosts.TryGetValue(form.Kind, out var own) ? string.Join(" or ", own) : "a known host")}, {form.Kind}'s own API: the credential will be sent there. Tick the confirmation if you trust it (a proxy or a test server)."));
+                $"{url.Host} is not {(KnownHosts.TryGetValue(form.Kind, out var own) ? string.Join(" or ", own) : "a known host")}, {PlatformName(form.Kind)}'s own API: the credentials will be sent there. " +
+                "Tick the confirmation if you trust it (a proxy or a test server), and enter the credentials again."));
         }
         if (form.Id is { } id && string.IsNullOrEmpty(form.NewCredential))
         {
@@ -94,6 +95,15 @@ public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider p
         }
         return problems;
     }
+
+    private static string PlatformName(string kind) => kind switch
+    {
+        "x" => "X",
+        "bluesky" => "Bluesky",
+        "mastodon" => "Mastodon",
+        "pubmed" => "PubMed",
+        _ => kind,
+    };
 
     private static bool SameAddress(string? a, string b) =>
         string.Equals(a?.Trim().TrimEnd('/'), b.Trim().TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
