@@ -30,6 +30,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     private readonly string _root;
     private readonly string? _serverUser;
     private bool _disposed;
+    private int? _postmasterPid;
 
     private LocalPostgresServer(string dataDirectory, PostgresBinaries binaries, LocalDatabaseOptions options, ILogger logger)
     {
@@ -220,6 +221,15 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
                 $"The local database did not start (pg_ctl exit {result.ExitCode}): {result.Output}{Environment.NewLine}Server log ({logFile}):{Environment.NewLine}{Tail(logFile)}");
         }
         Port = port;
+        try
+        {
+            // Kept in memory: if the folder is deleted under us, this is how the server is still reached.
+            _postmasterPid = int.Parse(File.ReadLines(Path.Combine(ClusterDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            _postmasterPid = null;
+        }
     }
 
     private async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
@@ -299,6 +309,14 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     /// <summary>SIGINT (a fast shutdown) to the server's postmaster, found as the parent of this connection's backend.</summary>
     private async Task ShutDownOrphanedServerAsync()
     {
+        if (_postmasterPid is { } pid)
+        {
+            var killed = await ProcessRunner.RunAsync("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)], null, TimeSpan.FromSeconds(10), CancellationToken.None);
+            if (killed.ExitCode == 0)
+            {
+                return;
+            }
+        }
         try
         {
             NpgsqlConnection.ClearAllPools();
