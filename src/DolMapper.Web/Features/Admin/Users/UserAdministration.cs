@@ -62,57 +62,56 @@ public sealed class UserAdministration(UserManager<DolMapperUser> users, DolMapp
     /// <summary>Creates a user with a password (the command line's <c>users add</c>); the password must pass the same rules as on the pages.</summary>
     public async Task<UserActionResult> CreateWithPasswordAsync(string email, string? displayName, string role, string password, string actor, CancellationToken cancellationToken)
     {
-        email = email.Trim();
-        if (!Roles.All.Contains(role))
+        var (user, refused) = await NewUserAsync(email, displayName, role);
+        if (user is null)
         {
-            return new UserActionResult(false, $"Choose a role: {string.Join(", ", Roles.All)}.");
+            return refused!;
         }
-        if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email) || email.Length == 0)
-        {
-            return new UserActionResult(false, $"'{email}' is not an e-mail address.");
-        }
-        if (await users.FindByEmailAsync(email) is not null)
-        {
-            return new UserActionResult(false, $"{email} already has an account.");
-        }
-        var user = new DolMapperUser
-        {
-            UserName = email, Email = email, EmailConfirmed = true, DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
-            CreatedAt = DateTime.UtcNow, LockoutEnabled = true,
-        };
+        user.EmailConfirmed = true;
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
             return new UserActionResult(false, string.Join(" ", created.Errors.Select(e => e.Description)));
         }
         await users.AddToRoleAsync(user, role);
-        await AuditAsync(actor, "user.created", email, new { role, with_password = true }, cancellationToken);
-        return new UserActionResult(true, $"Created {email} as {role}.");
+        await AuditAsync(actor, "user.created", user.Email, new { role, with_password = true }, cancellationToken);
+        return new UserActionResult(true, $"Created {user.Email} as {role}.");
     }
 
     /// <summary>The user with this e-mail address, for the command line (which names users by address).</summary>
     public async Task<string?> IdOfAsync(string email) => (await users.FindByEmailAsync(email.Trim()))?.Id;
 
-    public async Task<UserActionResult> InviteAsync(string email, string? displayName, string role, string actor, Uri site, CancellationToken cancellationToken)
+    /// <summary>A user not saved yet, or why there can be none: an unknown role, not an address, or an address that has an account.</summary>
+    private async Task<(DolMapperUser? User, UserActionResult? Refused)> NewUserAsync(string email, string? displayName, string role)
     {
         email = email.Trim();
         if (!Roles.All.Contains(role))
         {
-            return new UserActionResult(false, $"Choose a role: {string.Join(", ", Roles.All)}.");
+            return (null, new UserActionResult(false, $"Choose a role: {string.Join(", ", Roles.All)}."));
         }
         if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email) || email.Length == 0)
         {
-            return new UserActionResult(false, $"'{email}' is not an e-mail address.");
+            return (null, new UserActionResult(false, $"'{email}' is not an e-mail address."));
         }
         if (await users.FindByEmailAsync(email) is not null)
         {
-            return new UserActionResult(false, $"{email} already has an account.");
+            return (null, new UserActionResult(false, $"{email} already has an account."));
         }
-        var user = new DolMapperUser
+        return (new DolMapperUser
         {
             UserName = email, Email = email, DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
             CreatedAt = DateTime.UtcNow, LockoutEnabled = true,
-        };
+        }, null);
+    }
+
+    public async Task<UserActionResult> InviteAsync(string email, string? displayName, string role, string actor, Uri site, CancellationToken cancellationToken)
+    {
+        var (user, refused) = await NewUserAsync(email, displayName, role);
+        if (user is null)
+        {
+            return refused!;
+        }
+        email = user.Email!;
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {
