@@ -1,7 +1,7 @@
 namespace DolMapper.Scoring;
 
 /// <summary>
-/// The weighted DOL score of DESIGN.md: 100 · Σ|wᵢ|·s′ᵢ / Σ|wᵢ|, where s′ᵢ = sᵢ for a positive
+/// The weighted DOL score (docs/scoring.md): 100 · Σ|wᵢ|·s′ᵢ / Σ|wᵢ|, where s′ᵢ = sᵢ for a positive
 /// weight and 1 − sᵢ for a negative one. The result always lies in [0, 100].
 /// </summary>
 public static class DolScore

@@ -1,7 +1,7 @@
 namespace DolMapper.Scoring;
 
 /// <summary>
-/// The normalisation of DESIGN.md: a raw value of zero (or less) gives 0, because no evidence is
+/// The normalisation of docs/scoring.md: a raw value of zero (or less) gives 0, because no evidence is
 /// not average evidence; positive values get their percentile rank among the positive values, with
 /// ties sharing the mid-rank, so heavy tails do not dominate.
 /// </summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace DolMapper.Scoring;
 
 /// <summary>
-/// A scoring profile as CONTRACTS.md section 3 defines its JSON: name, hashtags, keywords, target
+/// A scoring profile as docs/formats.md ("Scoring profile") defines its JSON: name, hashtags, keywords, target
 /// countries, window, minimum HCP confidence, the ten weights and whether it is active.
 /// </summary>
 public sealed record ProfileDefinition

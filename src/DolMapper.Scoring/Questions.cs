@@ -1,7 +1,7 @@
 namespace DolMapper.Scoring;
 
 /// <summary>
-/// The ten profiling questions, identified by the stable keys of CONTRACTS.md section 2.
+/// The ten profiling questions, identified by the stable keys of docs/formats.md, "Question keys".
 /// The order of <see cref="All"/> is the contract order used in profiles, CSV headers and the UI.
 /// </summary>
 public static class Questions

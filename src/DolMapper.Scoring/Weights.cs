@@ -2,7 +2,7 @@ namespace DolMapper.Scoring;
 
 /// <summary>
 /// The ten question weights of a scoring profile, each in [-1, 1]. A missing weight is 0; a
-/// negative weight means "prefer low values" (DESIGN.md, DOL score).
+/// negative weight means "prefer low values" (docs/scoring.md, "Normalisation and the DOL score").
 /// </summary>
 public sealed class Weights
 {

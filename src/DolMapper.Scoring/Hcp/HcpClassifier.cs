@@ -21,7 +21,7 @@ public sealed record HcpTrainingOptions(float L2Regularization = 1e-5f, int Char
 public sealed record HcpPrediction(string Label, double Confidence, double HcpProbability, string? Specialty, string? SpecialtyTerm, IReadOnlyList<string> Terms, bool Uninformative = false);
 
 /// <summary>
-/// The HCP classifier of DESIGN.md: a multiclass maximum-entropy model (ML.NET, SDCA) over the
+/// The HCP classifier (docs/scoring.md, "HCP identification"): a multiclass maximum-entropy model (ML.NET, SDCA) over the
 /// display name, the bio (word and character n-grams each) and the handle (character n-grams).
 /// The name is featurised apart from the bio so "Jane Doe, MD" and "Baltimore, MD" are different
 /// evidence. Linear on purpose: each prediction is explained by the n-grams that carried it.

@@ -26,7 +26,7 @@ public static class HcpLabels
     public static IReadOnlyList<string> All { get; } =
         [Physician, Nurse, Pharmacist, Researcher, OtherHcp, MedicalStudent, PatientAdvocate, Organisation, Public];
 
-    /// <summary>The professions DESIGN.md counts as healthcare professionals (the scored population).</summary>
+    /// <summary>The professions DolMapper counts as healthcare professionals (the scored population).</summary>
     public static IReadOnlySet<string> Hcp { get; } = new HashSet<string>(StringComparer.Ordinal) { Physician, Nurse, Pharmacist, Researcher, OtherHcp };
 
     /// <summary>True when <paramref name="label"/> is one of the healthcare professions.</summary>

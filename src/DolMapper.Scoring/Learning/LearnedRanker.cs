@@ -15,7 +15,7 @@ public sealed record JudgedPerson(long PersonId, double[] Signals, float Label, 
 public sealed record RankerModel(byte[] Model, double[] Importance);
 
 /// <summary>
-/// The learned ranking (DESIGN.md, "Learned ranking"): a LightGBM lambdarank model (ML.NET) over the
+/// The learned ranking (docs/scoring.md): a LightGBM lambdarank model (ML.NET) over the
 /// ten normalised signals, trained on analysts' verdicts. Small on purpose (few leaves, many
 /// examples per leaf) — feedback comes in the tens to hundreds.
 /// </summary>

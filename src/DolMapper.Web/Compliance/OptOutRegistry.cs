@@ -23,7 +23,7 @@ public sealed record OptOutRow(long Id, DateTime CreatedAt, string? CreatedBy, s
 public sealed record ErasureResult(bool Done, string Message, IReadOnlyDictionary<string, long> Removed);
 
 /// <summary>
-/// The opt-out registry and erasure (DESIGN.md, Compliance). An opt-out names a handle, an account
+/// The opt-out registry and erasure (docs/admin.md, "Opt-outs and erasure"). An opt-out names a handle, an account
 /// or a person; it is resolved to the person at once and recorded with every identifier of theirs —
 /// the person, their import key and NPI, and one row per account (platform, id, handle) — so the
 /// rankings, profiles and exports leave them out from that moment (<see cref="OptOutSql"/>), and

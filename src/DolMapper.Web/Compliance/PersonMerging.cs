@@ -18,7 +18,7 @@ public sealed partial record MergeSuggestion(PersonCard A, PersonCard B, IReadOn
 public sealed record MergeRow(long Id, long KeptPersonId, string? KeptName, long AbsorbedPersonId, string? AbsorbedName, int Accounts, string? Reason, DateTime CreatedAt, string? CreatedBy, DateTime? UndoneAt);
 
 /// <summary>
-/// Merge and split of persons (DESIGN.md, Persons and accounts). A merge moves every account of
+/// Merge and split of persons (docs/admin.md, "Persons"). A merge moves every account of
 /// one person into another and keeps a record of what moved (accounts, CRM records, the kept
 /// person's name, country and NPI), so the split that undoes it restores both persons exactly —
 /// and so their signals at the next run. Accounts an admin moved are pinned: imports keep them

@@ -53,7 +53,7 @@ public sealed class DemoPerson
 
     public bool IsHcp => Role is Role.Physician or Role.Nurse or Role.Pharmacist or Role.Researcher or Role.OtherHcp;
 
-    /// <summary>The profession as DolMapper's classifier names it (DESIGN.md).</summary>
+    /// <summary>The profession as DolMapper's classifier names it (docs/scoring.md, "HCP identification").</summary>
     public string Profession => Role switch
     {
         Role.Physician => "physician",

@@ -11,7 +11,7 @@ namespace DolMapper.Web.Demo;
 public sealed record DemoWorldSummary(int Persons, int Accounts, long Posts, long Lines, long AccountLines, long Deletions, long Relationships, long Bytes);
 
 /// <summary>
-/// Streams a demo world as JSON Lines (CONTRACTS.md section 1): every account once at the start of
+/// Streams a demo world as JSON Lines (docs/formats.md, "Import format"): every account once at the start of
 /// the year, then the posts day by day with re-observed accounts (newer follower counts) and
 /// deletions among them, then the CRM relationships. Memory is bounded by the number of accounts,
 /// never by the number of posts; compression runs on a second thread.

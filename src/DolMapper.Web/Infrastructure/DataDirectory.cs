@@ -1,6 +1,6 @@
 namespace DolMapper.Web.Infrastructure;
 
-/// <summary>Where the zero-setup local database and log files live (CONTRACTS.md section 6).</summary>
+/// <summary>Where the zero-setup local database and log files live (README, "Configuration").</summary>
 public static class DataDirectory
 {
     /// <summary>

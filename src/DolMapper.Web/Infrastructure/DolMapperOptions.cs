@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace DolMapper.Web.Infrastructure;
 
-/// <summary>The <c>DolMapper</c> configuration section (CONTRACTS.md section 6).</summary>
+/// <summary>The <c>DolMapper</c> configuration section (README, "Configuration").</summary>
 public sealed class DolMapperOptions
 {
     public const string Section = "DolMapper";

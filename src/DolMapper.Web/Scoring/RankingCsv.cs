@@ -16,7 +16,7 @@ public sealed record RankingExportRequest(string Profile, int? Top = null, IRead
 public sealed record RankingExportResult(long RunId, int ProfileVersion, DateTime RunAt, int Rows);
 
 /// <summary>
-/// The CSV of CONTRACTS.md section 5, streamed from the latest complete run with flat memory:
+/// The CSV of docs/formats.md ("CSV export columns"), streamed from the latest complete run with flat memory:
 /// RFC 4180 via CsvHelper, numbers as numbers (invariant culture), text cells that a spreadsheet
 /// would run as a formula (= + - @ tab CR first) prefixed with an apostrophe, opted-out persons
 /// left out and the ranks closed up over them (<see cref="RankingSelection"/>: the rank the

@@ -63,7 +63,7 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
         var key => $"s.{key} DESC, s.rank",
     };
 
-    /// <summary>The handles column of CONTRACTS.md section 5: platform:handle (or platform:id), sorted, space-separated.</summary>
+    /// <summary>The handles column of the CSV export (docs/formats.md): platform:handle (or platform:id), sorted, space-separated.</summary>
     public const string Handles = """
         coalesce((SELECT string_agg(h, ' ' ORDER BY h) FROM (SELECT a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id) AS h
                   FROM accounts a WHERE a.person_id = s.person_id AND NOT a.is_stub) handles), '')

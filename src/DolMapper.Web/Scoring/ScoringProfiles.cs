@@ -16,7 +16,7 @@ public sealed record ProfileSaveResult(StoredProfile? Profile, bool Created, boo
 }
 
 /// <summary>
-/// Scoring profiles (CONTRACTS.md section 3): the name is the identity, every change is a new
+/// Scoring profiles (docs/formats.md, "Scoring profile"): the name is the identity, every change is a new
 /// immutable version (the database rejects updates of versions), saving the same definition again
 /// changes nothing. Each new version is written to the audit log.
 /// </summary>

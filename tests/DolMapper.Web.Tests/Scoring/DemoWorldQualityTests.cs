@@ -146,7 +146,7 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         var ours = world.Exports[profile.Name].Take(50).Select(r => r["person_id"]).ToList();
         var precision = ours.Count(expectedTop.Contains) / 50.0;
 
-        // The ceiling: the true traits themselves, percentile-normalised as DESIGN.md prescribes.
+        // The ceiling: the true traits themselves, percentile-normalised as docs/scoring.md prescribes.
         var population = expected.Select(e => e.Person).ToList();
         var signals = new double[Questions.Count][];
         for (var q = 0; q < Questions.Count; q++)

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace DolMapper.Web.Tests.Scoring;
 
-/// <summary>The verbs of CONTRACTS.md section 4 for scoring, as real processes.</summary>
+/// <summary>The scoring verbs of docs/cli.md, as real processes.</summary>
 [Collection(DatabaseCollection.Name)]
 public sealed class ScoringCommandLineTests(PostgresFixture postgres)
 {

@@ -5,7 +5,7 @@ namespace DolMapper.Web.Data.Entities;
 
 /// <summary>
 /// A post. The primary and unique keys start with the author's account, so the table can be
-/// partitioned or distributed by author without changing a unique constraint (DESIGN.md, Scale).
+/// partitioned or distributed by author without changing a unique constraint (docs/architecture.md).
 /// References to other posts and accounts are kept by the platform's ids, since either may arrive later.
 /// </summary>
 public sealed class Post

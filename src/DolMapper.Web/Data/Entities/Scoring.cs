@@ -28,7 +28,7 @@ public sealed class ScoringProfileVersion
     public int Id { get; set; }
     public int ProfileId { get; set; }
     public int Version { get; set; }
-    /// <summary>The profile JSON of CONTRACTS.md section 3.</summary>
+    /// <summary>The profile JSON of docs/formats.md.</summary>
     public required string Definition { get; set; }
     public DateTime CreatedAt { get; set; }
     public string? CreatedBy { get; set; }

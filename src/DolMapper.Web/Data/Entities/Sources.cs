@@ -117,7 +117,7 @@ internal sealed class QuarantinedItemConfiguration : IEntityTypeConfiguration<Qu
 
 /// <summary>
 /// A file uploaded for import, kept in the database until its import job has read it, so any
-/// worker process can import it (DESIGN.md, Where state lives).
+/// worker process can import it (docs/operations.md: everything a second process needs is in PostgreSQL).
 /// </summary>
 public sealed class Upload
 {

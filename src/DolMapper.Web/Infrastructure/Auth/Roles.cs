@@ -1,6 +1,6 @@
 namespace DolMapper.Web.Infrastructure.Auth;
 
-/// <summary>The three roles of DESIGN.md, "Who uses it".</summary>
+/// <summary>The three roles (README, "Roles and sign-in").</summary>
 public static class Roles
 {
     public const string Admin = "Admin";

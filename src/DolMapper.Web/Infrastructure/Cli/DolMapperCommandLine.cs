@@ -8,7 +8,7 @@ using Npgsql;
 namespace DolMapper.Web.Infrastructure.Cli;
 
 /// <summary>
-/// The verbs of CONTRACTS.md section 4. Anything a verb does not know that looks like
+/// The verbs of docs/cli.md. Anything a verb does not know that looks like
 /// <c>--Key=Value</c> is passed on as configuration. Results go to standard output, logs to
 /// standard error. Exit codes: 0 success, 1 a failure the message explains, 2 wrong usage.
 /// </summary>
@@ -115,7 +115,7 @@ public static class DolMapperCommandLine
         ingest.TreatUnmatchedTokensAsErrors = false;
         ingest.SetAction((parse, ct) => IngestAsync(parse.GetValue(sourceArgument)!, parse.GetValue(baseUrl), parse.GetValue(query), parse.GetValue(token), parse.UnmatchedTokens, stdout, ct));
 
-        var profileFile = new Argument<string>("FILE") { Description = "A JSON file: one profile object or an array (docs/scoring.md, CONTRACTS.md section 3)." };
+        var profileFile = new Argument<string>("FILE") { Description = "A JSON file: one profile object or an array (docs/formats.md, 'Scoring profile')." };
         var profilesImport = new Command("import", "Import scoring profiles; a profile whose name exists gets a new version. Nothing is saved if any profile is invalid.") { profileFile };
         profilesImport.TreatUnmatchedTokensAsErrors = false;
         profilesImport.SetAction((parse, ct) => ProfilesImportAsync(parse.GetValue(profileFile)!, parse.UnmatchedTokens, stdout, ct));
@@ -134,7 +134,7 @@ public static class DolMapperCommandLine
         var top = new Option<int?>("--top") { Description = "Only the first N rows." };
         var exportOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
         var bom = new Option<bool>("--bom") { Description = "Start the file with a UTF-8 byte order mark (for Excel)." };
-        var export = new Command("export", "Write the latest ranking of a profile as CSV (CONTRACTS.md section 5).") { exportProfile, top, exportOut, bom };
+        var export = new Command("export", "Write the latest ranking of a profile as CSV (docs/formats.md).") { exportProfile, top, exportOut, bom };
         export.TreatUnmatchedTokensAsErrors = false;
         export.SetAction((parse, ct) => ExportAsync(parse.GetValue(exportProfile)!, parse.GetValue(top), parse.GetValue(exportOut), parse.GetValue(bom), parse.UnmatchedTokens, stdout, ct));
 
@@ -336,10 +336,18 @@ public static class DolMapperCommandLine
         await stdout.WriteLineAsync($"{"email".PadRight(width)}  {"role",-12}  {"status",-10}  created");
         foreach (var row in rows)
         {
-            await stdout.WriteLineAsync($"{row.Email.PadRight(width)}  {row.Role ?? "-",-12}  {row.Status.ToString().ToLowerInvariant(),-10}  {row.CreatedAt:yyyy-MM-dd}");
+            await stdout.WriteLineAsync($"{row.Email.PadRight(width)}  {row.Role ?? "-",-12}  {StatusWord(row.Status),-10}  {row.CreatedAt:yyyy-MM-dd}");
         }
         return Success;
     }
+
+    private static string StatusWord(Features.Admin.Users.UserStatus status) => status switch
+    {
+        Features.Admin.Users.UserStatus.Invited => "invited",
+        Features.Admin.Users.UserStatus.LockedOut => "locked",
+        Features.Admin.Users.UserStatus.Disabled => "disabled",
+        _ => "active",
+    };
 
     private static async Task<int> UsersDisableAsync(string email, bool enable, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
     {

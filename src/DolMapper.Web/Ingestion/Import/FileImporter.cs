@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace DolMapper.Web.Ingestion.Import;
 
 /// <summary>
-/// Imports JSON Lines inputs (CONTRACTS.md section 1) through <see cref="IngestionWriter"/>: one
+/// Imports JSON Lines inputs (docs/formats.md, "Import format") through <see cref="IngestionWriter"/>: one
 /// task reads and parses while another writes the previous batch, so parsing and the database
 /// work side by side and memory stays bounded by two batches. Every input gets one ingestion run;
 /// rejected lines go to quarantine with their line numbers; batches are committed as they go, and
@@ -290,7 +290,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
         command.Parameters.AddWithValue("details", details);
         await command.ExecuteNonQueryAsync(cancellationToken);
 
-        // Who brought what in is part of the record (DESIGN.md, Compliance).
+        // Who brought what in is part of the record (docs/admin.md, "Opt-outs and erasure").
         await Data.AuditLog.WriteAsync(connection, null, report.TriggeredBy, "import.file", string.Join(", ", report.Sources),
             new { run = runId, status, lines = report.Lines, rejected = report.Rejected, @new = report.Counts.New, updated = report.Counts.Updated }, cancellationToken);
     }

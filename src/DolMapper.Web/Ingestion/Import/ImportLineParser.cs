@@ -7,7 +7,7 @@ namespace DolMapper.Web.Ingestion.Import;
 /// <summary>
 /// Turns one JSON Lines line into an <see cref="ImportRecord"/>, or says exactly why it cannot:
 /// not JSON, a missing required field, a wrong type, a value outside its vocabulary. Unknown
-/// fields are ignored and JSON null counts as absent (CONTRACTS.md section 1).
+/// fields are ignored and JSON null counts as absent (docs/formats.md, "Import format").
 /// </summary>
 public static class ImportLineParser
 {

@@ -1,6 +1,6 @@
 namespace DolMapper.Web.Ingestion.Import;
 
-/// <summary>One valid line of a JSON Lines import (CONTRACTS.md section 1), with where it came from.</summary>
+/// <summary>One valid line of a JSON Lines import (docs/formats.md, "Import format"), with where it came from.</summary>
 public abstract record ImportRecord
 {
     public long LineNumber { get; init; }

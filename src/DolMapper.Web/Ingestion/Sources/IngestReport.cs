@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace DolMapper.Web.Ingestion.Sources;
 
-/// <summary>What one ingestion pass did (CONTRACTS.md section 4: fetched / new / updated / duplicates / rejected).</summary>
+/// <summary>What one ingestion pass did (docs/cli.md, ingest: fetched / new / updated / duplicates / rejected).</summary>
 public sealed class IngestReport
 {
     public long RunId { get; init; }

@@ -66,7 +66,7 @@ public sealed class IndexModel(ScoringProfiles profiles, NpgsqlDataSource dataSo
     {
         if (file is null || file.Length == 0)
         {
-            Problems = ["Choose a JSON file of one profile or an array of profiles (CONTRACTS.md section 3)."];
+            Problems = ["Choose a JSON file of one profile or an array of profiles (docs/formats.md, 'Scoring profile')."];
             await OnGetAsync(cancellationToken);
             return Page();
         }

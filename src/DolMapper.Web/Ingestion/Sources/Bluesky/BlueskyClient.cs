@@ -21,7 +21,7 @@ public sealed class BlueskyClient(HttpClient http)
     private string? _refresh;
     private string _baseUrl = DefaultBaseUrl;
 
-    /// <param name="credentials">"HANDLE:APP_PASSWORD" (CONTRACTS.md section 4).</param>
+    /// <param name="credentials">"HANDLE:APP_PASSWORD" (docs/cli.md, ingest).</param>
     public async Task SignInAsync(string baseUrl, string credentials, CancellationToken cancellationToken)
     {
         _baseUrl = baseUrl.TrimEnd('/');

@@ -6,7 +6,7 @@ using Npgsql;
 namespace DolMapper.Web.Ingestion.Sources.X;
 
 /// <summary>
-/// Honours deletions at the source (DESIGN.md, Compliance): looks up stored X posts of the last
+/// Honours deletions at the source (docs/admin.md, "Opt-outs and erasure"): looks up stored X posts of the last
 /// <c>days</c> days by id, 100 at a time, and tombstones the ones X reports as not found — through
 /// the bulk writer, so they are purged with their interactions and never come back.
 /// </summary>
