@@ -9,7 +9,7 @@ public static class OptOutSql
 {
     /// <summary>
     /// The ids of every opted-out person: the database function <c>opted_out_persons()</c>
-    /// (<see cref="DatabaseObjects.CreateOptedOutPersonsFunction"/> holds its definition), driven by
+    /// (the initial migration holds its definition), driven by
     /// the small opt-out table through indexes, planned once per session.
     /// </summary>
     public const string OptedOutPersons = "SELECT person_id FROM opted_out_persons()";

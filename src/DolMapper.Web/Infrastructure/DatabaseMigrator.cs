@@ -18,7 +18,21 @@ public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock loc
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Migrations, cancellationToken: cancellationToken);
         // Asking for applied migrations on an empty database logs a failed query; check first.
         var history = db.GetService<IHistoryRepository>();
-        var pending = await HistoryTableExistsAsync(db, cancellationToken)
+        var hasHistory = await HistoryTableExistsAsync(db, cancellationToken);
+        if (hasHistory)
+        {
+            var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+            var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(m => !known.Contains(m)).ToList();
+            if (unknown.Count > 0)
+            {
+                // The migrations were squashed into one before the first release (docs/decisions/005).
+                throw new StartupException(
+                    $"The database was made by a DolMapper build from before the first release (its schema history names {unknown.Count} migration(s) " +
+                    $"this build does not have, e.g. {unknown[0]}), and cannot be upgraded. Start with a fresh database: for the zero-setup local " +
+                    "database stop DolMapper and delete {DataDirectory}/postgres; for your own server, drop and create the database (README, 'Starting afresh').");
+            }
+        }
+        var pending = hasHistory
             ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
             : db.Database.GetMigrations().ToList();
         if (pending.Count == 0)

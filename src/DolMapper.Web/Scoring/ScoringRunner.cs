@@ -243,7 +243,7 @@ public sealed class ScoringRunner(
         Dictionary<string, double> timings, Stopwatch step, Stopwatch clock, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", Questions.All) + ", " + string.Join(", ", Questions.All.Select(q => q + "_raw"));
-        // person_scores is partitioned by run (DatabaseObjects.PartitionPersonScoresByRun): the run's
+        // person_scores is partitioned by run (the initial migration): the run's
         // rows go into a table of their own, committed but invisible (it is no partition yet), so
         // that its indexes can be built on two connections at once while a third writes the
         // evidence; attaching it then finds its indexes ready, and the run turns complete in the

@@ -46,6 +46,24 @@ public class MigrationTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task There_is_one_migration_and_a_database_from_before_the_squash_is_refused_with_a_way_out()
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(connectionString));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DolMapperDbContext>();
+            Assert.EndsWith("_InitialCreate", Assert.Single(db.Database.GetMigrations()));
+        }
+        await Sql.ExecuteAsync(connectionString, "INSERT INTO __ef_migrations_history VALUES ('20261125191613_ImportProgressAndUploads', '10.0.15')");
+
+        await using var again = app.Services.CreateAsyncScope();
+        var refused = await Assert.ThrowsAsync<StartupException>(() => again.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync());
+        Assert.Contains("20261125191613_ImportProgressAndUploads", refused.Message);
+        Assert.Contains("Start with a fresh database", refused.Message);
+    }
+
+    [Fact]
     public async Task The_model_matches_the_committed_migrations()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();

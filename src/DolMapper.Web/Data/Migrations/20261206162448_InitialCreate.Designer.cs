@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DolMapper.Web.Data.Migrations
 {
     [DbContext(typeof(DolMapperDbContext))]
-    [Migration("20261125191613_ImportProgressAndUploads")]
-    partial class ImportProgressAndUploads
+    [Migration("20261206162448_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -23,6 +23,7 @@ namespace DolMapper.Web.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Account", b =>
@@ -99,6 +100,10 @@ namespace DolMapper.Web.Data.Migrations
                     b.Property<long>("PersonId")
                         .HasColumnType("bigint")
                         .HasColumnName("person_id");
+
+                    b.Property<bool>("PersonPinned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("person_pinned");
 
                     b.Property<string>("Platform")
                         .IsRequired()
@@ -260,6 +265,39 @@ namespace DolMapper.Web.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_crm_relationships_kind", "kind IN ('advisory_board', 'speaker', 'investigator', 'consultant', 'employee', 'none')");
                         });
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.CrmUpload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("UploadedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_crm_uploads");
+
+                    b.ToTable("crm_uploads", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.DolMapperUser", b =>
@@ -601,6 +639,30 @@ namespace DolMapper.Web.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.MergeDismissal", b =>
+                {
+                    b.Property<long>("PersonA")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_a");
+
+                    b.Property<long>("PersonB")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_b");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.HasKey("PersonA", "PersonB")
+                        .HasName("pk_merge_dismissals");
+
+                    b.ToTable("merge_dismissals", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.OptOut", b =>
                 {
                     b.Property<long>("Id")
@@ -630,9 +692,17 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("npi");
 
+                    b.Property<long?>("ParentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parent_id");
+
                     b.Property<long?>("PersonId")
                         .HasColumnType("bigint")
                         .HasColumnName("person_id");
+
+                    b.Property<string>("PersonKey")
+                        .HasColumnType("text")
+                        .HasColumnName("person_key");
 
                     b.Property<string>("Platform")
                         .HasColumnType("text")
@@ -645,8 +715,14 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_opt_outs");
 
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_opt_outs_parent_id");
+
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_opt_outs_person_id");
+
+                    b.HasIndex("PersonKey")
+                        .HasDatabaseName("ix_opt_outs_person_key");
 
                     b.HasIndex("Platform", "AccountExternalId")
                         .HasDatabaseName("ix_opt_outs_platform_account_external_id");
@@ -670,6 +746,14 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("classification_evidence");
 
+                    b.Property<long?>("ClassificationInputHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("classification_input_hash");
+
+                    b.Property<long?>("ClassifiedByModel")
+                        .HasColumnType("bigint")
+                        .HasColumnName("classified_by_model");
+
                     b.Property<string>("Country")
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)")
@@ -691,6 +775,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("hcp_confidence");
 
+                    b.Property<long?>("MergedInto")
+                        .HasColumnType("bigint")
+                        .HasColumnName("merged_into");
+
                     b.Property<string>("Npi")
                         .HasColumnType("text")
                         .HasColumnName("npi");
@@ -704,6 +792,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("public_id");
+
+                    b.Property<DateTime?>("PublicationsCheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("publications_checked_at");
 
                     b.Property<bool>("RoleConfirmed")
                         .HasColumnType("boolean")
@@ -720,6 +812,9 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_persons");
 
+                    b.HasIndex("MergedInto")
+                        .HasDatabaseName("ix_persons_merged_into");
+
                     b.HasIndex("Npi")
                         .HasDatabaseName("ix_persons_npi");
 
@@ -728,6 +823,70 @@ namespace DolMapper.Web.Data.Migrations
                         .HasDatabaseName("ix_persons_public_id");
 
                     b.ToTable("persons", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonMerge", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AbsorbedPersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("absorbed_person_id");
+
+                    b.PrimitiveCollection<long[]>("AccountIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("account_ids");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.PrimitiveCollection<long[]>("CrmRelationshipIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("crm_relationship_ids");
+
+                    b.Property<string>("KeptBefore")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("kept_before");
+
+                    b.Property<long>("KeptPersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("kept_person_id");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("undone_at");
+
+                    b.Property<string>("UndoneBy")
+                        .HasColumnType("text")
+                        .HasColumnName("undone_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_person_merges");
+
+                    b.HasIndex("AbsorbedPersonId")
+                        .HasDatabaseName("ix_person_merges_absorbed_person_id");
+
+                    b.HasIndex("KeptPersonId")
+                        .HasDatabaseName("ix_person_merges_kept_person_id");
+
+                    b.ToTable("person_merges", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
@@ -765,11 +924,6 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("country");
 
-                    b.Property<string>("Evidence")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("evidence");
-
                     b.Property<double>("Geography")
                         .HasColumnType("double precision")
                         .HasColumnName("geography");
@@ -786,6 +940,14 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("hcp_following_raw");
 
+                    b.Property<int?>("LearnedRank")
+                        .HasColumnType("integer")
+                        .HasColumnName("learned_rank");
+
+                    b.Property<double?>("LearnedScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("learned_score");
+
                     b.Property<double>("PeerTrust")
                         .HasColumnType("double precision")
                         .HasColumnName("peer_trust");
@@ -793,10 +955,6 @@ namespace DolMapper.Web.Data.Migrations
                     b.Property<double>("PeerTrustRaw")
                         .HasColumnType("double precision")
                         .HasColumnName("peer_trust_raw");
-
-                    b.Property<int?>("PersonaId")
-                        .HasColumnType("integer")
-                        .HasColumnName("persona_id");
 
                     b.Property<double>("Presence")
                         .HasColumnType("double precision")
@@ -826,6 +984,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("relationship");
 
+                    b.Property<string>("RelationshipKind")
+                        .HasColumnType("text")
+                        .HasColumnName("relationship_kind");
+
                     b.Property<double>("RelationshipRaw")
                         .HasColumnType("double precision")
                         .HasColumnName("relationship_raw");
@@ -850,6 +1012,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("double precision")
                         .HasColumnName("score");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.Property<string>("Specialty")
                         .HasColumnType("text")
                         .HasColumnName("specialty");
@@ -865,17 +1031,63 @@ namespace DolMapper.Web.Data.Migrations
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_person_scores_person_id");
 
-                    b.HasIndex("PersonaId")
-                        .HasDatabaseName("ix_person_scores_persona_id");
+                    b.HasIndex("SearchText")
+                        .HasDatabaseName("ix_person_scores_search_text");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("RunId", "LearnedRank")
+                        .HasDatabaseName("ix_person_scores_run_id_learned_rank");
 
                     b.HasIndex("RunId", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_rank");
 
+                    b.HasIndex("RunId", "Activity", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_activity_rank");
+
+                    b.HasIndex("RunId", "Community", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_community_rank");
+
                     b.HasIndex("RunId", "Country", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_country_rank");
 
+                    b.HasIndex("RunId", "Geography", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_geography_rank");
+
+                    b.HasIndex("RunId", "HcpFollowing", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_hcp_following_rank");
+
+                    b.HasIndex("RunId", "PeerTrust", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_peer_trust_rank");
+
+                    b.HasIndex("RunId", "Presence", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_presence_rank");
+
                     b.HasIndex("RunId", "Profession", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_profession_rank");
+
+                    b.HasIndex("RunId", "PublicInfluence", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_public_influence_rank");
+
+                    b.HasIndex("RunId", "Relationship", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_relationship_rank");
+
+                    b.HasIndex("RunId", "Relevance", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_relevance_rank");
+
+                    b.HasIndex("RunId", "Science", "Rank")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_person_scores_run_id_science_rank");
 
                     b.HasIndex("RunId", "Specialty", "Rank")
                         .HasDatabaseName("ix_person_scores_run_id_specialty_rank");
@@ -884,6 +1096,30 @@ namespace DolMapper.Web.Data.Migrations
                         .HasDatabaseName("ix_person_scores_run_id_tier_rank");
 
                     b.ToTable("person_scores", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScoreEvidence", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence");
+
+                    b.HasKey("RunId", "PersonId")
+                        .HasName("pk_person_score_evidence");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_score_evidence_person_id");
+
+                    b.ToTable("person_score_evidence", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Persona", b =>
@@ -946,6 +1182,32 @@ namespace DolMapper.Web.Data.Migrations
                         .HasDatabaseName("ix_personas_model_id_key");
 
                     b.ToTable("personas", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonaAssignment", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("PersonaId")
+                        .HasColumnType("integer")
+                        .HasColumnName("persona_id");
+
+                    b.HasKey("RunId", "PersonId")
+                        .HasName("pk_persona_assignments");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_persona_assignments_person_id");
+
+                    b.HasIndex("PersonaId")
+                        .HasDatabaseName("ix_persona_assignments_persona_id");
+
+                    b.ToTable("persona_assignments", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Post", b =>
@@ -1063,7 +1325,8 @@ namespace DolMapper.Web.Data.Migrations
                         .HasName("pk_posts");
 
                     b.HasIndex("SourceId")
-                        .HasDatabaseName("ix_posts_source_id");
+                        .HasDatabaseName("ix_posts_source_id")
+                        .HasFilter("source_id IS NOT NULL");
 
                     b.HasIndex("AccountId", "CreatedAt")
                         .HasDatabaseName("ix_posts_account_id_created_at");
@@ -1104,6 +1367,60 @@ namespace DolMapper.Web.Data.Migrations
                         .HasName("pk_post_tombstones");
 
                     b.ToTable("post_tombstones", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Publication", b =>
+                {
+                    b.Property<string>("Pmid")
+                        .HasColumnType("text")
+                        .HasColumnName("pmid");
+
+                    b.PrimitiveCollection<string[]>("Authors")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("authors");
+
+                    b.Property<string>("Doi")
+                        .HasColumnType("text")
+                        .HasColumnName("doi");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<string>("Journal")
+                        .HasColumnType("text")
+                        .HasColumnName("journal");
+
+                    b.Property<string>("PubDate")
+                        .HasColumnType("text")
+                        .HasColumnName("pub_date");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int?>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Pmid")
+                        .HasName("pk_publications");
+
+                    b.HasIndex("Authors")
+                        .HasDatabaseName("ix_publications_authors");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Authors"), "gin");
+
+                    b.HasIndex("Doi")
+                        .HasDatabaseName("ix_publications_doi");
+
+                    b.ToTable("publications", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.QuarantinedItem", b =>
@@ -1244,6 +1561,13 @@ namespace DolMapper.Web.Data.Migrations
                     b.Property<DateTime>("DataSnapshotAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("data_snapshot_at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("Error")
                         .HasColumnType("text")
@@ -1821,23 +2145,6 @@ namespace DolMapper.Web.Data.Migrations
                         .HasConstraintName("fk_ingestion_runs_sources_source_id");
                 });
 
-            modelBuilder.Entity("DolMapper.Web.Data.Entities.Interaction", b =>
-                {
-                    b.HasOne("DolMapper.Web.Data.Entities.Account", null)
-                        .WithMany()
-                        .HasForeignKey("TargetAccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_interactions_accounts_target_account_id");
-
-                    b.HasOne("DolMapper.Web.Data.Entities.Post", null)
-                        .WithMany()
-                        .HasForeignKey("SourceAccountId", "PostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_interactions_posts_source_account_id_post_id");
-                });
-
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
                 {
                     b.HasOne("DolMapper.Web.Data.Entities.Person", null)
@@ -1847,18 +2154,29 @@ namespace DolMapper.Web.Data.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_person_scores_persons_person_id");
 
-                    b.HasOne("DolMapper.Web.Data.Entities.Persona", null)
-                        .WithMany()
-                        .HasForeignKey("PersonaId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_person_scores_personas_persona_id");
-
                     b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_person_scores_scoring_runs_run_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScoreEvidence", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_score_evidence_persons_person_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_score_evidence_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Persona", b =>
@@ -1876,15 +2194,32 @@ namespace DolMapper.Web.Data.Migrations
                         .HasConstraintName("fk_personas_scoring_profiles_profile_id");
                 });
 
-            modelBuilder.Entity("DolMapper.Web.Data.Entities.Post", b =>
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonaAssignment", b =>
                 {
-                    b.HasOne("DolMapper.Web.Data.Entities.Account", null)
+                    b.HasOne("DolMapper.Web.Data.Entities.Person", null)
                         .WithMany()
-                        .HasForeignKey("AccountId")
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_posts_accounts_account_id");
+                        .HasConstraintName("fk_persona_assignments_persons_person_id");
 
+                    b.HasOne("DolMapper.Web.Data.Entities.Persona", null)
+                        .WithMany()
+                        .HasForeignKey("PersonaId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_persona_assignments_personas_persona_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_persona_assignments_scoring_runs_run_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Post", b =>
+                {
                     b.HasOne("DolMapper.Web.Data.Entities.Source", null)
                         .WithMany()
                         .HasForeignKey("SourceId")
