@@ -147,6 +147,7 @@ public sealed class DolMapperApp : IAsyncDisposable
 
         services.AddDolMapperData(connectionString);
         services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<InterruptedWork>();
 
         // Keys live in PostgreSQL so every process (web, workers, CLI) can read what another protected.
         services.AddDataProtection()

@@ -29,6 +29,7 @@ public sealed class ScoringServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddDolMapperData(connectionString);
+        DolMapper.Web.Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddScoring();
         _provider = services.BuildServiceProvider();
     }

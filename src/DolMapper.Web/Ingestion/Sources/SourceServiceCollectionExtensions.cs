@@ -9,9 +9,20 @@ namespace DolMapper.Web.Ingestion.Sources;
 
 public static class SourceServiceCollectionExtensions
 {
-    /// <summary>The source clients (one typed HttpClient each) with retries on 5xx and timeouts; 429 is the client's to handle.</summary>
+    /// <summary>
+    /// Everything that gets data in: the bulk writer, file imports and uploads, quarantine limits and
+    /// retention, and the source clients (one typed HttpClient each) with retries on 5xx and
+    /// timeouts (429 is the client's to handle).
+    /// </summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IngestionWriter>();
+        services.AddSingleton(sp => sp.GetService<IOptions<Infrastructure.DolMapperOptions>>()?.Value.Retention.QuarantineLimits() ?? QuarantineLimits.Default);
+        services.AddSingleton<Import.FileImporter>();
+        services.AddSingleton<Import.UploadStore>();
+        services.AddScoped<Import.ImportUploadJob>();
+        services.AddScoped<RetentionJob>();
+
         services.AddOptions<SourcesOptions>().Bind(configuration.GetSection(SourcesOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<XClient>().AddResilienceHandler("x", Resilience);
         services.AddHttpClient<Bluesky.BlueskyClient>().AddResilienceHandler("bluesky", Resilience);

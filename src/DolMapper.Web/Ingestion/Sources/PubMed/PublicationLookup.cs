@@ -1,5 +1,5 @@
 using DolMapper.Web.Infrastructure;
-using DolMapper.Web.Scoring;
+using DolMapper.Scoring;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Npgsql;
