@@ -5,6 +5,7 @@ using DolMapper.Web.Infrastructure.Auth;
 namespace DolMapper.Web.Tests.Demo;
 
 [Collection(DatabaseCollection.Name)]
+[Trait("Category", "Slow")]
 public partial class DemoSeedTests(PostgresFixture postgres)
 {
     [GeneratedRegex(@"lines\s+([\d,]+) read, ([\d,]+) imported, ([\d,]+) rejected")]

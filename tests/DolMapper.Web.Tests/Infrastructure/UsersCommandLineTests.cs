@@ -5,6 +5,7 @@ namespace DolMapper.Web.Tests.Infrastructure;
 
 /// <summary>The users verbs, as an operator without a browser uses them, as real processes.</summary>
 [Collection(DatabaseCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class UsersCommandLineTests(PostgresFixture postgres)
 {
     [Fact]

@@ -74,6 +74,7 @@ public sealed class ScoredDemoWorld
 }
 
 [Collection(DatabaseCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private static readonly IReadOnlySet<string> Hcp = HcpLabels.Hcp;

@@ -4,6 +4,7 @@ using DolMapper.Web.Scoring;
 namespace DolMapper.Web.Tests.Scoring;
 
 [Collection(DatabaseCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class HcpClassificationTests(PostgresFixture postgres)
 {
     private static IEnumerable<string> Accounts() =>

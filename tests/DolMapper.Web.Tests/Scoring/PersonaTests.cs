@@ -12,6 +12,7 @@ namespace DolMapper.Web.Tests.Scoring;
 
 /// <summary>Personas (docs/personas.md): trained after a run, named, described, stable across runs, shown on their page.</summary>
 [Collection(DatabaseCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class PersonaTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private static async Task<long> LatestRunAsync(string connection, string profilePrefix) =>

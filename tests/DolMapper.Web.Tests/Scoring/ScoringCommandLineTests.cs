@@ -4,6 +4,7 @@ namespace DolMapper.Web.Tests.Scoring;
 
 /// <summary>The scoring verbs of docs/cli.md, as real processes.</summary>
 [Collection(DatabaseCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class ScoringCommandLineTests(PostgresFixture postgres)
 {
     [Fact]
