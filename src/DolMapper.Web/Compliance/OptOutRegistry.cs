@@ -225,17 +225,11 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             """);
         // "@handle" in others' texts (handles are matched whole: @doc05 is not @doc050).
         await Step("handles_in_others_posts", """
-            UPDATE posts s SET text = x.text
-            FROM (
-                SELECT p.account_id, p.id, (
-                    SELECT string_agg(part, '@[erased]' ORDER BY n)
-                    FROM regexp_split_to_table(p.text, '@(' || (
-                        SELECT string_agg(regexp_replace(e.handle, '([^[:alnum:]])', '\\\1', 'g'), '|')
-                        FROM erased_accounts e WHERE e.handle IS NOT NULL AND e.handle <> '') || ')(?![[:alnum:]_])', 'i') WITH ORDINALITY AS t(part, n)) AS text
-                FROM posts p
-                WHERE p.account_id NOT IN (SELECT id FROM erased_accounts)
-                  AND EXISTS (SELECT 1 FROM erased_accounts e WHERE e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(p.text), '@' || lower(e.handle)) > 0)) x
-            WHERE s.account_id = x.account_id AND s.id = x.id AND x.text IS DISTINCT FROM s.text
+            UPDATE posts p SET text = regexp_replace(p.text, h.pattern, '@[erased]', 'gi')
+            FROM (SELECT '@(' || string_agg(regexp_replace(handle, '([^[:alnum:]])', '\\\1', 'g'), '|') || ')(?![[:alnum:]_])' AS pattern
+                  FROM erased_accounts WHERE handle IS NOT NULL AND handle <> '') h
+            WHERE h.pattern IS NOT NULL AND p.account_id NOT IN (SELECT id FROM erased_accounts)
+              AND EXISTS (SELECT 1 FROM erased_accounts e WHERE e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(p.text), '@' || lower(e.handle)) > 0)
             """);
         await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
         await Step("quarantined_lines", """

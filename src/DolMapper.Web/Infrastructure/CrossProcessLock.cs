@@ -93,12 +93,38 @@ public sealed class CrossProcessLock(string connectionString, ILogger<CrossProce
         }
     }
 
-    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    /// <summary>Takes the session lock <paramref name="name"/> on <paramref name="connection"/> if nobody holds it.</summary>
+    internal static async Task<bool> TryLockAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@space, @key)", connection);
         command.Parameters.AddWithValue("space", KeySpace);
         command.Parameters.AddWithValue("key", KeyOf(name));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Waits for and takes the session lock <paramref name="name"/> on <paramref name="connection"/>.</summary>
+    internal static async Task LockAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@space, @key)", connection);
+        command.Parameters.AddWithValue("space", KeySpace);
+        command.Parameters.AddWithValue("key", KeyOf(name));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Releases the session lock <paramref name="name"/> held on <paramref name="connection"/>; a broken connection releases it by closing.</summary>
+    internal static async Task UnlockAsync(NpgsqlConnection connection, string name)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@space, @key)", connection);
+            command.Parameters.AddWithValue("space", KeySpace);
+            command.Parameters.AddWithValue("key", KeyOf(name));
+            await command.ExecuteScalarAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // Closing the session releases the lock anyway.
+        }
     }
 }
 
@@ -119,14 +145,7 @@ public sealed class LockHandle : IAsyncDisposable
     {
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@space, @key)", _connection);
-            command.Parameters.AddWithValue("space", CrossProcessLock.KeySpace);
-            command.Parameters.AddWithValue("key", CrossProcessLock.KeyOf(Name));
-            await command.ExecuteScalarAsync();
-        }
-        catch (NpgsqlException)
-        {
-            // Closing the session below releases the lock anyway.
+            await CrossProcessLock.UnlockAsync(_connection, Name);
         }
         finally
         {

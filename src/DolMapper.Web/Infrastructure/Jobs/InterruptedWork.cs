@@ -27,28 +27,15 @@ public sealed class InterruptedWork(NpgsqlDataSource dataSource, ILogger<Interru
     public async Task<RecoveredWork> RecoverAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var ingestion = new List<long>();
         // An upload waiting for its job is not interrupted: its import has not started.
-        foreach (var id in await IdsAsync(connection, "SELECT id FROM ingestion_runs WHERE status = 'running' AND message IS DISTINCT FROM 'queued' ORDER BY id", cancellationToken))
-        {
-            if (await RunLiveness.TryRecoverAsync(connection, RunLiveness.Ingestion, id, () => ExecuteAsync(connection,
-                    "UPDATE ingestion_runs SET status = 'failed', finished_at = now(), errors = errors + 1, message = @message WHERE id = @id AND status = 'running'",
-                    id, cancellationToken), cancellationToken))
-            {
-                ingestion.Add(id);
-            }
-        }
-
-        var scoring = new List<long>();
-        foreach (var id in await IdsAsync(connection, "SELECT id FROM scoring_runs WHERE status = 'running' ORDER BY id", cancellationToken))
-        {
-            if (await RunLiveness.TryRecoverAsync(connection, RunLiveness.Scoring, id, () => ExecuteAsync(connection,
-                    "UPDATE scoring_runs SET status = 'failed', completed_at = now(), error = @message WHERE id = @id AND status = 'running'",
-                    id, cancellationToken), cancellationToken))
-            {
-                scoring.Add(id);
-            }
-        }
+        var ingestion = await FailDeadRunsAsync(connection, RunLiveness.Ingestion,
+            "SELECT id FROM ingestion_runs WHERE status = 'running' AND message IS DISTINCT FROM 'queued' ORDER BY id",
+            "UPDATE ingestion_runs SET status = 'failed', finished_at = now(), errors = errors + 1, message = @message WHERE id = @id AND status = 'running'",
+            cancellationToken);
+        var scoring = await FailDeadRunsAsync(connection, RunLiveness.Scoring,
+            "SELECT id FROM scoring_runs WHERE status = 'running' ORDER BY id",
+            "UPDATE scoring_runs SET status = 'failed', completed_at = now(), error = @message WHERE id = @id AND status = 'running'",
+            cancellationToken);
 
         // A run's own table is attached (a partition) only by the transaction that completes it:
         // a detached one whose run is not running is left over from a crash.
@@ -86,23 +73,32 @@ public sealed class InterruptedWork(NpgsqlDataSource dataSource, ILogger<Interru
         return new RecoveredWork(ingestion, scoring, dropped);
     }
 
-    private static async Task<List<long>> IdsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>Marks failed, with <see cref="Message"/>, each run <paramref name="running"/> selects whose liveness lock is free.</summary>
+    private static async Task<List<long>> FailDeadRunsAsync(NpgsqlConnection connection, string kind, string running, string fail, CancellationToken cancellationToken)
     {
         var ids = new List<long>();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var command = new NpgsqlCommand(running, connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            ids.Add(reader.GetInt64(0));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
         }
-        return ids;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, long id, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("message", Message);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var failed = new List<long>();
+        foreach (var id in ids)
+        {
+            if (await RunLiveness.TryRecoverAsync(connection, kind, id, async () =>
+                {
+                    await using var command = new NpgsqlCommand(fail, connection);
+                    command.Parameters.AddWithValue("id", id);
+                    command.Parameters.AddWithValue("message", Message);
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }, cancellationToken))
+            {
+                failed.Add(id);
+            }
+        }
+        return failed;
     }
 }

@@ -306,38 +306,19 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGINT (a fast shutdown) to the server's postmaster, found as the parent of this connection's backend.</summary>
+    /// <summary>SIGINT (a fast shutdown) to the server's postmaster, whose pid was kept when this process started it.</summary>
     private async Task ShutDownOrphanedServerAsync()
     {
-        if (_postmasterPid is { } pid)
+        NpgsqlConnection.ClearAllPools();
+        if (_postmasterPid is not { } pid)
         {
-            var killed = await ProcessRunner.RunAsync("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)], null, TimeSpan.FromSeconds(10), CancellationToken.None);
-            if (killed.ExitCode == 0)
-            {
-                return;
-            }
+            _logger.LogWarning("Could not shut down the local database whose folder is gone: its process id is unknown");
+            return;
         }
-        try
+        var killed = await ProcessRunner.RunAsync("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)], null, TimeSpan.FromSeconds(10), CancellationToken.None);
+        if (killed.ExitCode != 0)
         {
-            NpgsqlConnection.ClearAllPools();
-            int backend;
-            await using (var connection = new NpgsqlConnection(BuildConnectionString("postgres", LauncherApplicationName) + ";Pooling=false;Timeout=5"))
-            {
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
-                backend = (int)(await command.ExecuteScalarAsync())!;
-                var status = await File.ReadAllLinesAsync($"/proc/{backend}/status");
-                var parent = status.FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal))?[5..].Trim();
-                if (parent is null)
-                {
-                    return;
-                }
-                await ProcessRunner.RunAsync("kill", ["-INT", parent], null, TimeSpan.FromSeconds(10), CancellationToken.None);
-            }
-        }
-        catch (Exception e) when (e is NpgsqlException or IOException or UnauthorizedAccessException or InvalidOperationException or TimeoutException)
-        {
-            _logger.LogWarning(e, "Could not shut down the local database whose folder is gone");
+            _logger.LogWarning("Could not shut down the local database whose folder is gone (kill {Pid}: {Output})", pid, killed.Output);
         }
     }
 
