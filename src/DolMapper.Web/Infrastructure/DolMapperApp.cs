@@ -206,6 +206,10 @@ public sealed class DolMapperApp : IAsyncDisposable
         // Registered before AddHangfire, so every Hangfire component of this host uses this
         // storage rather than the process-wide JobStorage.Current.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        // Likewise the activator: AddHangfire's default is the process-wide JobActivator.Current,
+        // which the last host built in a process would own, so a job of one host would be
+        // activated with another host's services (and database).
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -2,8 +2,7 @@ using Npgsql;
 
 namespace DolMapper.Web.Tests.Data;
 
-[Collection(DatabaseCollection.Name)]
-public class AppendOnlyTests(PostgresFixture postgres)
+public class AppendOnlyTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Theory]
     [InlineData("UPDATE audit_log SET action = 'tampered'")]

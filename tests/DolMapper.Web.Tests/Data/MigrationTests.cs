@@ -6,8 +6,7 @@ using Npgsql;
 
 namespace DolMapper.Web.Tests.Data;
 
-[Collection(DatabaseCollection.Name)]
-public class MigrationTests(PostgresFixture postgres)
+public class MigrationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Migrations_apply_to_an_empty_database_and_then_again_as_a_no_op()

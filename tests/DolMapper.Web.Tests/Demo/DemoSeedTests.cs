@@ -4,9 +4,8 @@ using DolMapper.Web.Infrastructure.Auth;
 
 namespace DolMapper.Web.Tests.Demo;
 
-[Collection(DatabaseCollection.Name)]
 [Trait("Category", "Slow")]
-public partial class DemoSeedTests(PostgresFixture postgres)
+public partial class DemoSeedTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [GeneratedRegex(@"lines\s+([\d,]+) read, ([\d,]+) imported, ([\d,]+) rejected")]
     private static partial Regex LinesLine();

@@ -8,8 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DolMapper.Web.Tests.Features;
 
 /// <summary>Opt-outs, erasure, the audit log page, and that every admin page and action is the admin's alone.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed class AdminComplianceTests(PostgresFixture postgres)
+public sealed class AdminComplianceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private async Task<(ImportDatabase Db, int ProfileId)> ScoredWorldAsync()
     {

@@ -8,8 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DolMapper.Web.Tests.Features;
 
 /// <summary>The profile editor, its live preview, versions and restore, over HTTP against the app with its job server.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed class AdminProfilesTests(PostgresFixture postgres)
+public sealed class AdminProfilesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private async Task<(string Connection, int ProfileId)> ScoredWorldAsync(string? optedOutHandle = null)
     {

@@ -7,8 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DolMapper.Web.Tests.Features;
 
 /// <summary>Who may see what, over real HTTP against the app on Kestrel.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed class AuthorizationTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class AuthorizationTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     private TestApp _app = null!;
 

@@ -6,8 +6,7 @@ using DolMapper.Web.Infrastructure.Auth;
 namespace DolMapper.Web.Tests.Features;
 
 /// <summary>CRM CSV uploads: column mapping, a preview of every row, nothing stored before the commit; list, edit, delete.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed class CrmUploadTests(PostgresFixture postgres)
+public sealed class CrmUploadTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static async Task<HttpResponseMessage> UploadAsync(HttpClient admin, string fileName, byte[] content)
     {

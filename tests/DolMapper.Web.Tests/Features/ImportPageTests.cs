@@ -5,8 +5,7 @@ using DolMapper.Web.Infrastructure.Auth;
 
 namespace DolMapper.Web.Tests.Features;
 
-[Collection(DatabaseCollection.Name)]
-public class ImportPageTests(PostgresFixture postgres) : IAsyncLifetime
+public class ImportPageTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     private TestApp _app = null!;
     private string _connectionString = "";

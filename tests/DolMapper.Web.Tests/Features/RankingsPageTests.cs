@@ -7,8 +7,7 @@ using Npgsql;
 
 namespace DolMapper.Web.Tests.Features;
 
-[Collection(DatabaseCollection.Name)]
-public sealed class RankingsPageTests(PostgresFixture postgres)
+public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly ProfileDefinition Profile = new()
     {

@@ -3,7 +3,7 @@ using DolMapper.Web.Infrastructure.Auth;
 
 namespace DolMapper.Web.Tests.Features;
 
-[Collection(DatabaseCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private TestApp _app = null!;

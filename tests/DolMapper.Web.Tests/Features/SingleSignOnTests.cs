@@ -4,8 +4,7 @@ using System.Text.RegularExpressions;
 namespace DolMapper.Web.Tests.Features;
 
 /// <summary>OpenID Connect sign-in against a local identity provider: roles mapped from claims, set at every sign-in.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed partial class SingleSignOnTests(PostgresFixture postgres)
+public sealed partial class SingleSignOnTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static Dictionary<string, string?> Settings(FakeOidcProvider provider) => new()
     {

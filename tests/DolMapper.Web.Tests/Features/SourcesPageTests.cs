@@ -5,8 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DolMapper.Web.Tests.Features;
 
-[Collection(DatabaseCollection.Name)]
-public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime
+public class SourcesPageTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     private const string Token = "AAAA-page-bearer-SECRET-7788";
     private TestApp _app = null!;

@@ -5,8 +5,7 @@ using DolMapper.Web.Infrastructure.Auth;
 namespace DolMapper.Web.Tests.Features;
 
 /// <summary>Users: invitations by e-mail (a local SMTP server) or one-time link, roles, disable, unlock, reset, the last admin.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed partial class UsersPageTests(PostgresFixture postgres)
+public sealed partial class UsersPageTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static async Task<string> PostAsync(HttpClient admin, string handler, Dictionary<string, string> fields, string? id = null)
     {

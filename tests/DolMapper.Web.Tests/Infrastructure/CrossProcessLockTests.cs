@@ -3,8 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DolMapper.Web.Tests.Infrastructure;
 
-[Collection(DatabaseCollection.Name)]
-public class CrossProcessLockTests(PostgresFixture postgres)
+public class CrossProcessLockTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Only_one_holder_at_a_time_and_release_hands_it_on()

@@ -12,9 +12,8 @@ namespace DolMapper.Web.Tests.Infrastructure;
 /// leaves it, and no run stays in a non-final state. The moment of the kill is random (the seed is
 /// in the test's output when it fails).
 /// </summary>
-[Collection(DatabaseCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class FaultTests(PostgresFixture postgres)
+public sealed class FaultTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly int Seed = Environment.TickCount;
     private readonly Random _random = new(Seed);

@@ -8,8 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DolMapper.Web.Tests.Infrastructure;
 
-[Collection(DatabaseCollection.Name)]
-public class StartupTests(PostgresFixture postgres)
+public class StartupTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Without_configuration_the_first_admin_gets_a_random_password_printed_once()
@@ -31,6 +30,29 @@ public class StartupTests(PostgresFixture postgres)
         await using (var again = await TestApp.StartAsync(connectionString, settings))
         {
             Assert.Empty(again.Logins);
+        }
+    }
+
+    [Fact]
+    public async Task Two_hosts_in_one_process_each_run_their_jobs_with_their_own_services()
+    {
+        // Hangfire's default activator is process-wide: the host built last would activate every
+        // host's jobs, so a job queued by the first would run against the second's database.
+        // Two hosts configured one after the other (as parallel tests, or hosts built side by side, do).
+        var first = await postgres.CreateMigratedDatabaseAsync();
+        var second = await postgres.CreateMigratedDatabaseAsync();
+        await using var a = await DolMapperApp.CreateAsync(HostRole.Command, [], h => h.UseTestDatabase(first));
+        await using var b = await DolMapperApp.CreateAsync(HostRole.Command, [], h => h.UseTestDatabase(second));
+        a.Services.GetRequiredService<Hangfire.IGlobalConfiguration>();
+        b.Services.GetRequiredService<Hangfire.IGlobalConfiguration>();
+        foreach (var (app, database) in new[] { (a, first), (b, second) })
+        {
+            var activator = app.Services.GetRequiredService<Hangfire.JobActivator>();
+#pragma warning disable CS0618 // the context-free scope is enough to resolve a service
+            using var scope = activator.BeginScope();
+#pragma warning restore CS0618
+            var dataSource = (Npgsql.NpgsqlDataSource)scope.Resolve(typeof(Npgsql.NpgsqlDataSource));
+            Assert.Equal(new Npgsql.NpgsqlConnectionStringBuilder(database).Database, new Npgsql.NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database);
         }
     }
 

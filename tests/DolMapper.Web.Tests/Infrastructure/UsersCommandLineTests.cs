@@ -4,9 +4,8 @@ using System.Text.RegularExpressions;
 namespace DolMapper.Web.Tests.Infrastructure;
 
 /// <summary>The users verbs, as an operator without a browser uses them, as real processes.</summary>
-[Collection(DatabaseCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class UsersCommandLineTests(PostgresFixture postgres)
+public sealed class UsersCommandLineTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Users_are_added_listed_disabled_and_enabled_from_the_command_line_and_audited()

@@ -3,8 +3,7 @@ using DolMapper.Web.Ingestion.Import;
 
 namespace DolMapper.Web.Tests.Ingestion;
 
-[Collection(DatabaseCollection.Name)]
-public class FileImportTests(PostgresFixture postgres)
+public class FileImportTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static string Account(string id, string handle, string? person = null, string? observedAt = null, int followers = 100, string name = "Jane Doe, MD", string? extra = null) =>
         "{\"type\":\"account\",\"platform\":\"x\",\"id\":\"" + id + "\",\"handle\":\"" + handle + "\",\"name\":\"" + name + "\",\"bio\":\"Oncologist\",\"country\":\"US\",\"followers\":" + followers

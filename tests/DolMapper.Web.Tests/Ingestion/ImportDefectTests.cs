@@ -12,8 +12,7 @@ namespace DolMapper.Web.Tests.Ingestion;
 /// Defects found by importing as a new user would: pooled connections, a fresh database's missing
 /// statistics, cut-short gzip files, floods of bad lines, and what a timeout says.
 /// </summary>
-[Collection(DatabaseCollection.Name)]
-public class ImportDefectTests(PostgresFixture postgres)
+public class ImportDefectTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static string Account(int id) =>
         $$"""{"type":"account","platform":"x","id":"{{id}}","handle":"h{{id}}","name":"Dr Person {{id}}, MD","bio":"Oncologist","country":"US","followers":{{id % 997}}}""";

@@ -73,9 +73,8 @@ public sealed class ScoredDemoWorld
     }
 }
 
-[Collection(DatabaseCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputHelper output)
+public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly IReadOnlySet<string> Hcp = HcpLabels.Hcp;
 

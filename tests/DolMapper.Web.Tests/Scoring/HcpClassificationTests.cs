@@ -3,9 +3,8 @@ using DolMapper.Web.Scoring;
 
 namespace DolMapper.Web.Tests.Scoring;
 
-[Collection(DatabaseCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class HcpClassificationTests(PostgresFixture postgres)
+public sealed class HcpClassificationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static IEnumerable<string> Accounts() =>
     [
@@ -19,6 +18,7 @@ public sealed class HcpClassificationTests(PostgresFixture postgres)
     {
         var db = await ImportDatabase.CreateAsync(postgres);
         Assert.True((await db.ImportAsync(Accounts())).Clean);
+        await Sql.ExecuteAsync(db.ConnectionString, "DELETE FROM trained_models WHERE kind = 'hcp_classifier'");
         await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString, storeModel: false);
         var service = scoring.Get<HcpClassificationService>();
 

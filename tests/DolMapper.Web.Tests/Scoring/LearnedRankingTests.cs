@@ -12,8 +12,7 @@ namespace DolMapper.Web.Tests.Scoring;
 /// rule (traits, never signals) for analysts who value science and peer standing more than the
 /// profile does, with noise.
 /// </summary>
-[Collection(DatabaseCollection.Name)]
-public sealed class LearnedRankingTests(PostgresFixture postgres, ITestOutputHelper output)
+public sealed class LearnedRankingTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly Dictionary<string, double> AnalystsValue = new()
     {

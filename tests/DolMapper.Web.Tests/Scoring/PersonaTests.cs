@@ -11,9 +11,8 @@ using Xunit.Abstractions;
 namespace DolMapper.Web.Tests.Scoring;
 
 /// <summary>Personas (docs/personas.md): trained after a run, named, described, stable across runs, shown on their page.</summary>
-[Collection(DatabaseCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class PersonaTests(PostgresFixture postgres, ITestOutputHelper output)
+public sealed class PersonaTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static async Task<long> LatestRunAsync(string connection, string profilePrefix) =>
         (long)(await Sql.ScalarAsync(connection, $"SELECT max(r.id) FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id WHERE p.name LIKE '{profilePrefix}%' AND r.status = 'complete'"))!;

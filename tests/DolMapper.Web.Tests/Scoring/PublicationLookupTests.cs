@@ -14,8 +14,7 @@ using Npgsql;
 namespace DolMapper.Web.Tests.Scoring;
 
 /// <summary>Q8's publications: looked up with the PubMed client against a local fake E-utilities server, matched at scoring time.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed class PublicationLookupTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class PublicationLookupTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     private WebApplication _server = null!;
     private readonly ConcurrentQueue<string> _terms = new();

@@ -3,9 +3,8 @@ using System.Globalization;
 namespace DolMapper.Web.Tests.Scoring;
 
 /// <summary>The scoring verbs of docs/cli.md, as real processes.</summary>
-[Collection(DatabaseCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class ScoringCommandLineTests(PostgresFixture postgres)
+public sealed class ScoringCommandLineTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Profiles_import_and_export_score_and_export_work_end_to_end()

@@ -4,8 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DolMapper.Web.Tests.Scoring;
 
-[Collection(DatabaseCollection.Name)]
-public sealed class ScoringProfilesTests(PostgresFixture postgres)
+public sealed class ScoringProfilesTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static ProfileDefinition Profile(double science = 1) => new()
     {

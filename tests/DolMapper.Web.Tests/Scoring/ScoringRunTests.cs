@@ -6,8 +6,7 @@ using DolMapper.Web.Scoring;
 namespace DolMapper.Web.Tests.Scoring;
 
 /// <summary>A small world built by hand, where every number of a run can be predicted.</summary>
-[Collection(DatabaseCollection.Name)]
-public sealed class ScoringRunTests(PostgresFixture postgres)
+public sealed class ScoringRunTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTime Start = new(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc);
 

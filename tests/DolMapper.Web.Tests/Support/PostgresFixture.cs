@@ -6,47 +6,38 @@ using Npgsql;
 namespace DolMapper.Web.Tests.Support;
 
 /// <summary>
-/// One real PostgreSQL server for the test run: the one named by DOLMAPPER_TEST_PG (a connection
-/// string whose user may create databases), else a private cluster this fixture starts itself with
-/// DolMapper's own launcher in a temporary folder, and stops and deletes at the end. Each test asks
-/// for a fresh database; migrated ones are copied from a template migrated once.
+/// One real PostgreSQL server for the whole test run, shared by every test class (they run in
+/// parallel; each test asks for a database of its own). It is the server named by DOLMAPPER_TEST_PG
+/// (a connection string whose user may create databases), else a private cluster started with
+/// DolMapper's own launcher in a temporary folder, stopped and deleted when the test process exits.
+/// Migrated databases are copied from a template migrated once, which also holds the HCP classifier
+/// trained once per run (training itself is covered by tests that remove it first).
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
     public const string EnvironmentVariable = "DOLMAPPER_TEST_PG";
     private const string TemplateDatabase = "dm_test_template";
 
-    private LocalPostgresServer? _server;
-    private string? _dataDirectory;
-    private string _adminConnectionString = "";
-    private int _counter;
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static SharedServer? _shared;
+    private static int _counter;
+
+    private SharedServer Shared => _shared ?? throw new InvalidOperationException("The PostgreSQL fixture is not initialised.");
 
     public async Task InitializeAsync()
     {
-        var external = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(external))
+        await Gate.WaitAsync();
+        try
         {
-            _adminConnectionString = new NpgsqlConnectionStringBuilder(external) { Database = "postgres" }.ConnectionString;
+            _shared ??= await SharedServer.StartAsync(TemplateDatabase);
         }
-        else
+        finally
         {
-            _dataDirectory = TestPaths.NewTempDirectory("pg");
-            _server = await LocalPostgresServer.StartOrAttachAsync(
-                _dataDirectory, new LocalDatabaseOptions { Unsafe = true, Database = "postgres" }, NullLogger.Instance);
-            _adminConnectionString = _server.ConnectionStringFor("postgres");
+            Gate.Release();
         }
-
-        await ExecuteAsync($"DROP DATABASE IF EXISTS {TemplateDatabase} WITH (FORCE)");
-        await ExecuteAsync($"CREATE DATABASE {TemplateDatabase}");
-        var template = ConnectionStringFor(TemplateDatabase);
-        await using (var app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(template)))
-        {
-            await app.PrepareAsync();
-        }
-        NpgsqlConnection.ClearAllPools();
     }
 
-    /// <summary>A new database with DolMapper's schema (and Hangfire's) applied.</summary>
+    /// <summary>A new database with DolMapper's schema (and Hangfire's) applied, and the shared HCP classifier stored.</summary>
     public Task<string> CreateMigratedDatabaseAsync() => CreateDatabaseAsync(TemplateDatabase);
 
     /// <summary>A new empty database.</summary>
@@ -56,28 +47,93 @@ public sealed class PostgresFixture : IAsyncLifetime
     {
         var name = $"dm_test_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
         await ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        await ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {template}");
+        // CREATE DATABASE … TEMPLATE needs the template to have no other session; copies made at
+        // the same moment by parallel tests wait for one another here.
+        await CopyGate.WaitAsync();
+        try
+        {
+            await ExecuteAsync($"CREATE DATABASE {name} TEMPLATE {template}");
+        }
+        finally
+        {
+            CopyGate.Release();
+        }
         return ConnectionStringFor(name);
     }
 
+    private static readonly SemaphoreSlim CopyGate = new(1, 1);
+
     public string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = database }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(Shared.AdminConnectionString) { Database = database }.ConnectionString;
 
-    public Task ExecuteAsync(string sql) => Sql.ExecuteAsync(_adminConnectionString, sql);
+    public Task ExecuteAsync(string sql) => Sql.ExecuteAsync(Shared.AdminConnectionString, sql);
 
-    public async Task DisposeAsync()
+    /// <summary>Nothing to do per class: the server lives as long as the test process.</summary>
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private sealed class SharedServer
     {
-        NpgsqlConnection.ClearAllPools();
-        if (_server is not null)
+        private readonly LocalPostgresServer? _server;
+        private readonly string? _dataDirectory;
+
+        private SharedServer(string adminConnectionString, LocalPostgresServer? server, string? dataDirectory)
         {
-            await _server.DisposeAsync();
+            AdminConnectionString = adminConnectionString;
+            _server = server;
+            _dataDirectory = dataDirectory;
         }
-        TestPaths.DeleteQuietly(_dataDirectory);
+
+        public string AdminConnectionString { get; }
+
+        public static async Task<SharedServer> StartAsync(string template)
+        {
+            SharedServer shared;
+            var external = Environment.GetEnvironmentVariable(EnvironmentVariable);
+            if (!string.IsNullOrWhiteSpace(external))
+            {
+                shared = new SharedServer(new NpgsqlConnectionStringBuilder(external) { Database = "postgres" }.ConnectionString, null, null);
+            }
+            else
+            {
+                var directory = TestPaths.NewTempDirectory("pg");
+                var server = await LocalPostgresServer.StartOrAttachAsync(
+                    directory, new LocalDatabaseOptions { Unsafe = true, Database = "postgres" }, NullLogger.Instance);
+                shared = new SharedServer(server.ConnectionStringFor("postgres"), server, directory);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.Stop();
+            }
+
+            var admin = shared.AdminConnectionString;
+            await Sql.ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)");
+            await Sql.ExecuteAsync(admin, $"CREATE DATABASE {template}");
+            var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = template }.ConnectionString;
+            await using (var app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(connectionString)))
+            {
+                await app.PrepareAsync();
+            }
+            await ScoringServices.StoreSharedModelAsync(connectionString);
+            NpgsqlConnection.ClearAllPools();
+            return shared;
+        }
+
+        private void Stop()
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (_server is not null)
+            {
+                _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            TestPaths.DeleteQuietly(_dataDirectory);
+        }
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class DatabaseCollection : ICollectionFixture<PostgresFixture>
+/// <summary>
+/// Tests that must not share the machine with others while they run: they start, stop or kill
+/// PostgreSQL servers of their own (a port freed by one could be taken by another), or compare
+/// timings. They run one after another once the parallel classes are done.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialCollection : ICollectionFixture<PostgresFixture>
 {
-    public const string Name = "Database";
+    public const string Name = "Serial";
 }

@@ -9,8 +9,8 @@ namespace DolMapper.Web.Tests.Support;
 
 /// <summary>
 /// The scoring services on a test database, as the app registers them. The HCP model is trained
-/// once per test run and stored into each database (training is covered by its own tests), so a
-/// test does not pay for training again.
+/// once per test run and stored into the template database (training is covered by its own tests,
+/// which remove it first), so a test does not pay for training again.
 /// </summary>
 public sealed class ScoringServices : IAsyncDisposable
 {
@@ -36,20 +36,32 @@ public sealed class ScoringServices : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// The services on <paramref name="connectionString"/>. With <paramref name="storeModel"/> the
+    /// database gets the run's shared HCP model when it has none (migrated test databases already
+    /// have it from the template).
+    /// </summary>
     public static async Task<ScoringServices> CreateAsync(string connectionString, bool storeModel = true)
     {
         if (storeModel)
         {
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO trained_models (kind, version, content, metrics, is_active, created_at)
-                VALUES ('hcp_classifier', 1, @content, '{"corrections":0}', true, now())
-                """, connection);
-            command.Parameters.AddWithValue("content", Model.Value);
-            await command.ExecuteNonQueryAsync();
+            await StoreSharedModelAsync(connectionString);
         }
         return new ScoringServices(connectionString);
+    }
+
+    /// <summary>Stores the HCP model trained once per test run as the active one, unless the database has an active one.</summary>
+    public static async Task StoreSharedModelAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO trained_models (kind, version, content, metrics, is_active, created_at)
+            SELECT 'hcp_classifier', 1, @content, '{"corrections":0}', true, now()
+            WHERE NOT EXISTS (SELECT 1 FROM trained_models WHERE kind = 'hcp_classifier' AND is_active)
+            """, connection);
+        command.Parameters.AddWithValue("content", Model.Value);
+        await command.ExecuteNonQueryAsync();
     }
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();

@@ -5,8 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DolMapper.Web.Tests.Ingestion.Sources;
 
-[Collection(DatabaseCollection.Name)]
-public class BlueskyIngestionTests(PostgresFixture postgres) : IAsyncLifetime
+public class BlueskyIngestionTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     private const string Credentials = "reader.bsky.social:app-pass-SECRET-1234";
     private const string Query = "#bcsm";

@@ -5,8 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DolMapper.Web.Tests.Ingestion.Sources;
 
-[Collection(DatabaseCollection.Name)]
-public class MastodonIngestionTests(PostgresFixture postgres) : IAsyncLifetime
+public class MastodonIngestionTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     /// <summary>Statuses in the shape of the Mastodon API's Status entity, as mastodon.social serves them.</summary>
     private const string Page1 = """

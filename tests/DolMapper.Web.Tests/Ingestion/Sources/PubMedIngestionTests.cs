@@ -3,8 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace DolMapper.Web.Tests.Ingestion.Sources;
 
-[Collection(DatabaseCollection.Name)]
-public class PubMedIngestionTests(PostgresFixture postgres) : IAsyncLifetime
+public class PubMedIngestionTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     private WebApplication _server = null!;
     private string _baseUrl = "";

@@ -6,8 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DolMapper.Web.Tests.Ingestion.Sources;
 
-[Collection(DatabaseCollection.Name)]
-public class XIngestionTests(PostgresFixture postgres) : IAsyncLifetime
+public class XIngestionTests(PostgresFixture postgres) : IAsyncLifetime, IClassFixture<PostgresFixture>
 {
     private const string Token = "AAAA-test-bearer-SECRET-0000";
     private const string Query = "#bcsm OR #oncology";
