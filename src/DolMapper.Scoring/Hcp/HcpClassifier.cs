@@ -141,7 +141,9 @@ public sealed class HcpClassifier
             MaximumNumberOfIterations = 200,
             NumberOfThreads = 1,
         });
-        var chain = FeaturePipeline(ml, options).Append(trainer).Fit(data);
+        // SDCA passes over the data many times: the featurized rows are cached once rather than
+        // featurized again on every pass (same model, a fraction of the time).
+        var chain = FeaturePipeline(ml, options).AppendCacheCheckpoint(ml).Append(trainer).Fit(data);
         return FromChain(ml, chain, data.Schema);
     }
 

@@ -4,7 +4,7 @@ namespace DolMapper.Scoring.Tests.Hcp;
 
 public sealed class BehaviouralHcpTests
 {
-    private static readonly Lazy<HcpClassifier> Classifier = new(() => HcpClassifier.Train(HcpCorpus.Load()));
+    private static Lazy<HcpClassifier> Classifier => TrainedOnce.WholeCorpus;
 
     [Fact]
     public void Behaviour_separates_people_who_act_like_HCPs_from_those_who_do_not()

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DolMapper.Web.Tests.Features;
 
 /// <summary>Merge and split of persons (suggestions, undo, imports keep them), and the HCP review queue.</summary>
+[Trait("Category", "Slow")]
 public sealed class PersonsAdminTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static string Account(string platform, string id, string handle, string name, string bio, string? url = null) =>

@@ -15,13 +15,13 @@ namespace DolMapper.Web.Tests.Infrastructure;
 [Trait("Category", "Slow")]
 public sealed class FaultTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
-    private static readonly int Seed = Environment.TickCount;
+    internal static readonly int Seed = Environment.TickCount;
     private readonly Random _random = new(Seed);
 
-    private static string Database(string connectionString) => $"--ConnectionStrings:DolMapper={connectionString}";
+    internal static string Database(string connectionString) => $"--ConnectionStrings:DolMapper={connectionString}";
 
     /// <summary>Waits until <paramref name="sql"/> counts more than zero, or the process has exited.</summary>
-    private static async Task WaitUntilAsync(string connectionString, string sql, CliProcess process, TimeSpan timeout)
+    internal static async Task WaitUntilAsync(string connectionString, string sql, CliProcess process, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (await Sql.CountAsync(connectionString, sql) == 0)
@@ -34,7 +34,7 @@ public sealed class FaultTests(PostgresFixture postgres) : IClassFixture<Postgre
         }
     }
 
-    private static Task<long> UnfinishedRunsAsync(string connectionString) => Sql.CountAsync(connectionString,
+    internal static Task<long> UnfinishedRunsAsync(string connectionString) => Sql.CountAsync(connectionString,
         "SELECT (SELECT count(*) FROM ingestion_runs WHERE status NOT IN ('complete', 'failed')) + (SELECT count(*) FROM scoring_runs WHERE status NOT IN ('complete', 'failed'))");
 
     private static IEnumerable<string> WorldLines()
@@ -78,115 +78,6 @@ public sealed class FaultTests(PostgresFixture postgres) : IClassFixture<Postgre
         Assert.Equal(interrupted, await Sql.CountAsync(killed, $"SELECT count(*) FROM ingestion_runs WHERE status = 'failed' AND message = '{InterruptedWork.Message}'"));
         await using var after = await ImportDatabase.AttachAsync(killed);
         Assert.True(expected == await after.SnapshotAsync(), $"seed {Seed}: the data differs from a clean import");
-    }
-
-    /// <summary>A database with a small demo world and one scoring profile, "Fault", ready to score.</summary>
-    private async Task<string> WorldToScoreAsync(string directory)
-    {
-        var connection = await postgres.CreateMigratedDatabaseAsync();
-        var world = Path.Combine(directory, "world.jsonl.gz");
-        await using (var seed = await CliProcess.RunAsync(["demo", "seed", "--persons", "1500", "--posts", "45000", "--seed", "11", "--out", world]))
-        {
-            Assert.True(seed.ExitCode == 0, seed.StandardError);
-        }
-        var profile = Path.Combine(directory, "profile.json");
-        await File.WriteAllTextAsync(profile, """
-            {"name":"Fault","hashtags":["bcsm","oncology"],"keywords":["breast cancer"],"countries":[],"window_days":365,
-             "min_hcp_confidence":0.5,"weights":{"relevance":1,"peer_trust":1,"science":1,"activity":0.5}}
-            """);
-        foreach (var args in new[] { new[] { "import", world }, ["profiles", "import", profile] })
-        {
-            await using var step = await CliProcess.RunAsync([.. args, Database(connection)]);
-            Assert.True(step.ExitCode == 0, step.StandardError);
-        }
-        return connection;
-    }
-
-    [Fact]
-    public async Task Persona_training_killed_at_a_random_point_leaves_all_or_nothing_and_the_next_training_completes()
-    {
-        var directory = TestPaths.NewTempDirectory("fault-personas");
-        try
-        {
-            var connection = await WorldToScoreAsync(directory);
-            await using (var score = CliProcess.Start(["score", "--profile", "Fault", Database(connection)]))
-            {
-                // The run is complete; the verb now trains personas on it.
-                await WaitUntilAsync(connection, "SELECT count(*) FROM scoring_runs WHERE status = 'complete'", score, TimeSpan.FromMinutes(3));
-                await Task.Delay(_random.Next(0, 1_500));
-                score.KillHard();
-            }
-            var first = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
-            var scored = await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {first}");
-            var assigned = await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {first}");
-            Assert.True(assigned == 0 || assigned == scored, $"seed {Seed}: {assigned} of {scored} persons have a persona after the kill");
-
-            await using (var again = await CliProcess.RunAsync(["score", "--profile", "Fault", Database(connection)], timeout: TimeSpan.FromMinutes(4)))
-            {
-                Assert.True(again.ExitCode == 0, $"seed {Seed}: {again.StandardError}{again.StandardOutput}");
-            }
-
-            Assert.Equal(0L, await UnfinishedRunsAsync(connection));
-            var latest = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
-            Assert.Equal(await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {latest}"),
-                await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {latest}"));
-            Assert.Equal(1L, await Sql.CountAsync(connection, "SELECT count(*) FROM trained_models WHERE kind = 'personas' AND is_active"));
-        }
-        finally
-        {
-            TestPaths.DeleteQuietly(directory);
-        }
-    }
-
-    [Fact]
-    public async Task A_scoring_run_killed_at_a_random_point_is_failed_its_table_dropped_and_the_next_run_scores_as_a_clean_one()
-    {
-        var directory = TestPaths.NewTempDirectory("fault-score");
-        try
-        {
-            var connection = await WorldToScoreAsync(directory);
-
-            await using (var score = CliProcess.Start(["score", "--profile", "Fault", Database(connection)]))
-            {
-                await WaitUntilAsync(connection, "SELECT count(*) FROM scoring_runs", score, TimeSpan.FromMinutes(3));
-                // Somewhere between reading the inputs and writing (or attaching) the run's own table.
-                await Task.Delay(_random.Next(0, 2_500));
-                score.KillHard();
-            }
-            var killedRun = (long)(await Sql.ScalarAsync(connection, "SELECT min(id) FROM scoring_runs"))!;
-            var killedStatus = (string)(await Sql.ScalarAsync(connection, $"SELECT status FROM scoring_runs WHERE id = {killedRun}"))!;
-
-            await using (var again = await CliProcess.RunAsync(["score", "--profile", "Fault", Database(connection)], timeout: TimeSpan.FromMinutes(4)))
-            {
-                Assert.True(again.ExitCode == 0, $"seed {Seed}: {again.StandardError}{again.StandardOutput}");
-            }
-            await using (var reference = await CliProcess.RunAsync(["score", "--profile", "Fault", Database(connection)], timeout: TimeSpan.FromMinutes(4)))
-            {
-                Assert.True(reference.ExitCode == 0, reference.StandardError);
-            }
-
-            Assert.Equal(0L, await UnfinishedRunsAsync(connection));
-            if (killedStatus == "running")
-            {
-                Assert.Equal("failed", await Sql.ScalarAsync(connection, $"SELECT status FROM scoring_runs WHERE id = {killedRun}"));
-                Assert.Equal(0L, await Sql.CountAsync(connection, $"SELECT count(*) FROM person_score_evidence WHERE run_id = {killedRun}"));
-            }
-            // No detached run table is left behind (each holds personal data).
-            Assert.Equal(0L, await Sql.CountAsync(connection, """
-                SELECT count(*) FROM pg_class c WHERE c.relkind = 'r' AND c.relname ~ '^person_scores_run_[0-9]+$'
-                  AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
-                """));
-            // The run after the crash scores exactly as a run with no crash before it.
-            var runs = await Sql.ColumnAsync(connection, "SELECT id::text FROM scoring_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 2");
-            const string scores = "SELECT string_agg(person_id || ':' || rank || ':' || round(score::numeric, 9), ',' ORDER BY person_id) FROM person_scores WHERE run_id = ";
-            var recovered = await Sql.ScalarAsync(connection, scores + runs[1]);
-            Assert.NotNull(recovered);
-            Assert.Equal(await Sql.ScalarAsync(connection, scores + runs[0]), recovered);
-        }
-        finally
-        {
-            TestPaths.DeleteQuietly(directory);
-        }
     }
 
     private static string Status(int n) => $$"""

@@ -40,6 +40,15 @@ public sealed class PostgresFixture : IAsyncLifetime
     /// <summary>A new database with DolMapper's schema (and Hangfire's) applied, and the shared HCP classifier stored.</summary>
     public Task<string> CreateMigratedDatabaseAsync() => CreateDatabaseAsync(TemplateDatabase);
 
+    /// <summary>A new database copied from the test database <paramref name="connectionString"/> names (its sessions are ended first).</summary>
+    public async Task<string> CopyDatabaseAsync(string connectionString)
+    {
+        var source = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{source}' AND pid <> pg_backend_pid()");
+        return await CreateDatabaseAsync(source);
+    }
+
     /// <summary>A new empty database.</summary>
     public Task<string> CreateEmptyDatabaseAsync() => CreateDatabaseAsync("template0");
 
