@@ -244,10 +244,10 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
         // An upload's stored lines may be compressed, so they cannot be searched: the content of
         // every upload that no import is reading goes (a waiting or running import stores nothing
         // of theirs, and deletes its content when done).
-        await Step("upload_content", """
+        await Step("upload_content", $"""
             DELETE FROM upload_chunks c USING uploads u
             WHERE u.id = c.upload_id
-              AND NOT EXISTS (SELECT 1 FROM ingestion_runs r WHERE r.id = u.run_id AND r.status = 'running')
+              AND NOT EXISTS (SELECT 1 FROM ingestion_runs r WHERE r.id = u.run_id AND r.status = '{RunStatuses.Running}')
             """);
         await Step("source_cursors", """
             DELETE FROM source_cursors c WHERE EXISTS (

@@ -26,6 +26,8 @@ internal static class WebPipeline
     {
         services.AddSingleton<Features.Rankings.RankingQuery>();
         services.AddSingleton<Features.Profiles.ProfileQuery>();
+        services.AddSingleton<Features.Personas.PersonaQuery>();
+        services.AddSingleton<Features.Admin.Profiles.ProfileRunsQuery>();
         services.AddSingleton<Features.Shortlists.ShortlistStore>();
         services.AddSingleton<Features.Admin.Audit.AuditLogQuery>();
         services.AddSingleton<Compliance.OptOutRegistry>();

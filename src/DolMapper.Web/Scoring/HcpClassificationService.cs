@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using System.Text.Json;
 using DolMapper.Scoring.Hcp;
 using DolMapper.Web.Infrastructure;
@@ -17,7 +18,7 @@ public sealed record ClassificationReport(long ModelId, int ModelVersion, int Ex
 /// </summary>
 public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossProcessLock locks, ILogger<HcpClassificationService> logger)
 {
-    public const string ModelKind = "hcp_classifier";
+    public const string ModelKind = ModelKinds.HcpClassifier;
     private readonly SemaphoreSlim _cacheGate = new(1, 1);
     private (long Id, int Version, HcpClassifier Model)? _cached;
 

@@ -51,10 +51,10 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
             delete.Parameters.AddWithValue("user", userId);
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var insert = new NpgsqlCommand("""
+        await using (var insert = new NpgsqlCommand($"""
             INSERT INTO feedback (profile_id, person_id, user_id, verdict, note, run_id, created_at)
             SELECT @profile, @person, @user, @verdict, @note,
-                   (SELECT id FROM scoring_runs WHERE profile_id = @profile AND status = 'complete' ORDER BY completed_at DESC LIMIT 1), now()
+                   (SELECT id FROM scoring_runs WHERE profile_id = @profile AND status = '{RunStatuses.Complete}' ORDER BY completed_at DESC LIMIT 1), now()
             WHERE EXISTS (SELECT 1 FROM persons WHERE id = @person)
             """, connection, transaction))
         {
@@ -97,7 +97,7 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         long runId;
-        await using (var command = new NpgsqlCommand("SELECT id FROM scoring_runs WHERE profile_id = @profile AND status = 'complete' ORDER BY completed_at DESC LIMIT 1", connection))
+        await using (var command = new NpgsqlCommand($"SELECT id FROM scoring_runs WHERE profile_id = @profile AND status = '{RunStatuses.Complete}' ORDER BY completed_at DESC LIMIT 1", connection))
         {
             command.Parameters.AddWithValue("profile", profileId);
             if (await command.ExecuteScalarAsync(cancellationToken) is not long id)
@@ -180,7 +180,7 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
             folds = learnedFolds.Count, test = testCount, ndcg10 = new { learned = learnedNdcg, weighted = weightedNdcg, by_fold = new { learned = learnedFolds, weighted = weightedFolds } },
             importance, implied_weights = impliedShares, profile_shares = shares, hints,
         });
-        var (modelId, version) = await Data.TrainedModels.AddActiveVersionAsync(connection, transaction, "ranker", profileId, final.Model, metrics, cancellationToken);
+        var (modelId, version) = await Data.TrainedModels.AddActiveVersionAsync(connection, transaction, ModelKinds.Ranker, profileId, final.Model, metrics, cancellationToken);
         await ApplyAsync(connection, transaction, runId, final.Model, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new LearnedReport(true,
@@ -193,9 +193,9 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         byte[]? model;
-        await using (var command = new NpgsqlCommand("""
+        await using (var command = new NpgsqlCommand($"""
             SELECT m.content FROM trained_models m JOIN scoring_runs r ON r.profile_id = m.profile_id
-            WHERE r.id = @run AND m.kind = 'ranker' AND m.is_active
+            WHERE r.id = @run AND m.kind = '{ModelKinds.Ranker}' AND m.is_active
             """, connection))
         {
             command.Parameters.AddWithValue("run", runId);
@@ -225,7 +225,7 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
             await reader.ReadAsync(cancellationToken);
             (judged, good, maybe, notFit) = ((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3));
         }
-        await using (var command = new NpgsqlCommand("SELECT version, created_at, metrics::text FROM trained_models WHERE kind = 'ranker' AND profile_id = @profile AND is_active", connection))
+        await using (var command = new NpgsqlCommand($"SELECT version, created_at, metrics::text FROM trained_models WHERE kind = '{ModelKinds.Ranker}' AND profile_id = @profile AND is_active", connection))
         {
             command.Parameters.AddWithValue("profile", profileId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using System.Diagnostics;
 using System.Text.Json;
 using DolMapper.Scoring.Personas;
@@ -38,7 +39,7 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         int profileId;
-        await using (var command = new NpgsqlCommand("SELECT profile_id FROM scoring_runs WHERE id = @run AND status = 'complete'", connection))
+        await using (var command = new NpgsqlCommand($"SELECT profile_id FROM scoring_runs WHERE id = @run AND status = '{RunStatuses.Complete}'", connection))
         {
             command.Parameters.AddWithValue("run", runId);
             if (await command.ExecuteScalarAsync(cancellationToken) is not int id)
@@ -163,7 +164,7 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         });
         // Active at once within this transaction: the previous personas were read above, and nothing
         // of this model is visible before the commit.
-        var (modelId, version) = await Data.TrainedModels.AddActiveVersionAsync(connection, transaction, "personas", profileId, content, metrics, cancellationToken);
+        var (modelId, version) = await Data.TrainedModels.AddActiveVersionAsync(connection, transaction, ModelKinds.Personas, profileId, content, metrics, cancellationToken);
         var personaIds = new int[fit.K];
         for (var c = 0; c < fit.K; c++)
         {
@@ -202,8 +203,8 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
 
     private static async Task<List<PreviousPersona>> PreviousAsync(NpgsqlConnection connection, int profileId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT content FROM trained_models WHERE kind = 'personas' AND profile_id = @profile AND is_active ORDER BY version DESC LIMIT 1
+        await using var command = new NpgsqlCommand($"""
+            SELECT content FROM trained_models WHERE kind = '{ModelKinds.Personas}' AND profile_id = @profile AND is_active ORDER BY version DESC LIMIT 1
             """, connection);
         command.Parameters.AddWithValue("profile", profileId);
         if (await command.ExecuteScalarAsync(cancellationToken) is not byte[] content)

@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using System.Collections.Concurrent;
 using DolMapper.Scoring;
 using DolMapper.Web.Data;
@@ -110,10 +111,10 @@ public sealed class ProfilePreview(NpgsqlDataSource dataSource)
 
     private async Task<RunSignals?> SignalsAsync(int profileId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT r.id, v.version, r.completed_at, (SELECT count(*) || '/' || coalesce(max(o.id), 0) FROM opt_outs o)
             FROM scoring_runs r JOIN scoring_profile_versions v ON v.id = r.profile_version_id
-            WHERE r.profile_id = @profile AND r.status = 'complete' ORDER BY r.completed_at DESC LIMIT 1
+            WHERE r.profile_id = @profile AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at DESC LIMIT 1
             """);
         command.Parameters.AddWithValue("profile", profileId);
         long runId;

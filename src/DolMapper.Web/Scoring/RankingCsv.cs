@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using System.Globalization;
 using CsvHelper;
 using DolMapper.Scoring;
@@ -34,10 +35,10 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
     /// <summary>The latest complete run of <paramref name="profile"/>, or null when there is none.</summary>
     public async Task<(long RunId, int Version, DateTime CompletedAt)?> LatestRunAsync(string profile, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT r.id, v.version, r.completed_at
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
-            WHERE p.name = @name AND r.status = 'complete'
+            WHERE p.name = @name AND r.status = '{RunStatuses.Complete}'
             ORDER BY r.completed_at DESC LIMIT 1
             """);
         command.Parameters.AddWithValue("name", profile);

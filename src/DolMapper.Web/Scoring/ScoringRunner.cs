@@ -217,9 +217,9 @@ public sealed class ScoringRunner(
 
     private static async Task<long> StartRunAsync(NpgsqlConnection connection, StoredProfile profile, DateTime snapshot, string triggeredBy, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             INSERT INTO scoring_runs (profile_id, profile_version_id, status, started_at, data_snapshot_at, person_count, triggered_by)
-            VALUES (@profile, @version, 'running', now(), @snapshot, 0, @by) RETURNING id
+            VALUES (@profile, @version, '{RunStatuses.Running}', now(), @snapshot, 0, @by) RETURNING id
             """, connection);
         command.Parameters.AddWithValue("profile", profile.ProfileId);
         command.Parameters.AddWithValue("version", profile.VersionId);
@@ -232,7 +232,7 @@ public sealed class ScoringRunner(
     {
         // A fresh connection: the run's own may be in a broken state.
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var command = new NpgsqlCommand("UPDATE scoring_runs SET status = 'failed', completed_at = now(), error = @error WHERE id = @id", connection);
+        await using var command = new NpgsqlCommand($"UPDATE scoring_runs SET status = '{RunStatuses.Failed}', completed_at = now(), error = @error WHERE id = @id", connection);
         command.Parameters.AddWithValue("id", runId);
         command.Parameters.AddWithValue("error", reason);
         await command.ExecuteNonQueryAsync(CancellationToken.None);
@@ -383,8 +383,8 @@ public sealed class ScoringRunner(
             timings["write_attach"] = Math.Round(step.Elapsed.TotalSeconds - built, 3);
             timings["total"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
             details["seconds"] = timings;
-            await using (var complete = new NpgsqlCommand("""
-                UPDATE scoring_runs SET status = 'complete', completed_at = now(), person_count = @count, details = @details::jsonb WHERE id = @id
+            await using (var complete = new NpgsqlCommand($"""
+                UPDATE scoring_runs SET status = '{RunStatuses.Complete}', completed_at = now(), person_count = @count, details = @details::jsonb WHERE id = @id
                 """, connection, transaction))
             {
                 complete.Parameters.AddWithValue("id", runId);

@@ -42,6 +42,38 @@ public class DependencyRulesTests
             "DolMapper.Web.Ingestion must not use DolMapper.Web.Scoring");
 
     [Fact]
+    public void Page_models_reach_data_only_through_query_and_store_classes_or_EF_Core() =>
+        Holds(Types.InAssembly(Web).That().Inherit(typeof(Microsoft.AspNetCore.Mvc.RazorPages.PageModel)).ShouldNot().HaveDependencyOn("Npgsql").GetResult(),
+            "a page model must not use Npgsql (SQL lives in named query, store and writer classes; decision 006)");
+
+    [Fact]
+    public void Status_and_model_kind_words_are_never_spelled_in_SQL_but_come_from_the_constants()
+    {
+        // 'complete', 'personas' … written into SQL by hand drift from the C# constants; the
+        // migration (written once, never edited) and the constants themselves are the exceptions.
+        var words = new System.Text.RegularExpressions.Regex(
+            "'(" + string.Join("|", DolMapper.Web.Data.Entities.RunStatuses.All.Concat(DolMapper.Web.Data.Entities.ModelKinds.All)) + ")'");
+        var source = Path.Combine(RepositoryRoot(), "src");
+        var offenders = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, line, i)))
+            .Where(x => words.IsMatch(x.line))
+            .Select(x => $"{Path.GetRelativePath(source, x.f)}:{x.i + 1}")
+            .ToList();
+        Assert.True(offenders.Count == 0, "status or model-kind words spelled in SQL at: " + string.Join(", ", offenders));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DolMapper.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new DirectoryNotFoundException("DolMapper.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
     public void A_broken_rule_is_reported()
     {
         // The check itself works: the host's infrastructure does use the features (it wires them up).

@@ -68,7 +68,7 @@ internal sealed class ScoringRunConfiguration : IEntityTypeConfiguration<Scoring
     {
         b.HasIndex(r => new { r.ProfileId, r.CompletedAt })
             .IsDescending(false, true)
-            .HasFilter("status = 'complete'")
+            .HasFilter($"status = '{RunStatuses.Complete}'")
             .HasDatabaseName("ix_scoring_runs_latest_complete");
         b.HasOne<ScoringProfile>().WithMany().HasForeignKey(r => r.ProfileId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<ScoringProfileVersion>().WithMany().HasForeignKey(r => r.ProfileVersionId).OnDelete(DeleteBehavior.Restrict);

@@ -38,6 +38,15 @@ public static class RunStatuses
     public static readonly IReadOnlyList<string> All = [Running, Complete, Failed];
 }
 
+/// <summary>The kinds of model kept, versioned, in <c>trained_models</c>.</summary>
+public static class ModelKinds
+{
+    public const string HcpClassifier = "hcp_classifier";
+    public const string Personas = "personas";
+    public const string Ranker = "ranker";
+    public static readonly IReadOnlyList<string> All = [HcpClassifier, Personas, Ranker];
+}
+
 public static class FeedbackVerdicts
 {
     public static readonly IReadOnlyList<string> All = ["good_fit", "maybe", "not_a_fit"];

@@ -1,14 +1,12 @@
-using DolMapper.Web.Data;
 using System.Text;
 using DolMapper.Web.Features.Admin.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace DolMapper.Web.Features.Admin;
 
 /// <summary>The audit log: filter by action, user, text and dates; page; export what the filter selects as CSV.</summary>
-public sealed class AuditModel(AuditLogQuery query, NpgsqlDataSource dataSource) : PageModel
+public sealed class AuditModel(AuditLogQuery query) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "action")] public string? ActionFilter { get; set; }
     [BindProperty(SupportsGet = true, Name = "user")] public string? UserFilter { get; set; }
@@ -42,9 +40,7 @@ public sealed class AuditModel(AuditLogQuery query, NpgsqlDataSource dataSource)
         {
             rows = await query.WriteCsvAsync(filter, writer, cancellationToken);
         }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await AuditLog.WriteAsync(connection, null, User.Identity?.Name, "audit.exported", null,
-            new { rows, filter = new { action = filter.Action, user = filter.User, q = AuditLog.Withheld(filter.Text), from = filter.From, to = filter.To } }, cancellationToken);
+        await query.RecordExportAsync(User.Identity?.Name, filter, rows, cancellationToken);
         return new EmptyResult();
     }
 

@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using System.Text.Json;
 using DolMapper.Scoring;
 using Npgsql;
@@ -45,8 +46,8 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             JOIN persons p ON p.id = s.person_id
             JOIN person_score_evidence e ON e.run_id = s.run_id AND e.person_id = s.person_id
             LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
-            WHERE s.person_id = @person AND pr.name = @profile AND r.status = 'complete'
-              AND r.id = (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' ORDER BY r2.completed_at DESC LIMIT 1)
+            WHERE s.person_id = @person AND pr.name = @profile AND r.status = '{RunStatuses.Complete}'
+              AND r.id = (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = '{RunStatuses.Complete}' ORDER BY r2.completed_at DESC LIMIT 1)
               AND NOT {Data.OptOutSql.IsOptedOut("p.id")}
             """, connection);
         command.Parameters.AddWithValue("person", personId);
@@ -110,9 +111,9 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             }
         }
         var history = new List<(DateTime, int, double)>();
-        await using (var h = new NpgsqlCommand("""
+        await using (var h = new NpgsqlCommand($"""
             SELECT r.completed_at, s.rank, s.score FROM person_scores s JOIN scoring_runs r ON r.id = s.run_id
-            WHERE s.person_id = @p AND r.profile_id = @profile AND r.status = 'complete' ORDER BY r.completed_at
+            WHERE s.person_id = @p AND r.profile_id = @profile AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at
             """, connection))
         {
             h.Parameters.AddWithValue("p", personId);

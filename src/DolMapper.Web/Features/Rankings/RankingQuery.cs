@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using DolMapper.Scoring;
 using DolMapper.Web.Scoring;
 using Npgsql;
@@ -34,9 +35,9 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> ProfilesAsync(CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT p.name FROM scoring_profiles p
-            WHERE EXISTS (SELECT 1 FROM scoring_runs r WHERE r.profile_id = p.id AND r.status = 'complete')
+            WHERE EXISTS (SELECT 1 FROM scoring_runs r WHERE r.profile_id = p.id AND r.status = '{RunStatuses.Complete}')
             ORDER BY p.active DESC, p.name
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -55,17 +56,17 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         {
             return null;
         }
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT r.id, v.version, r.completed_at, p.id,
-                   (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = 'complete' AND r2.completed_at < r.completed_at
+                   (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = '{RunStatuses.Complete}' AND r2.completed_at < r.completed_at
                     ORDER BY r2.completed_at DESC LIMIT 1),
                    -- What can change a complete run's rows as shown: opt-outs, and the personas trained on it.
                    (SELECT count(*) || '/' || coalesce(max(o.id), 0) FROM opt_outs o)
-                   || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = 'personas' AND m.profile_id = p.id AND m.is_active),
-                   (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = 'personas' AND m.profile_id = p.id AND m.is_active),
-                   EXISTS (SELECT 1 FROM trained_models m WHERE m.kind = 'ranker' AND m.profile_id = p.id AND m.is_active)
+                   || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active),
+                   (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active),
+                   EXISTS (SELECT 1 FROM trained_models m WHERE m.kind = '{ModelKinds.Ranker}' AND m.profile_id = p.id AND m.is_active)
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
-            WHERE p.name = @name AND r.status = 'complete' ORDER BY r.completed_at DESC LIMIT 1
+            WHERE p.name = @name AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at DESC LIMIT 1
             """);
         command.Parameters.AddWithValue("name", profile);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using Hangfire;
 using Npgsql;
 
@@ -29,23 +30,23 @@ public sealed class InterruptedWork(NpgsqlDataSource dataSource, ILogger<Interru
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // An upload waiting for its job is not interrupted: its import has not started.
         var ingestion = await FailDeadRunsAsync(connection, RunLiveness.Ingestion,
-            "SELECT id FROM ingestion_runs WHERE status = 'running' AND message IS DISTINCT FROM 'queued' ORDER BY id",
-            "UPDATE ingestion_runs SET status = 'failed', finished_at = now(), errors = errors + 1, message = @message WHERE id = @id AND status = 'running'",
+            $"SELECT id FROM ingestion_runs WHERE status = '{RunStatuses.Running}' AND message IS DISTINCT FROM 'queued' ORDER BY id",
+            $"UPDATE ingestion_runs SET status = '{RunStatuses.Failed}', finished_at = now(), errors = errors + 1, message = @message WHERE id = @id AND status = '{RunStatuses.Running}'",
             cancellationToken);
         var scoring = await FailDeadRunsAsync(connection, RunLiveness.Scoring,
-            "SELECT id FROM scoring_runs WHERE status = 'running' ORDER BY id",
-            "UPDATE scoring_runs SET status = 'failed', completed_at = now(), error = @message WHERE id = @id AND status = 'running'",
+            $"SELECT id FROM scoring_runs WHERE status = '{RunStatuses.Running}' ORDER BY id",
+            $"UPDATE scoring_runs SET status = '{RunStatuses.Failed}', completed_at = now(), error = @message WHERE id = @id AND status = '{RunStatuses.Running}'",
             cancellationToken);
 
         // A run's own table is attached (a partition) only by the transaction that completes it:
         // a detached one whose run is not running is left over from a crash.
         var dropped = new List<string>();
-        await using (var find = new NpgsqlCommand("""
+        await using (var find = new NpgsqlCommand($"""
             SELECT c.relname, substring(c.relname FROM 'person_scores_run_([0-9]+)$')::bigint
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname ~ '^person_scores_run_[0-9]+$'
               AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
-              AND NOT EXISTS (SELECT 1 FROM scoring_runs r WHERE r.id = substring(c.relname FROM 'person_scores_run_([0-9]+)$')::bigint AND r.status = 'running')
+              AND NOT EXISTS (SELECT 1 FROM scoring_runs r WHERE r.id = substring(c.relname FROM 'person_scores_run_([0-9]+)$')::bigint AND r.status = '{RunStatuses.Running}')
             """, connection))
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
         {
@@ -59,7 +60,7 @@ public sealed class InterruptedWork(NpgsqlDataSource dataSource, ILogger<Interru
             var runId = long.Parse(table["person_scores_run_".Length..], System.Globalization.CultureInfo.InvariantCulture);
             await using var drop = new NpgsqlCommand($"""
                 DELETE FROM person_score_evidence WHERE run_id = {runId}
-                    AND NOT EXISTS (SELECT 1 FROM scoring_runs WHERE id = {runId} AND status IN ('running', 'complete'));
+                    AND NOT EXISTS (SELECT 1 FROM scoring_runs WHERE id = {runId} AND status IN ('{RunStatuses.Running}', '{RunStatuses.Complete}'));
                 DROP TABLE IF EXISTS {table};
                 """, connection);
             await drop.ExecuteNonQueryAsync(cancellationToken);

@@ -46,7 +46,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
     private async Task<ImportReport> ImportRunAsync(NpgsqlConnection bookkeeping, long runId, IReadOnlyList<ImportSource> sources, ImportOptions options,
         DateTime startedAt, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
-        await using (var started = new NpgsqlCommand("UPDATE ingestion_runs SET status = 'running', message = 'importing' WHERE id = @id", bookkeeping))
+        await using (var started = new NpgsqlCommand($"UPDATE ingestion_runs SET status = '{RunStatuses.Running}', message = 'importing' WHERE id = @id", bookkeeping))
         {
             started.Parameters.AddWithValue("id", runId);
             await started.ExecuteNonQueryAsync(cancellationToken);
@@ -221,9 +221,9 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
 
     private static async Task<long> CreateRunAsync(NpgsqlConnection connection, IReadOnlyList<ImportSource> sources, ImportOptions options, DateTime startedAt, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($$"""
             INSERT INTO ingestion_runs (kind, query, triggered_by, started_at, status, fetched, new, updated, duplicates, rejected, errors, reads_used, bytes_read, bytes_total, details)
-            VALUES ('import', @query, @user, @started, 'running', 0, 0, 0, 0, 0, 0, 0, 0, @total, '{}')
+            VALUES ('import', @query, @user, @started, '{{RunStatuses.Running}}', 0, 0, 0, 0, 0, 0, 0, 0, @total, '{}')
             RETURNING id
             """, connection);
         command.Parameters.AddWithValue("query", string.Join(", ", sources.Select(s => s.Name)));
@@ -278,10 +278,10 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
             first_rejections = report.FirstRejections.Take(20),
             seconds = Math.Round(report.Elapsed.TotalSeconds, 3),
         }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             UPDATE ingestion_runs SET status = @status, finished_at = now(), fetched = @lines, new = @new, updated = @updated,
                 duplicates = @duplicates, rejected = @rejected, errors = @errors, message = @message, details = @details::jsonb,
-                bytes_read = CASE WHEN @status = 'complete' THEN coalesce(bytes_total, bytes_read) ELSE bytes_read END
+                bytes_read = CASE WHEN @status = '{RunStatuses.Complete}' THEN coalesce(bytes_total, bytes_read) ELSE bytes_read END
             WHERE id = @id
             """, connection);
         AddRunCounts(command, runId, report, status);

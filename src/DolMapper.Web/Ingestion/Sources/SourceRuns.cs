@@ -72,9 +72,9 @@ public static class SourceRuns
 
     public static async Task<long> StartAsync(NpgsqlConnection connection, int sourceId, string query, string triggeredBy, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($$"""
             INSERT INTO ingestion_runs (source_id, kind, query, triggered_by, started_at, status, fetched, new, updated, duplicates, rejected, errors, reads_used, bytes_read, details)
-            VALUES (@source, 'ingest', @query, @user, now(), 'running', 0, 0, 0, 0, 0, 0, 0, 0, '{}') RETURNING id
+            VALUES (@source, 'ingest', @query, @user, now(), '{{RunStatuses.Running}}', 0, 0, 0, 0, 0, 0, 0, 0, '{}') RETURNING id
             """, connection);
         command.Parameters.AddWithValue("source", sourceId);
         command.Parameters.AddWithValue("query", query);

@@ -14,11 +14,19 @@ public sealed record AuditFilter(string? Action = null, string? User = null, str
 public sealed record AuditRow(long Id, DateTime At, string? User, string Action, string? Target, string Details);
 
 /// <summary>
-/// Reads the append-only audit log (a database trigger rejects UPDATE, DELETE and TRUNCATE; nothing
-/// here writes it). Writes go through <see cref="Data.AuditLog"/> or EF Core.
+/// Reads the append-only audit log (a database trigger rejects UPDATE, DELETE and TRUNCATE), and
+/// records that it was exported. Writes go through <see cref="Data.AuditLog"/> or EF Core.
 /// </summary>
 public sealed class AuditLogQuery(NpgsqlDataSource dataSource)
 {
+    /// <summary>Records an export of the log: who, how many rows, and the filter (its free text withheld).</summary>
+    public async Task RecordExportAsync(string? user, AuditFilter filter, long rows, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Data.AuditLog.WriteAsync(connection, null, user, "audit.exported", null,
+            new { rows, filter = new { action = filter.Action, user = filter.User, q = Data.AuditLog.Withheld(filter.Text), from = filter.From, to = filter.To } }, cancellationToken);
+    }
+
     public async Task<(IReadOnlyList<AuditRow> Rows, long Total)> PageAsync(AuditFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

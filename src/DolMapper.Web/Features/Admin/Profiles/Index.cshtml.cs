@@ -3,12 +3,11 @@ using DolMapper.Web.Scoring;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace DolMapper.Web.Features.Admin.Profiles;
 
 /// <summary>Scoring profiles: their latest version and runs, "Run now", JSON import and export.</summary>
-public sealed class IndexModel(ScoringProfiles profiles, NpgsqlDataSource dataSource, IBackgroundJobClient jobs) : PageModel
+public sealed class IndexModel(ScoringProfiles profiles, ProfileRunsQuery runsQuery, IBackgroundJobClient jobs) : PageModel
 {
     public sealed record ProfileRow(StoredProfile Profile, DateTime? LastRunAt, int? LastRunPersons, int? LastRunVersion, string? LastStatus, string? LastError);
 
@@ -22,30 +21,9 @@ public sealed class IndexModel(ScoringProfiles profiles, NpgsqlDataSource dataSo
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var latest = await profiles.LatestAsync(activeOnly: false, cancellationToken);
-        var runs = new Dictionary<int, (DateTime? At, int? Persons, int? Version, string? Status, string? Error)>();
-        await using (var command = dataSource.CreateCommand("""
-            SELECT p.id,
-                   c.completed_at, c.person_count, c.version,
-                   l.status, l.error
-            FROM scoring_profiles p
-            LEFT JOIN LATERAL (SELECT r.completed_at, r.person_count, v.version FROM scoring_runs r JOIN scoring_profile_versions v ON v.id = r.profile_version_id
-                               WHERE r.profile_id = p.id AND r.status = 'complete' ORDER BY r.completed_at DESC LIMIT 1) c ON true
-            LEFT JOIN LATERAL (SELECT r.status, r.error FROM scoring_runs r WHERE r.profile_id = p.id ORDER BY r.started_at DESC LIMIT 1) l ON true
-            """))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                runs[reader.GetInt32(0)] = (
-                    reader.IsDBNull(1) ? null : DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc),
-                    reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5));
-            }
-        }
+        var runs = await runsQuery.ByProfileAsync(cancellationToken);
         Rows = [.. latest.Select(p => runs.TryGetValue(p.ProfileId, out var r)
-            ? new ProfileRow(p, r.At, r.Persons, r.Version, r.Status, r.Error)
+            ? new ProfileRow(p, r.LastRunAt, r.LastRunPersons, r.LastRunVersion, r.LastStatus, r.LastError)
             : new ProfileRow(p, null, null, null, null, null))];
     }
 
