@@ -63,6 +63,23 @@ public class DependencyRulesTests
         Assert.True(offenders.Count == 0, "status or model-kind words spelled in SQL at: " + string.Join(", ", offenders));
     }
 
+    [Fact]
+    public void Links_come_from_routes_not_hard_coded_paths()
+    {
+        // Views link with asp-page / Url.Page / Url.RouteUrl and page models redirect with
+        // RedirectToPage, so renaming or re-routing a page cannot leave a dead link behind.
+        var features = Path.Combine(RepositoryRoot(), "src", "DolMapper.Web", "Features");
+        var link = new System.Text.RegularExpressions.Regex("""\b(href|action|hx-get|hx-post|hx-put|hx-delete)="/""");
+        var redirect = new System.Text.RegularExpressions.Regex("""\b(Local)?Redirect\(\$?"/""");
+        var offenders = Directory.EnumerateFiles(features, "*.cshtml", SearchOption.AllDirectories).Select(f => (f, rule: link))
+            .Concat(Directory.EnumerateFiles(features, "*.cs", SearchOption.AllDirectories).Select(f => (f, rule: redirect)))
+            .SelectMany(x => File.ReadLines(x.f).Select((line, i) => (x.f, x.rule, line, i)))
+            .Where(x => x.rule.IsMatch(x.line))
+            .Select(x => $"{Path.GetRelativePath(features, x.f)}:{x.i + 1}")
+            .ToList();
+        Assert.True(offenders.Count == 0, "hard-coded paths at: " + string.Join(", ", offenders));
+    }
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

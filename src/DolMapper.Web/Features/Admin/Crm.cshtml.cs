@@ -11,6 +11,12 @@ public sealed class CrmModel(CrmUploads crm) : PageModel
     [BindProperty(SupportsGet = true, Name = "q")] public string? Text { get; set; }
 
     public int PageNumber { get; private set; } = 1;
+
+    /// <summary>This list (same kind and search) at <paramref name="page"/>.</summary>
+    public string PageLink(int page) => Url.Page("/Admin/Crm") + QueryString.Create(new Dictionary<string, string?>
+    {
+        ["kind"] = Kind, ["q"] = Text, ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.Where(p => !string.IsNullOrEmpty(p.Value)));
     public IReadOnlyList<CrmRow> Rows { get; private set; } = [];
     public long Total { get; private set; }
 

@@ -12,8 +12,12 @@ namespace DolMapper.Web.Features.Exports;
 /// order, same ranks) and a shortlist. Both are streamed by <see cref="RankingCsv"/> straight to
 /// the response, so memory does not grow with the rows; each export is audited.
 /// </summary>
-internal static class ExportEndpoints
+public static class ExportEndpoints
 {
+    /// <summary>Endpoint names, for links made with <c>Url.RouteUrl</c> or <c>LinkGenerator</c>.</summary>
+    public const string RankingCsv = "rankings-csv";
+    public const string ShortlistCsv = "shortlist-csv";
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/Rankings/export.csv", async (HttpContext context, RankingCsv csv, CancellationToken cancellationToken) =>
@@ -30,7 +34,7 @@ internal static class ExportEndpoints
             await StreamAsync(context, csv, new RankingExportRequest(profile, Filter: filter), profile,
                 new { filter = filter with { Page = 1, Search = Data.AuditLog.Withheld(filter.Search) } }, cancellationToken);
             return Results.Empty;
-        }).RequireAuthorization(Policies.Analyst);
+        }).RequireAuthorization(Policies.Analyst).WithName(RankingCsv);
 
         app.MapGet("/Shortlists/{id:int}/export.csv", async (int id, HttpContext context, RankingCsv csv, ShortlistStore shortlists, CancellationToken cancellationToken) =>
         {
@@ -42,7 +46,7 @@ internal static class ExportEndpoints
             await StreamAsync(context, csv, new RankingExportRequest(list.Profile, PersonIds: list.PersonIds), list.Profile,
                 new { shortlist = list.Name, shortlist_id = list.Id }, cancellationToken, list.Name);
             return Results.Empty;
-        }).RequireAuthorization(Policies.Analyst);
+        }).RequireAuthorization(Policies.Analyst).WithName(ShortlistCsv);
     }
 
     private static async Task StreamAsync(HttpContext context, RankingCsv csv, RankingExportRequest request, string profile, object audit,

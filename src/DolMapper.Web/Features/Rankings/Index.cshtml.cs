@@ -87,7 +87,7 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
         if (!Request.Headers.ContainsKey("HX-Request"))
         {
             TempData["Notice"] = message;
-            return Redirect($"/Profiles/{person}?profile={Uri.EscapeDataString(profile)}");
+            return RedirectToPage("/Profiles/Index", new { id = person, profile });
         }
         var token = HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(HttpContext).RequestToken ?? "";
         return Partial("_Feedback", new FeedbackButtons(profile, person, verdict, token));
@@ -113,7 +113,7 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
         {
             query["page"] = null;
         }
-        return Build("/Rankings", query);
+        return Build(Url.Page("/Rankings/Index")!, query);
     }
 
     /// <summary>The CSV of this view: every row of every page, in this order, with these ranks.</summary>
@@ -123,7 +123,7 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
         {
             var query = Query();
             query["page"] = null;
-            return Build("/Rankings/export.csv", query);
+            return Build(Url.RouteUrl(Exports.ExportEndpoints.RankingCsv)!, query);
         }
     }
 }

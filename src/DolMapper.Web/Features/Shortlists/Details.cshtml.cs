@@ -28,24 +28,24 @@ public sealed class DetailsModel(ShortlistStore shortlists, RankingQuery ranking
     public async Task<IActionResult> OnPostNotesAsync(int id, string? notes, CancellationToken cancellationToken)
     {
         await shortlists.SetNotesAsync(id, notes, cancellationToken);
-        return Redirect($"/Shortlists/{id}");
+        return RedirectToPage("/Shortlists/Details", new { id });
     }
 
     public async Task<IActionResult> OnPostEntryNoteAsync(int id, long person, string? note, CancellationToken cancellationToken)
     {
         await shortlists.SetEntryNoteAsync(id, person, note, cancellationToken);
-        return Redirect($"/Shortlists/{id}");
+        return RedirectToPage("/Shortlists/Details", new { id });
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(int id, long person, CancellationToken cancellationToken)
     {
         await shortlists.RemoveAsync(id, person, cancellationToken);
-        return Redirect($"/Shortlists/{id}");
+        return RedirectToPage("/Shortlists/Details", new { id });
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
     {
         await shortlists.DeleteAsync(id, cancellationToken);
-        return Redirect("/Shortlists");
+        return RedirectToPage("/Shortlists/Index");
     }
 }

@@ -31,7 +31,7 @@ public sealed class IndexModel(ShortlistStore shortlists, RankingQuery rankings)
             await OnGetAsync(cancellationToken);
             return Page();
         }
-        return Redirect($"/Shortlists/{id}");
+        return RedirectToPage("/Shortlists/Details", new { id });
     }
 
     /// <summary>
@@ -69,6 +69,6 @@ public sealed class IndexModel(ShortlistStore shortlists, RankingQuery rankings)
             return Content($"<span role=\"status\" data-testid=\"shortlist-status\">{System.Net.WebUtility.HtmlEncode(message)}</span>", "text/html");
         }
         Message = message;
-        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/Shortlists");
+        return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl!) : RedirectToPage("/Shortlists/Index");
     }
 }
