@@ -110,7 +110,7 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
         var columns = string.Join(", ", Questions.All.Select(k => "s." + k));
         var judged = new List<(long Person, double[] Signals, float Label, double Weighted)>();
         await using (var command = new NpgsqlCommand($"""
-            SELECT s.person_id, {columns}, avg(CASE f.verdict WHEN 'good_fit' THEN 2 WHEN 'maybe' THEN 1 ELSE 0 END)::float4, s.score
+            SELECT s.person_id, {columns}, avg(CASE f.verdict WHEN 'good_fit' THEN 2 WHEN 'maybe' THEN 1 ELSE 0 END)::float4 AS grade, s.score
             FROM feedback f JOIN person_scores s ON s.run_id = @run AND s.person_id = f.person_id
             WHERE f.profile_id = @profile AND s.person_id NOT IN ({OptOutSql.OptedOutPersons})
             GROUP BY s.person_id, {columns}, s.score
@@ -120,12 +120,13 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
             command.Parameters.AddWithValue("run", runId);
             command.Parameters.AddWithValue("profile", profileId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var (person, signal, grade, score) = (reader.GetOrdinal("person_id"), Questions.All.Select(reader.GetOrdinal).ToArray(), reader.GetOrdinal("grade"), reader.GetOrdinal("score"));
             while (await reader.ReadAsync(cancellationToken))
             {
-                var weighted = reader.GetDouble(2 + Questions.Count);
+                var weighted = reader.GetDouble(score);
                 // LightGBM's lambdarank takes whole relevance grades: analysts' average, rounded (ties to even).
-                judged.Add((reader.GetInt64(0), [.. Enumerable.Range(0, Questions.Count).Select(q => reader.GetDouble(1 + q)), weighted / 100],
-                    MathF.Round(reader.GetFloat(1 + Questions.Count)), weighted));
+                judged.Add((reader.GetInt64(person), [.. signal.Select(reader.GetDouble), weighted / 100],
+                    MathF.Round(reader.GetFloat(grade)), weighted));
             }
         }
         var good = judged.Count(j => j.Label >= 1.5f);
@@ -278,10 +279,11 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
         {
             command.Parameters.AddWithValue("run", runId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var (person, signal, score) = (reader.GetOrdinal("person_id"), Questions.All.Select(reader.GetOrdinal).ToArray(), reader.GetOrdinal("score"));
             while (await reader.ReadAsync(cancellationToken))
             {
-                ids.Add(reader.GetInt64(0));
-                signals.Add([.. Enumerable.Range(0, Questions.Count).Select(q => reader.GetDouble(1 + q)), reader.GetDouble(1 + Questions.Count) / 100]);
+                ids.Add(reader.GetInt64(person));
+                signals.Add([.. signal.Select(reader.GetDouble), reader.GetDouble(score) / 100]);
             }
         }
         var scores = LearnedRanker.Score(model, signals);

@@ -165,13 +165,14 @@ public sealed class ProfilePreview(NpgsqlDataSource dataSource)
         var signals = Enumerable.Range(0, Questions.Count).Select(_ => new List<double>()).ToArray();
         await using (var reader = await command.ExecuteReaderAsync())
         {
+            var (person, score, signal) = (reader.GetOrdinal("person_id"), reader.GetOrdinal("score"), Questions.All.Select(reader.GetOrdinal).ToArray());
             while (await reader.ReadAsync())
             {
-                ids.Add(reader.GetInt64(0));
-                scoreNow.Add(reader.GetDouble(1));
+                ids.Add(reader.GetInt64(person));
+                scoreNow.Add(reader.GetDouble(score));
                 for (var q = 0; q < Questions.Count; q++)
                 {
-                    signals[q].Add(reader.GetDouble(2 + q));
+                    signals[q].Add(reader.GetDouble(signal[q]));
                 }
             }
         }
