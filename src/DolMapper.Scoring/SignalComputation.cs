@@ -1,24 +1,28 @@
 using System.Numerics;
 using System.Text.Json;
-using DolMapper.Scoring;
 using DolMapper.Scoring.Hcp;
 
-namespace DolMapper.Web.Scoring;
+namespace DolMapper.Scoring;
 
 /// <summary>The scored population and their signals, before they are written.</summary>
+/// <param name="Population">The person indexes scored, in table order.</param>
+/// <param name="Table">The raw measures of the ten questions per scored person.</param>
+/// <param name="Result">The normalised signals, scores, ranks and tiers.</param>
 /// <param name="Evidence">Writes the evidence JSON of the i-th scored person when asked (one at a time, while the scores stream to the database, so no run holds them all).</param>
 /// <param name="Profession">The profession to show for a person index: the classifier's, or none when behaviour identified them.</param>
-internal sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, Func<int, string> Evidence, Func<int, string?> Profession, Dictionary<string, object> Details);
+/// <param name="Details">What the run records about itself in <c>scoring_runs.details</c> (population, bots, topic expansion, the behaviour model).</param>
+public sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, Func<int, string> Evidence, Func<int, string?> Profession, Dictionary<string, object> Details);
 
 /// <summary>
 /// Turns a run's inputs into the ten raw measures per person (docs/scoring.md), in one pass over
 /// the account aggregates and one over the interactions, then PageRank on the HCP graph.
 /// </summary>
-internal static class SignalComputation
+public static class SignalComputation
 {
     /// <summary>Engagers must be classified HCP with at least this confidence to count as HCP peers (Q2, Q3).</summary>
     public const double PeerConfidence = 0.5;
 
+    /// <summary>The run's scored population, raw measures, scores and evidence for <paramref name="profile"/>.</summary>
     public static ComputedRun Compute(ScoringInputs inputs, ProfileDefinition profile)
     {
         var persons = inputs.PersonIds.Length;

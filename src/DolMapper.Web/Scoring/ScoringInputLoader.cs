@@ -6,73 +6,9 @@ using NpgsqlTypes;
 namespace DolMapper.Web.Scoring;
 
 /// <summary>
-/// Everything one scoring run reads, loaded with set-based SQL (aggregation per account happens in
-/// PostgreSQL; the interactions stream out with binary COPY) into flat arrays indexed densely.
+/// Loads a run's <see cref="ScoringInputs"/> with set-based SQL (aggregation per account happens in
+/// PostgreSQL; the interactions stream out with binary COPY).
 /// </summary>
-internal sealed class ScoringInputs
-{
-    public DateTime Snapshot;
-    public DateTime From;
-    public int WindowDays;
-    public long WindowPosts;
-    public long PostsWithProfileTag;
-    public IReadOnlyList<TopicExpansionTerm> Expansion = [];
-    public string[] TopicTags = [];
-    public int BotAccounts;
-
-    // Persons (dense index p).
-    public long[] PersonIds = [];
-    public string[] PersonPublicIds = [];
-    public string?[] PersonNames = [];
-    public string?[] Profession = [];
-    public string?[] Specialty = [];
-    public double[] HcpConfidence = [];
-    public string?[] Country = [];
-    public double[] CountryConfidence = [];
-    public string?[] Npi = [];
-    public bool[] OptedOut = [];
-    /// <summary>The profile said nothing about a role (classification evidence "uninformative").</summary>
-    public bool[] Uninformative = [];
-    public Dictionary<long, int> PersonIndex = [];
-
-    // Accounts (dense index a).
-    public Dictionary<long, int> AccountIndex = [];
-    public int[] AccountPerson = [];
-    public byte[] AccountPlatform = [];
-    public long[] AccountFollowers = [];
-    public double[] AccountCompleteness = [];
-    public DateTime?[] AccountCreated = [];
-    public bool[] AccountBot = [];
-    /// <summary>Each account's handle (null for none); with the names, what the rankings' search matches.</summary>
-    public string?[] AccountHandle = [];
-
-    // Per-account post aggregates over the window (accounts with posts only).
-    public List<AccountPosts> Posts = [];
-    // Keyed by the account's database id: these load in parallel with the accounts themselves.
-    public Dictionary<long, string[]> CongressTagsByAccount = [];
-    public Dictionary<long, int> ScholarlyByAccount = [];
-    public Dictionary<long, int> RelevantByAccount = [];
-
-    // Interactions in the window: source account, target account, kind (0 reply, 1 quote, 2 mention, 3 repost).
-    public int[] InteractionSource = [];
-    public int[] InteractionTarget = [];
-    public byte[] InteractionKind = [];
-    public int InteractionCount;
-
-    // CRM relationships by person index: the strongest.
-    public Dictionary<int, (string Kind, DateOnly? Since)> Relationships = [];
-    public Dictionary<int, int> Publications = [];
-
-    public static readonly string[] PlatformNames = ["x", "bluesky", "mastodon", "facebook", "tiktok", "youtube", "linkedin", "other"];
-    public static readonly string[] KindNames = ["reply", "quote", "mention", "repost"];
-
-    public bool IsHcp(int p, double minConfidence) => HcpLabels.IsHcp(Profession[p]) && HcpConfidence[p] >= minConfidence;
-}
-
-internal sealed record AccountPosts(
-    long AccountId, int Posts, int Replies, long WeeksLow, long WeeksHigh, DateTime LastPost, int ProfileTagged, int CommunityPosts,
-    long Likes, long Reposts, long Quotes);
-
 internal static class ScoringInputLoader
 {
     /// <summary>
