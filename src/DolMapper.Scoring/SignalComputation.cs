@@ -22,7 +22,11 @@ public static class SignalComputation
     /// <summary>Engagers must be classified HCP with at least this confidence to count as HCP peers (Q2, Q3).</summary>
     public const double PeerConfidence = 0.5;
 
-    /// <summary>The run's scored population, raw measures, scores and evidence for <paramref name="profile"/>.</summary>
+    /// <summary>
+    /// The run's scored population, raw measures, scores and evidence for <paramref name="profile"/>.
+    /// The interactions of <paramref name="inputs"/> are released once read (a large run should not
+    /// hold them through PageRank), so one <see cref="ScoringInputs"/> is computed once.
+    /// </summary>
     public static ComputedRun Compute(ScoringInputs inputs, ProfileDefinition profile)
     {
         var persons = inputs.PersonIds.Length;
@@ -288,26 +292,28 @@ public static class SignalComputation
             return new Facts(p, weeksActive, congressTags, publications, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames, peerTrust, reachPerPost);
         }
 
+        var m = new Measures
+        {
+            Inputs = inputs, Targets = targets, WeeksInWindow = weeksInWindow, GraphNodes = graphNodes, Peers = peers,
+            Posts = posts, Replies = replies, LastPost = lastPost, Relevant = relevant, CommunityPosts = communityPosts, Scholarly = scholarly,
+            Likes = likes, Reposts = reposts, Quotes = quotes, Followers = followers, Engagers = engagers, HcpEngagers = hcpEngagers,
+            NonHcpEngagements = nonHcpEngagements, CommunityEngagements = communityEngagements, EngagementsMade = engagementsMade,
+            RepliesToNonHcp = repliesToNonHcp, OutgoingWithCountry = outgoingWithCountry, OutgoingOwnCountry = outgoingOwnCountry,
+        };
         for (var i = 0; i < n; i++)
         {
-            var (p, weeksActive, congressTags, publications, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames, peerTrust, reachPerPost) = FactsOf(i);
-            table.Set(0, i, SignalFormulas.Relevance(relevant[p], posts[p]));
-            table.Set(1, i, hcpEngagers[p]);
-            table.Set(2, i, peerTrust);
-            table.Ranked[3][i] = SignalFormulas.ActivityComposite(posts[p], replies[p], weeksActive, inputs.WindowDays);
-            table.Raw[3][i] = SignalFormulas.PostsPerWeek(posts[p], inputs.WindowDays);
-            table.Set(4, i, SignalFormulas.PublicInfluence(followers[p], nonHcpEngagements[p], likes[p], reposts[p], quotes[p], posts[p]));
-            table.Set(5, i, SignalFormulas.Presence(platformNames.Length, completeness, ageYears));
-            table.Set(6, i, relationship is { } r ? SignalFormulas.Relationship(r.Kind, r.Since, inputs.Snapshot) : 0);
-            table.Set(7, i, SignalFormulas.Science(scholarly[p], posts[p], congressTags.Length, publications));
-            table.Set(8, i, targets.Count > 0 ? SignalFormulas.GeographyFit(inTarget, withCountry, ownInTarget) : entropy);
-            table.Set(9, i, SignalFormulas.Community(communityEngagements[p], communityPosts[p], repliesToNonHcp[p], engagementsMade[p], posts[p]));
+            var facts = FactsOf(i);
+            for (var q = 0; q < Questions.Count; q++)
+            {
+                (table.Ranked[q][i], table.Raw[q][i]) = Steps[q].Measure(m, facts);
+            }
         }
 
         var json = new System.Buffers.ArrayBufferWriter<byte>(2048);
         string EvidenceOf(int i)
         {
-            var (p, weeksActive, congressTags, publications, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames, peerTrust, reachPerPost) = FactsOf(i);
+            var facts = FactsOf(i);
+            var p = facts.P;
             json.ResetWrittenCount();
             using (var w = new Utf8JsonWriter(json))
             {
@@ -317,105 +323,10 @@ public static class SignalComputation
                 w.WriteString("by", byProfile ? "profile" : "behaviour");
                 w.WriteNumber("hcp_confidence", Round(byProfile ? inputs.HcpConfidence[p] : behaviour.GetValueOrDefault(p)));
                 w.WriteEndObject();
-                w.WriteStartObject("relevance");
-                w.WriteNumber("relevant_posts", relevant[p]);
-                w.WriteNumber("posts", posts[p]);
-                w.WriteNumber("share", Round((double)relevant[p] / posts[p]));
-                w.WriteEndObject();
-                w.WriteStartObject("hcp_following");
-                w.WriteNumber("hcp_engagers", hcpEngagers[p]);
-                w.WriteNumber("engagers", engagers[p]);
-                w.WriteNumber("public_engagers", engagers[p] - hcpEngagers[p]);
-                w.WriteNumber("hcp_share", engagers[p] == 0 ? 0 : Round((double)hcpEngagers[p] / engagers[p]));
-                w.WriteNumber("followers", followers[p]);
-                w.WriteEndObject();
-                w.WriteStartObject("peer_trust");
-                w.WriteNumber("pagerank", peerTrust);
-                w.WriteNumber("relative_to_average", Round(peerTrust * graphNodes));
-                w.WriteNumber("graph_nodes", peers);
-                w.WriteEndObject();
-                w.WriteStartObject("activity");
-                w.WriteNumber("posts_per_week", Round(SignalFormulas.PostsPerWeek(posts[p], inputs.WindowDays)));
-                w.WriteNumber("replies", replies[p]);
-                w.WriteNumber("reply_share", Round((double)replies[p] / posts[p]));
-                w.WriteNumber("weeks_active", weeksActive);
-                w.WriteNumber("weeks", weeksInWindow);
-                w.WriteNumber("days_since_last_post", Math.Round((inputs.Snapshot - lastPost[p]).TotalDays, 1));
-                w.WriteNumber("ranked_value", Round(table.Ranked[3][i]));
-                w.WriteEndObject();
-                w.WriteStartObject("public_influence");
-                w.WriteNumber("followers", followers[p]);
-                w.WriteNumber("non_hcp_engagements", nonHcpEngagements[p]);
-                w.WriteNumber("likes", likes[p]);
-                w.WriteNumber("reposts", reposts[p]);
-                w.WriteNumber("quotes", quotes[p]);
-                w.WriteNumber("reach_per_post", Round(reachPerPost));
-                w.WriteNumber("mean_likes_per_post", Round((double)likes[p] / posts[p]));
-                w.WriteEndObject();
-                w.WriteStartObject("presence");
-                w.WriteStartArray("platforms");
-                foreach (var name in platformNames)
+                foreach (var step in Steps)
                 {
-                    w.WriteStringValue(name);
+                    step.Evidence(w, m, facts);
                 }
-                w.WriteEndArray();
-                w.WriteNumber("completeness", Round(completeness));
-                w.WriteNumber("account_age_years", Round(ageYears));
-                w.WriteEndObject();
-                if (relationship is { } rr)
-                {
-                    w.WriteStartObject("relationship");
-                    w.WriteString("kind", rr.Kind);
-                    if (rr.Since is { } since)
-                    {
-                        w.WriteString("since", since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        w.WriteNull("since");
-                    }
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull("relationship");
-                }
-                w.WriteStartObject("science");
-                w.WriteNumber("scholarly_posts", scholarly[p]);
-                w.WriteNumber("posts", posts[p]);
-                w.WriteStartArray("congresses");
-                foreach (var tag in congressTags)
-                {
-                    w.WriteStringValue(tag);
-                }
-                w.WriteEndArray();
-                w.WriteNumber("publications", publications);
-                w.WriteEndObject();
-                w.WriteStartObject("geography");
-                w.WriteString("label", SignalFormulas.GeographyLabel(top.Value, withCountry));
-                w.WriteNumber("partners_with_country", withCountry);
-                if (targets.Count > 0)
-                {
-                    w.WriteNumber("in_target", inTarget);
-                    w.WriteBoolean("own_country_in_target", ownInTarget);
-                }
-                WriteStringOrNull(w, "own_country", inputs.Country[p]);
-                WriteStringOrNull(w, "top_country", top.Key);
-                w.WriteNumber("entropy", Round(entropy));
-                if (inputs.Country[p] is { } oc)
-                {
-                    w.WriteNumber("own_country_partners", byCountry.GetValueOrDefault(oc));
-                }
-                w.WriteNumber("engaged_with_country", outgoingWithCountry[p]);
-                w.WriteNumber("engaged_own_country", outgoingOwnCountry[p]);
-                w.WriteEndObject();
-                w.WriteStartObject("community");
-                w.WriteNumber("community_engagements", communityEngagements[p]);
-                w.WriteNumber("community_hashtag_posts", communityPosts[p]);
-                w.WriteNumber("replies_to_non_hcp", repliesToNonHcp[p]);
-                w.WriteNumber("engagements_made", engagementsMade[p]);
-                w.WriteNumber("posts", posts[p]);
-                w.WriteEndObject();
                 w.WriteEndObject();
             }
             return System.Text.Encoding.UTF8.GetString(json.WrittenSpan);
@@ -525,6 +436,213 @@ public static class SignalComputation
         }
         details = new { fitted = true, silent_profiles = silent.Count, examples = examples.Count, hcp_examples = examples.Count(e => e.Item2) };
         return opinion;
+    }
+
+    /// <summary>What every question's step reads: the run's per-person aggregates (indexed by person p).</summary>
+    private sealed class Measures
+    {
+        public required ScoringInputs Inputs { get; init; }
+        public required HashSet<string> Targets { get; init; }
+        public required int WeeksInWindow { get; init; }
+        public required int GraphNodes { get; init; }
+        public required int Peers { get; init; }
+        public required int[] Posts { get; init; }
+        public required int[] Replies { get; init; }
+        public required DateTime[] LastPost { get; init; }
+        public required int[] Relevant { get; init; }
+        public required int[] CommunityPosts { get; init; }
+        public required int[] Scholarly { get; init; }
+        public required long[] Likes { get; init; }
+        public required long[] Reposts { get; init; }
+        public required long[] Quotes { get; init; }
+        public required long[] Followers { get; init; }
+        public required int[] Engagers { get; init; }
+        public required int[] HcpEngagers { get; init; }
+        public required long[] NonHcpEngagements { get; init; }
+        public required int[] CommunityEngagements { get; init; }
+        public required int[] EngagementsMade { get; init; }
+        public required int[] RepliesToNonHcp { get; init; }
+        public required int[] OutgoingWithCountry { get; init; }
+        public required int[] OutgoingOwnCountry { get; init; }
+    }
+
+    /// <summary>
+    /// One question's part of a run: its measure for a person (the value ranked, and the raw value
+    /// reported — the same for all but activity) and its evidence object, named by the question's key.
+    /// </summary>
+    private sealed record QuestionStep(string Key, Func<Measures, Facts, (double Ranked, double Raw)> Measure, Action<Utf8JsonWriter, Measures, Facts> Evidence);
+
+    private static (double, double) Same(double value) => (value, value);
+
+    /// <summary>The steps by question key, in the order of <see cref="Questions.All"/> (checked at start-up).</summary>
+    private static readonly QuestionStep[] Steps = InOrder(
+    [
+        new(Questions.Relevance,
+            (m, f) => Same(SignalFormulas.Relevance(m.Relevant[f.P], m.Posts[f.P])),
+            (w, m, f) =>
+            {
+                w.WriteStartObject(Questions.Relevance);
+                w.WriteNumber("relevant_posts", m.Relevant[f.P]);
+                w.WriteNumber("posts", m.Posts[f.P]);
+                w.WriteNumber("share", Round((double)m.Relevant[f.P] / m.Posts[f.P]));
+                w.WriteEndObject();
+            }),
+        new(Questions.HcpFollowing,
+            (m, f) => Same(m.HcpEngagers[f.P]),
+            (w, m, f) =>
+            {
+                var p = f.P;
+                w.WriteStartObject(Questions.HcpFollowing);
+                w.WriteNumber("hcp_engagers", m.HcpEngagers[p]);
+                w.WriteNumber("engagers", m.Engagers[p]);
+                w.WriteNumber("public_engagers", m.Engagers[p] - m.HcpEngagers[p]);
+                w.WriteNumber("hcp_share", m.Engagers[p] == 0 ? 0 : Round((double)m.HcpEngagers[p] / m.Engagers[p]));
+                w.WriteNumber("followers", m.Followers[p]);
+                w.WriteEndObject();
+            }),
+        new(Questions.PeerTrust,
+            (m, f) => Same(f.PeerTrust),
+            (w, m, f) =>
+            {
+                w.WriteStartObject(Questions.PeerTrust);
+                w.WriteNumber("pagerank", f.PeerTrust);
+                w.WriteNumber("relative_to_average", Round(f.PeerTrust * m.GraphNodes));
+                w.WriteNumber("graph_nodes", m.Peers);
+                w.WriteEndObject();
+            }),
+        new(Questions.Activity,
+            // Ranked on the composite of volume, replies and steadiness; reported as posts per week.
+            (m, f) => (SignalFormulas.ActivityComposite(m.Posts[f.P], m.Replies[f.P], f.WeeksActive, m.Inputs.WindowDays),
+                       SignalFormulas.PostsPerWeek(m.Posts[f.P], m.Inputs.WindowDays)),
+            (w, m, f) =>
+            {
+                var p = f.P;
+                w.WriteStartObject(Questions.Activity);
+                w.WriteNumber("posts_per_week", Round(SignalFormulas.PostsPerWeek(m.Posts[p], m.Inputs.WindowDays)));
+                w.WriteNumber("replies", m.Replies[p]);
+                w.WriteNumber("reply_share", Round((double)m.Replies[p] / m.Posts[p]));
+                w.WriteNumber("weeks_active", f.WeeksActive);
+                w.WriteNumber("weeks", m.WeeksInWindow);
+                w.WriteNumber("days_since_last_post", Math.Round((m.Inputs.Snapshot - m.LastPost[p]).TotalDays, 1));
+                w.WriteNumber("ranked_value", Round(SignalFormulas.ActivityComposite(m.Posts[p], m.Replies[p], f.WeeksActive, m.Inputs.WindowDays)));
+                w.WriteEndObject();
+            }),
+        new(Questions.PublicInfluence,
+            (m, f) => Same(SignalFormulas.PublicInfluence(m.Followers[f.P], m.NonHcpEngagements[f.P], m.Likes[f.P], m.Reposts[f.P], m.Quotes[f.P], m.Posts[f.P])),
+            (w, m, f) =>
+            {
+                var p = f.P;
+                w.WriteStartObject(Questions.PublicInfluence);
+                w.WriteNumber("followers", m.Followers[p]);
+                w.WriteNumber("non_hcp_engagements", m.NonHcpEngagements[p]);
+                w.WriteNumber("likes", m.Likes[p]);
+                w.WriteNumber("reposts", m.Reposts[p]);
+                w.WriteNumber("quotes", m.Quotes[p]);
+                w.WriteNumber("reach_per_post", Round(f.ReachPerPost));
+                w.WriteNumber("mean_likes_per_post", Round((double)m.Likes[p] / m.Posts[p]));
+                w.WriteEndObject();
+            }),
+        new(Questions.Presence,
+            (m, f) => Same(SignalFormulas.Presence(f.PlatformNames.Length, f.Completeness, f.AgeYears)),
+            (w, m, f) =>
+            {
+                w.WriteStartObject(Questions.Presence);
+                w.WriteStartArray("platforms");
+                foreach (var name in f.PlatformNames)
+                {
+                    w.WriteStringValue(name);
+                }
+                w.WriteEndArray();
+                w.WriteNumber("completeness", Round(f.Completeness));
+                w.WriteNumber("account_age_years", Round(f.AgeYears));
+                w.WriteEndObject();
+            }),
+        new(Questions.Relationship,
+            (m, f) => Same(f.Relationship is { } r ? SignalFormulas.Relationship(r.Kind, r.Since, m.Inputs.Snapshot) : 0),
+            (w, m, f) =>
+            {
+                if (f.Relationship is not { } rr)
+                {
+                    w.WriteNull(Questions.Relationship);
+                    return;
+                }
+                w.WriteStartObject(Questions.Relationship);
+                w.WriteString("kind", rr.Kind);
+                if (rr.Since is { } since)
+                {
+                    w.WriteString("since", since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    w.WriteNull("since");
+                }
+                w.WriteEndObject();
+            }),
+        new(Questions.Science,
+            (m, f) => Same(SignalFormulas.Science(m.Scholarly[f.P], m.Posts[f.P], f.CongressTags.Length, f.Publications)),
+            (w, m, f) =>
+            {
+                w.WriteStartObject(Questions.Science);
+                w.WriteNumber("scholarly_posts", m.Scholarly[f.P]);
+                w.WriteNumber("posts", m.Posts[f.P]);
+                w.WriteStartArray("congresses");
+                foreach (var tag in f.CongressTags)
+                {
+                    w.WriteStringValue(tag);
+                }
+                w.WriteEndArray();
+                w.WriteNumber("publications", f.Publications);
+                w.WriteEndObject();
+            }),
+        new(Questions.Geography,
+            // Fit to the profile's target countries when it names some; else how international the conversation partners are.
+            (m, f) => Same(m.Targets.Count > 0 ? SignalFormulas.GeographyFit(f.InTarget, f.WithCountry, f.OwnInTarget) : f.Entropy),
+            (w, m, f) =>
+            {
+                var p = f.P;
+                w.WriteStartObject(Questions.Geography);
+                w.WriteString("label", SignalFormulas.GeographyLabel(f.Top.Value, f.WithCountry));
+                w.WriteNumber("partners_with_country", f.WithCountry);
+                if (m.Targets.Count > 0)
+                {
+                    w.WriteNumber("in_target", f.InTarget);
+                    w.WriteBoolean("own_country_in_target", f.OwnInTarget);
+                }
+                WriteStringOrNull(w, "own_country", m.Inputs.Country[p]);
+                WriteStringOrNull(w, "top_country", f.Top.Key);
+                w.WriteNumber("entropy", Round(f.Entropy));
+                if (m.Inputs.Country[p] is { } oc)
+                {
+                    w.WriteNumber("own_country_partners", f.ByCountry.GetValueOrDefault(oc));
+                }
+                w.WriteNumber("engaged_with_country", m.OutgoingWithCountry[p]);
+                w.WriteNumber("engaged_own_country", m.OutgoingOwnCountry[p]);
+                w.WriteEndObject();
+            }),
+        new(Questions.Community,
+            (m, f) => Same(SignalFormulas.Community(m.CommunityEngagements[f.P], m.CommunityPosts[f.P], m.RepliesToNonHcp[f.P], m.EngagementsMade[f.P], m.Posts[f.P])),
+            (w, m, f) =>
+            {
+                var p = f.P;
+                w.WriteStartObject(Questions.Community);
+                w.WriteNumber("community_engagements", m.CommunityEngagements[p]);
+                w.WriteNumber("community_hashtag_posts", m.CommunityPosts[p]);
+                w.WriteNumber("replies_to_non_hcp", m.RepliesToNonHcp[p]);
+                w.WriteNumber("engagements_made", m.EngagementsMade[p]);
+                w.WriteNumber("posts", m.Posts[p]);
+                w.WriteEndObject();
+            }),
+    ]);
+
+    /// <summary>The steps in the order of the question keys; a question without its step (or a step of no question) fails at start-up.</summary>
+    private static QuestionStep[] InOrder(QuestionStep[] steps)
+    {
+        var byKey = steps.ToDictionary(s => s.Key, StringComparer.Ordinal);
+        if (byKey.Count != Questions.Count || !Questions.All.All(byKey.ContainsKey))
+        {
+            throw new InvalidOperationException("Every question needs exactly one step: " + string.Join(", ", Questions.All.Where(k => !byKey.ContainsKey(k))));
+        }
+        return [.. Questions.All.Select(k => byKey[k])];
     }
 
     /// <summary>What the signals of one scored person are computed from (again when their evidence is written).</summary>

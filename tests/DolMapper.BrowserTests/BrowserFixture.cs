@@ -65,7 +65,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("E-mail").FillAsync(login.Email);
         await page.GetByLabel("Password").FillAsync(login.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        // Signing in hashes the password (and, for equal timing, a decoy); with the other test
+        // projects running beside this one on two cores that can take longer than Playwright's 30 s.
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"), new() { Timeout = 90_000 });
         return page;
     }
 
