@@ -24,16 +24,8 @@ internal static class WebPipeline
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<Features.Rankings.RankingQuery>();
-        services.AddSingleton<Features.Profiles.ProfileQuery>();
-        services.AddSingleton<Features.Personas.PersonaQuery>();
-        services.AddSingleton<Features.Admin.Profiles.ProfileRunsQuery>();
-        services.AddSingleton<Features.Shortlists.ShortlistStore>();
-        services.AddSingleton<Features.Admin.Audit.AuditLogQuery>();
-        services.AddSingleton<Compliance.OptOutRegistry>();
-        services.AddSingleton<Compliance.CrmUploads>();
-        services.AddSingleton<Compliance.PersonMerging>();
-        services.AddSingleton<Compliance.HcpReview>();
+        Features.FeatureServiceCollectionExtensions.AddFeatures(services);
+        Compliance.ComplianceServiceCollectionExtensions.AddCompliance(services);
         var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
         authentication.AddIdentityCookies();
         var sso = configuration.GetSection($"{DolMapperOptions.Section}:Sso").Get<SsoOptions>() ?? new SsoOptions();

@@ -104,7 +104,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             }
             else
             {
-                var directory = TestPaths.NewTempDirectory("pg");
+                var directory = TestPaths.NewOwnedTempDirectory("pg");
                 var server = await LocalPostgresServer.StartOrAttachAsync(
                     directory, new LocalDatabaseOptions { Unsafe = true, Database = "postgres" }, NullLogger.Instance);
                 shared = new SharedServer(server.ConnectionStringFor("postgres"), server, directory);
@@ -124,12 +124,17 @@ public sealed class PostgresFixture : IAsyncLifetime
             return shared;
         }
 
+        /// <summary>At process exit: stop the server and delete its cluster (the next run deletes it if this never runs).</summary>
         private void Stop()
         {
-            NpgsqlConnection.ClearAllPools();
-            if (_server is not null)
+            try
             {
-                _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                NpgsqlConnection.ClearAllPools();
+                _server?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(20));
+            }
+            catch (Exception)
+            {
+                // The server stops on its own when this process is gone; the folder still goes.
             }
             TestPaths.DeleteQuietly(_dataDirectory);
         }
