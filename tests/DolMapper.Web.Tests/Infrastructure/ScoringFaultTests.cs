@@ -11,57 +11,47 @@ public sealed class ScoringFaultTests(PostgresFixture postgres) : IClassFixture<
 {
     private readonly Random _random = new(FaultTests.Seed);
 
-    private Task<string> WorldToScoreAsync(string directory) => FaultWorld.CopyAsync(postgres);
-
     [Fact]
     public async Task A_scoring_run_killed_at_a_random_point_is_failed_its_table_dropped_and_the_next_run_scores_as_a_clean_one()
     {
-        var directory = TestPaths.NewTempDirectory("fault-score");
-        try
+        var connection = await FaultWorld.CopyAsync(postgres);
+
+        await using (var score = CliProcess.Start(["score", "--profile", "Fault", FaultTests.Database(connection)]))
         {
-            var connection = await WorldToScoreAsync(directory);
-
-            await using (var score = CliProcess.Start(["score", "--profile", "Fault", FaultTests.Database(connection)]))
-            {
-                await FaultTests.WaitUntilAsync(connection, "SELECT count(*) FROM scoring_runs", score, TimeSpan.FromMinutes(3));
-                // Somewhere between reading the inputs and writing (or attaching) the run's own table.
-                await Task.Delay(_random.Next(0, 2_500));
-                score.KillHard();
-            }
-            var killedRun = (long)(await Sql.ScalarAsync(connection, "SELECT min(id) FROM scoring_runs"))!;
-            var killedStatus = (string)(await Sql.ScalarAsync(connection, $"SELECT status FROM scoring_runs WHERE id = {killedRun}"))!;
-
-            await using (var again = await CliProcess.RunAsync(["score", "--profile", "Fault", FaultTests.Database(connection)], timeout: TimeSpan.FromMinutes(4)))
-            {
-                Assert.True(again.ExitCode == 0, $"seed {FaultTests.Seed}: {again.StandardError}{again.StandardOutput}");
-            }
-            await using (var reference = await CliProcess.RunAsync(["score", "--profile", "Fault", FaultTests.Database(connection)], timeout: TimeSpan.FromMinutes(4)))
-            {
-                Assert.True(reference.ExitCode == 0, reference.StandardError);
-            }
-
-            Assert.Equal(0L, await FaultTests.UnfinishedRunsAsync(connection));
-            if (killedStatus == "running")
-            {
-                Assert.Equal("failed", await Sql.ScalarAsync(connection, $"SELECT status FROM scoring_runs WHERE id = {killedRun}"));
-                Assert.Equal(0L, await Sql.CountAsync(connection, $"SELECT count(*) FROM person_score_evidence WHERE run_id = {killedRun}"));
-            }
-            // No detached run table is left behind (each holds personal data).
-            Assert.Equal(0L, await Sql.CountAsync(connection, """
-                SELECT count(*) FROM pg_class c WHERE c.relkind = 'r' AND c.relname ~ '^person_scores_run_[0-9]+$'
-                  AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
-                """));
-            // The run after the crash scores exactly as a run with no crash before it.
-            var runs = await Sql.ColumnAsync(connection, "SELECT id::text FROM scoring_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 2");
-            const string scores = "SELECT string_agg(person_id || ':' || rank || ':' || round(score::numeric, 9), ',' ORDER BY person_id) FROM person_scores WHERE run_id = ";
-            var recovered = await Sql.ScalarAsync(connection, scores + runs[1]);
-            Assert.NotNull(recovered);
-            Assert.Equal(await Sql.ScalarAsync(connection, scores + runs[0]), recovered);
+            await FaultTests.WaitUntilAsync(connection, "SELECT count(*) FROM scoring_runs", score, TimeSpan.FromMinutes(3));
+            // Somewhere between reading the inputs and writing (or attaching) the run's own table.
+            await Task.Delay(_random.Next(0, 2_500));
+            score.KillHard();
         }
-        finally
+        var killedRun = (long)(await Sql.ScalarAsync(connection, "SELECT min(id) FROM scoring_runs"))!;
+        var killedStatus = (string)(await Sql.ScalarAsync(connection, $"SELECT status FROM scoring_runs WHERE id = {killedRun}"))!;
+
+        await using (var again = await CliProcess.RunAsync(["score", "--profile", "Fault", FaultTests.Database(connection)], timeout: TimeSpan.FromMinutes(4)))
         {
-            TestPaths.DeleteQuietly(directory);
+            Assert.True(again.ExitCode == 0, $"seed {FaultTests.Seed}: {again.StandardError}{again.StandardOutput}");
         }
+        await using (var reference = await CliProcess.RunAsync(["score", "--profile", "Fault", FaultTests.Database(connection)], timeout: TimeSpan.FromMinutes(4)))
+        {
+            Assert.True(reference.ExitCode == 0, reference.StandardError);
+        }
+
+        Assert.Equal(0L, await FaultTests.UnfinishedRunsAsync(connection));
+        if (killedStatus == "running")
+        {
+            Assert.Equal("failed", await Sql.ScalarAsync(connection, $"SELECT status FROM scoring_runs WHERE id = {killedRun}"));
+            Assert.Equal(0L, await Sql.CountAsync(connection, $"SELECT count(*) FROM person_score_evidence WHERE run_id = {killedRun}"));
+        }
+        // No detached run table is left behind (each holds personal data).
+        Assert.Equal(0L, await Sql.CountAsync(connection, """
+            SELECT count(*) FROM pg_class c WHERE c.relkind = 'r' AND c.relname ~ '^person_scores_run_[0-9]+$'
+              AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+            """));
+        // The run after the crash scores exactly as a run with no crash before it.
+        var runs = await Sql.ColumnAsync(connection, "SELECT id::text FROM scoring_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 2");
+        const string scores = "SELECT string_agg(person_id || ':' || rank || ':' || round(score::numeric, 9), ',' ORDER BY person_id) FROM person_scores WHERE run_id = ";
+        var recovered = await Sql.ScalarAsync(connection, scores + runs[1]);
+        Assert.NotNull(recovered);
+        Assert.Equal(await Sql.ScalarAsync(connection, scores + runs[0]), recovered);
     }
 }
 
@@ -71,42 +61,32 @@ public sealed class PersonaFaultTests(PostgresFixture postgres) : IClassFixture<
 {
     private readonly Random _random = new(FaultTests.Seed);
 
-    private Task<string> WorldToScoreAsync(string directory) => FaultWorld.CopyAsync(postgres);
-
     [Fact]
     public async Task Persona_training_killed_at_a_random_point_leaves_all_or_nothing_and_the_next_training_completes()
     {
-        var directory = TestPaths.NewTempDirectory("fault-personas");
-        try
+        var connection = await FaultWorld.CopyAsync(postgres);
+        await using (var score = CliProcess.Start(["score", "--profile", "Fault", FaultTests.Database(connection)]))
         {
-            var connection = await WorldToScoreAsync(directory);
-            await using (var score = CliProcess.Start(["score", "--profile", "Fault", FaultTests.Database(connection)]))
-            {
-                // The run is complete; the verb now trains personas on it.
-                await FaultTests.WaitUntilAsync(connection, "SELECT count(*) FROM scoring_runs WHERE status = 'complete'", score, TimeSpan.FromMinutes(3));
-                await Task.Delay(_random.Next(0, 1_500));
-                score.KillHard();
-            }
-            var first = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
-            var scored = await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {first}");
-            var assigned = await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {first}");
-            Assert.True(assigned == 0 || assigned == scored, $"seed {FaultTests.Seed}: {assigned} of {scored} persons have a persona after the kill");
-
-            await using (var again = await CliProcess.RunAsync(["score", "--profile", "Fault", FaultTests.Database(connection)], timeout: TimeSpan.FromMinutes(4)))
-            {
-                Assert.True(again.ExitCode == 0, $"seed {FaultTests.Seed}: {again.StandardError}{again.StandardOutput}");
-            }
-
-            Assert.Equal(0L, await FaultTests.UnfinishedRunsAsync(connection));
-            var latest = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
-            Assert.Equal(await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {latest}"),
-                await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {latest}"));
-            Assert.Equal(1L, await Sql.CountAsync(connection, "SELECT count(*) FROM trained_models WHERE kind = 'personas' AND is_active"));
+            // The run is complete; the verb now trains personas on it.
+            await FaultTests.WaitUntilAsync(connection, "SELECT count(*) FROM scoring_runs WHERE status = 'complete'", score, TimeSpan.FromMinutes(3));
+            await Task.Delay(_random.Next(0, 1_500));
+            score.KillHard();
         }
-        finally
+        var first = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
+        var scored = await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {first}");
+        var assigned = await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {first}");
+        Assert.True(assigned == 0 || assigned == scored, $"seed {FaultTests.Seed}: {assigned} of {scored} persons have a persona after the kill");
+
+        await using (var again = await CliProcess.RunAsync(["score", "--profile", "Fault", FaultTests.Database(connection)], timeout: TimeSpan.FromMinutes(4)))
         {
-            TestPaths.DeleteQuietly(directory);
+            Assert.True(again.ExitCode == 0, $"seed {FaultTests.Seed}: {again.StandardError}{again.StandardOutput}");
         }
+
+        Assert.Equal(0L, await FaultTests.UnfinishedRunsAsync(connection));
+        var latest = (long)(await Sql.ScalarAsync(connection, "SELECT max(id) FROM scoring_runs WHERE status = 'complete'"))!;
+        Assert.Equal(await Sql.CountAsync(connection, $"SELECT count(*) FROM person_scores WHERE run_id = {latest}"),
+            await Sql.CountAsync(connection, $"SELECT count(*) FROM persona_assignments WHERE run_id = {latest}"));
+        Assert.Equal(1L, await Sql.CountAsync(connection, "SELECT count(*) FROM trained_models WHERE kind = 'personas' AND is_active"));
     }
 }
 
