@@ -25,9 +25,17 @@ public static class RelationshipKinds
         ["advisory_board", "speaker", "investigator", "consultant", "employee", "none"];
 }
 
+/// <summary>What a configured source reads: a post platform, PubMed, or files.</summary>
 public static class SourceKinds
 {
-    public static readonly IReadOnlyList<string> All = ["x", "bluesky", "mastodon", "pubmed", "file"];
+    public const string X = Platforms.X;
+    public const string Bluesky = Platforms.Bluesky;
+    public const string Mastodon = Platforms.Mastodon;
+    public const string PubMed = "pubmed";
+    public const string File = "file";
+    public static readonly IReadOnlyList<string> All = [X, Bluesky, Mastodon, PubMed, File];
+    /// <summary>The kinds a pass reads from a platform's API (each has a keyed <c>ISourcePass</c>).</summary>
+    public static readonly IReadOnlyList<string> Ingest = [X, Bluesky, Mastodon, PubMed];
 }
 
 public static class RunStatuses

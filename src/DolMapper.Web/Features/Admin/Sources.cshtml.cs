@@ -28,8 +28,10 @@ public sealed class SourcesModel(SourceStore store, SourcePasses passes, DolMapp
 
     public async Task<IActionResult> OnPostTestAsync(int id, CancellationToken cancellationToken)
     {
-        var (ok, message) = await passes.TestAsync(id, cancellationToken);
-        Notice = ok ? $"Connection works: {message}" : $"Connection failed: {message}";
+        var result = await passes.TestAsync(id, cancellationToken);
+        Notice = result.Accepted
+            ? $"Connection works: '{result.SourceName}': {result.Kind} accepted the settings."
+            : $"Connection failed: '{result.SourceName}': {result.Refusal}";
         return RedirectToPage();
     }
 

@@ -531,14 +531,8 @@ public static class DolMapperCommandLine
 
         await using var scope = app.Services.CreateAsyncScope();
         var user = $"cli:{Environment.UserName}";
-        var report = source switch
-        {
-            "x" => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.X.XIngestion>().RunAsync(url, credential, search, WaitForResetAsync, user, cancellationToken),
-            "bluesky" => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.Bluesky.BlueskyIngestion>().RunAsync(url, credential, search, WaitForResetAsync, user, cancellationToken),
-            "pubmed" => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.PubMed.PubMedIngestion>().RunAsync(url,
-                new Ingestion.Sources.PubMed.PubMedIdentity(options.PubMed.Tool, options.PubMed.Email, credential.Length == 0 ? null : credential), search, options.PubMed.MaxResults, user, cancellationToken),
-            _ => await scope.ServiceProvider.GetRequiredService<Ingestion.Sources.Mastodon.MastodonIngestion>().RunAsync(url, credential, search, WaitForResetAsync, user, cancellationToken),
-        };
+        var pass = scope.ServiceProvider.GetRequiredKeyedService<Ingestion.Sources.ISourcePass>(source);
+        var report = await pass.RunAsync(new Ingestion.Sources.SourcePassSettings(url, credential, WaitForResetAsync, user), search, cancellationToken);
         await stdout.WriteLineAsync(report.ToText());
         return report.Stopped is null ? Success : Failure;
     }

@@ -1,19 +1,26 @@
-using DolMapper.Web.Ingestion.Sources.Bluesky;
-using DolMapper.Web.Ingestion.Sources.Mastodon;
-using DolMapper.Web.Ingestion.Sources.X;
-
 namespace DolMapper.Web.Ingestion.Sources;
 
 /// <summary>What a configured source's passes did, and when to come back if a rate limit stopped them.</summary>
 public sealed record SourcePassResult(IReadOnlyList<IngestReport> Reports, DateTimeOffset? RetryAt);
 
-/// <summary>Runs every query of a configured source through its platform's pass; shared by "Run now" and the recurring job.</summary>
-public sealed class SourcePasses(SourceStore store, ProfileTerms terms, Microsoft.Extensions.Options.IOptions<SourcesOptions> options, IServiceProvider services)
+/// <summary>Whether a platform accepted a source's saved settings; when it did not, what it said.</summary>
+public sealed record SourceTestResult(string SourceName, string Kind, string? Refusal)
+{
+    public bool Accepted => Refusal is null;
+}
+
+/// <summary>
+/// Runs every query of a configured source through its platform's pass (the <see cref="ISourcePass"/>
+/// keyed by the source's kind), then what the platform does for tracked accounts; shared by "Run
+/// now" and the recurring job.
+/// </summary>
+public sealed class SourcePasses(SourceStore store, ProfileTerms terms, IServiceProvider services)
 {
     public async Task<SourcePassResult> RunAsync(int sourceId, string triggeredBy, CancellationToken cancellationToken)
     {
         var source = await store.GetAsync(sourceId, cancellationToken) ?? throw new InvalidOperationException($"source {sourceId} does not exist");
-        var credential = await store.CredentialAsync(sourceId, cancellationToken);
+        var pass = PassFor(source);
+        var credential = await CredentialAsync(source, pass, cancellationToken);
         var reports = new List<IngestReport>();
         DateTimeOffset? retryAt = null;
         Task<bool> Stop(RateLimitedException limited, CancellationToken _)
@@ -22,36 +29,22 @@ public sealed class SourcePasses(SourceStore store, ProfileTerms terms, Microsof
             retryAt = retryAt is null || limited.ResetAt < retryAt ? limited.ResetAt : retryAt;
             return Task.FromResult(false);
         }
-        var queries = ProfileTerms.QueriesFor(source.Kind, source.Queries, source.Kind == "pubmed" ? [] : await terms.HashtagsAsync(cancellationToken));
-        foreach (var query in queries)
+        var settings = new SourcePassSettings(source.BaseUrl, credential, Stop, triggeredBy, sourceId);
+        var hashtags = source.Kind == Data.Entities.SourceKinds.PubMed ? [] : await terms.HashtagsAsync(cancellationToken);
+        foreach (var query in ProfileTerms.QueriesFor(source.Kind, source.Queries, hashtags))
         {
-            var report = source.Kind switch
-            {
-                "x" => await services.GetRequiredService<XIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken, sourceId),
-                "bluesky" => await services.GetRequiredService<BlueskyIngestion>().RunAsync(source.BaseUrl, credential ?? throw Missing(source), query, Stop, triggeredBy, cancellationToken, sourceId),
-                "mastodon" => await services.GetRequiredService<MastodonIngestion>().RunAsync(source.BaseUrl, credential, query, Stop, triggeredBy, cancellationToken, sourceId),
-                "pubmed" => await services.GetRequiredService<PubMed.PubMedIngestion>().RunAsync(source.BaseUrl,
-                    new PubMed.PubMedIdentity(options.Value.PubMed.Tool, options.Value.PubMed.Email, string.IsNullOrEmpty(credential) ? null : credential),
-                    query, options.Value.PubMed.MaxResults, triggeredBy, cancellationToken, sourceId),
-                _ => throw new InvalidOperationException($"source kind '{source.Kind}' has no pass yet"),
-            };
+            var report = await pass.RunAsync(settings, query, cancellationToken);
             reports.Add(report);
             if (retryAt is not null || report.Stopped is not null)
             {
                 return new SourcePassResult(reports, retryAt);
             }
         }
-        if (source.Tracked.Count > 0 && source.Kind == "mastodon")
-        {
-            await services.GetRequiredService<MastodonMaintenance>().RefreshAccountsAsync(source.BaseUrl, credential, source.Tracked, cancellationToken);
-        }
-        if (source.Tracked.Count > 0 && source.Kind is "x" or "bluesky")
+        if (source.Tracked.Count > 0)
         {
             try
             {
-                reports.AddRange(source.Kind == "x"
-                    ? await services.GetRequiredService<XIngestion>().BackfillAsync(source.BaseUrl, credential ?? throw Missing(source), source.Tracked, Stop, triggeredBy, cancellationToken, sourceId)
-                    : await services.GetRequiredService<BlueskyIngestion>().BackfillAsync(source.BaseUrl, credential ?? throw Missing(source), source.Tracked, Stop, triggeredBy, cancellationToken, sourceId));
+                reports.AddRange(await pass.TrackAsync(settings, source.Tracked, cancellationToken));
             }
             catch (RateLimitedException limited)
             {
@@ -62,33 +55,28 @@ public sealed class SourcePasses(SourceStore store, ProfileTerms terms, Microsof
     }
 
     /// <summary>One cheap call with the saved settings: does the platform accept them?</summary>
-    public async Task<(bool Ok, string Message)> TestAsync(int sourceId, CancellationToken cancellationToken)
+    public async Task<SourceTestResult> TestAsync(int sourceId, CancellationToken cancellationToken)
     {
         var source = await store.GetAsync(sourceId, cancellationToken) ?? throw new InvalidOperationException($"source {sourceId} does not exist");
-        var credential = await store.CredentialAsync(sourceId, cancellationToken);
-        var query = source.Queries.FirstOrDefault() ?? "health";
         try
         {
-            switch (source.Kind)
-            {
-                case "x":
-                    // The smallest search X allows (10 posts): it costs those reads.
-                    await services.GetRequiredService<XClient>().SearchRecentAsync(source.BaseUrl, credential ?? throw Missing(source), query, null, null, cancellationToken, maxResults: 10);
-                    break;
-                case "bluesky":
-                    await services.GetRequiredService<BlueskyClient>().SignInAsync(source.BaseUrl, credential ?? throw Missing(source), cancellationToken);
-                    break;
-                case "mastodon":
-                    await services.GetRequiredService<MastodonClient>().TagTimelineAsync(source.BaseUrl, query, credential, cancellationToken);
-                    break;
-            }
-            return (true, $"'{source.Name}': {source.Kind} accepted the settings.");
+            var pass = PassFor(source);
+            var credential = await CredentialAsync(source, pass, cancellationToken);
+            await pass.TestAsync(new SourcePassSettings(source.BaseUrl, credential, (_, _) => Task.FromResult(false), "test", sourceId),
+                source.Queries.FirstOrDefault() ?? "health", cancellationToken);
+            return new SourceTestResult(source.Name, source.Kind, null);
         }
         catch (Exception e) when (e is HttpRequestException or RateLimitedException or InvalidOperationException or ArgumentException or TaskCanceledException)
         {
-            return (false, $"'{source.Name}': {e.Message}");
+            return new SourceTestResult(source.Name, source.Kind, e.Message);
         }
     }
 
-    private static InvalidOperationException Missing(SourceConfig source) => new($"source '{source.Name}' has no credentials saved");
+    private ISourcePass PassFor(SourceConfig source) =>
+        services.GetKeyedService<ISourcePass>(source.Kind) ?? throw new InvalidOperationException($"source kind '{source.Kind}' has no pass yet");
+
+    private async Task<string?> CredentialAsync(SourceConfig source, ISourcePass pass, CancellationToken cancellationToken) =>
+        await store.CredentialAsync(source.Id, cancellationToken) is { } credential
+            ? credential
+            : pass.NeedsCredential ? throw new InvalidOperationException($"source '{source.Name}' has no credentials saved") : null;
 }

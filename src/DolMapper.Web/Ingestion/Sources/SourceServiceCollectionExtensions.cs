@@ -1,4 +1,5 @@
 using System.Net;
+using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Ingestion.Sources.X;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -28,13 +29,15 @@ public static class SourceServiceCollectionExtensions
         services.AddHttpClient<Bluesky.BlueskyClient>().AddResilienceHandler("bluesky", Resilience);
         services.AddHttpClient<Mastodon.MastodonClient>().AddResilienceHandler("mastodon", Resilience);
         services.AddHttpClient<PubMed.PubMedClient>().AddResilienceHandler("pubmed", Resilience);
-        services.AddScoped<XIngestion>();
+        services.AddScoped<SourceRunner>();
+        // One pass per source kind, reached by its kind (SourcePasses, the command line) or by its type (tests).
+        AddPass<XIngestion>(services, SourceKinds.X);
+        AddPass<Bluesky.BlueskyIngestion>(services, SourceKinds.Bluesky);
+        AddPass<Mastodon.MastodonIngestion>(services, SourceKinds.Mastodon);
+        AddPass<PubMed.PubMedIngestion>(services, SourceKinds.PubMed);
         services.AddScoped<XReconciliation>();
         services.AddScoped<Bluesky.BlueskyReconciliation>();
         services.AddScoped<Mastodon.MastodonMaintenance>();
-        services.AddScoped<Bluesky.BlueskyIngestion>();
-        services.AddScoped<Mastodon.MastodonIngestion>();
-        services.AddScoped<PubMed.PubMedIngestion>();
         services.AddScoped<PubMed.PublicationLookup>();
         services.AddScoped<PubMed.PublicationLookupJob>();
         services.AddScoped<SourceStore>();
@@ -43,6 +46,12 @@ public static class SourceServiceCollectionExtensions
         services.AddScoped<IngestSourceJob>();
         services.AddScoped<ReconcileSourceJob>();
         return services;
+    }
+
+    private static void AddPass<TPass>(IServiceCollection services, string kind) where TPass : class, ISourcePass
+    {
+        services.AddScoped<TPass>();
+        services.AddKeyedScoped<ISourcePass>(kind, (sp, _) => sp.GetRequiredService<TPass>());
     }
 
     private static void Resilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)

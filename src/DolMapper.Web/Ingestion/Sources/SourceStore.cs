@@ -32,7 +32,7 @@ public sealed record SourceProblem(string Field, string Message);
 public sealed class SourceStore(DolMapperDbContext db, IDataProtectionProvider protection, IRecurringJobManager recurring)
 {
     private const string Purpose = "DolMapper.Sources.Credentials";
-    public static readonly IReadOnlyList<string> IngestKinds = ["x", "bluesky", "mastodon", "pubmed"];
+    public static readonly IReadOnlyList<string> IngestKinds = SourceKinds.Ingest;
 
     private IDataProtector Protector => protection.CreateProtector(Purpose);
 

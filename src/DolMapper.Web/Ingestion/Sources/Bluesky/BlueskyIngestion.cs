@@ -1,7 +1,6 @@
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Ingestion.Import;
-using Npgsql;
 
 namespace DolMapper.Web.Ingestion.Sources.Bluesky;
 
@@ -12,65 +11,19 @@ namespace DolMapper.Web.Ingestion.Sources.Bluesky;
 /// <c>indexedAt</c> seen, passed as <c>since</c> next time (inclusive, so the newest post is seen
 /// again and counted as a duplicate), saved in the transaction of the last page.
 /// </summary>
-public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, QuarantineLimits quarantineLimits, ILogger<BlueskyIngestion> logger)
+public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter writer, SourceRunner runner, ILogger<BlueskyIngestion> logger) : ISourcePass
 {
-    public async Task<IngestReport> RunAsync(string baseUrl, string credentials, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
-    {
-        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.Bluesky, query), cancellationToken: cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.Bluesky, baseUrl, cancellationToken);
-        var since = await SourceRuns.CursorAsync(connection, sourceId, query, cancellationToken);
-        var runId = await SourceRuns.StartAsync(connection, sourceId, query, triggeredBy, cancellationToken);
-        var report = new IngestReport { RunId = runId, Source = Platforms.Bluesky, Query = query };
-        logger.LogInformation("Bluesky pass for '{Query}' since {Since} (run {RunId})", query, since ?? "(the beginning)", runId);
+    public bool NeedsCredential => true;
 
-        try
+    public Task<IngestReport> RunAsync(string baseUrl, string credentials, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null) =>
+        runner.RunAsync(Platforms.Bluesky, baseUrl, query, configuredSourceId, triggeredBy, async run =>
         {
+            var since = run.Cursor;
+            logger.LogInformation("Bluesky pass for '{Query}' since {Since} (run {RunId})", query, since ?? "(the beginning)", run.RunId);
             await WithRateLimitAsync(() => client.SignInAsync(baseUrl, credentials, cancellationToken), onRateLimit, cancellationToken);
-            await using var session = await writer.OpenSessionAsync(cancellationToken);
-            string? cursor = null;
-            var newest = since;
-            var guard = new PageGuard("Bluesky");
-            while (true)
-            {
-                var response = await WithRateLimitAsync(() => client.SearchPostsAsync(query, since, cursor, cancellationToken), onRateLimit, cancellationToken);
-                if (response is null)
-                {
-                    report.Stopped = "Stopped at Bluesky's rate limit; the cursor is kept. Run again later.";
-                    break;
-                }
-                var observedAt = DateTime.UtcNow;
-                var page = BlueskyMapper.MapSearch(response.Body, observedAt);
-                report.Pages++;
-                report.Fetched += page.Count;
-                var (records, rejected) = await WithProfilesAsync(page, response, observedAt, onRateLimit, cancellationToken);
-                if (page.NewestIndexedAt is not null && (newest is null || string.CompareOrdinal(page.NewestIndexedAt, newest) > 0))
-                {
-                    newest = page.NewestIndexedAt;
-                }
-                var looping = !guard.MayFollow(page.Cursor, records.OfType<PostRecord>().Select(p => p.Id));
-                var last = page.Cursor is null || page.Count == 0 || looping;
-                // A server that does not page has not shown everything: the old cursor stays.
-                var save = last && !looping && newest is not null ? new SourceCursorUpdate(sourceId, query, newest) : null;
-                report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
-                report.Rejected += rejected.Count;
-                await Quarantine.WriteAsync(connection, runId, sourceId, rejected, quarantineLimits, cancellationToken);
-                if (last)
-                {
-                    report.Stopped ??= guard.Stopped;
-                    break;
-                }
-                cursor = page.Cursor;
-            }
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.Stopped ?? report.ToText(), CancellationToken.None);
-            return report;
-        }
-        catch (Exception e)
-        {
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Failed, $"failed after {report.Pages} page(s): {e.Message}", CancellationToken.None);
-            throw;
-        }
-    }
+            await ReadPagesAsync(run, cursor => client.SearchPostsAsync(query, since, cursor, cancellationToken),
+                BlueskyMapper.MapSearch, endsOnEmptyPage: true, onRateLimit, cancellationToken);
+        }, cancellationToken);
 
     /// <summary>
     /// Reads tracked accounts' author feeds (posts and reposts, newest first) back to what the last
@@ -82,63 +35,69 @@ public sealed class BlueskyIngestion(BlueskyClient client, IngestionWriter write
         await WithRateLimitAsync(() => client.SignInAsync(baseUrl, credentials, cancellationToken), onRateLimit, cancellationToken);
         foreach (var handle in handles.Select(h => h.Trim().TrimStart('@')).Where(h => h.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            var key = $"feed:{handle}";
-            await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.Bluesky, key), cancellationToken: cancellationToken);
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.Bluesky, baseUrl, cancellationToken);
-            var seen = await SourceRuns.CursorAsync(connection, sourceId, key, cancellationToken);
-            var runId = await SourceRuns.StartAsync(connection, sourceId, key, triggeredBy, cancellationToken);
-            var report = new IngestReport { RunId = runId, Source = Platforms.Bluesky, Query = key };
+            var report = await runner.RunAsync(Platforms.Bluesky, baseUrl, $"feed:{handle}", configuredSourceId, triggeredBy,
+                run => ReadPagesAsync(run, cursor => client.GetAuthorFeedAsync(handle, cursor, cancellationToken),
+                    (body, observedAt) => BlueskyMapper.MapAuthorFeed(body, run.Cursor, observedAt), endsOnEmptyPage: false, onRateLimit, cancellationToken),
+                cancellationToken);
             reports.Add(report);
-            try
+            if (report.Stopped is not null)
             {
-                await using var session = await writer.OpenSessionAsync(cancellationToken);
-                string? cursor = null;
-                var newest = seen;
-                var guard = new PageGuard("Bluesky");
-                while (true)
-                {
-                    var response = await WithRateLimitAsync(() => client.GetAuthorFeedAsync(handle, cursor, cancellationToken), onRateLimit, cancellationToken);
-                    if (response is null)
-                    {
-                        report.Stopped = "Stopped at Bluesky's rate limit; the cursor is kept. Run again later.";
-                        break;
-                    }
-                    var observedAt = DateTime.UtcNow;
-                    var page = BlueskyMapper.MapAuthorFeed(response.Body, seen, observedAt);
-                    report.Pages++;
-                    report.Fetched += page.Count;
-                    var (records, rejected) = await WithProfilesAsync(page, response, observedAt, onRateLimit, cancellationToken);
-                    if (page.NewestIndexedAt is not null && (newest is null || string.CompareOrdinal(page.NewestIndexedAt, newest) > 0))
-                    {
-                        newest = page.NewestIndexedAt;
-                    }
-                    var looping = !guard.MayFollow(page.Cursor, records.OfType<PostRecord>().Select(p => p.Id));
-                    var last = page.Cursor is null || looping;
-                    var save = last && !looping && newest is not null ? new SourceCursorUpdate(sourceId, key, newest) : null;
-                    report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
-                    report.Rejected += rejected.Count;
-                    await Quarantine.WriteAsync(connection, runId, sourceId, rejected, quarantineLimits, cancellationToken);
-                    if (last)
-                    {
-                        report.Stopped ??= guard.Stopped;
-                        break;
-                    }
-                    cursor = page.Cursor;
-                }
-                await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.Stopped ?? report.ToText(), CancellationToken.None);
-                if (report.Stopped is not null)
-                {
-                    return reports;
-                }
-            }
-            catch (Exception e)
-            {
-                await SourceRuns.FinishAsync(connection, report, RunStatuses.Failed, $"failed after {report.Pages} page(s): {e.Message}", CancellationToken.None);
-                throw;
+                return reports;
             }
         }
         return reports;
+    }
+
+    Task<IngestReport> ISourcePass.RunAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        RunAsync(settings.BaseUrl, settings.RequiredCredential, query, settings.OnRateLimit, settings.TriggeredBy, cancellationToken, settings.SourceId);
+
+    Task<IReadOnlyList<IngestReport>> ISourcePass.TrackAsync(SourcePassSettings settings, IReadOnlyList<string> accounts, CancellationToken cancellationToken) =>
+        BackfillAsync(settings.BaseUrl, settings.RequiredCredential, accounts, settings.OnRateLimit, settings.TriggeredBy, cancellationToken, settings.SourceId);
+
+    /// <summary>A sign-in: it costs no reads.</summary>
+    Task ISourcePass.TestAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        client.SignInAsync(settings.BaseUrl, settings.RequiredCredential, cancellationToken);
+
+    /// <summary>
+    /// Every page of a stream (search or author feed) followed until the service stops giving a
+    /// cursor; the newest <c>indexedAt</c> seen is saved as the cursor with the last page.
+    /// </summary>
+    private async Task ReadPagesAsync(SourceRun run, Func<string?, Task<BlueskyResponse>> fetch, Func<string, DateTime, BlueskyPage> map, bool endsOnEmptyPage,
+        Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, CancellationToken cancellationToken)
+    {
+        var report = run.Report;
+        await using var session = await writer.OpenSessionAsync(cancellationToken);
+        string? cursor = null;
+        var newest = run.Cursor;
+        var guard = new PageGuard("Bluesky");
+        while (true)
+        {
+            var response = await WithRateLimitAsync(() => fetch(cursor), onRateLimit, cancellationToken);
+            if (response is null)
+            {
+                report.Stopped = "Stopped at Bluesky's rate limit; the cursor is kept. Run again later.";
+                break;
+            }
+            var observedAt = DateTime.UtcNow;
+            var page = map(response.Body, observedAt);
+            report.Pages++;
+            report.Fetched += page.Count;
+            var (records, rejected) = await WithProfilesAsync(page, response, observedAt, onRateLimit, cancellationToken);
+            if (page.NewestIndexedAt is not null && (newest is null || string.CompareOrdinal(page.NewestIndexedAt, newest) > 0))
+            {
+                newest = page.NewestIndexedAt;
+            }
+            var looping = !guard.MayFollow(page.Cursor, records.OfType<PostRecord>().Select(p => p.Id));
+            var last = page.Cursor is null || (endsOnEmptyPage && page.Count == 0) || looping;
+            report.Counts.Add(await session.WriteAsync(records, new IngestionWriteOptions(observedAt, run.SourceId, run.CursorToSave(last, looping, newest)), cancellationToken));
+            await run.QuarantineAsync(rejected, cancellationToken);
+            if (last)
+            {
+                report.Stopped ??= guard.Stopped;
+                break;
+            }
+            cursor = page.Cursor;
+        }
     }
 
     /// <summary>A page's records with its authors' profiles (bio, counts; 25 per getProfiles call), and what was rejected.</summary>

@@ -2,7 +2,6 @@ using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace DolMapper.Web.Ingestion.Sources.Mastodon;
 
@@ -13,24 +12,21 @@ namespace DolMapper.Web.Ingestion.Sources.Mastodon;
 /// forward from it until a page comes back empty. The cursor is kept per instance and hashtag and
 /// saved in the transaction of the last page.
 /// </summary>
-public sealed class MastodonIngestion(MastodonClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks,
-    QuarantineLimits quarantineLimits, IOptions<SourcesOptions> options, ILogger<MastodonIngestion> logger)
+public sealed class MastodonIngestion(MastodonClient client, IngestionWriter writer, SourceRunner runner, MastodonMaintenance maintenance,
+    IOptions<SourcesOptions> options, ILogger<MastodonIngestion> logger) : ISourcePass
 {
-    public async Task<IngestReport> RunAsync(string instance, string? token, string hashtag, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
+    public bool NeedsCredential => false;
+
+    public Task<IngestReport> RunAsync(string instance, string? token, string hashtag, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
     {
         hashtag = hashtag.TrimStart('#');
         var cursorKey = $"{hashtag}@{new Uri(instance).Authority}";
-        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.Mastodon, cursorKey), cancellationToken: cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.Mastodon, instance, cancellationToken);
-        var cursor = await SourceRuns.CursorAsync(connection, sourceId, cursorKey, cancellationToken);
-        var runId = await SourceRuns.StartAsync(connection, sourceId, cursorKey, triggeredBy, cancellationToken);
-        var report = new IngestReport { RunId = runId, Source = Platforms.Mastodon, Query = cursorKey };
-        var forward = cursor is not null;
-        logger.LogInformation("Mastodon pass for #{Tag} on {Instance} ({Direction}, run {RunId})", hashtag, instance, forward ? "newer than the cursor" : "first pass", runId);
-
-        try
+        return runner.RunAsync(Platforms.Mastodon, instance, cursorKey, configuredSourceId, triggeredBy, async run =>
         {
+            var report = run.Report;
+            var cursor = run.Cursor;
+            var forward = cursor is not null;
+            logger.LogInformation("Mastodon pass for #{Tag} on {Instance} ({Direction}, run {RunId})", hashtag, instance, forward ? "newer than the cursor" : "first pass", run.RunId);
             await using var session = await writer.OpenSessionAsync(cancellationToken);
             var url = cursor;
             string? newCursor = null;
@@ -66,14 +62,8 @@ public sealed class MastodonIngestion(MastodonClient client, IngestionWriter wri
                 var next = forward ? (page.Count > 0 ? response.Prev : null) : response.Next;
                 var looping = !guard.MayFollow(next, page.Records.OfType<PostRecord>().Select(p => p.Id));
                 var last = next is null || looping || (!forward && report.Pages >= options.Value.Mastodon.MaxPagesFirstPass);
-                // A server that does not page has not shown everything: the old cursor stays.
-                var save = last && !looping && newCursor is not null ? new SourceCursorUpdate(sourceId, cursorKey, newCursor) : null;
-                report.Counts.Add(await session.WriteAsync(page.Records, new IngestionWriteOptions(observedAt, sourceId, save), cancellationToken));
-                if (page.Rejected.Count > 0)
-                {
-                    report.Rejected += page.Rejected.Count;
-                    await Quarantine.WriteAsync(connection, runId, sourceId, [.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], quarantineLimits, cancellationToken);
-                }
+                report.Counts.Add(await session.WriteAsync(page.Records, new IngestionWriteOptions(observedAt, run.SourceId, run.CursorToSave(last, looping, newCursor)), cancellationToken));
+                await run.QuarantineAsync([.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], cancellationToken);
                 if (last)
                 {
                     report.Stopped ??= guard.Stopped;
@@ -81,13 +71,19 @@ public sealed class MastodonIngestion(MastodonClient client, IngestionWriter wri
                 }
                 url = next;
             }
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.Stopped ?? report.ToText(), CancellationToken.None);
-            return report;
-        }
-        catch (Exception e)
-        {
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Failed, $"failed after {report.Pages} page(s): {e.Message}", CancellationToken.None);
-            throw;
-        }
+        }, cancellationToken);
     }
+
+    Task<IngestReport> ISourcePass.RunAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        RunAsync(settings.BaseUrl, settings.Credential, query, settings.OnRateLimit, settings.TriggeredBy, cancellationToken, settings.SourceId);
+
+    /// <summary>Tracked accounts' profiles refreshed by lookup (a Mastodon timeline needs no backfill: hashtags reach back).</summary>
+    async Task<IReadOnlyList<IngestReport>> ISourcePass.TrackAsync(SourcePassSettings settings, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
+    {
+        await maintenance.RefreshAccountsAsync(settings.BaseUrl, settings.Credential, accounts, cancellationToken);
+        return [];
+    }
+
+    Task ISourcePass.TestAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        client.TagTimelineAsync(settings.BaseUrl, query, settings.Credential, cancellationToken);
 }

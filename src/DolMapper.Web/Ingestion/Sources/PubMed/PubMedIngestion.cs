@@ -1,5 +1,6 @@
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,34 +11,37 @@ namespace DolMapper.Web.Ingestion.Sources.PubMed;
 /// 200 at a time, and an upsert of the publications (a changed title, journal, date, DOI or author
 /// list updates the row; the same summary again changes nothing).
 /// </summary>
-public sealed class PubMedIngestion(PubMedClient client, NpgsqlDataSource dataSource, CrossProcessLock locks, ILogger<PubMedIngestion> logger)
+public sealed class PubMedIngestion(PubMedClient client, SourceRunner runner, IOptions<SourcesOptions> options, ILogger<PubMedIngestion> logger) : ISourcePass
 {
-    public async Task<IngestReport> RunAsync(string baseUrl, PubMedIdentity identity, string term, int max, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null)
-    {
-        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion("pubmed", term), cancellationToken: cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, "pubmed", baseUrl, cancellationToken);
-        var runId = await SourceRuns.StartAsync(connection, sourceId, term, triggeredBy, cancellationToken);
-        var report = new IngestReport { RunId = runId, Source = "pubmed", Query = term };
-        try
+    public bool NeedsCredential => false;
+
+    public Task<IngestReport> RunAsync(string baseUrl, PubMedIdentity identity, string term, int max, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null) =>
+        runner.RunAsync(SourceKinds.PubMed, baseUrl, term, configuredSourceId, triggeredBy, async run =>
         {
             var ids = await client.SearchAsync(baseUrl, term, identity, max, cancellationToken);
             foreach (var chunk in ids.Chunk(200))
             {
                 var publications = await client.SummariesAsync(baseUrl, chunk, identity, cancellationToken);
-                report.Pages++;
-                await StoreAsync(connection, publications, report, cancellationToken);
+                run.Report.Pages++;
+                await StoreAsync(run.Connection, publications, run.Report, cancellationToken);
             }
-            logger.LogInformation("PubMed '{Term}': {Report}", term, report.ToText());
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.ToText(), CancellationToken.None);
-            return report;
-        }
-        catch (Exception e)
-        {
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Failed, $"failed: {e.Message}", CancellationToken.None);
-            throw;
-        }
-    }
+            logger.LogInformation("PubMed '{Term}': {Report}", term, run.Report.ToText());
+        }, cancellationToken);
+
+    /// <summary>The tool name and e-mail NCBI asks for, and the API key when one is saved (it only raises the rate limit).</summary>
+    public PubMedIdentity Identity(string? apiKey) =>
+        new(options.Value.PubMed.Tool, options.Value.PubMed.Email, string.IsNullOrEmpty(apiKey) ? null : apiKey);
+
+    Task<IngestReport> ISourcePass.RunAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        RunAsync(settings.BaseUrl, Identity(settings.Credential), query, options.Value.PubMed.MaxResults, settings.TriggeredBy, cancellationToken, settings.SourceId);
+
+    /// <summary>PubMed has no accounts to track: authors are looked up by the publication lookup.</summary>
+    Task<IReadOnlyList<IngestReport>> ISourcePass.TrackAsync(SourcePassSettings settings, IReadOnlyList<string> accounts, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IngestReport>>([]);
+
+    /// <summary>A search for one id: it reads nothing else.</summary>
+    Task ISourcePass.TestAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        client.SearchAsync(settings.BaseUrl, query, Identity(settings.Credential), 1, cancellationToken);
 
     /// <summary>Stores summaries and counts them in <paramref name="report"/> as new, updated or unchanged.</summary>
     internal static async Task StoreAsync(NpgsqlConnection connection, IReadOnlyCollection<PubMedSummary> publications, IngestReport report, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
 using DolMapper.Scoring;
 using Hangfire;
@@ -58,11 +59,9 @@ public sealed class PublicationLookup(PubMedClient client, NpgsqlDataSource data
         }
 
         var identity = new PubMedIdentity(settings.Tool, settings.Email, string.IsNullOrEmpty(settings.Token) ? null : settings.Token);
-        var sourceId = await SourceRuns.SourceIdAsync(connection, "pubmed", settings.BaseUrl, cancellationToken);
-        var runId = await SourceRuns.StartAsync(connection, sourceId, $"author lookup of {persons.Count} persons", triggeredBy, cancellationToken);
-        var report = new IngestReport { RunId = runId, Source = "pubmed", Query = $"author lookup of {persons.Count} persons" };
+        var sourceId = await SourceRuns.SourceIdAsync(connection, SourceKinds.PubMed, settings.BaseUrl, cancellationToken);
         var fromYear = DateTime.UtcNow.Year - 5;
-        try
+        var report = await SourceRunner.RecordAsync(connection, SourceKinds.PubMed, sourceId, $"author lookup of {persons.Count} persons", triggeredBy, async report =>
         {
             foreach (var (id, name, specialty) in persons)
             {
@@ -81,15 +80,9 @@ public sealed class PublicationLookup(PubMedClient client, NpgsqlDataSource data
                 mark.Parameters.AddWithValue("id", id);
                 await mark.ExecuteNonQueryAsync(cancellationToken);
             }
-            await SourceRuns.FinishAsync(connection, report, Data.Entities.RunStatuses.Complete, report.ToText(), CancellationToken.None);
-            logger.LogInformation("PubMed author lookup: {Report}", report.ToText());
-            return report;
-        }
-        catch (Exception e)
-        {
-            await SourceRuns.FinishAsync(connection, report, Data.Entities.RunStatuses.Failed, $"failed: {e.Message}", CancellationToken.None);
-            throw;
-        }
+        }, cancellationToken);
+        logger.LogInformation("PubMed author lookup: {Report}", report.ToText());
+        return report;
     }
 
     /// <summary>

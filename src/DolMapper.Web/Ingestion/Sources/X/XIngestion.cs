@@ -1,7 +1,6 @@
 using DolMapper.Web.Ingestion.Import;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
-using Npgsql;
 
 namespace DolMapper.Web.Ingestion.Sources.X;
 
@@ -12,8 +11,10 @@ namespace DolMapper.Web.Ingestion.Sources.X;
 /// its rerun stores exactly what a clean run would. Held under the cross-process lock of the source
 /// and query, the same one the scheduled job takes.
 /// </summary>
-public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDataSource dataSource, CrossProcessLock locks, QuarantineLimits quarantineLimits, ILogger<XIngestion> logger)
+public sealed class XIngestion(XClient client, IngestionWriter writer, SourceRunner runner, ILogger<XIngestion> logger) : ISourcePass
 {
+    public bool NeedsCredential => true;
+
     /// <param name="onRateLimit">Asked what to do when X says "too many requests": true waits was done and the request is retried, false stops the pass.</param>
     public Task<IngestReport> RunAsync(string baseUrl, string token, string query, Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, CancellationToken cancellationToken, int? configuredSourceId = null) =>
         PassAsync(baseUrl, query, (sinceId, next) => client.SearchRecentAsync(baseUrl, token, query, sinceId, next, cancellationToken),
@@ -57,21 +58,24 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
         return reports;
     }
 
-    /// <summary>Every page of one cursor's stream, from its stored since_id to the end.</summary>
-    private async Task<IngestReport> PassAsync(string baseUrl, string query, Func<string?, string?, Task<XResponse>> fetch,
-        Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, int? configuredSourceId, CancellationToken cancellationToken)
-    {
-        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Ingestion(Platforms.X, query), cancellationToken: cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var sourceId = configuredSourceId ?? await SourceRuns.SourceIdAsync(connection, Platforms.X, baseUrl, cancellationToken);
-        var sinceId = await SourceRuns.CursorAsync(connection, sourceId, query, cancellationToken);
-        var (budget, usedToday) = await SourceRuns.BudgetAsync(connection, sourceId, cancellationToken);
-        var runId = await SourceRuns.StartAsync(connection, sourceId, query, triggeredBy, cancellationToken);
-        var report = new IngestReport { RunId = runId, Source = Platforms.X, Query = query };
-        logger.LogInformation("X pass for '{Query}' from since_id {SinceId} (run {RunId})", query, sinceId ?? "(none)", runId);
+    Task<IngestReport> ISourcePass.RunAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        RunAsync(settings.BaseUrl, settings.RequiredCredential, query, settings.OnRateLimit, settings.TriggeredBy, cancellationToken, settings.SourceId);
 
-        try
+    Task<IReadOnlyList<IngestReport>> ISourcePass.TrackAsync(SourcePassSettings settings, IReadOnlyList<string> accounts, CancellationToken cancellationToken) =>
+        BackfillAsync(settings.BaseUrl, settings.RequiredCredential, accounts, settings.OnRateLimit, settings.TriggeredBy, cancellationToken, settings.SourceId);
+
+    /// <summary>The smallest search X allows (10 posts): it costs those reads.</summary>
+    Task ISourcePass.TestAsync(SourcePassSettings settings, string query, CancellationToken cancellationToken) =>
+        client.SearchRecentAsync(settings.BaseUrl, settings.RequiredCredential, query, null, null, cancellationToken, maxResults: 10);
+
+    /// <summary>Every page of one cursor's stream, from its stored since_id to the end.</summary>
+    private Task<IngestReport> PassAsync(string baseUrl, string query, Func<string?, string?, Task<XResponse>> fetch,
+        Func<RateLimitedException, CancellationToken, Task<bool>> onRateLimit, string triggeredBy, int? configuredSourceId, CancellationToken cancellationToken) =>
+        runner.RunAsync(Platforms.X, baseUrl, query, configuredSourceId, triggeredBy, async run =>
         {
+            var report = run.Report;
+            var sinceId = run.Cursor;
+            logger.LogInformation("X pass for '{Query}' from since_id {SinceId} (run {RunId})", query, sinceId ?? "(none)", run.RunId);
             await using var session = await writer.OpenSessionAsync(cancellationToken);
             string? nextToken = null;
             string? newest = null;
@@ -79,9 +83,9 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
             while (true)
             {
                 // X charges per post read: stop before a page that would go past the day's budget.
-                if (budget is { } limit && usedToday + report.Fetched >= limit)
+                if (run.BudgetSpent() is { } spent)
                 {
-                    report.Stopped = $"Stopped at the daily read budget of {limit:N0} posts ({usedToday + report.Fetched:N0} read today); the cursor is kept. It resets at midnight UTC.";
+                    report.Stopped = spent;
                     break;
                 }
                 XResponse response;
@@ -106,14 +110,8 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
                 report.Fetched += page.ResultCount;
                 var looping = !guard.MayFollow(page.NextToken, page.Records.OfType<PostRecord>().Select(p => p.Id));
                 var last = page.NextToken is null || looping;
-                // A server that does not page has not shown everything: the old cursor stays.
-                var cursor = last && !looping && newest is not null ? new SourceCursorUpdate(sourceId, query, newest) : null;
-                report.Counts.Add(await session.WriteAsync(page.Records, new IngestionWriteOptions(observedAt, sourceId, cursor), cancellationToken));
-                if (page.Rejected.Count > 0)
-                {
-                    report.Rejected += page.Rejected.Count;
-                    await Quarantine.WriteAsync(connection, runId, sourceId, [.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], quarantineLimits, cancellationToken);
-                }
+                report.Counts.Add(await session.WriteAsync(page.Records, new IngestionWriteOptions(observedAt, run.SourceId, run.CursorToSave(last, looping, newest)), cancellationToken));
+                await run.QuarantineAsync([.. page.Rejected.Select(r => new QuarantineItem(response.Request, null, r.Reason, r.Raw))], cancellationToken);
                 if (last)
                 {
                     report.Stopped ??= guard.Stopped;
@@ -121,13 +119,5 @@ public sealed class XIngestion(XClient client, IngestionWriter writer, NpgsqlDat
                 }
                 nextToken = page.NextToken;
             }
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Complete, report.Stopped ?? report.ToText(), CancellationToken.None);
-            return report;
-        }
-        catch (Exception e)
-        {
-            await SourceRuns.FinishAsync(connection, report, RunStatuses.Failed, $"failed after {report.Pages} page(s): {e.Message}", CancellationToken.None);
-            throw;
-        }
-    }
+        }, cancellationToken);
 }
