@@ -1,3 +1,4 @@
+using DolMapper.Web.Features.Rankings;
 using DolMapper.Web.Demo;
 using DolMapper.Web.Infrastructure.Auth;
 using DolMapper.Web.Scoring;

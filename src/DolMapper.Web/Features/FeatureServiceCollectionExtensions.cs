@@ -2,15 +2,28 @@ namespace DolMapper.Web.Features;
 
 public static class FeatureServiceCollectionExtensions
 {
-    /// <summary>The pages' own query and store classes (the web role; the command line does not use them).</summary>
+    /// <summary>
+    /// The slices' own query, store and writer classes. Every role registers them: the command line
+    /// uses the ranking CSV (<c>export</c>) and user administration (<c>users</c>).
+    /// </summary>
     public static IServiceCollection AddFeatures(this IServiceCollection services)
     {
         services.AddSingleton<Rankings.RankingQuery>();
+        services.AddSingleton<Rankings.RankingCsv>();
         services.AddSingleton<Profiles.ProfileQuery>();
         services.AddSingleton<Personas.PersonaQuery>();
         services.AddSingleton<Admin.Profiles.ProfileRunsQuery>();
         services.AddSingleton<Shortlists.ShortlistStore>();
         services.AddSingleton<Admin.Audit.AuditLogQuery>();
+        services.AddScoped<Admin.Users.UserAdministration>();
         return services;
+    }
+
+    /// <summary>The slices' endpoints beside their pages (CSV downloads).</summary>
+    public static IEndpointRouteBuilder MapFeatureEndpoints(this IEndpointRouteBuilder app)
+    {
+        Rankings.RankingEndpoints.Map(app);
+        Shortlists.ShortlistEndpoints.Map(app);
+        return app;
     }
 }

@@ -174,11 +174,11 @@ public sealed class DolMapperApp : IAsyncDisposable
         services.AddSingleton<Mail.MailSender>();
         services.AddSingleton(sp => new PublicAddress(
             sp.GetRequiredService<IOptions<DolMapperOptions>>(), sp.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
-        services.AddScoped<Features.Admin.Users.UserAdministration>();
         services.AddScoped<UserSeeder>();
         services.AddSingleton<Demo.DemoSeeder>();
         Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, builder.Configuration);
         Scoring.ScoringServiceCollectionExtensions.AddScoring(services);
+        Features.FeatureServiceCollectionExtensions.AddFeatures(services);
 
         AddJobs(services, role, connectionString);
         if (role == HostRole.Web)

@@ -24,8 +24,9 @@ internal static class WebPipeline
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        Features.FeatureServiceCollectionExtensions.AddFeatures(services);
         Compliance.ComplianceServiceCollectionExtensions.AddCompliance(services);
+        Crm.CrmServiceCollectionExtensions.AddCrm(services);
+        Persons.PersonServiceCollectionExtensions.AddPersons(services);
         var authentication = services.AddAuthentication(IdentityConstants.ApplicationScheme);
         authentication.AddIdentityCookies();
         var sso = configuration.GetSection($"{DolMapperOptions.Section}:Sso").Get<SsoOptions>() ?? new SsoOptions();
@@ -143,7 +144,7 @@ internal static class WebPipeline
         app.UseAuthorization();
 
         app.MapRazorPages();
-        Features.Exports.ExportEndpoints.Map(app);
+        Features.FeatureServiceCollectionExtensions.MapFeatureEndpoints(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,

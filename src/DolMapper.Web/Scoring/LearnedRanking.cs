@@ -8,6 +8,19 @@ using Npgsql;
 namespace DolMapper.Web.Scoring;
 
 /// <summary>What a training of the learned ranking did, or why it did not.</summary>
+/// <summary>Why an analyst's verdict was not recorded.</summary>
+public enum FeedbackRefusal
+{
+    UnknownVerdict,
+    NoSuchPerson,
+}
+
+/// <summary>An analyst's verdict recorded, or why not.</summary>
+public sealed record FeedbackResult(FeedbackRefusal? Refusal, string Verdict)
+{
+    public bool Done => Refusal is null;
+}
+
 public sealed record LearnedReport(bool Trained, string Message, long? ModelId = null, double? LearnedNdcg = null, double? WeightedNdcg = null);
 
 /// <summary>The active learned ranking of a profile, as its page shows it.</summary>
@@ -36,11 +49,11 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
     public static float Label(string verdict) => verdict switch { "good_fit" => 2, "maybe" => 1, _ => 0 };
 
     /// <summary>Records an analyst's verdict on a person for a profile (their earlier verdict on them is replaced).</summary>
-    public async Task<(bool Done, string Message)> GiveAsync(int profileId, long personId, string userId, string verdict, string? note, CancellationToken cancellationToken)
+    public async Task<FeedbackResult> GiveAsync(int profileId, long personId, string userId, string verdict, string? note, CancellationToken cancellationToken)
     {
         if (!FeedbackVerdicts.All.Contains(verdict))
         {
-            return (false, $"'{verdict}' is not a verdict ({string.Join(", ", FeedbackVerdicts.All)}).");
+            return new FeedbackResult(FeedbackRefusal.UnknownVerdict, verdict);
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -65,11 +78,11 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
             insert.Parameters.Add(new NpgsqlParameter("note", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)note ?? DBNull.Value });
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                return (false, "No such person.");
+                return new FeedbackResult(FeedbackRefusal.NoSuchPerson, verdict);
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"Noted: {verdict.Replace('_', ' ')}.");
+        return new FeedbackResult(null, verdict);
     }
 
     /// <summary>This user's verdicts for a profile, by person.</summary>

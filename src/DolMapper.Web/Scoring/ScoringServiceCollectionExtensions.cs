@@ -2,14 +2,13 @@ namespace DolMapper.Web.Scoring;
 
 public static class ScoringServiceCollectionExtensions
 {
-    /// <summary>HCP classification, profiles, scoring runs (job and verb) and the CSV export.</summary>
+    /// <summary>HCP classification, profiles, scoring runs (job and verb), personas and the learned ranking.</summary>
     public static IServiceCollection AddScoring(this IServiceCollection services)
     {
         services.AddSingleton<HcpClassificationService>();
         services.AddScoped<ScoringProfiles>();
         services.AddScoped<ScoringRunner>();
         services.AddScoped<ScoringRunJob>();
-        services.AddSingleton<RankingCsv>();
         services.AddSingleton<ProfilePreview>();
         services.AddSingleton<PersonaTraining>();
         services.AddScoped<PersonaTrainingJob>();

@@ -25,6 +25,8 @@ public class DependencyRulesTests
     [InlineData("DolMapper.Web.Ingestion")]
     [InlineData("DolMapper.Web.Scoring")]
     [InlineData("DolMapper.Web.Compliance")]
+    [InlineData("DolMapper.Web.Crm")]
+    [InlineData("DolMapper.Web.Persons")]
     public void Data_knows_no_features_ingestion_or_scoring(string forbidden) =>
         Holds(Types.InAssembly(Web).That().ResideInNamespace("DolMapper.Web.Data").ShouldNot().HaveDependencyOn(forbidden).GetResult(),
             $"DolMapper.Web.Data must not use {forbidden}");
@@ -32,9 +34,54 @@ public class DependencyRulesTests
     [Theory]
     [InlineData("DolMapper.Web.Ingestion")]
     [InlineData("DolMapper.Web.Scoring")]
-    public void Ingestion_and_scoring_know_no_features(string layer) =>
+    [InlineData("DolMapper.Web.Compliance")]
+    [InlineData("DolMapper.Web.Crm")]
+    [InlineData("DolMapper.Web.Persons")]
+    public void Ingestion_scoring_and_the_domain_areas_know_no_features(string layer) =>
         Holds(Types.InAssembly(Web).That().ResideInNamespace(layer).ShouldNot().HaveDependencyOn("DolMapper.Web.Features").GetResult(),
             $"{layer} must not use DolMapper.Web.Features");
+
+    /// <summary>The slices of the web project's Features: the first namespace segment after it (Admin's sub-folders are slices of their own).</summary>
+    public static TheoryData<string> Slices()
+    {
+        var data = new TheoryData<string>();
+        foreach (var slice in SliceNamespaces())
+        {
+            data.Add(slice);
+        }
+        return data;
+    }
+
+    private static string? SliceOf(Type type) =>
+        type.Namespace is { } n && n.StartsWith("DolMapper.Web.Features.", StringComparison.Ordinal)
+            ? n.Split('.') is var parts && parts[3] == "Admin" && parts.Length > 4 ? string.Join('.', parts[..5]) : string.Join('.', parts[..4])
+            : null;
+
+    private static IReadOnlyList<string> SliceNamespaces() => [.. Web.GetTypes().Select(SliceOf).OfType<string>().Distinct().Order()];
+
+    /// <summary>The full names of a slice's own top-level types (a namespace prefix would take Admin's sub-slices in with Admin).</summary>
+    private static string[] TypesOf(string slice) =>
+        [.. Web.GetTypes().Where(t => !t.IsNested && SliceOf(t) == slice && !t.Name.StartsWith('<')).Select(t => t.FullName!)];
+
+    private static bool Uses(string slice, string other) =>
+        !Types.InAssembly(Web).That().ResideInNamespaceMatching($"^{System.Text.RegularExpressions.Regex.Escape(slice)}$")
+            .ShouldNot().HaveDependencyOnAny(TypesOf(other)).GetResult().IsSuccessful;
+
+    [Theory]
+    [MemberData(nameof(Slices))]
+    public void No_two_feature_slices_depend_on_each_other(string slice)
+    {
+        var cycles = SliceNamespaces().Where(other => other != slice && Uses(slice, other) && Uses(other, slice)).ToList();
+        Assert.True(cycles.Count == 0, $"{slice} and {string.Join(", ", cycles)} use each other; one of them must own what both need");
+    }
+
+    [Fact]
+    public void A_cycle_between_slices_would_be_seen()
+    {
+        // The check sees real uses: shortlists use the rankings (a shortlist is a ranking of its members), not the other way round.
+        Assert.True(Uses("DolMapper.Web.Features.Shortlists", "DolMapper.Web.Features.Rankings"));
+        Assert.False(Uses("DolMapper.Web.Features.Rankings", "DolMapper.Web.Features.Shortlists"));
+    }
 
     [Fact]
     public void Ingestion_knows_no_scoring() =>
@@ -88,6 +135,15 @@ public class DependencyRulesTests
             dir = dir.Parent;
         }
         return dir?.FullName ?? throw new DirectoryNotFoundException("DolMapper.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
+    public void The_slices_are_found()
+    {
+        var slices = SliceNamespaces();
+        Assert.Contains("DolMapper.Web.Features.Rankings", slices);
+        Assert.Contains("DolMapper.Web.Features.Shortlists", slices);
+        Assert.Contains("DolMapper.Web.Features.Admin.Persons", slices);
     }
 
     [Fact]

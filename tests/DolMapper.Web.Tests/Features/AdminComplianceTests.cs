@@ -119,8 +119,8 @@ public sealed class AdminComplianceTests(PostgresFixture postgres) : IClassFixtu
         ])).Clean);
         var alias = (long)(await db.ScalarAsync("SELECT person_id FROM accounts WHERE handle = 'doc05alias'"))!;
         await using var dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(connection);
-        var merged = await new DolMapper.Web.Compliance.PersonMerging(dataSource).MergeAsync(person, alias, "manual", "admin", CancellationToken.None);
-        Assert.True(merged.Done, merged.Message);
+        var merged = await new DolMapper.Web.Persons.PersonMerging(dataSource).MergeAsync(person, alias, "manual", "admin", CancellationToken.None);
+        Assert.True(merged.Done, merged.Refusal?.ToString());
         var run = (long)(await db.ScalarAsync("SELECT max(id) FROM scoring_runs"))!;
         await Sql.ExecuteAsync(connection, $"""
             INSERT INTO ingestion_runs (id, kind, query, triggered_by, started_at, status, fetched, new, updated, duplicates, rejected, errors, reads_used, bytes_read, details)

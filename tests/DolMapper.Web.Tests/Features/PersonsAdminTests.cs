@@ -161,7 +161,7 @@ public sealed class PersonsAdminTests(PostgresFixture postgres) : IClassFixture<
         }
         await using var app = await TestApp.StartAsync(db.ConnectionString);
         var admin = await app.SignInAsync(Roles.Admin);
-        var queue = await app.Services.GetRequiredService<DolMapper.Web.Compliance.HcpReview>().QueueAsync(1, CancellationToken.None);
+        var queue = await app.Services.GetRequiredService<DolMapper.Web.Persons.HcpReview>().QueueAsync(1, CancellationToken.None);
         Assert.True(queue.Total >= 40);
         var distances = queue.Items.Select(i => Math.Abs(i.Confidence - 0.5)).ToList();
         Assert.Equal(distances.Order(), distances);

@@ -79,7 +79,7 @@ public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<
     [InlineData("Dr. Ana Ruiz", "Dr. Ana Ruiz")]
     [InlineData("a=b", "a=b")]
     public void Csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(string cell, string expected) =>
-        Assert.Equal(expected, DolMapper.Web.Scoring.RankingCsv.Text(cell));
+        Assert.Equal(expected, DolMapper.Web.Infrastructure.Downloads.CsvText(cell));
 
     [Fact]
     public async Task Filters_sort_and_opt_outs_shape_the_page_and_live_in_the_query()

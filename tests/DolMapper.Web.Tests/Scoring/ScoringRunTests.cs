@@ -1,3 +1,4 @@
+using DolMapper.Web.Features.Rankings;
 using System.Globalization;
 using System.Text.Json;
 using DolMapper.Scoring;

@@ -1,3 +1,5 @@
+using DolMapper.Web.Features;
+using DolMapper.Web.Features.Rankings;
 using DolMapper.Scoring.Hcp;
 using DolMapper.Web.Data;
 using DolMapper.Web.Scoring;
@@ -31,6 +33,7 @@ public sealed class ScoringServices : IAsyncDisposable
         services.AddDolMapperData(connectionString);
         DolMapper.Web.Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddScoring();
+        services.AddFeatures();
         _provider = services.BuildServiceProvider();
     }
 

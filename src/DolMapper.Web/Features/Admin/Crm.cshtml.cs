@@ -1,4 +1,4 @@
-using DolMapper.Web.Compliance;
+using DolMapper.Web.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -53,8 +53,9 @@ public sealed class CrmModel(CrmUploads crm) : PageModel
 
     public async Task<IActionResult> OnPostEditAsync(long id, string kind, string? since, CancellationToken cancellationToken)
     {
-        var (done, message) = await crm.UpdateAsync(id, kind, since, User.Identity?.Name, cancellationToken);
-        if (!done)
+        var change = await crm.UpdateAsync(id, kind, since, User.Identity?.Name, cancellationToken);
+        var message = CrmNotices.Edited(change);
+        if (!change.Done)
         {
             Problem = message;
             await OnGetAsync(1, cancellationToken);
@@ -66,9 +67,10 @@ public sealed class CrmModel(CrmUploads crm) : PageModel
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken cancellationToken)
     {
-        var (done, message) = await crm.DeleteAsync(id, User.Identity?.Name, cancellationToken);
+        var change = await crm.DeleteAsync(id, User.Identity?.Name, cancellationToken);
+        var message = CrmNotices.Deleted(change);
         Notice = message;
-        if (!done)
+        if (!change.Done)
         {
             Problem = message;
             Notice = null;

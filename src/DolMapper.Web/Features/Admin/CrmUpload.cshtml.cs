@@ -1,4 +1,4 @@
-using DolMapper.Web.Compliance;
+using DolMapper.Web.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -44,8 +44,9 @@ public sealed class CrmUploadModel(CrmUploads crm) : PageModel
 
     public async Task<IActionResult> OnPostCommitAsync(bool keepUnmatched, CancellationToken cancellationToken)
     {
-        var (done, message) = await crm.CommitAsync(Id, Mapping, keepUnmatched, User.Identity?.Name, cancellationToken);
-        if (!done)
+        var change = await crm.CommitAsync(Id, Mapping, keepUnmatched, User.Identity?.Name, cancellationToken);
+        var message = CrmNotices.Committed(change);
+        if (!change.Done)
         {
             Problem = message;
             Preview = await crm.PreviewAsync(Id, Mapping, cancellationToken);

@@ -1,4 +1,3 @@
-using DolMapper.Web.Features.Shortlists;
 using DolMapper.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,12 +5,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DolMapper.Web.Features.Profiles;
 
 /// <summary>One DOL's explained score under a profile (every role); Analysts and Admins can add them to a shortlist.</summary>
-public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists, Scoring.LearnedRanking learned, Rankings.RankingQuery rankings) : PageModel
+public sealed class IndexModel(ProfileQuery profiles, Scoring.LearnedRanking learned, Rankings.RankingQuery rankings) : PageModel
 {
     /// <summary>This analyst's verdict on the person for the profile.</summary>
     public string? Verdict { get; private set; }
     public DolProfile? Dol { get; private set; }
-    public IReadOnlyList<(int Id, string Name)> Shortlists { get; private set; } = [];
     public bool CanShortlist => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
 
     public async Task<IActionResult> OnGetAsync(long id, [FromQuery] string? profile, CancellationToken cancellationToken)
@@ -27,7 +25,6 @@ public sealed class IndexModel(ProfileQuery profiles, ShortlistStore shortlists,
         }
         if (CanShortlist)
         {
-            Shortlists = await shortlists.NamesAsync(profile, cancellationToken);
             if (await rankings.LatestRunAsync(profile, cancellationToken) is { } run && run.Profile == profile)
             {
                 var user = User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";

@@ -192,7 +192,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
                     FROM interactions i JOIN accounts sa ON sa.id = i.source_account_id JOIN accounts ta ON ta.id = i.target_account_id
                     WHERE {side} AND {other} <> @p AND NOT sa.is_bot_like
                     GROUP BY 1)
-            SELECT s.person_id, coalesce(n.display_name, n.public_id), s.profession, c.n, {Scoring.RankingSelection.DisplayRank}
+            SELECT s.person_id, coalesce(n.display_name, n.public_id), s.profession, c.n, {Rankings.RankingSelection.DisplayRank}
             FROM counted c JOIN person_scores s ON s.run_id = @run AND s.person_id = c.person_id JOIN persons n ON n.id = s.person_id
             WHERE s.person_id NOT IN (SELECT person_id FROM opted)
             ORDER BY c.n DESC, s.rank LIMIT 10

@@ -1,5 +1,4 @@
 using System.Globalization;
-using DolMapper.Web.Features.Shortlists;
 using DolMapper.Web.Infrastructure.Auth;
 using DolMapper.Web.Scoring;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +11,7 @@ namespace DolMapper.Web.Features.Rankings;
 /// paging; htmx swaps only the results when a filter changes. Analysts and Admins also export the
 /// view as CSV and add ticked persons to a shortlist; everyone can compare ticked persons.
 /// </summary>
-public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists, LearnedRanking learned) : PageModel
+public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : PageModel
 {
     /// <summary>The feedback buttons of one person (a partial the rankings and the profile page share).</summary>
     public sealed record FeedbackButtons(string Profile, long PersonId, string? Verdict, string Token);
@@ -33,7 +32,6 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
 
     public IReadOnlyList<string> Profiles { get; private set; } = [];
     public RankingPage? Result { get; private set; }
-    public IReadOnlyList<(int Id, string Name)> Shortlists { get; private set; } = [];
     public bool CanExport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
     /// <summary>This analyst's verdicts on the page's persons.</summary>
     public IReadOnlyDictionary<long, string> Verdicts { get; private set; } = new Dictionary<long, string>();
@@ -57,7 +55,6 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
         }
         if (CanExport && Result is not null)
         {
-            Shortlists = await shortlists.NamesAsync(Result.Profile, cancellationToken);
             Verdicts = await learned.VerdictsAsync(Result.Run.ProfileId, UserId, [.. Result.Rows.Select(r => r.PersonId)], cancellationToken);
         }
         return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-History-Restore-Request")
@@ -79,8 +76,14 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
         {
             return NotFound();
         }
-        var (done, message) = await learned.GiveAsync(run.ProfileId, person, UserId, verdict, note, cancellationToken);
-        if (!done)
+        var result = await learned.GiveAsync(run.ProfileId, person, UserId, verdict, note, cancellationToken);
+        var message = result.Refusal switch
+        {
+            FeedbackRefusal.UnknownVerdict => $"'{verdict}' is not a verdict ({string.Join(", ", DolMapper.Web.Data.Entities.FeedbackVerdicts.All)}).",
+            FeedbackRefusal.NoSuchPerson => "No such person.",
+            _ => $"Noted: {verdict.Replace('_', ' ')}.",
+        };
+        if (!result.Done)
         {
             return BadRequest(message);
         }
@@ -123,7 +126,7 @@ public sealed class IndexModel(RankingQuery rankings, ShortlistStore shortlists,
         {
             var query = Query();
             query["page"] = null;
-            return Build(Url.RouteUrl(Exports.ExportEndpoints.RankingCsv)!, query);
+            return Build(Url.RouteUrl(RankingEndpoints.Csv)!, query);
         }
     }
 }

@@ -24,10 +24,10 @@ public sealed class IndexModel(ShortlistStore shortlists, RankingQuery rankings)
 
     public async Task<IActionResult> OnPostCreateAsync(string? name, string? profile, string? notes, CancellationToken cancellationToken)
     {
-        var (id, error) = await shortlists.CreateAsync(name, profile, notes, User.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken);
-        if (id is null)
+        var created = await shortlists.CreateAsync(name, profile, notes, User.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken);
+        if (created.Id is not { } id)
         {
-            Error = error;
+            Error = created.Problem;
             await OnGetAsync(cancellationToken);
             return Page();
         }
@@ -52,7 +52,8 @@ public sealed class IndexModel(ShortlistStore shortlists, RankingQuery rankings)
             string? error = null;
             if (!string.IsNullOrWhiteSpace(newName))
             {
-                (target, error) = await shortlists.CreateAsync(newName, profile, null, User.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken);
+                var created = await shortlists.CreateAsync(newName, profile, null, User.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken);
+                (target, error) = (created.Id, created.Problem);
             }
             if (target is { } id && await shortlists.GetAsync(id, cancellationToken) is { } list)
             {

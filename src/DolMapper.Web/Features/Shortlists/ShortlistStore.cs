@@ -15,6 +15,27 @@ public sealed record ShortlistDetail(int Id, string Name, string Profile, string
 /// the list. Members are shown and exported through the profile's latest run, so opted-out persons
 /// never appear.
 /// </summary>
+/// <summary>Why a shortlist was not created.</summary>
+public enum ShortlistRefusal
+{
+    NoName,
+    NameTaken,
+    UnknownProfile,
+}
+
+/// <summary>A new shortlist's id, or why there is none.</summary>
+public sealed record ShortlistCreation(int? Id, ShortlistRefusal? Refusal, string? Name, string? Profile)
+{
+    /// <summary>The shortlists pages' words for the refusal; null when the list was created.</summary>
+    public string? Problem => Refusal switch
+    {
+        ShortlistRefusal.NoName => "Give the shortlist a name (at most 200 characters).",
+        ShortlistRefusal.NameTaken => $"You already have a shortlist called '{Name}'.",
+        ShortlistRefusal.UnknownProfile => $"There is no scoring profile called '{Profile}'.",
+        _ => null,
+    };
+}
+
 public sealed class ShortlistStore(NpgsqlDataSource dataSource)
 {
     public async Task<IReadOnlyList<ShortlistSummary>> ListAsync(CancellationToken cancellationToken)
@@ -83,13 +104,13 @@ public sealed class ShortlistStore(NpgsqlDataSource dataSource)
         return detail with { PersonIds = ids, EntryNotes = notes };
     }
 
-    /// <summary>Creates a list; null and a message when the name is empty, taken, or the profile unknown.</summary>
-    public async Task<(int? Id, string? Error)> CreateAsync(string? name, string? profile, string? notes, string ownerId, CancellationToken cancellationToken)
+    /// <summary>Creates a list; its id, or why not (the name is empty or taken, the profile unknown).</summary>
+    public async Task<ShortlistCreation> CreateAsync(string? name, string? profile, string? notes, string ownerId, CancellationToken cancellationToken)
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 200)
         {
-            return (null, "Give the shortlist a name (at most 200 characters).");
+            return new ShortlistCreation(null, ShortlistRefusal.NoName, name, profile);
         }
         await using var command = dataSource.CreateCommand("""
             INSERT INTO shortlists (name, owner_id, profile_id, notes, created_at, updated_at)
@@ -103,11 +124,9 @@ public sealed class ShortlistStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("notes", NpgsqlTypes.NpgsqlDbType.Text) { Value = string.IsNullOrWhiteSpace(notes) ? DBNull.Value : notes.Trim() });
         if (await command.ExecuteScalarAsync(cancellationToken) is int id)
         {
-            return (id, null);
+            return new ShortlistCreation(id, null, name, profile);
         }
-        return (null, await ProfileExistsAsync(profile, cancellationToken)
-            ? $"You already have a shortlist called '{name}'."
-            : $"There is no scoring profile called '{profile}'.");
+        return new ShortlistCreation(null, await ProfileExistsAsync(profile, cancellationToken) ? ShortlistRefusal.NameTaken : ShortlistRefusal.UnknownProfile, name, profile);
     }
 
     private async Task<bool> ProfileExistsAsync(string? profile, CancellationToken cancellationToken)

@@ -624,11 +624,11 @@ public static class DolMapperCommandLine
             throw new StartupException("--top must be at least 1.");
         }
         await using var app = await CommandAppAsync(unmatched, cancellationToken);
-        var csv = app.Services.GetRequiredService<Scoring.RankingCsv>();
-        Scoring.RankingExportResult? result;
+        var csv = app.Services.GetRequiredService<Features.Rankings.RankingCsv>();
+        Features.Rankings.RankingExportResult? result;
         if (output is null)
         {
-            result = await csv.WriteAsync(new Scoring.RankingExportRequest(profile, top), stdout, cancellationToken);
+            result = await csv.WriteAsync(new Features.Rankings.RankingExportRequest(profile, top), stdout, cancellationToken);
             await stdout.FlushAsync(cancellationToken);
         }
         else
@@ -636,7 +636,7 @@ public static class DolMapperCommandLine
             var temporary = output + ".partial";
             await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: bom)))
             {
-                result = await csv.WriteAsync(new Scoring.RankingExportRequest(profile, top), writer, cancellationToken);
+                result = await csv.WriteAsync(new Features.Rankings.RankingExportRequest(profile, top), writer, cancellationToken);
             }
             if (result is null)
             {

@@ -89,10 +89,10 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource)
             var row = Read(reader);
             csv.WriteField(row.Id.ToString(CultureInfo.InvariantCulture));
             csv.WriteField(row.At.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-            csv.WriteField(RankingCsv.Text(row.User));
-            csv.WriteField(RankingCsv.Text(row.Action));
-            csv.WriteField(RankingCsv.Text(row.Target));
-            csv.WriteField(RankingCsv.Text(row.Details));
+            csv.WriteField(Infrastructure.Downloads.CsvText(row.User));
+            csv.WriteField(Infrastructure.Downloads.CsvText(row.Action));
+            csv.WriteField(Infrastructure.Downloads.CsvText(row.Target));
+            csv.WriteField(Infrastructure.Downloads.CsvText(row.Details));
             await csv.EndRecordAsync(cancellationToken);
             rows++;
         }

@@ -1,4 +1,4 @@
-using DolMapper.Web.Compliance;
+using DolMapper.Web.Persons;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -21,20 +21,20 @@ public sealed class IndexModel(PersonMerging merging) : PageModel
 
     public async Task<IActionResult> OnPostMergeAsync(long keep, long absorb, string? reason, CancellationToken cancellationToken)
     {
-        var (done, message, _) = await merging.MergeAsync(keep, absorb, string.IsNullOrWhiteSpace(reason) ? null : reason, User.Identity?.Name, cancellationToken);
-        return await AfterAsync(done, message, cancellationToken);
+        var change = await merging.MergeAsync(keep, absorb, string.IsNullOrWhiteSpace(reason) ? null : reason, User.Identity?.Name, cancellationToken);
+        return await AfterAsync(change.Done, PersonNotices.Merged(change), cancellationToken);
     }
 
     public async Task<IActionResult> OnPostDismissAsync(long a, long b, CancellationToken cancellationToken)
     {
-        var (done, message) = await merging.DismissAsync(a, b, User.Identity?.Name, cancellationToken);
-        return await AfterAsync(done, message, cancellationToken);
+        var change = await merging.DismissAsync(a, b, User.Identity?.Name, cancellationToken);
+        return await AfterAsync(change.Done, PersonNotices.Dismissed(change), cancellationToken);
     }
 
     public async Task<IActionResult> OnPostUndoAsync(long merge, CancellationToken cancellationToken)
     {
-        var (done, message) = await merging.UndoMergeAsync(merge, User.Identity?.Name, cancellationToken);
-        return await AfterAsync(done, message, cancellationToken);
+        var change = await merging.UndoMergeAsync(merge, User.Identity?.Name, cancellationToken);
+        return await AfterAsync(change.Done, PersonNotices.Undone(change), cancellationToken);
     }
 
     public IActionResult OnGetOpen(long? id) => id is { } person ? RedirectToPage("Person", new { id = person }) : RedirectToPage();

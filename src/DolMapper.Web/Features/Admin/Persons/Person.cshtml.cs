@@ -1,4 +1,4 @@
-using DolMapper.Web.Compliance;
+using DolMapper.Web.Persons;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -18,8 +18,9 @@ public sealed class PersonModel(PersonMerging merging) : PageModel
 
     public async Task<IActionResult> OnPostSplitAsync(long id, long[] accounts, CancellationToken cancellationToken)
     {
-        var (done, message, newId) = await merging.SplitAsync(id, accounts, User.Identity?.Name, cancellationToken);
-        if (!done)
+        var change = await merging.SplitAsync(id, accounts, User.Identity?.Name, cancellationToken);
+        var message = PersonNotices.Split(change);
+        if (!change.Done)
         {
             Problem = message;
             return await OnGetAsync(id, cancellationToken);

@@ -1,4 +1,4 @@
-using DolMapper.Web.Compliance;
+using DolMapper.Web.Persons;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -22,8 +22,9 @@ public sealed class ReviewModel(HcpReview review) : PageModel
 
     public async Task<IActionResult> OnPostConfirmAsync(long person, string profession, string? specialty, CancellationToken cancellationToken)
     {
-        var (done, message) = await review.ConfirmAsync(person, profession, specialty, User.Identity?.Name, cancellationToken);
-        if (!done)
+        var result = await review.ConfirmAsync(person, profession, specialty, User.Identity?.Name, cancellationToken);
+        var message = PersonNotices.Confirmed(result);
+        if (!result.Done)
         {
             Problem = message;
             await OnGetAsync(1, cancellationToken);

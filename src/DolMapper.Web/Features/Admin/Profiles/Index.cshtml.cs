@@ -79,17 +79,7 @@ public sealed class IndexModel(ScoringProfiles profiles, ProfileRunsQuery runsQu
         {
             return NotFound();
         }
-        var file = string.IsNullOrEmpty(name) ? "dolmapper-profiles" : "dolmapper-profile-" + Slug(name);
+        var file = string.IsNullOrEmpty(name) ? "dolmapper-profiles" : "dolmapper-profile-" + Infrastructure.Downloads.Slug(name, "profile");
         return File(Encoding.UTF8.GetBytes(json + "\n"), "application/json", file + ".json");
-    }
-
-    internal static string Slug(string name)
-    {
-        var slug = new StringBuilder();
-        foreach (var c in name.ToLowerInvariant())
-        {
-            slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
-        }
-        return System.Text.RegularExpressions.Regex.Replace(slug.ToString(), "-+", "-").Trim('-');
     }
 }

@@ -2,9 +2,10 @@ using DolMapper.Web.Data.Entities;
 using System.Globalization;
 using CsvHelper;
 using DolMapper.Scoring;
+using DolMapper.Web.Infrastructure;
 using Npgsql;
 
-namespace DolMapper.Web.Scoring;
+namespace DolMapper.Web.Features.Rankings;
 
 /// <summary>Which rows of the latest complete run to export.</summary>
 /// <param name="Profile">The profile's name.</param>
@@ -61,8 +62,8 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         var selection = new RankingSelection(runId, request.Filter ?? new RankingFilter(), request.PersonIds);
         await using var command = dataSource.CreateCommand($"""
             {RankingSelection.With}
-            SELECT {RankingSelection.DisplayRank}, p.public_id, p.display_name, {RankingSelection.Handles},
-                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name,
+            SELECT {RankingSelection.DisplayRank} AS rank, p.public_id AS person_id, p.display_name AS name, {RankingSelection.Handles} AS handles,
+                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona,
                    {signals},
                    s.relationship_kind, p.npi
             FROM person_scores s
@@ -93,34 +94,45 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         var rows = 0;
         var runAtText = runAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        // Each header column is read by its name (ordinals resolved once); the run's own columns are the same on every row.
+        var ordinal = Header.ToDictionary(name => name, name => name switch
+        {
+            "profile" or "profile_version" or "run_at" => -1,
+            _ => reader.GetOrdinal(name),
+        });
+        string? TextAt(string name) => reader.IsDBNull(ordinal[name]) ? null : reader.GetString(ordinal[name]);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var i = 0;
-            csv.WriteField(reader.GetInt32(i++).ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(Text(reader.GetString(i++)));
-            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
-            i++;
-            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
-            i++;
-            for (var k = 0; k < 3; k++, i++)
+            foreach (var name in Header)
             {
-                csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
+                switch (name)
+                {
+                    case "rank":
+                        csv.WriteField(reader.GetInt32(ordinal[name]).ToString(CultureInfo.InvariantCulture));
+                        break;
+                    case "score":
+                        csv.WriteField(Number(reader.GetDouble(ordinal[name]), "0.####"));
+                        break;
+                    case "profile":
+                        csv.WriteField(Downloads.CsvText(request.Profile));
+                        break;
+                    case "profile_version":
+                        csv.WriteField(version.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    case "run_at":
+                        csv.WriteField(runAtText);
+                        break;
+                    case var key when Questions.IsKey(key):
+                        csv.WriteField(Number(100 * reader.GetDouble(ordinal[name]), "0.####"));
+                        break;
+                    case var raw when raw.EndsWith("_raw", StringComparison.Ordinal):
+                        csv.WriteField(Number(reader.GetDouble(ordinal[name]), "0.##########"));
+                        break;
+                    default:
+                        csv.WriteField(Downloads.CsvText(TextAt(name)));
+                        break;
+                }
             }
-            csv.WriteField(Number(reader.GetDouble(i++), "0.####"));
-            csv.WriteField(Text(reader.GetString(i++)));
-            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
-            i++;
-            for (var q = 0; q < Questions.Count; q++)
-            {
-                csv.WriteField(Number(100 * reader.GetDouble(i++), "0.####"));
-                csv.WriteField(Number(reader.GetDouble(i++), "0.##########"));
-            }
-            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
-            i++;
-            csv.WriteField(Text(request.Profile));
-            csv.WriteField(version.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(runAtText);
-            csv.WriteField(Text(reader.IsDBNull(i) ? null : reader.GetString(i)));
             await csv.EndRecordAsync(cancellationToken);
             rows++;
         }
@@ -134,23 +146,6 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await Data.AuditLog.WriteAsync(connection, null, userName, "export.csv", profile,
             new { run = result.RunId, version = result.ProfileVersion, rows = result.Rows, request }, cancellationToken, userId);
-    }
-
-    /// <summary>
-    /// A text cell that cannot run as a formula: = + - @ tab or CR first gets a leading apostrophe,
-    /// and so does a cell whose first character after leading white space and line breaks is one of
-    /// = + - @ (spreadsheets skip a leading line feed or space and run "\n=cmd" all the same).
-    /// </summary>
-    public static string Text(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-        var first = value.AsSpan().TrimStart(" \t\r\n\v\f");
-        return value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\n' || (!first.IsEmpty && first[0] is '=' or '+' or '-' or '@')
-            ? "'" + value
-            : value;
     }
 
     private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -6,7 +6,27 @@ using CsvHelper;
 using DolMapper.Web.Data.Entities;
 using Npgsql;
 
-namespace DolMapper.Web.Compliance;
+namespace DolMapper.Web.Crm;
+
+/// <summary>Why a CRM upload's commit or a relationship's edit was refused (the page words it).</summary>
+public enum CrmRefusal
+{
+    UploadGone,
+    FileProblems,
+    UnknownKind,
+    NotADate,
+    NoSuchRelationship,
+}
+
+/// <summary>
+/// What a commit, edit or delete did, or why it was refused. <see cref="Id"/> is the upload's id
+/// (commit) or the relationship's (edit, delete); <see cref="Given"/> the value refused.
+/// </summary>
+public sealed record CrmChange(CrmRefusal? Refusal, long Id, string? FileName = null, int Added = 0, int Updated = 0, int Skipped = 0, int Errors = 0,
+    IReadOnlyList<string>? Problems = null, string? Kind = null, DateOnly? Since = null, string? Given = null)
+{
+    public bool Done => Refusal is null;
+}
 
 /// <summary>Which column (0-based) holds what; a platform can also be one value for the whole file.</summary>
 public sealed record CrmMapping(int? Platform, string? FixedPlatform, int? Handle, int? Account, int? Person, int? Npi, int? Kind, int? Since)
@@ -172,16 +192,16 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Stores the previewed rows (matched; and not-matched ones when asked), then drops the upload. Returns what it did.</summary>
-    public async Task<(bool Done, string Message)> CommitAsync(long uploadId, CrmMapping mapping, bool keepUnmatched, string? user, CancellationToken cancellationToken)
+    public async Task<CrmChange> CommitAsync(long uploadId, CrmMapping mapping, bool keepUnmatched, string? user, CancellationToken cancellationToken)
     {
         var preview = await PreviewAsync(uploadId, mapping, cancellationToken);
         if (preview is null)
         {
-            return (false, "This upload is gone (committed already, or older than a day). Upload the file again.");
+            return new CrmChange(CrmRefusal.UploadGone, uploadId);
         }
         if (preview.Problems.Count > 0)
         {
-            return (false, string.Join(" ", preview.Problems));
+            return new CrmChange(CrmRefusal.FileProblems, uploadId, FileName: preview.FileName, Problems: preview.Problems);
         }
         var toStore = preview.Rows.Where(r => r.Status == CrmRowStatus.Matched
             || (keepUnmatched && r.Status == CrmRowStatus.NotMatched && (r.AccountExternalId is not null || r.PersonKey is not null || r.Npi is not null))).ToList();
@@ -238,7 +258,7 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
         await AuditLog.WriteAsync(connection, transaction, user, "crm.uploaded", preview.FileName,
             new { rows = preview.Rows.Count, matched = preview.Matched, inserted, updated, kept_unmatched = toStore.Count - preview.Matched, skipped, errors = preview.Errors }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"{preview.FileName}: {inserted} relationships added, {updated} updated; {skipped} rows that match nobody were not stored; {preview.Errors} rows with errors were not stored. The next scoring run uses them.");
+        return new CrmChange(null, uploadId, FileName: preview.FileName, Added: inserted, Updated: updated, Skipped: skipped, Errors: preview.Errors);
     }
 
     public async Task DiscardAsync(long uploadId, CancellationToken cancellationToken)
@@ -284,19 +304,19 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
         return (rows, total);
     }
 
-    public async Task<(bool Done, string Message)> UpdateAsync(long id, string kind, string? since, string? user, CancellationToken cancellationToken)
+    public async Task<CrmChange> UpdateAsync(long id, string kind, string? since, string? user, CancellationToken cancellationToken)
     {
         var normalised = NormaliseKind(kind);
         if (normalised is null)
         {
-            return (false, $"'{kind}' is not a relationship kind ({string.Join(", ", RelationshipKinds.All)}).");
+            return new CrmChange(CrmRefusal.UnknownKind, id, Given: kind);
         }
         DateOnly? date = null;
         if (!string.IsNullOrWhiteSpace(since))
         {
             if (ParseDate(since) is not { } parsed)
             {
-                return (false, $"'{since}' is not a date: use YYYY-MM-DD.");
+                return new CrmChange(CrmRefusal.NotADate, id, Given: since);
             }
             date = parsed;
         }
@@ -308,14 +328,14 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("since", NpgsqlTypes.NpgsqlDbType.Date) { Value = (object?)date ?? DBNull.Value });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            return (false, "No such relationship.");
+            return new CrmChange(CrmRefusal.NoSuchRelationship, id);
         }
         await AuditLog.WriteAsync(connection, transaction, user, "crm.edited", $"relationship {id}", new { kind = normalised, since = date }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"Relationship {id} is now {normalised.Replace('_', ' ')}{(date is null ? "" : $" since {date:yyyy-MM-dd}")}.");
+        return new CrmChange(null, id, Kind: normalised, Since: date);
     }
 
-    public async Task<(bool Done, string Message)> DeleteAsync(long id, string? user, CancellationToken cancellationToken)
+    public async Task<CrmChange> DeleteAsync(long id, string? user, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -323,11 +343,11 @@ public sealed class CrmUploads(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", id);
         if (await command.ExecuteScalarAsync(cancellationToken) is not string kind)
         {
-            return (false, "No such relationship.");
+            return new CrmChange(CrmRefusal.NoSuchRelationship, id);
         }
         await AuditLog.WriteAsync(connection, transaction, user, "crm.deleted", $"relationship {id}", new { kind }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"Relationship {id} is deleted.");
+        return new CrmChange(null, id, Kind: kind);
     }
 
     public static string? NormaliseKind(string? value)

@@ -3,7 +3,21 @@ using DolMapper.Scoring.Hcp;
 using DolMapper.Web.Data;
 using Npgsql;
 
-namespace DolMapper.Web.Compliance;
+namespace DolMapper.Web.Persons;
+
+/// <summary>Why a role confirmation was refused (the page words it).</summary>
+public enum RoleRefusal
+{
+    UnknownRole,
+    UnknownSpecialty,
+    NoSuchPerson,
+}
+
+/// <summary>What an admin's confirmation did: the role and specialty stored, and whether they changed the classifier's (a correction, which trains the next HCP model).</summary>
+public sealed record RoleConfirmation(RoleRefusal? Refusal, long PersonId, string Profession, string? Specialty, bool Corrected = false)
+{
+    public bool Done => Refusal is null;
+}
 
 /// <summary>A person whose HCP classification an admin should look at.</summary>
 public sealed record ReviewItem(long PersonId, string? Name, string? Handles, string? Bio, string? Profession, string? Specialty, double Confidence, IReadOnlyList<string> Reasons);
@@ -49,16 +63,16 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
         return (items, total);
     }
 
-    public async Task<(bool Done, string Message)> ConfirmAsync(long personId, string profession, string? specialty, string? user, CancellationToken cancellationToken)
+    public async Task<RoleConfirmation> ConfirmAsync(long personId, string profession, string? specialty, string? user, CancellationToken cancellationToken)
     {
         if (!HcpLabels.IsLabel(profession))
         {
-            return (false, $"'{profession}' is not a role ({string.Join(", ", HcpLabels.All)}).");
+            return new RoleConfirmation(RoleRefusal.UnknownRole, personId, profession, specialty);
         }
         specialty = string.IsNullOrWhiteSpace(specialty) ? null : specialty.Trim().ToLowerInvariant();
         if (specialty is not null && !SpecialtyLexicon.Entries.Any(e => e.Key == specialty))
         {
-            return (false, $"'{specialty}' is not a specialty DolMapper knows ({string.Join(", ", SpecialtyLexicon.Entries.Select(e => e.Key))}).");
+            return new RoleConfirmation(RoleRefusal.UnknownSpecialty, personId, profession, specialty);
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -70,7 +84,7 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
-                return (false, "No such person.");
+                return new RoleConfirmation(RoleRefusal.NoSuchPerson, personId, profession, specialty);
             }
             (before, beforeSpecialty, beforeConfidence) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetDouble(2));
         }
@@ -94,9 +108,7 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
         await AuditLog.WriteAsync(connection, transaction, user, corrected ? "person.role_corrected" : "person.role_confirmed", $"person {personId}",
             new { before = new { profession = before, specialty = beforeSpecialty, hcp_confidence = beforeConfidence }, after = new { profession, specialty } }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, corrected
-            ? $"Person {personId} is now {profession.Replace('_', ' ')}{(specialty is null ? "" : $" ({specialty})")}; this correction trains the next HCP model."
-            : $"Person {personId} is confirmed as {profession.Replace('_', ' ')}.");
+        return new RoleConfirmation(null, personId, profession, specialty, corrected);
     }
 
     private static IReadOnlyList<string> Reasons(string? evidence)

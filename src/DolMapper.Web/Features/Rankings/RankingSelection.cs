@@ -2,7 +2,7 @@ using DolMapper.Scoring;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace DolMapper.Web.Scoring;
+namespace DolMapper.Web.Features.Rankings;
 
 /// <summary>
 /// What a ranking view asks for; every field lives in the URL so a view can be shared, and the CSV

@@ -1,24 +1,23 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
-using DolMapper.Web.Features.Shortlists;
 using DolMapper.Web.Infrastructure.Auth;
-using DolMapper.Web.Scoring;
+using DolMapper.Web.Infrastructure;
 
-namespace DolMapper.Web.Features.Exports;
+namespace DolMapper.Web.Features.Rankings;
 
 /// <summary>
-/// CSV downloads for Analysts and Admins: the Rankings page's current view (same filters, same
-/// order, same ranks) and a shortlist. Both are streamed by <see cref="RankingCsv"/> straight to
-/// the response, so memory does not grow with the rows; each export is audited.
+/// The CSV download of the Rankings page's current view for Analysts and Admins (same filters,
+/// same order, same ranks), streamed by <see cref="RankingCsv"/> straight to the response, so
+/// memory does not grow with the rows; each export is audited. Other slices' exports of a ranking
+/// (a shortlist) stream through <see cref="StreamAsync"/>.
 /// </summary>
-public static class ExportEndpoints
+public static class RankingEndpoints
 {
-    /// <summary>Endpoint names, for links made with <c>Url.RouteUrl</c> or <c>LinkGenerator</c>.</summary>
-    public const string RankingCsv = "rankings-csv";
-    public const string ShortlistCsv = "shortlist-csv";
+    /// <summary>The endpoint's name, for links made with <c>Url.RouteUrl</c> or <c>LinkGenerator</c>.</summary>
+    public const string Csv = "rankings-csv";
 
-    public static void Map(WebApplication app)
+    public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/Rankings/export.csv", async (HttpContext context, RankingCsv csv, CancellationToken cancellationToken) =>
         {
@@ -34,22 +33,12 @@ public static class ExportEndpoints
             await StreamAsync(context, csv, new RankingExportRequest(profile, Filter: filter), profile,
                 new { filter = filter with { Page = 1, Search = Data.AuditLog.Withheld(filter.Search) } }, cancellationToken);
             return Results.Empty;
-        }).RequireAuthorization(Policies.Analyst).WithName(RankingCsv);
+        }).RequireAuthorization(Policies.Analyst).WithName(Csv);
 
-        app.MapGet("/Shortlists/{id:int}/export.csv", async (int id, HttpContext context, RankingCsv csv, ShortlistStore shortlists, CancellationToken cancellationToken) =>
-        {
-            var list = await shortlists.GetAsync(id, cancellationToken);
-            if (list is null)
-            {
-                return Results.NotFound();
-            }
-            await StreamAsync(context, csv, new RankingExportRequest(list.Profile, PersonIds: list.PersonIds), list.Profile,
-                new { shortlist = list.Name, shortlist_id = list.Id }, cancellationToken, list.Name);
-            return Results.Empty;
-        }).RequireAuthorization(Policies.Analyst).WithName(ShortlistCsv);
     }
 
-    private static async Task StreamAsync(HttpContext context, RankingCsv csv, RankingExportRequest request, string profile, object audit,
+    /// <summary>Streams an export of the profile's latest complete run as a named CSV download (404 when there is none) and audits it.</summary>
+    public static async Task StreamAsync(HttpContext context, RankingCsv csv, RankingExportRequest request, string profile, object audit,
         CancellationToken cancellationToken, string? listName = null)
     {
         var run = await csv.LatestRunAsync(profile, cancellationToken);
@@ -60,7 +49,7 @@ public static class ExportEndpoints
             return;
         }
         var bom = context.Request.Query["bom"] is { Count: > 0 } b && b.ToString() is "1" or "true" or "on";
-        var name = $"dolmapper-{Slug(profile)}{(listName is null ? "" : "-" + Slug(listName))}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
+        var name = $"dolmapper-{Downloads.Slug(profile)}{(listName is null ? "" : "-" + Downloads.Slug(listName))}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
         {
@@ -78,23 +67,5 @@ public static class ExportEndpoints
             await csv.AuditAsync(user.FindFirstValue(ClaimTypes.NameIdentifier), user.Identity?.Name ?? "?", profile, result,
                 new { audit, bom, file = name }, cancellationToken);
         }
-    }
-
-    /// <summary>A file-name-safe form of a name: letters and digits, dashes between words.</summary>
-    public static string Slug(string value)
-    {
-        var builder = new StringBuilder();
-        foreach (var c in value.ToLowerInvariant())
-        {
-            if (char.IsAsciiLetterOrDigit(c))
-            {
-                builder.Append(c);
-            }
-            else if (builder.Length > 0 && builder[^1] != '-')
-            {
-                builder.Append('-');
-            }
-        }
-        return builder.ToString().Trim('-') is { Length: > 0 } slug ? slug : "export";
     }
 }

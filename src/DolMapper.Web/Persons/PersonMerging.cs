@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using DolMapper.Web.Data;
 using Npgsql;
 
-namespace DolMapper.Web.Compliance;
+namespace DolMapper.Web.Persons;
 
 /// <summary>An account as the persons pages show it.</summary>
 public sealed record PersonAccount(long Id, string Platform, string ExternalId, string? Handle, string? Name, string? Bio, string? Url, long? Followers, bool Pinned);
@@ -16,6 +16,31 @@ public sealed partial record MergeSuggestion(PersonCard A, PersonCard B, IReadOn
 
 /// <summary>A merge, for the history and its undo.</summary>
 public sealed record MergeRow(long Id, long KeptPersonId, string? KeptName, long AbsorbedPersonId, string? AbsorbedName, int Accounts, string? Reason, DateTime CreatedAt, string? CreatedBy, DateTime? UndoneAt);
+
+/// <summary>Why a merge, its undo or a split was refused (the page words it).</summary>
+public enum PersonRefusal
+{
+    SamePerson,
+    NoSuchPerson,
+    AlreadyMerged,
+    NothingToMove,
+    NoSuchMerge,
+    AlreadyUndone,
+    NoneTicked,
+    AllTicked,
+}
+
+/// <summary>
+/// What a merge, an undo, a split or a dismissal did, or why it was refused. <see cref="PersonId"/>
+/// and <see cref="OtherId"/> are the kept and absorbed persons of a merge and its undo, the person
+/// split and the new one of a split, the pair of a dismissal.
+/// </summary>
+public sealed record PersonChange(PersonRefusal? Refusal, long PersonId = 0, long OtherId = 0, int Accounts = 0, long? MergeId = null)
+{
+    public bool Done => Refusal is null;
+
+    public static PersonChange Refused(PersonRefusal refusal, long personId = 0, long otherId = 0, long? mergeId = null) => new(refusal, personId, otherId, MergeId: mergeId);
+}
 
 /// <summary>
 /// Merge and split of persons (docs/admin.md, "Persons"). A merge moves every account of
@@ -76,26 +101,26 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Moves every account of <paramref name="absorbedId"/> into <paramref name="keptId"/>.</summary>
-    public async Task<(bool Done, string Message, long? MergeId)> MergeAsync(long keptId, long absorbedId, string? reason, string? user, CancellationToken cancellationToken)
+    public async Task<PersonChange> MergeAsync(long keptId, long absorbedId, string? reason, string? user, CancellationToken cancellationToken)
     {
         if (keptId == absorbedId)
         {
-            return (false, "Choose two different persons.", null);
+            return PersonChange.Refused(PersonRefusal.SamePerson, keptId, absorbedId);
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var cards = await CardsAsync(connection, transaction, [keptId, absorbedId], cancellationToken, forUpdate: true);
         if (!cards.TryGetValue(keptId, out var kept) || !cards.TryGetValue(absorbedId, out var absorbed))
         {
-            return (false, "One of the two persons does not exist.", null);
+            return PersonChange.Refused(PersonRefusal.NoSuchPerson, keptId, absorbedId);
         }
         if (kept.MergedInto is not null || absorbed.MergedInto is not null)
         {
-            return (false, "One of the two persons is already merged into another; undo that merge first.", null);
+            return PersonChange.Refused(PersonRefusal.AlreadyMerged, keptId, absorbedId);
         }
         if (absorbed.Accounts.Count == 0)
         {
-            return (false, $"Person {absorbedId} has no accounts to move.", null);
+            return PersonChange.Refused(PersonRefusal.NothingToMove, keptId, absorbedId);
         }
         long[] crm;
         await using (var command = new NpgsqlCommand("SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM crm_relationships WHERE person_id = @absorbed", connection, transaction))
@@ -134,11 +159,11 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
         await AuditLog.WriteAsync(connection, transaction, user, "person.merged", $"person {keptId}",
             new { merge = mergeId, kept = keptId, absorbed = absorbedId, accounts = accounts.Length, crm = crm.Length, reason = reason ?? "manual" }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"Merged person {absorbedId} into {keptId} ({accounts.Length} account{(accounts.Length == 1 ? "" : "s")} moved). The next scoring run scores them as one.", mergeId);
+        return new PersonChange(null, keptId, absorbedId, accounts.Length, mergeId);
     }
 
     /// <summary>Undoes a merge: the accounts and CRM records go back, both persons are as they were before it.</summary>
-    public async Task<(bool Done, string Message)> UndoMergeAsync(long mergeId, string? user, CancellationToken cancellationToken)
+    public async Task<PersonChange> UndoMergeAsync(long mergeId, string? user, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -154,11 +179,11 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
-                return (false, "No such merge.");
+                return PersonChange.Refused(PersonRefusal.NoSuchMerge, mergeId: mergeId);
             }
             if (reader.GetBoolean(5))
             {
-                return (false, $"Merge {mergeId} is undone already.");
+                return PersonChange.Refused(PersonRefusal.AlreadyUndone, mergeId: mergeId);
             }
             (kept, absorbed, accounts, crm, before) = (reader.GetInt64(0), reader.GetInt64(1), (long[])reader.GetValue(2), (long[])reader.GetValue(3), reader.GetString(4));
         }
@@ -175,27 +200,27 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
         await AuditLog.WriteAsync(connection, transaction, user, "person.split", $"person {kept}",
             new { merge = mergeId, kept, restored = absorbed, accounts = accounts.Length }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"Split person {absorbed} from {kept} again (merge {mergeId} undone): both are as they were before it.");
+        return new PersonChange(null, kept, absorbed, accounts.Length, mergeId);
     }
 
     /// <summary>Moves some of a person's accounts into a new person (a split that is not the undo of a merge).</summary>
-    public async Task<(bool Done, string Message, long? NewPersonId)> SplitAsync(long personId, IReadOnlyCollection<long> accountIds, string? user, CancellationToken cancellationToken)
+    public async Task<PersonChange> SplitAsync(long personId, IReadOnlyCollection<long> accountIds, string? user, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var card = (await CardsAsync(connection, transaction, [personId], cancellationToken, forUpdate: true)).GetValueOrDefault(personId);
         if (card is null)
         {
-            return (false, "No such person.", null);
+            return PersonChange.Refused(PersonRefusal.NoSuchPerson, personId);
         }
         var moving = card.Accounts.Where(a => accountIds.Contains(a.Id)).ToList();
         if (moving.Count == 0)
         {
-            return (false, "Tick the accounts that belong to someone else.", null);
+            return PersonChange.Refused(PersonRefusal.NoneTicked, personId);
         }
         if (moving.Count == card.Accounts.Count)
         {
-            return (false, "Leave at least one account with this person: tick only those that belong to someone else.", null);
+            return PersonChange.Refused(PersonRefusal.AllTicked, personId);
         }
         long newId;
         await using (var command = new NpgsqlCommand("""
@@ -218,10 +243,10 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
         await AuditLog.WriteAsync(connection, transaction, user, "person.split", $"person {personId}",
             new { from = personId, to = newId, accounts = ids.Length }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"Moved {ids.Length} account{(ids.Length == 1 ? "" : "s")} of person {personId} to a new person {newId}.", newId);
+        return new PersonChange(null, personId, newId, ids.Length);
     }
 
-    public async Task<(bool Done, string Message)> DismissAsync(long a, long b, string? user, CancellationToken cancellationToken)
+    public async Task<PersonChange> DismissAsync(long a, long b, string? user, CancellationToken cancellationToken)
     {
         var (first, second) = a < b ? (a, b) : (b, a);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -231,7 +256,7 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
             """, cancellationToken, ("a", first), ("b", second), ("user", (object?)user ?? DBNull.Value));
         await AuditLog.WriteAsync(connection, transaction, user, "person.merge_dismissed", $"person {first}", new { a = first, b = second }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (true, $"Persons {first} and {second} are not suggested again.");
+        return new PersonChange(null, first, second);
     }
 
     public async Task<IReadOnlyList<MergeRow>> MergesAsync(CancellationToken cancellationToken)
