@@ -19,9 +19,10 @@ public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][
         // by country while it read the interactions (evidence geography.engaged_*), so no join over
         // the interactions is needed here.
         await using var command = new NpgsqlCommand("""
-            SELECT s.person_id, s.hcp_following, s.peer_trust, s.activity, s.public_influence, coalesce((e.evidence -> 'presence' ->> 'completeness')::float8, 0), s.science, s.community,
-                   coalesce((e.evidence -> 'activity' ->> 'reply_share')::float8, 0),
-                   (e.evidence -> 'geography' ->> 'engaged_own_country')::float8 / nullif((e.evidence -> 'geography' ->> 'engaged_with_country')::float8, 0)
+            SELECT s.person_id, s.hcp_following, s.peer_trust, s.activity, s.public_influence,
+                   coalesce((e.evidence -> 'presence' ->> 'completeness')::float8, 0) AS presence, s.science, s.community,
+                   coalesce((e.evidence -> 'activity' ->> 'reply_share')::float8, 0) AS conversation,
+                   (e.evidence -> 'geography' ->> 'engaged_own_country')::float8 / nullif((e.evidence -> 'geography' ->> 'engaged_with_country')::float8, 0) AS locality
             FROM person_scores s JOIN person_score_evidence e ON e.run_id = s.run_id AND e.person_id = s.person_id
             WHERE s.run_id = @run
             ORDER BY s.person_id
@@ -32,34 +33,35 @@ public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][
         var missingLocality = new List<int>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
+            // Each feature is read by its name (ordinals resolved once); only locality may be unknown (NULL).
+            var person = reader.GetOrdinal("person_id");
+            var columns = Names.Select(reader.GetOrdinal).ToArray();
             while (await reader.ReadAsync(cancellationToken))
             {
-                ids.Add(reader.GetInt64(0));
+                ids.Add(reader.GetInt64(person));
                 var row = new double[Names.Count];
-                for (var j = 0; j < 8; j++)
+                for (var j = 0; j < columns.Length; j++)
                 {
-                    row[j] = reader.GetDouble(1 + j);
-                }
-                if (reader.IsDBNull(9))
-                {
-                    missingLocality.Add(rows.Count);
-                }
-                else
-                {
-                    row[8] = reader.GetDouble(9);
+                    if (reader.IsDBNull(columns[j]))
+                    {
+                        missingLocality.Add(rows.Count);
+                        continue;
+                    }
+                    row[j] = reader.GetDouble(columns[j]);
                 }
                 rows.Add(row);
             }
         }
         // Nobody to judge their audience's geography by: the population's average, which no persona is made of.
         var missing = missingLocality.ToHashSet();
-        var known = rows.Where((_, i) => !missing.Contains(i)).Select(r => r[8]).ToList();
+        var locality = Names.Count - 1; // the last feature
+        var known = rows.Where((_, i) => !missing.Contains(i)).Select(r => r[locality]).ToList();
         var average = known.Count > 0 ? known.Average() : 0.5;
         for (var i = 0; i < rows.Count; i++)
         {
             if (missing.Contains(i))
             {
-                rows[i][8] = average;
+                rows[i][locality] = average;
             }
         }
         return new PersonaFeatureTable(runId, [.. ids], [.. rows]);

@@ -1,3 +1,4 @@
+using DolMapper.Web.Data;
 using DolMapper.Web.Data.Entities;
 using System.Diagnostics;
 using System.Text.Json;
@@ -293,18 +294,19 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             """, r => specialties[r.GetInt32(0)].Add(r.GetString(1)));
         await ReadAsync($"""
             SELECT p.cluster,
-                   mode() WITHIN GROUP (ORDER BY extract(hour FROM p.created_at AT TIME ZONE 'UTC')),
-                   avg(CASE WHEN extract(isodow FROM p.created_at AT TIME ZONE 'UTC') >= 6 THEN 1.0 ELSE 0 END),
-                   avg(CASE WHEN p.is_reply THEN 1.0 ELSE 0 END),
-                   avg(CASE WHEN p.has_link THEN 1.0 ELSE 0 END),
-                   avg(p.len),
-                   count(*)::float8 / greatest(count(DISTINCT p.person_id), 1) / @weeks,
+                   mode() WITHIN GROUP (ORDER BY extract(hour FROM p.created_at AT TIME ZONE 'UTC'))::float8 AS peak_hour,
+                   avg(CASE WHEN extract(isodow FROM p.created_at AT TIME ZONE 'UTC') >= 6 THEN 1.0 ELSE 0 END)::float8 AS weekend,
+                   avg(CASE WHEN p.is_reply THEN 1.0 ELSE 0 END)::float8 AS replies,
+                   avg(CASE WHEN p.has_link THEN 1.0 ELSE 0 END)::float8 AS links,
+                   avg(p.len)::float8 AS length,
+                   count(*)::float8 / greatest(count(DISTINCT p.person_id), 1) / @weeks AS per_week,
                    (SELECT string_agg(platform || ' ' || round(100.0 * n / total) || '%', ', ' ORDER BY n DESC)
                     FROM (SELECT p2.platform, count(*) AS n, sum(count(*)) OVER () AS total
-                          FROM sample_posts p2 WHERE p2.cluster = p.cluster GROUP BY p2.platform) x)
+                          FROM sample_posts p2 WHERE p2.cluster = p.cluster GROUP BY p2.platform) x) AS platforms
             FROM sample_posts p
             GROUP BY p.cluster
-            """, r => behaviour[r.GetInt32(0)] = (r.GetDouble(1), (double)r.GetDecimal(2), (double)r.GetDecimal(3), (double)r.GetDecimal(4), r.IsDBNull(5) ? 0 : (double)r.GetDecimal(5), r.GetDouble(6), r.IsDBNull(7) ? "" : r.GetString(7)));
+            """, r => behaviour[r.Get<int>("cluster")] = (r.Get<double>("peak_hour"), r.Get<double>("weekend"), r.Get<double>("replies"), r.Get<double>("links"),
+                r.Get<double?>("length") ?? 0, r.Get<double>("per_week"), r.Get<string>("platforms") ?? ""));
         // Tone: the share of a sample of members' posts (up to 100 members, 30 posts each) with a lexicon word, as a lift over all clusters.
         var toneSql = string.Join(",\n", Tones.Select(t => $"avg(CASE WHEN lower(text) ~ '\\m({string.Join("|", t.Value)})\\M' THEN 1.0 ELSE 0 END) AS {t.Key}"));
         var shares = new double[k][];
@@ -316,7 +318,7 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
                                     WHERE a.person_id = s.person_id AND p.deleted_at IS NULL AND p.text IS NOT NULL AND p.created_at > @from AND p.created_at <= @to
                                     ORDER BY p.created_at DESC LIMIT 30) p)
             SELECT cluster, {toneSql} FROM texts GROUP BY cluster
-            """, r => shares[r.GetInt32(0)] = [.. Tones.Keys.Select((_, i) => (double)r.GetDecimal(1 + i))]);
+            """, r => shares[r.Get<int>("cluster")] = [.. Tones.Keys.Select(tone => (double)r.Get<decimal>(tone))]);
         for (var c = 0; c < k; c++)
         {
             shares[c] ??= new double[Tones.Count];

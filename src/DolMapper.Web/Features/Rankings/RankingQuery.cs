@@ -1,3 +1,4 @@
+using DolMapper.Web.Data;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Scoring;
 using DolMapper.Web.Scoring;
@@ -115,11 +116,11 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
             {RankingSelection.With},
             gone_before AS MATERIALIZED (SELECT x.rank FROM person_scores x WHERE x.run_id = @previous AND x.person_id IN (SELECT person_id FROM opted)),
             page AS (SELECT s.person_id FROM person_scores s WHERE {selection.Where} ORDER BY {selection.OrderBy} OFFSET @offset LIMIT @limit)
-            SELECT {RankingSelection.DisplayRank}, s.person_id, p.public_id, p.display_name, {RankingSelection.Handles},
-                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name, {signals},
+            SELECT {RankingSelection.DisplayRank} AS display_rank, s.person_id, p.public_id, p.display_name, {RankingSelection.Handles} AS handles,
+                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona, {signals},
                    -- The previous run's rank as it would be shown today (the same opt-outs left out), so an opt-out moves nobody.
                    (SELECT (prev.rank - (SELECT count(*) FROM gone_before g WHERE g.rank < prev.rank))::int
-                    FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id)
+                    FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id) AS previous_rank
             FROM page JOIN person_scores s ON s.run_id = @run AND s.person_id = page.person_id
             JOIN persons p ON p.id = s.person_id LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
             ORDER BY {selection.OrderBy}
@@ -130,16 +131,17 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue("offset", Data.Paging.Offset(page, RankingFilter.PageSize));
             command.Parameters.AddWithValue("limit", RankingFilter.PageSize);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var signalOrdinals = Questions.All.Select(reader.GetOrdinal).ToArray();
             while (await reader.ReadAsync(cancellationToken))
             {
                 var values = new double[Questions.Count];
                 for (var q = 0; q < Questions.Count; q++)
                 {
-                    values[q] = reader.GetDouble(11 + q);
+                    values[q] = reader.GetDouble(signalOrdinals[q]);
                 }
-                rows.Add(new RankingRow(reader.GetInt32(0), reader.GetInt64(1), reader.GetString(2), NullableString(reader, 3),
-                    reader.GetString(4), NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7), reader.GetDouble(8),
-                    reader.GetString(9), NullableString(reader, 10), values, reader.IsDBNull(21) ? null : reader.GetInt32(21)));
+                rows.Add(new RankingRow(reader.Get<int>("display_rank"), reader.Get<long>("person_id"), reader.Get<string>("public_id")!, reader.Get<string>("display_name"),
+                    reader.Get<string>("handles")!, reader.Get<string>("profession"), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.Get<double>("score"),
+                    reader.Get<string>("tier")!, reader.Get<string>("persona"), values, reader.Get<int?>("previous_rank")));
             }
         }
 
@@ -209,5 +211,4 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         return facets;
     }
 
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
