@@ -6,10 +6,16 @@ namespace DolMapper.Scoring;
 
 /// <summary>
 /// A scoring profile as docs/formats.md ("Scoring profile") defines its JSON: name, hashtags, keywords, target
-/// countries, window, minimum HCP confidence, the ten weights and whether it is active.
+/// countries, window, minimum HCP confidence, the ten weights, whether it is active, its scope and
+/// whether only persons located in the target countries are ranked.
 /// </summary>
 public sealed record ProfileDefinition
 {
+    /// <summary>Scope <c>topic</c>: the questions that can be read in the topic are measured on relevant posts and the topic's engagement graph; persons without a relevant post are not ranked.</summary>
+    public const string TopicScope = "topic";
+    /// <summary>Scope <c>all</c>: every question is measured over everything a person does (a general-awareness profile).</summary>
+    public const string AllScope = "all";
+
     /// <summary>The profile's identity.</summary>
     public required string Name { get; init; }
     /// <summary>Hashtags, lower case without '#'.</summary>
@@ -26,6 +32,19 @@ public sealed record ProfileDefinition
     public IReadOnlyDictionary<string, double> Weights { get; init; } = new Dictionary<string, double>();
     /// <summary>Active profiles are scored nightly and by <c>score</c> without <c>--profile</c>.</summary>
     public bool Active { get; init; } = true;
+    /// <summary>The scope as given (<see cref="TopicScope"/> or <see cref="AllScope"/>); null: the default, see <see cref="EffectiveScope"/>.</summary>
+    public string? Scope { get; init; }
+    /// <summary>As given; null: the default (true when the profile names countries).</summary>
+    public bool? LocatedInCountriesOnly { get; init; }
+
+    /// <summary>Whether the profile has a topic to look for (hashtags or keywords).</summary>
+    public bool HasTopic => Hashtags.Count > 0 || Keywords.Count > 0;
+    /// <summary>The scope that applies: as given, else <c>topic</c> when the profile has a topic and <c>all</c> when it has none.</summary>
+    public string EffectiveScope => Scope ?? (HasTopic ? TopicScope : AllScope);
+    /// <summary>True when signals are read in the topic and the relevance floor applies.</summary>
+    public bool TopicScoped => EffectiveScope == TopicScope;
+    /// <summary>True when only persons whose own location is in a target country are ranked (the profile names countries and did not turn it off).</summary>
+    public bool MarketOnly => Countries.Count > 0 && (LocatedInCountriesOnly ?? true);
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -41,9 +60,21 @@ public sealed record ProfileDefinition
         {
             problems.Add("The name is longer than 200 characters.");
         }
-        if (Hashtags.Count == 0 && Keywords.Count == 0)
+        if (Scope is not null and not (TopicScope or AllScope))
         {
-            problems.Add("Give at least one hashtag or keyword: relevance (Q1) has nothing to look for.");
+            problems.Add($"scope is '{Scope}'; it must be \"{TopicScope}\" (signals read in the topic) or \"{AllScope}\" (over everything a person does).");
+        }
+        else if (!HasTopic && EffectiveScope == TopicScope)
+        {
+            problems.Add("scope is \"topic\" but the profile has no hashtags or keywords: give some, or set scope to \"all\".");
+        }
+        else if (!HasTopic && Weights.GetValueOrDefault(Questions.Relevance) != 0)
+        {
+            problems.Add("Give at least one hashtag or keyword: relevance (Q1) has a weight but nothing to look for.");
+        }
+        if (LocatedInCountriesOnly == true && Countries.Count == 0)
+        {
+            problems.Add("located_in_countries_only is true but 'countries' is empty: name the target countries, or set it to false.");
         }
         var weights = Scoring.Weights.Create(Weights, out var weightErrors);
         problems.AddRange(weightErrors);
@@ -53,7 +84,7 @@ public sealed record ProfileDefinition
         }
         foreach (var country in Countries.Where(c => !CountryCodes.IsValid(c)))
         {
-            problems.Add($"'{country}' is not an ISO 3166-1 alpha-2 country code (such as US, GB, DE).");
+            problems.Add($"countries: '{country}' is not an ISO 3166-1 alpha-2 country code (such as US, GB, DE).");
         }
         if (WindowDays is < 7 or > 730)
         {
@@ -91,6 +122,8 @@ public sealed record ProfileDefinition
         var minConfidence = 0.5;
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var active = true;
+        string? scope = null;
+        bool? locatedOnly = null;
         foreach (var property in element.EnumerateObject())
         {
             switch (property.Name)
@@ -137,6 +170,24 @@ public sealed record ProfileDefinition
                         errors.Add("'active' must be true or false.");
                     }
                     break;
+                case "scope":
+                    scope = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString()!.Trim().ToLowerInvariant(),
+                        JsonValueKind.Null => null,
+                        _ => Fail($"'scope' must be \"{TopicScope}\" or \"{AllScope}\"."),
+                    };
+                    break;
+                case "located_in_countries_only":
+                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        locatedOnly = property.Value.GetBoolean();
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        errors.Add("'located_in_countries_only' must be true or false.");
+                    }
+                    break;
                 case "weights":
                     if (property.Value.ValueKind != JsonValueKind.Object)
                     {
@@ -175,6 +226,8 @@ public sealed record ProfileDefinition
             MinHcpConfidence = minConfidence,
             Weights = weights,
             Active = active,
+            Scope = scope,
+            LocatedInCountriesOnly = locatedOnly,
         };
 
         string? Fail(string message)
@@ -251,6 +304,8 @@ public sealed record ProfileDefinition
         }
         writer.WriteEndObject();
         writer.WriteBoolean("active", Active);
+        writer.WriteString("scope", EffectiveScope);
+        writer.WriteBoolean("located_in_countries_only", MarketOnly);
         writer.WriteEndObject();
     }
 
@@ -281,6 +336,8 @@ public sealed record ProfileDefinition
             Compare($"weights.{key}", Number(before.Weights.GetValueOrDefault(key)), Number(Weights.GetValueOrDefault(key)));
         }
         Compare("active", before.Active ? "true" : "false", Active ? "true" : "false");
+        Compare("scope", before.EffectiveScope, EffectiveScope);
+        Compare("located_in_countries_only", before.MarketOnly ? "true" : "false", MarketOnly ? "true" : "false");
         return changes;
     }
 
@@ -296,7 +353,9 @@ public sealed record ProfileDefinition
         p.WindowDays.ToString(CultureInfo.InvariantCulture),
         p.MinHcpConfidence.ToString("R", CultureInfo.InvariantCulture),
         string.Join(",", Questions.All.Select(k => (p.Weights.TryGetValue(k, out var w) ? w : 0).ToString("R", CultureInfo.InvariantCulture))),
-        p.Active.ToString());
+        p.Active.ToString(),
+        p.EffectiveScope,
+        p.MarketOnly.ToString());
 
     private static void WriteArray(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
     {

@@ -89,4 +89,23 @@ public static class PublicationMatching
         }
         return profession == HcpLabels.Researcher && TitleStems.Values.Any(Has);
     }
+
+    /// <summary>
+    /// Whether a publication's title names the profile's topic: a keyword as whole words
+    /// (case-insensitive), or a topic hashtag of four or more letters found in the title's letters
+    /// run together ("#breastcancer" in "Breast cancer screening in…").
+    /// </summary>
+    public static bool TitleNamesTopic(string title, IReadOnlyCollection<string> topicTags, IReadOnlyCollection<string> keywords)
+    {
+        var squashed = string.Concat(title.Where(char.IsLetterOrDigit)).ToLowerInvariant();
+        if (topicTags.Any(tag => tag.Length >= 4 && squashed.Contains(tag, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+        var words = System.Text.RegularExpressions.Regex.Split(title.ToLowerInvariant(), @"[^\p{L}\p{Nd}]+").Where(w => w.Length > 0).ToArray();
+        var joined = " " + string.Join(' ', words) + " ";
+        return keywords.Select(k => System.Text.RegularExpressions.Regex.Split(k.ToLowerInvariant(), @"[^\p{L}\p{Nd}]+").Where(w => w.Length > 0))
+            .Where(k => k.Any())
+            .Any(k => joined.Contains(" " + string.Join(' ', k) + " ", StringComparison.Ordinal));
+    }
 }

@@ -79,6 +79,8 @@ public sealed class ScoringInputs
     public Dictionary<long, int> ScholarlyByAccount = [];
     /// <summary>Posts on the profile's topic, by account database id.</summary>
     public Dictionary<long, int> RelevantByAccount = [];
+    /// <summary>Per-account aggregates of the window's relevant posts (the topic's reading of activity, reach, science and community), by account database id.</summary>
+    public Dictionary<long, TopicPosts> TopicByAccount = [];
 
     // Interactions in the window: source account, target account, kind (0 reply, 1 quote, 2 mention, 3 repost).
     /// <summary>Each interaction's source account index.</summary>
@@ -89,12 +91,20 @@ public sealed class ScoringInputs
     public byte[] InteractionKind = [];
     /// <summary>How many interactions the arrays hold.</summary>
     public int InteractionCount;
+    /// <summary>Each interaction's own post (the reply, quote, repost or mentioning post), by database id; released once the topic flags are set.</summary>
+    public long[] InteractionPost = [];
+    /// <summary>Whether each interaction belongs to the topic: its post is relevant, or replies to, quotes or reposts a relevant post. Empty: no topic reading.</summary>
+    public bool[] InteractionInTopic = [];
 
     // CRM relationships by person index: the strongest.
     /// <summary>The strongest CRM relationship of each person index that has one.</summary>
     public Dictionary<int, (string Kind, DateOnly? Since)> Relationships = [];
     /// <summary>Matched publications per person index.</summary>
     public Dictionary<int, int> Publications = [];
+    /// <summary>The titles of each person's matched publications (person index), for the topic's reading once the topic is known.</summary>
+    public Dictionary<int, List<string>> PublicationTitles = [];
+    /// <summary>Matched publications whose titles name the topic (a keyword, or a topic hashtag in the title's letters), per person index.</summary>
+    public Dictionary<int, int> TopicPublications = [];
 
     /// <summary>Platform names by <see cref="AccountPlatform"/> value.</summary>
     public static readonly string[] PlatformNames = ["x", "bluesky", "mastodon", "facebook", "tiktok", "youtube", "linkedin", "other"];
@@ -103,6 +113,49 @@ public sealed class ScoringInputs
 
     /// <summary>Whether person <paramref name="p"/> is classified an HCP with at least <paramref name="minConfidence"/>.</summary>
     public bool IsHcp(int p, double minConfidence) => HcpLabels.IsHcp(Profession[p]) && HcpConfidence[p] >= minConfidence;
+}
+
+/// <summary>One account's relevant posts over the window, aggregated (the in-topic counterpart of <see cref="AccountPosts"/>).</summary>
+public sealed class TopicPosts
+{
+    /// <summary>Relevant posts.</summary>
+    public int Posts;
+    /// <summary>Relevant posts that are replies.</summary>
+    public int Replies;
+    /// <summary>Weeks 0–62 of the window with a relevant post, one bit each.</summary>
+    public long WeeksLow;
+    /// <summary>Weeks 63–125 of the window with a relevant post, one bit each.</summary>
+    public long WeeksHigh;
+    /// <summary>Relevant posts with a patient-community hashtag.</summary>
+    public int CommunityPosts;
+    /// <summary>Relevant posts linking a scholarly source.</summary>
+    public int Scholarly;
+    /// <summary>Likes the relevant posts received.</summary>
+    public long Likes;
+    /// <summary>Reposts the relevant posts received.</summary>
+    public long Reposts;
+    /// <summary>Quotes the relevant posts received.</summary>
+    public long Quotes;
+
+    /// <summary>Adds one relevant post, in week <paramref name="week"/> of the window (0-based).</summary>
+    public void Add(int week, bool reply, bool community, bool scholarly, long likes, long reposts, long quotes)
+    {
+        Posts++;
+        Replies += reply ? 1 : 0;
+        if (week is >= 0 and < 63)
+        {
+            WeeksLow |= 1L << week;
+        }
+        else if (week is >= 63 and < 126)
+        {
+            WeeksHigh |= 1L << (week - 63);
+        }
+        CommunityPosts += community ? 1 : 0;
+        Scholarly += scholarly ? 1 : 0;
+        Likes += likes;
+        Reposts += reposts;
+        Quotes += quotes;
+    }
 }
 
 /// <summary>One account's posts over the window, aggregated.</summary>

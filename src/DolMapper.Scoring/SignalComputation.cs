@@ -11,7 +11,28 @@ namespace DolMapper.Scoring;
 /// <param name="Evidence">Writes the evidence JSON of the i-th scored person when asked (one at a time, while the scores stream to the database, so no run holds them all).</param>
 /// <param name="Profession">The profession to show for a person index: the classifier's, or none when behaviour identified them.</param>
 /// <param name="Details">What the run records about itself in <c>scoring_runs.details</c> (population, bots, topic expansion, the behaviour model).</param>
-public sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, Func<int, string> Evidence, Func<int, string?> Profession, Dictionary<string, object> Details);
+public sealed record ComputedRun(int[] Population, ScoreTable Table, ScoreResult Result, Func<int, string> Evidence, Func<int, string?> Profession, Dictionary<string, object> Details)
+{
+    /// <summary>HCPs who would have been scored but for the profile's relevance floor or market, with the reason.</summary>
+    public IReadOnlyList<NotRankedPerson> NotRanked { get; init; } = [];
+}
+
+/// <summary>A person (index) the profile does not rank, and why (one of <see cref="NotRankedReasons"/>).</summary>
+public sealed record NotRankedPerson(int Person, string Reason);
+
+/// <summary>Why an HCP who posted in the window is not ranked by a profile.</summary>
+public static class NotRankedReasons
+{
+    /// <summary>A topic-scoped profile, and no relevant post in the window.</summary>
+    public const string NoRelevantPost = "no_relevant_post";
+    /// <summary>A market profile, and the person's own location resolves to a country outside it.</summary>
+    public const string OutsideMarket = "outside_market";
+    /// <summary>A market profile, and the person's own location is unknown (or not resolved with confidence).</summary>
+    public const string UnknownLocation = "unknown_location";
+
+    /// <summary>Every reason, in the order the rankings page lists them.</summary>
+    public static readonly IReadOnlyList<string> All = [NoRelevantPost, OutsideMarket, UnknownLocation];
+}
 
 /// <summary>
 /// Turns a run's inputs into the ten raw measures per person (docs/scoring.md), in one pass over
@@ -22,6 +43,9 @@ public static class SignalComputation
     /// <summary>Engagers must be classified HCP with at least this confidence to count as HCP peers (Q2, Q3).</summary>
     public const double PeerConfidence = 0.5;
 
+    /// <summary>A person's own location counts for a market when the gazetteer resolved it with at least this confidence.</summary>
+    public const double MarketConfidence = 0.5;
+
     /// <summary>
     /// The run's scored population, raw measures, scores and evidence for <paramref name="profile"/>.
     /// The interactions of <paramref name="inputs"/> are released once read (a large run should not
@@ -30,17 +54,11 @@ public static class SignalComputation
     public static ComputedRun Compute(ScoringInputs inputs, ProfileDefinition profile)
     {
         var persons = inputs.PersonIds.Length;
-        var posts = new int[persons];
-        var replies = new int[persons];
-        var weeksLow = new long[persons];
-        var weeksHigh = new long[persons];
+        var topicScoped = profile.TopicScoped;
+        var overall = new Reading(ProfileDefinition.AllScope, persons);
+        var topic = topicScoped ? new Reading(ProfileDefinition.TopicScope, persons) : null;
         var lastPost = new DateTime[persons];
         var relevant = new int[persons];
-        var communityPosts = new int[persons];
-        var scholarly = new int[persons];
-        var likes = new long[persons];
-        var reposts = new long[persons];
-        var quotes = new long[persons];
         var platforms = new int[persons];
         var congresses = new Dictionary<int, SortedSet<string>>();
 
@@ -56,20 +74,16 @@ public static class SignalComputation
             {
                 continue;
             }
-            posts[p] += ap.Posts;
-            replies[p] += ap.Replies;
-            weeksLow[p] |= ap.WeeksLow;
-            weeksHigh[p] |= ap.WeeksHigh;
+            overall.AddPosts(p, ap.Posts, ap.Replies, ap.WeeksLow, ap.WeeksHigh, ap.CommunityPosts, inputs.ScholarlyByAccount.GetValueOrDefault(ap.AccountId), ap.Likes, ap.Reposts, ap.Quotes);
+            if (topic is not null && inputs.TopicByAccount.TryGetValue(ap.AccountId, out var tp))
+            {
+                topic.AddPosts(p, tp.Posts, tp.Replies, tp.WeeksLow, tp.WeeksHigh, tp.CommunityPosts, tp.Scholarly, tp.Likes, tp.Reposts, tp.Quotes);
+            }
             if (ap.LastPost > lastPost[p])
             {
                 lastPost[p] = ap.LastPost;
             }
             relevant[p] += inputs.RelevantByAccount.GetValueOrDefault(ap.AccountId);
-            communityPosts[p] += ap.CommunityPosts;
-            scholarly[p] += inputs.ScholarlyByAccount.GetValueOrDefault(ap.AccountId);
-            likes[p] += ap.Likes;
-            reposts[p] += ap.Reposts;
-            quotes[p] += ap.Quotes;
             platforms[p] |= 1 << inputs.AccountPlatform[account];
             if (inputs.CongressTagsByAccount.TryGetValue(ap.AccountId, out var tags))
             {
@@ -80,6 +94,8 @@ public static class SignalComputation
                 set.UnionWith(tags);
             }
         }
+        overall.Publications = inputs.Publications;
+        topic?.Publications = inputs.TopicPublications;
 
         // Account-level profile facts summed or averaged per person.
         var followers = new long[persons];
@@ -118,7 +134,7 @@ public static class SignalComputation
 
         // Profiles that say nothing about a role get a second opinion from behaviour; those it finds
         // join the peers too, weighted by that opinion.
-        var behaviour = BehaviourOpinion(inputs, posts, scholarly, replies, congresses, isPeer, out var behaviourDetails);
+        var behaviour = BehaviourOpinion(inputs, overall.Posts, overall.Scholarly, overall.Replies, congresses, isPeer, out var behaviourDetails);
         var peerConfidence = new double[persons];
         for (var p = 0; p < persons; p++)
         {
@@ -138,58 +154,59 @@ public static class SignalComputation
         }
 
         // The population: HCPs at the profile's confidence (from the profile, or from behaviour when
-        // the profile is silent), not opted out, with a post in the window.
+        // the profile is silent), not opted out, with a post in the window; in a topic-scoped profile
+        // with a relevant post, and in a market profile located in a target country. Those HCPs the
+        // floor or the market leave out are not ranked here, with the reason.
+        var targets = new HashSet<string>(profile.Countries, StringComparer.Ordinal);
         var inPopulation = new int[persons];
         Array.Fill(inPopulation, -1);
         var population = new List<int>();
+        var notRanked = new List<(int Person, string Reason)>();
         for (var p = 0; p < persons; p++)
         {
-            if (posts[p] > 0 && !inputs.OptedOut[p]
-                && (inputs.IsHcp(p, profile.MinHcpConfidence) || (behaviour.TryGetValue(p, out var b) && b >= profile.MinHcpConfidence)))
+            if (overall.Posts[p] == 0 || inputs.OptedOut[p]
+                || !(inputs.IsHcp(p, profile.MinHcpConfidence) || (behaviour.TryGetValue(p, out var b) && b >= profile.MinHcpConfidence)))
             {
-                inPopulation[p] = population.Count;
-                population.Add(p);
+                continue;
             }
+            var reason = topicScoped && relevant[p] == 0 ? NotRankedReasons.NoRelevantPost
+                : profile.MarketOnly ? MarketReason(inputs, p, targets)
+                : null;
+            if (reason is not null)
+            {
+                notRanked.Add((p, reason));
+                continue;
+            }
+            inPopulation[p] = population.Count;
+            population.Add(p);
         }
 
-        // Interactions: engagers per target (distinct pairs), reach from non-HCPs, community work, and the peer graph.
-        var pairs = new List<long>(inputs.InteractionCount);
-        var nonHcpEngagements = new long[persons];
-        var communityEngagements = new int[persons];
-        var engagementsMade = new int[persons];
+        // Interactions, in one pass: engagers per target (distinct pairs), reach from non-HCPs,
+        // community work and the peer graph — over everything, and over the topic's engagements
+        // when the profile is topic-scoped.
         var partners = new List<long>(inputs.InteractionCount);
-        var repliesToNonHcp = new int[persons];
         // Whom they engage, by country (personas' locality, docs/personas.md): engagements made to a
         // person with a known country, and those to someone in their own country.
         var outgoingWithCountry = new int[persons];
         var outgoingOwnCountry = new int[persons];
-        var edgeFrom = new List<int>();
-        var edgeTo = new List<int>();
-        var edgeWeight = new List<double>();
-        ForEachEngagement(inputs, (s, t, k) =>
+        var overallTally = new EngagementTally(persons, inputs.InteractionCount);
+        var topicTally = topic is null ? null : new EngagementTally(persons, inputs.InteractionCount / 4);
+        var inTopic = inputs.InteractionInTopic;
+        ForEachEngagement(inputs, (i, s, t, k) =>
         {
             var kind = ScoringInputs.KindNames[k];
+            overallTally.Add(inputs, s, t, kind, inPopulation, isPeer, peerIndex, peerConfidence);
+            if (topicTally is not null && i < inTopic.Length && inTopic[i])
+            {
+                topicTally.Add(inputs, s, t, kind, inPopulation, isPeer, peerIndex, peerConfidence);
+            }
             if (inPopulation[t] >= 0)
             {
-                pairs.Add(((long)t << 32) | (uint)s);
                 partners.Add(((long)t << 32) | (uint)s);
-                if (!isPeer[s])
-                {
-                    nonHcpEngagements[t]++;
-                }
             }
             if (inPopulation[s] >= 0)
             {
-                engagementsMade[s]++;
                 partners.Add(((long)s << 32) | (uint)t);
-                if (inputs.Profession[t] is HcpLabels.PatientAdvocate or HcpLabels.Organisation)
-                {
-                    communityEngagements[s]++;
-                }
-                if (kind == "reply" && !isPeer[t])
-                {
-                    repliesToNonHcp[s]++;
-                }
                 if (inputs.Country[s] is { } from && inputs.Country[t] is { } to)
                 {
                     outgoingWithCountry[s]++;
@@ -199,53 +216,21 @@ public static class SignalComputation
                     }
                 }
             }
-            if (isPeer[s] && isPeer[t])
-            {
-                edgeFrom.Add(peerIndex[s]);
-                edgeTo.Add(peerIndex[t]);
-                edgeWeight.Add(SignalFormulas.KindWeight(kind) * peerConfidence[s]);
-            }
         });
 
-        var peerEdges = edgeFrom.Count;
-        // The interactions are read; let the collector have them before the graph is built.
+        // The interactions are read; let the collector have them before the graphs are built.
         inputs.InteractionSource = [];
         inputs.InteractionTarget = [];
         inputs.InteractionKind = [];
-        var pageRank = PageRank.Compute(peers,
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edgeFrom),
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edgeTo),
-            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(edgeWeight));
-        edgeFrom = edgeTo = null!;
-        edgeWeight = null!;
-
-        // Distinct engagers per scored target and their HCP share (Q2).
-        var sortedPairs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs);
-        sortedPairs.Sort();
-        var engagers = new int[persons];
-        var hcpEngagers = new int[persons];
-        long previous = -1;
-        foreach (var pair in sortedPairs)
-        {
-            if (pair == previous)
-            {
-                continue;
-            }
-            previous = pair;
-            var t = (int)(pair >> 32);
-            var s = (int)(pair & 0xFFFFFFFF);
-            engagers[t]++;
-            if (isPeer[s])
-            {
-                hcpEngagers[t]++;
-            }
-        }
+        inputs.InteractionInTopic = [];
+        overallTally.Finish(overall, peers, isPeer);
+        topicTally?.Finish(topic!, peers, isPeer);
 
         // Countries of each scored person's conversation partners, both directions, distinct (Q9).
         var sortedPartners = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(partners);
         sortedPartners.Sort();
         var partnerCountries = new Dictionary<int, Dictionary<string, int>>();
-        previous = -1;
+        long previous = -1;
         foreach (var pair in sortedPartners)
         {
             if (pair == previous)
@@ -268,15 +253,12 @@ public static class SignalComputation
         // The table.
         var n = population.Count;
         var table = new ScoreTable(n);
-        var targets = new HashSet<string>(profile.Countries, StringComparer.Ordinal);
         var weeksInWindow = (int)Math.Ceiling(inputs.WindowDays / 7.0);
         var graphNodes = Math.Max(1, peers);
         Facts FactsOf(int i)
         {
             var p = population[i];
-            var weeksActive = BitOperations.PopCount((ulong)weeksLow[p]) + BitOperations.PopCount((ulong)weeksHigh[p]);
             var congressTags = congresses.TryGetValue(p, out var set) ? set.ToArray() : [];
-            var publications = inputs.Publications.GetValueOrDefault(p);
             var relationship = inputs.Relationships.TryGetValue(p, out var rel) ? rel : ((string Kind, DateOnly? Since)?)null;
             var byCountry = partnerCountries.GetValueOrDefault(p) ?? [];
             var withCountry = byCountry.Values.Sum();
@@ -287,18 +269,14 @@ public static class SignalComputation
             var ageYears = oldestAccount[p] is { } oldest ? Math.Max(0, (inputs.Snapshot - oldest).TotalDays / 365.25) : 0;
             var completeness = accountCount[p] == 0 ? 0 : completenessSum[p] / accountCount[p];
             var platformNames = Enumerable.Range(0, ScoringInputs.PlatformNames.Length).Where(b => (platforms[p] & (1 << b)) != 0).Select(b => ScoringInputs.PlatformNames[b]).ToArray();
-            var peerTrust = peerIndex[p] >= 0 ? pageRank.Ranks[peerIndex[p]] : 0;
-            var reachPerPost = (double)(likes[p] + reposts[p] + quotes[p]) / posts[p];
-            return new Facts(p, weeksActive, congressTags, publications, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames, peerTrust, reachPerPost);
+            return new Facts(p, peerIndex[p], congressTags, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames);
         }
 
         var m = new Measures
         {
             Inputs = inputs, Targets = targets, WeeksInWindow = weeksInWindow, GraphNodes = graphNodes, Peers = peers,
-            Posts = posts, Replies = replies, LastPost = lastPost, Relevant = relevant, CommunityPosts = communityPosts, Scholarly = scholarly,
-            Likes = likes, Reposts = reposts, Quotes = quotes, Followers = followers, Engagers = engagers, HcpEngagers = hcpEngagers,
-            NonHcpEngagements = nonHcpEngagements, CommunityEngagements = communityEngagements, EngagementsMade = engagementsMade,
-            RepliesToNonHcp = repliesToNonHcp, OutgoingWithCountry = outgoingWithCountry, OutgoingOwnCountry = outgoingOwnCountry,
+            Overall = overall, Topic = topic, LastPost = lastPost, Relevant = relevant, Followers = followers,
+            OutgoingWithCountry = outgoingWithCountry, OutgoingOwnCountry = outgoingOwnCountry,
         };
         for (var i = 0; i < n; i++)
         {
@@ -337,18 +315,40 @@ public static class SignalComputation
         var details = new Dictionary<string, object>
         {
             ["population"] = n,
+            ["scope"] = profile.EffectiveScope,
+            ["located_in_countries_only"] = profile.MarketOnly,
+            ["not_ranked"] = NotRankedReasons.All.ToDictionary(r => r, r => notRanked.Count(x => x.Reason == r)),
             ["hcp_peers"] = peers,
-            ["peer_edges"] = peerEdges,
-            ["pagerank_iterations"] = pageRank.Iterations,
-            ["pagerank_l1_change"] = pageRank.L1Change,
-            ["pagerank_converged"] = pageRank.Converged,
+            ["peer_edges"] = overallTally.PeerEdges,
+            ["pagerank_iterations"] = overall.PageRank!.Iterations,
+            ["pagerank_l1_change"] = overall.PageRank.L1Change,
+            ["pagerank_converged"] = overall.PageRank.Converged,
             ["interactions"] = inputs.InteractionCount,
             ["identified_by_behaviour"] = population.Count(p => !inputs.IsHcp(p, profile.MinHcpConfidence)),
             ["behaviour_model"] = behaviourDetails,
         };
+        if (topic is not null)
+        {
+            details["topic_graph"] = new Dictionary<string, object>
+            {
+                ["peer_edges"] = topicTally!.PeerEdges,
+                ["pagerank_iterations"] = topic.PageRank!.Iterations,
+                ["pagerank_converged"] = topic.PageRank.Converged,
+                ["interactions_in_topic"] = topicTally.Engagements,
+            };
+        }
         string? ProfessionOf(int p) => inputs.IsHcp(p, profile.MinHcpConfidence) ? inputs.Profession[p] : null;
-        return new ComputedRun([.. population], table, result, EvidenceOf, ProfessionOf, details);
+        return new ComputedRun([.. population], table, result, EvidenceOf, ProfessionOf, details)
+        {
+            NotRanked = [.. notRanked.Select(x => new NotRankedPerson(x.Person, x.Reason))],
+        };
     }
+
+    /// <summary>Why a market profile leaves a person out: located elsewhere, or not located well enough to say; null when they are in a target country.</summary>
+    private static string? MarketReason(ScoringInputs inputs, int p, HashSet<string> targets) =>
+        inputs.Country[p] is not { } country || inputs.CountryConfidence[p] < MarketConfidence ? NotRankedReasons.UnknownLocation
+        : targets.Contains(country) ? null
+        : NotRankedReasons.OutsideMarket;
 
     private static double Round(double value) => Math.Round(value, 6);
 
@@ -356,7 +356,7 @@ public static class SignalComputation
     /// Visits each engagement that counts (docs/scoring.md): not from a bot-like account, both ends
     /// known persons, and not a person engaging themselves (accounts merged).
     /// </summary>
-    private static void ForEachEngagement(ScoringInputs inputs, Action<int, int, byte> visit)
+    private static void ForEachEngagement(ScoringInputs inputs, Action<int, int, int, byte> visit)
     {
         for (var i = 0; i < inputs.InteractionCount; i++)
         {
@@ -369,7 +369,7 @@ public static class SignalComputation
             var t = inputs.AccountPerson[inputs.InteractionTarget[i]];
             if (s >= 0 && t >= 0 && s != t)
             {
-                visit(s, t, inputs.InteractionKind[i]);
+                visit(i, s, t, inputs.InteractionKind[i]);
             }
         }
     }
@@ -386,7 +386,7 @@ public static class SignalComputation
         var receivedFromPeers = new int[persons];
         var made = new int[persons];
         var madeToPeers = new int[persons];
-        ForEachEngagement(inputs, (s, t, _) =>
+        ForEachEngagement(inputs, (_, s, t, _) =>
         {
             received[t]++;
             made[s]++;
@@ -446,24 +446,152 @@ public static class SignalComputation
         public required int WeeksInWindow { get; init; }
         public required int GraphNodes { get; init; }
         public required int Peers { get; init; }
-        public required int[] Posts { get; init; }
-        public required int[] Replies { get; init; }
+        /// <summary>Everything each person does in the window.</summary>
+        public required Reading Overall { get; init; }
+        /// <summary>Their relevant posts and the topic's engagement graph; null when the profile's scope is <c>all</c>.</summary>
+        public required Reading? Topic { get; init; }
         public required DateTime[] LastPost { get; init; }
         public required int[] Relevant { get; init; }
-        public required int[] CommunityPosts { get; init; }
-        public required int[] Scholarly { get; init; }
-        public required long[] Likes { get; init; }
-        public required long[] Reposts { get; init; }
-        public required long[] Quotes { get; init; }
         public required long[] Followers { get; init; }
-        public required int[] Engagers { get; init; }
-        public required int[] HcpEngagers { get; init; }
-        public required long[] NonHcpEngagements { get; init; }
-        public required int[] CommunityEngagements { get; init; }
-        public required int[] EngagementsMade { get; init; }
-        public required int[] RepliesToNonHcp { get; init; }
         public required int[] OutgoingWithCountry { get; init; }
         public required int[] OutgoingOwnCountry { get; init; }
+
+        /// <summary>The reading the topic-readable questions are scored on.</summary>
+        public Reading Scored => Topic ?? Overall;
+    }
+
+    /// <summary>
+    /// One reading of the questions that can be read in the topic (hcp_following, peer_trust,
+    /// activity, public_influence, science, community): over everything a person does, or over
+    /// their relevant posts and the engagements with and between relevant posts.
+    /// </summary>
+    private sealed class Reading(string scope, int persons)
+    {
+        public string Scope { get; } = scope;
+        public int[] Posts { get; } = new int[persons];
+        public int[] Replies { get; } = new int[persons];
+        public long[] WeeksLow { get; } = new long[persons];
+        public long[] WeeksHigh { get; } = new long[persons];
+        public int[] CommunityPosts { get; } = new int[persons];
+        public int[] Scholarly { get; } = new int[persons];
+        public long[] Likes { get; } = new long[persons];
+        public long[] Reposts { get; } = new long[persons];
+        public long[] Quotes { get; } = new long[persons];
+        public int[] Engagers { get; set; } = [];
+        public int[] HcpEngagers { get; set; } = [];
+        public long[] NonHcpEngagements { get; set; } = [];
+        public int[] CommunityEngagements { get; set; } = [];
+        public int[] EngagementsMade { get; set; } = [];
+        public int[] RepliesToNonHcp { get; set; } = [];
+        public PageRankResult? PageRank { get; set; }
+        public IReadOnlyDictionary<int, int> Publications { get; set; } = new Dictionary<int, int>();
+
+        public void AddPosts(int p, int posts, int replies, long weeksLow, long weeksHigh, int communityPosts, int scholarly, long likes, long reposts, long quotes)
+        {
+            Posts[p] += posts;
+            Replies[p] += replies;
+            WeeksLow[p] |= weeksLow;
+            WeeksHigh[p] |= weeksHigh;
+            CommunityPosts[p] += communityPosts;
+            Scholarly[p] += scholarly;
+            Likes[p] += likes;
+            Reposts[p] += reposts;
+            Quotes[p] += quotes;
+        }
+
+        public int WeeksActive(int p) => BitOperations.PopCount((ulong)WeeksLow[p]) + BitOperations.PopCount((ulong)WeeksHigh[p]);
+
+        public double PeerTrust(in Facts f) => f.PeerIndex >= 0 ? PageRank!.Ranks[f.PeerIndex] : 0;
+
+        public double ReachPerPost(int p) => Posts[p] == 0 ? 0 : (double)(Likes[p] + Reposts[p] + Quotes[p]) / Posts[p];
+
+        public int PublicationsOf(int p) => Publications.GetValueOrDefault(p);
+    }
+
+    /// <summary>Engagements counted for one reading: distinct engager pairs per scored target, reach from non-HCPs, community work, and the peer graph's edges.</summary>
+    private sealed class EngagementTally(int persons, int capacity)
+    {
+        private readonly List<long> _pairs = new(capacity);
+        private readonly long[] _nonHcpEngagements = new long[persons];
+        private readonly int[] _communityEngagements = new int[persons];
+        private readonly int[] _engagementsMade = new int[persons];
+        private readonly int[] _repliesToNonHcp = new int[persons];
+        private List<int> _edgeFrom = [];
+        private List<int> _edgeTo = [];
+        private List<double> _edgeWeight = [];
+
+        public int PeerEdges { get; private set; }
+        public int Engagements { get; private set; }
+
+        public void Add(ScoringInputs inputs, int s, int t, string kind, int[] inPopulation, bool[] isPeer, int[] peerIndex, double[] peerConfidence)
+        {
+            Engagements++;
+            if (inPopulation[t] >= 0)
+            {
+                _pairs.Add(((long)t << 32) | (uint)s);
+                if (!isPeer[s])
+                {
+                    _nonHcpEngagements[t]++;
+                }
+            }
+            if (inPopulation[s] >= 0)
+            {
+                _engagementsMade[s]++;
+                if (inputs.Profession[t] is HcpLabels.PatientAdvocate or HcpLabels.Organisation)
+                {
+                    _communityEngagements[s]++;
+                }
+                if (kind == "reply" && !isPeer[t])
+                {
+                    _repliesToNonHcp[s]++;
+                }
+            }
+            if (isPeer[s] && isPeer[t])
+            {
+                _edgeFrom.Add(peerIndex[s]);
+                _edgeTo.Add(peerIndex[t]);
+                _edgeWeight.Add(SignalFormulas.KindWeight(kind) * peerConfidence[s]);
+            }
+        }
+
+        /// <summary>Counts distinct engagers (and the HCPs among them), runs PageRank on the peer graph, and hands both to <paramref name="reading"/>.</summary>
+        public void Finish(Reading reading, int peers, bool[] isPeer)
+        {
+            PeerEdges = _edgeFrom.Count;
+            reading.PageRank = DolMapper.Scoring.PageRank.Compute(peers,
+                System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edgeFrom),
+                System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edgeTo),
+                System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edgeWeight));
+            _edgeFrom = _edgeTo = null!;
+            _edgeWeight = null!;
+
+            var engagers = new int[isPeer.Length];
+            var hcpEngagers = new int[isPeer.Length];
+            var sorted = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pairs);
+            sorted.Sort();
+            long previous = -1;
+            foreach (var pair in sorted)
+            {
+                if (pair == previous)
+                {
+                    continue;
+                }
+                previous = pair;
+                var t = (int)(pair >> 32);
+                var s = (int)(pair & 0xFFFFFFFF);
+                engagers[t]++;
+                if (isPeer[s])
+                {
+                    hcpEngagers[t]++;
+                }
+            }
+            reading.Engagers = engagers;
+            reading.HcpEngagers = hcpEngagers;
+            reading.NonHcpEngagements = _nonHcpEngagements;
+            reading.CommunityEngagements = _communityEngagements;
+            reading.EngagementsMade = _engagementsMade;
+            reading.RepliesToNonHcp = _repliesToNonHcp;
+        }
     }
 
     /// <summary>
@@ -472,75 +600,89 @@ public static class SignalComputation
     /// </summary>
     private sealed record QuestionStep(string Key, Func<Measures, Facts, (double Ranked, double Raw)> Measure, Action<Utf8JsonWriter, Measures, Facts> Evidence);
 
+    /// <summary>
+    /// The step of a question that can be read in the topic: measured on the scored reading (the
+    /// topic's in a topic-scoped profile); its evidence gives that reading's figures and, in a
+    /// topic-scoped profile, the overall figures beside them (<c>"scope": "topic"</c>, <c>"overall": {…}</c>).
+    /// </summary>
+    private static QuestionStep InTopic(string key, Func<Measures, Facts, Reading, (double Ranked, double Raw)> measure, Action<Utf8JsonWriter, Measures, Facts, Reading> fields) =>
+        new(key, (m, f) => measure(m, f, m.Scored), (w, m, f) =>
+        {
+            w.WriteStartObject(key);
+            fields(w, m, f, m.Scored);
+            if (m.Topic is not null)
+            {
+                w.WriteString("scope", ProfileDefinition.TopicScope);
+                w.WriteStartObject("overall");
+                fields(w, m, f, m.Overall);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        });
+
     private static (double, double) Same(double value) => (value, value);
+
+    private static double Share(double part, double whole) => whole == 0 ? 0 : Round(part / whole);
 
     /// <summary>The steps by question key, in the order of <see cref="Questions.All"/> (checked at start-up).</summary>
     private static readonly QuestionStep[] Steps = InOrder(
     [
         new(Questions.Relevance,
-            (m, f) => Same(SignalFormulas.Relevance(m.Relevant[f.P], m.Posts[f.P])),
+            (m, f) => Same(SignalFormulas.Relevance(m.Relevant[f.P], m.Overall.Posts[f.P])),
             (w, m, f) =>
             {
                 w.WriteStartObject(Questions.Relevance);
                 w.WriteNumber("relevant_posts", m.Relevant[f.P]);
-                w.WriteNumber("posts", m.Posts[f.P]);
-                w.WriteNumber("share", Round((double)m.Relevant[f.P] / m.Posts[f.P]));
+                w.WriteNumber("posts", m.Overall.Posts[f.P]);
+                w.WriteNumber("share", Share(m.Relevant[f.P], m.Overall.Posts[f.P]));
                 w.WriteEndObject();
             }),
-        new(Questions.HcpFollowing,
-            (m, f) => Same(m.HcpEngagers[f.P]),
-            (w, m, f) =>
+        InTopic(Questions.HcpFollowing,
+            (m, f, r) => Same(r.HcpEngagers[f.P]),
+            (w, m, f, r) =>
             {
                 var p = f.P;
-                w.WriteStartObject(Questions.HcpFollowing);
-                w.WriteNumber("hcp_engagers", m.HcpEngagers[p]);
-                w.WriteNumber("engagers", m.Engagers[p]);
-                w.WriteNumber("public_engagers", m.Engagers[p] - m.HcpEngagers[p]);
-                w.WriteNumber("hcp_share", m.Engagers[p] == 0 ? 0 : Round((double)m.HcpEngagers[p] / m.Engagers[p]));
+                w.WriteNumber("hcp_engagers", r.HcpEngagers[p]);
+                w.WriteNumber("engagers", r.Engagers[p]);
+                w.WriteNumber("public_engagers", r.Engagers[p] - r.HcpEngagers[p]);
+                w.WriteNumber("hcp_share", Share(r.HcpEngagers[p], r.Engagers[p]));
                 w.WriteNumber("followers", m.Followers[p]);
-                w.WriteEndObject();
             }),
-        new(Questions.PeerTrust,
-            (m, f) => Same(f.PeerTrust),
-            (w, m, f) =>
+        InTopic(Questions.PeerTrust,
+            (m, f, r) => Same(r.PeerTrust(f)),
+            (w, m, f, r) =>
             {
-                w.WriteStartObject(Questions.PeerTrust);
-                w.WriteNumber("pagerank", f.PeerTrust);
-                w.WriteNumber("relative_to_average", Round(f.PeerTrust * m.GraphNodes));
+                w.WriteNumber("pagerank", r.PeerTrust(f));
+                w.WriteNumber("relative_to_average", Round(r.PeerTrust(f) * m.GraphNodes));
                 w.WriteNumber("graph_nodes", m.Peers);
-                w.WriteEndObject();
             }),
-        new(Questions.Activity,
+        InTopic(Questions.Activity,
             // Ranked on the composite of volume, replies and steadiness; reported as posts per week.
-            (m, f) => (SignalFormulas.ActivityComposite(m.Posts[f.P], m.Replies[f.P], f.WeeksActive, m.Inputs.WindowDays),
-                       SignalFormulas.PostsPerWeek(m.Posts[f.P], m.Inputs.WindowDays)),
-            (w, m, f) =>
+            (m, f, r) => (SignalFormulas.ActivityComposite(r.Posts[f.P], r.Replies[f.P], r.WeeksActive(f.P), m.Inputs.WindowDays),
+                          SignalFormulas.PostsPerWeek(r.Posts[f.P], m.Inputs.WindowDays)),
+            (w, m, f, r) =>
             {
                 var p = f.P;
-                w.WriteStartObject(Questions.Activity);
-                w.WriteNumber("posts_per_week", Round(SignalFormulas.PostsPerWeek(m.Posts[p], m.Inputs.WindowDays)));
-                w.WriteNumber("replies", m.Replies[p]);
-                w.WriteNumber("reply_share", Round((double)m.Replies[p] / m.Posts[p]));
-                w.WriteNumber("weeks_active", f.WeeksActive);
+                w.WriteNumber("posts_per_week", Round(SignalFormulas.PostsPerWeek(r.Posts[p], m.Inputs.WindowDays)));
+                w.WriteNumber("replies", r.Replies[p]);
+                w.WriteNumber("reply_share", Share(r.Replies[p], r.Posts[p]));
+                w.WriteNumber("weeks_active", r.WeeksActive(p));
                 w.WriteNumber("weeks", m.WeeksInWindow);
                 w.WriteNumber("days_since_last_post", Math.Round((m.Inputs.Snapshot - m.LastPost[p]).TotalDays, 1));
-                w.WriteNumber("ranked_value", Round(SignalFormulas.ActivityComposite(m.Posts[p], m.Replies[p], f.WeeksActive, m.Inputs.WindowDays)));
-                w.WriteEndObject();
+                w.WriteNumber("ranked_value", Round(SignalFormulas.ActivityComposite(r.Posts[p], r.Replies[p], r.WeeksActive(p), m.Inputs.WindowDays)));
             }),
-        new(Questions.PublicInfluence,
-            (m, f) => Same(SignalFormulas.PublicInfluence(m.Followers[f.P], m.NonHcpEngagements[f.P], m.Likes[f.P], m.Reposts[f.P], m.Quotes[f.P], m.Posts[f.P])),
-            (w, m, f) =>
+        InTopic(Questions.PublicInfluence,
+            (m, f, r) => Same(SignalFormulas.PublicInfluence(m.Followers[f.P], r.NonHcpEngagements[f.P], r.Likes[f.P], r.Reposts[f.P], r.Quotes[f.P], r.Posts[f.P])),
+            (w, m, f, r) =>
             {
                 var p = f.P;
-                w.WriteStartObject(Questions.PublicInfluence);
                 w.WriteNumber("followers", m.Followers[p]);
-                w.WriteNumber("non_hcp_engagements", m.NonHcpEngagements[p]);
-                w.WriteNumber("likes", m.Likes[p]);
-                w.WriteNumber("reposts", m.Reposts[p]);
-                w.WriteNumber("quotes", m.Quotes[p]);
-                w.WriteNumber("reach_per_post", Round(f.ReachPerPost));
-                w.WriteNumber("mean_likes_per_post", Round((double)m.Likes[p] / m.Posts[p]));
-                w.WriteEndObject();
+                w.WriteNumber("non_hcp_engagements", r.NonHcpEngagements[p]);
+                w.WriteNumber("likes", r.Likes[p]);
+                w.WriteNumber("reposts", r.Reposts[p]);
+                w.WriteNumber("quotes", r.Quotes[p]);
+                w.WriteNumber("reach_per_post", Round(r.ReachPerPost(p)));
+                w.WriteNumber("mean_likes_per_post", Share(r.Likes[p], r.Posts[p]));
             }),
         new(Questions.Presence,
             (m, f) => Same(SignalFormulas.Presence(f.PlatformNames.Length, f.Completeness, f.AgeYears)),
@@ -578,21 +720,19 @@ public static class SignalComputation
                 }
                 w.WriteEndObject();
             }),
-        new(Questions.Science,
-            (m, f) => Same(SignalFormulas.Science(m.Scholarly[f.P], m.Posts[f.P], f.CongressTags.Length, f.Publications)),
-            (w, m, f) =>
+        InTopic(Questions.Science,
+            (m, f, r) => Same(SignalFormulas.Science(r.Scholarly[f.P], r.Posts[f.P], f.CongressTags.Length, r.PublicationsOf(f.P))),
+            (w, m, f, r) =>
             {
-                w.WriteStartObject(Questions.Science);
-                w.WriteNumber("scholarly_posts", m.Scholarly[f.P]);
-                w.WriteNumber("posts", m.Posts[f.P]);
+                w.WriteNumber("scholarly_posts", r.Scholarly[f.P]);
+                w.WriteNumber("posts", r.Posts[f.P]);
                 w.WriteStartArray("congresses");
                 foreach (var tag in f.CongressTags)
                 {
                     w.WriteStringValue(tag);
                 }
                 w.WriteEndArray();
-                w.WriteNumber("publications", f.Publications);
-                w.WriteEndObject();
+                w.WriteNumber("publications", r.PublicationsOf(f.P));
             }),
         new(Questions.Geography,
             // Fit to the profile's target countries when it names some; else how international the conversation partners are.
@@ -619,18 +759,16 @@ public static class SignalComputation
                 w.WriteNumber("engaged_own_country", m.OutgoingOwnCountry[p]);
                 w.WriteEndObject();
             }),
-        new(Questions.Community,
-            (m, f) => Same(SignalFormulas.Community(m.CommunityEngagements[f.P], m.CommunityPosts[f.P], m.RepliesToNonHcp[f.P], m.EngagementsMade[f.P], m.Posts[f.P])),
-            (w, m, f) =>
+        InTopic(Questions.Community,
+            (m, f, r) => Same(SignalFormulas.Community(r.CommunityEngagements[f.P], r.CommunityPosts[f.P], r.RepliesToNonHcp[f.P], r.EngagementsMade[f.P], r.Posts[f.P])),
+            (w, m, f, r) =>
             {
                 var p = f.P;
-                w.WriteStartObject(Questions.Community);
-                w.WriteNumber("community_engagements", m.CommunityEngagements[p]);
-                w.WriteNumber("community_hashtag_posts", m.CommunityPosts[p]);
-                w.WriteNumber("replies_to_non_hcp", m.RepliesToNonHcp[p]);
-                w.WriteNumber("engagements_made", m.EngagementsMade[p]);
-                w.WriteNumber("posts", m.Posts[p]);
-                w.WriteEndObject();
+                w.WriteNumber("community_engagements", r.CommunityEngagements[p]);
+                w.WriteNumber("community_hashtag_posts", r.CommunityPosts[p]);
+                w.WriteNumber("replies_to_non_hcp", r.RepliesToNonHcp[p]);
+                w.WriteNumber("engagements_made", r.EngagementsMade[p]);
+                w.WriteNumber("posts", r.Posts[p]);
             }),
     ]);
 
@@ -645,11 +783,11 @@ public static class SignalComputation
         return [.. Questions.All.Select(k => byKey[k])];
     }
 
-    /// <summary>What the signals of one scored person are computed from (again when their evidence is written).</summary>
+    /// <summary>What the signals of one scored person are computed from that no reading changes (again when their evidence is written).</summary>
     private readonly record struct Facts(
-        int P, int WeeksActive, string[] CongressTags, int Publications, (string Kind, DateOnly? Since)? Relationship,
+        int P, int PeerIndex, string[] CongressTags, (string Kind, DateOnly? Since)? Relationship,
         Dictionary<string, int> ByCountry, int WithCountry, int InTarget, bool OwnInTarget, KeyValuePair<string, int> Top, double Entropy,
-        double AgeYears, double Completeness, string[] PlatformNames, double PeerTrust, double ReachPerPost);
+        double AgeYears, double Completeness, string[] PlatformNames);
 
     private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
     {

@@ -37,11 +37,41 @@ public sealed class ProfileDefinitionTests
     [InlineData("""{"hashtags":["a"],"weights":{"relevance":1}}""", "needs a 'name'")]
     [InlineData("""{"name":"x","hashtags":"a","weights":{"relevance":1}}""", "array of strings")]
     [InlineData("""{"name":"x",""", "Not valid JSON")]
+    [InlineData("""{"name":"x","scope":"topic","weights":{"activity":1}}""", "scope is \"topic\" but the profile has no hashtags or keywords")]
+    [InlineData("""{"name":"x","hashtags":["a"],"scope":"everything","weights":{"relevance":1}}""", "scope is 'everything'")]
+    [InlineData("""{"name":"x","hashtags":["a"],"scope":1,"weights":{"relevance":1}}""", "'scope' must be")]
+    [InlineData("""{"name":"x","hashtags":["a"],"located_in_countries_only":true,"weights":{"relevance":1}}""", "located_in_countries_only is true but 'countries' is empty")]
+    [InlineData("""{"name":"x","hashtags":["a"],"located_in_countries_only":"yes","weights":{"relevance":1}}""", "'located_in_countries_only' must be true or false")]
+    [InlineData("""{"name":"x","hashtags":["a"],"countries":["GB","ZZ"],"weights":{"relevance":1}}""", "countries: 'ZZ' is not an ISO")]
     public void Bad_profiles_get_a_clear_message(string json, string expected)
     {
         var profiles = ProfileDefinition.ParseMany(json, out var problems);
         Assert.Empty(profiles);
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Scope_and_market_default_from_the_topic_and_the_countries_and_round_trip()
+    {
+        var contract = Assert.Single(ProfileDefinition.ParseMany(Contract, out _));
+        Assert.Equal(ProfileDefinition.TopicScope, contract.EffectiveScope);
+        Assert.True(contract.MarketOnly);
+        Assert.Contains("\"scope\": \"topic\"", contract.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"located_in_countries_only\": true", contract.ToJson(), StringComparison.Ordinal);
+
+        // A general-awareness profile: no topic, every question over everything a person does.
+        var awareness = Assert.Single(ProfileDefinition.ParseMany("""{"name":"Awareness","countries":["GB"],"located_in_countries_only":false,"weights":{"public_influence":1}}""", out var problems));
+        Assert.Empty(problems);
+        Assert.Equal(ProfileDefinition.AllScope, awareness.EffectiveScope);
+        Assert.False(awareness.MarketOnly);
+        var again = Assert.Single(ProfileDefinition.ParseMany(awareness.ToJson(), out var none));
+        Assert.Empty(none);
+        Assert.True(awareness.SameAs(again));
+
+        // A change of scope is a change of the profile (a new version), and says so.
+        var wide = contract with { Scope = ProfileDefinition.AllScope };
+        Assert.False(contract.SameAs(wide));
+        Assert.Contains(wide.ChangesFrom(contract), c => c.Field == "scope" && c.Before == "topic" && c.After == "all");
     }
 
     [Fact]

@@ -55,12 +55,17 @@ public sealed class SignalComputationTests
         return inputs;
     }
 
+    /// <summary>Every question read over everything a person does (scope <c>all</c>).</summary>
     private static readonly ProfileDefinition Profile = new()
     {
         Name = "Oncology",
         Hashtags = ["bcsm"],
+        Scope = ProfileDefinition.AllScope,
         Weights = new Dictionary<string, double> { ["relevance"] = 1, ["peer_trust"] = 1 },
     };
+
+    /// <summary>The same profile read in the topic (the default when it has hashtags).</summary>
+    private static readonly ProfileDefinition TopicProfile = Profile with { Scope = null };
 
     [Fact]
     public void The_population_is_the_HCPs_with_posts_who_did_not_opt_out()
@@ -85,5 +90,90 @@ public sealed class SignalComputationTests
 
         using var evidence = JsonDocument.Parse(run.Evidence(ada));
         Assert.All(Questions.All, q => Assert.True(evidence.RootElement.TryGetProperty(q, out _), $"no evidence for {q}"));
+    }
+
+    [Fact]
+    public void A_topic_scoped_profile_does_not_rank_an_HCP_without_a_relevant_post_and_says_why()
+    {
+        Assert.True(TopicProfile.TopicScoped);
+        var run = SignalComputation.Compute(World(), TopicProfile);
+        // Dee the nurse posted twice, never on the topic.
+        Assert.Equal([0, 1], run.Population.Order());
+        var dee = Assert.Single(run.NotRanked);
+        Assert.Equal((3, NotRankedReasons.NoRelevantPost), (dee.Person, dee.Reason));
+    }
+
+    [Fact]
+    public void A_market_profile_ranks_only_persons_located_in_its_countries_and_keeps_the_unknown_apart()
+    {
+        var inputs = World();
+        // Ben's location could not be resolved with confidence.
+        inputs.CountryConfidence[1] = 0.2;
+        var run = SignalComputation.Compute(inputs, Profile with { Countries = ["GB"] });
+        Assert.True((Profile with { Countries = ["GB"] }).MarketOnly);
+        Assert.Equal([0], run.Population);
+        Assert.Equal([(1, NotRankedReasons.UnknownLocation), (3, NotRankedReasons.OutsideMarket)], run.NotRanked.Select(x => (x.Person, x.Reason)).Order());
+
+        // Turned off, the market ranks everyone again; geography still measures the audience.
+        var open = SignalComputation.Compute(World(), Profile with { Countries = ["GB"], LocatedInCountriesOnly = false });
+        Assert.Equal([0, 1, 3], open.Population.Order());
+        Assert.Empty(open.NotRanked);
+    }
+
+    /// <summary>
+    /// Ben is a star of another topic: in the topic-scoped reading only the engagements with and
+    /// between relevant posts count, so the HCPs who reply to his off-topic posts do not follow him
+    /// here, while Ada's in-topic replies do.
+    /// </summary>
+    [Fact]
+    public void Topic_scoped_signals_count_only_the_topics_engagements_and_keep_the_overall_figures_beside_them()
+    {
+        ScoringInputs Star()
+        {
+            var inputs = World();
+            // Ada replies to Ben twice off the topic; Dee replies to Ben off the topic; Ben replies to Ada on it.
+            inputs.InteractionSource = [1, 3, 2, 0, 0, 3, 1];
+            inputs.InteractionTarget = [0, 0, 0, 1, 1, 1, 0];
+            inputs.InteractionKind = [0, 0, 2, 0, 0, 0, 0];
+            inputs.InteractionInTopic = [true, true, true, false, false, false, true];
+            inputs.InteractionCount = 7;
+            inputs.TopicByAccount[100] = Topic(8, likes: 40);
+            inputs.TopicByAccount[101] = Topic(1, likes: 1);
+            return inputs;
+        }
+        var hcpFollowing = Questions.All.ToList().IndexOf(Questions.HcpFollowing);
+        var publicInfluence = Questions.All.ToList().IndexOf(Questions.PublicInfluence);
+
+        var overall = SignalComputation.Compute(Star(), Profile);
+        var topic = SignalComputation.Compute(Star(), TopicProfile);
+        int Index(ComputedRun run, int person) => Array.IndexOf(run.Population, person);
+
+        // Over everything Ben has two HCP engagers (Ada, Dee); in the topic none.
+        Assert.Equal(2, overall.Table.Raw[hcpFollowing][Index(overall, 1)]);
+        Assert.Equal(0, topic.Table.Raw[hcpFollowing][Index(topic, 1)]);
+        // Ada keeps her in-topic HCP engagers (Ben and Dee replied to her topic posts).
+        Assert.Equal(2, topic.Table.Raw[hcpFollowing][Index(topic, 0)]);
+        // Reach is read on the relevant posts' likes.
+        Assert.True(topic.Table.Raw[publicInfluence][Index(topic, 0)] > topic.Table.Raw[publicInfluence][Index(topic, 1)]);
+
+        using var evidence = JsonDocument.Parse(topic.Evidence(Index(topic, 1)));
+        var following = evidence.RootElement.GetProperty(Questions.HcpFollowing);
+        Assert.Equal("topic", following.GetProperty("scope").GetString());
+        Assert.Equal(0, following.GetProperty("hcp_engagers").GetInt32());
+        Assert.Equal(2, following.GetProperty("overall").GetProperty("hcp_engagers").GetInt32());
+        // Questions that are not read in the topic carry no topic reading.
+        Assert.False(evidence.RootElement.GetProperty(Questions.Presence).TryGetProperty("overall", out _));
+        using var overallEvidence = JsonDocument.Parse(overall.Evidence(Index(overall, 1)));
+        Assert.False(overallEvidence.RootElement.GetProperty(Questions.HcpFollowing).TryGetProperty("overall", out _));
+    }
+
+    private static TopicPosts Topic(int posts, long likes)
+    {
+        var topic = new TopicPosts();
+        for (var i = 0; i < posts; i++)
+        {
+            topic.Add(i, reply: false, community: false, scholarly: false, likes: likes / posts, reposts: 0, quotes: 0);
+        }
+        return topic;
     }
 }

@@ -26,6 +26,7 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<ScoringRun> ScoringRuns => Set<ScoringRun>();
     public DbSet<PersonScore> PersonScores => Set<PersonScore>();
     public DbSet<PersonScoreEvidence> PersonScoreEvidence => Set<PersonScoreEvidence>();
+    public DbSet<PersonNotRanked> PersonsNotRanked => Set<PersonNotRanked>();
     public DbSet<PersonaAssignment> PersonaAssignments => Set<PersonaAssignment>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();

@@ -309,58 +309,132 @@ internal static class ScoringInputLoader
     }
 
     /// <summary>
-    /// Relevant posts per account (question 1) and congress hashtags per account (question 8), in
-    /// one scan of the window. Relevant: a post with a topic hashtag (the profile's and the
-    /// expansion's) or a keyword, counted only for <paramref name="accounts"/> (those of persons who
-    /// can be in the population). Congresses: every account's distinct <paramref name="congressTags"/>
-    /// (the behaviour model reads them for persons outside the population too). Needs the topic, so
-    /// it runs after the expansion.
+    /// The congress hashtags each account used in the window (question 8; every account's: the
+    /// behaviour model reads them for persons outside the population too).
     /// </summary>
-    public static async Task LoadRelevanceAndCongressesAsync(
-        NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, long[] accounts, string[] congressTags, CancellationToken cancellationToken)
+    public static async Task LoadCongressesAsync(NpgsqlConnection connection, ScoringInputs inputs, string[] congressTags, CancellationToken cancellationToken)
     {
-        var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
-        var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
-            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
-        const string relevant = """
-            (p.account_id = ANY(@accounts)
-             AND (p.hashtags && @topic
-                  OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)))
-            """;
-        await using var command = new NpgsqlCommand($"""
-            SELECT p.account_id, count(*) FILTER (WHERE {relevant}),
-                   string_agg(array_to_string(p.hashtags, ' '), ' ') FILTER (WHERE p.hashtags && @congresses)
+        if (congressTags.Length == 0)
+        {
+            return;
+        }
+        await using var command = new NpgsqlCommand("""
+            SELECT p.account_id, string_agg(array_to_string(p.hashtags, ' '), ' ')
             FROM posts p
-            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
-              AND ({relevant} OR p.hashtags && @congresses)
+            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL AND p.hashtags && @congresses
             GROUP BY p.account_id
             """, connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("from", inputs.From);
         command.Parameters.AddWithValue("to", inputs.Snapshot);
-        command.Parameters.AddWithValue("topic", inputs.TopicTags);
-        command.Parameters.AddWithValue("accounts", accounts);
         command.Parameters.AddWithValue("congresses", congressTags);
-        command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
-        // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
-        command.Parameters.AddWithValue("keywordLikes", keywordLikes);
         var congresses = new HashSet<string>(congressTags, StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var account = reader.GetInt64(0);
-            var count = (int)reader.GetInt64(1);
+            // The tags of the account's posts that carry a congress hashtag: keep the congress ones.
+            var used = reader.GetString(1).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(congresses.Contains).Distinct().Order(StringComparer.Ordinal).ToArray();
+            if (used.Length > 0)
+            {
+                inputs.CongressTagsByAccount[reader.GetInt64(0)] = used;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The topic's reading of the window (docs/scoring.md, "Topic scope"), in one query: every
+    /// relevant post — a topic hashtag (the profile's and the expansion's) or a keyword as whole
+    /// words — aggregated per account (relevance, and the in-topic activity, reach, science and
+    /// community); and, when <paramref name="withGraph"/>, the posts that reply to, quote or repost
+    /// a relevant post, so that each interaction can be flagged as the topic's (its own post is
+    /// relevant or engages a relevant post). Needs the topic, so it runs after the expansion; the
+    /// interactions' post ids are released once flagged.
+    /// </summary>
+    public static async Task LoadTopicAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, bool withGraph, CancellationToken cancellationToken)
+    {
+        var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
+        var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
+            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
+        await using var command = new NpgsqlCommand($"""
+            WITH relevant AS MATERIALIZED (
+                SELECT p.id, p.account_id, p.platform, p.external_id, p.created_at, p.reply_to_post_external_id IS NOT NULL AS reply,
+                       p.hashtags && @community AS community, p.urls, p.likes, p.reposts, p.quotes
+                FROM posts p
+                WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+                  AND (p.hashtags && @topic
+                       OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)))
+            SELECT true AS relevant, r.id, r.account_id, r.created_at, r.reply, r.community, r.urls, r.likes, r.reposts, r.quotes FROM relevant r
+            UNION ALL
+            SELECT false, p.id, p.account_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM posts p
+            CROSS JOIN LATERAL (VALUES (p.reply_to_post_external_id), (p.quote_of_post_external_id), (p.repost_of_post_external_id)) AS v(ref)
+            JOIN relevant r ON r.platform = p.platform AND r.external_id = v.ref
+            WHERE @graph AND v.ref IS NOT NULL AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("from", inputs.From);
+        command.Parameters.AddWithValue("to", inputs.Snapshot);
+        command.Parameters.AddWithValue("topic", inputs.TopicTags);
+        command.Parameters.AddWithValue("community", ScoringVocabulary.CommunityHashtags.ToArray());
+        command.Parameters.AddWithValue("graph", withGraph);
+        command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
+        // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
+        command.Parameters.AddWithValue("keywordLikes", keywordLikes);
+        var topicPosts = new HashSet<long>();
+        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var isRelevant = reader.GetBoolean(0);
+                var postId = reader.GetInt64(1);
+                var account = reader.GetInt64(2);
+                if (withGraph)
+                {
+                    topicPosts.Add(postId);
+                }
+                if (!isRelevant)
+                {
+                    continue;
+                }
+                var created = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc);
+                var reply = reader.GetBoolean(4);
+                var community = reader.GetBoolean(5);
+                var scholarly = !reader.IsDBNull(6) && reader.GetFieldValue<string[]>(6).Any(ScoringVocabulary.IsScholarlyUrl);
+                var (likes, reposts, quotes) = (reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9));
+                if (inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a])
+                {
+                    continue;
+                }
+                if (!inputs.TopicByAccount.TryGetValue(account, out var aggregate))
+                {
+                    inputs.TopicByAccount[account] = aggregate = new TopicPosts();
+                }
+                aggregate.Add((int)Math.Floor((created - inputs.From).TotalSeconds / 604800), reply, community, scholarly, likes, reposts, quotes);
+            }
+        }
+        foreach (var (account, aggregate) in inputs.TopicByAccount)
+        {
+            inputs.RelevantByAccount[account] = aggregate.Posts;
+        }
+        if (withGraph)
+        {
+            var inTopic = new bool[inputs.InteractionCount];
+            for (var i = 0; i < inTopic.Length; i++)
+            {
+                inTopic[i] = topicPosts.Contains(inputs.InteractionPost[i]);
+            }
+            inputs.InteractionInTopic = inTopic;
+        }
+        inputs.InteractionPost = [];
+    }
+
+    /// <summary>Counts, per person, the matched publications whose titles name the topic (science read in the topic).</summary>
+    public static void CountTopicPublications(ScoringInputs inputs, IReadOnlyList<string> keywords)
+    {
+        foreach (var (p, titles) in inputs.PublicationTitles)
+        {
+            var count = titles.Count(t => PublicationMatching.TitleNamesTopic(t, inputs.TopicTags, [.. keywords]));
             if (count > 0)
             {
-                inputs.RelevantByAccount[account] = count;
-            }
-            if (!reader.IsDBNull(2))
-            {
-                // The tags of the account's posts that carry a congress hashtag: keep the congress ones.
-                var used = reader.GetString(2).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(congresses.Contains).Distinct().Order(StringComparer.Ordinal).ToArray();
-                if (used.Length > 0)
-                {
-                    inputs.CongressTagsByAccount[account] = used;
-                }
+                inputs.TopicPublications[p] = count;
             }
         }
     }
@@ -405,10 +479,11 @@ internal static class ScoringInputLoader
         var source = new List<int>(1 << 16);
         var target = new List<int>(1 << 16);
         var kind = new List<byte>(1 << 16);
+        var post = new List<long>(1 << 16);
         var (from, to) = WindowLiterals(inputs);
         await using (var export = await connection.BeginBinaryExportAsync($"""
             COPY (SELECT source_account_id, target_account_id,
-                         CASE kind WHEN 'reply' THEN 0 WHEN 'quote' THEN 1 WHEN 'mention' THEN 2 ELSE 3 END::smallint
+                         CASE kind WHEN 'reply' THEN 0 WHEN 'quote' THEN 1 WHEN 'mention' THEN 2 ELSE 3 END::smallint, post_id
                   FROM interactions
                   WHERE occurred_at > '{from}+00' AND occurred_at <= '{to}+00') TO STDOUT (FORMAT BINARY)
             """, cancellationToken))
@@ -418,17 +493,20 @@ internal static class ScoringInputLoader
                 var s = export.Read<long>(NpgsqlDbType.Bigint);
                 var t = export.Read<long>(NpgsqlDbType.Bigint);
                 var k = export.Read<short>(NpgsqlDbType.Smallint);
+                var postId = export.Read<long>(NpgsqlDbType.Bigint);
                 if (inputs.AccountIndex.TryGetValue(s, out var si) && inputs.AccountIndex.TryGetValue(t, out var ti))
                 {
                     source.Add(si);
                     target.Add(ti);
                     kind.Add((byte)k);
+                    post.Add(postId);
                 }
             }
         }
         inputs.InteractionSource = [.. source];
         inputs.InteractionTarget = [.. target];
         inputs.InteractionKind = [.. kind];
+        inputs.InteractionPost = [.. post];
         inputs.InteractionCount = source.Count;
     }
 
@@ -505,6 +583,11 @@ internal static class ScoringInputLoader
             foreach (var p in matched)
             {
                 inputs.Publications[p] = inputs.Publications.GetValueOrDefault(p) + 1;
+                if (!inputs.PublicationTitles.TryGetValue(p, out var titles))
+                {
+                    inputs.PublicationTitles[p] = titles = [];
+                }
+                titles.Add(title);
             }
         }
     }

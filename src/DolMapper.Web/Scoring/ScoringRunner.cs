@@ -150,20 +150,11 @@ public sealed class ScoringRunner(
             var congressTags = tagCounts.Select(t => t.Tag).Where(ScoringVocabulary.IsCongressHashtag).ToArray();
             Mark("topic", step);
 
-            progress?.Report($"{definition.Name}: counting relevant posts and congress hashtags");
-            // Relevance is a signal of the population only: HCPs at the profile's confidence, and the
-            // silent profiles the behaviour model may add (SignalComputation).
-            var mayBeScored = new List<long>();
-            foreach (var ap in inputs.Posts)
-            {
-                if (inputs.AccountIndex.TryGetValue(ap.AccountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0
-                    && !inputs.OptedOut[p] && (inputs.IsHcp(p, definition.MinHcpConfidence) || inputs.Uninformative[p]))
-                {
-                    mayBeScored.Add(ap.AccountId);
-                }
-            }
-            await ScoringInputLoader.LoadRelevanceAndCongressesAsync(connection, inputs, definition.Keywords, [.. mayBeScored], congressTags, cancellationToken);
-            Mark("relevance_congresses", step);
+            progress?.Report($"{definition.Name}: reading the topic and congress hashtags");
+            await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, cancellationToken);
+            ScoringInputLoader.CountTopicPublications(inputs, definition.Keywords);
+            await ScoringInputLoader.LoadCongressesAsync(connection, inputs, congressTags, cancellationToken);
+            Mark("topic_congresses", step);
 
             progress?.Report($"{definition.Name}: computing signals and PageRank");
             var computed = SignalComputation.Compute(inputs, definition);
@@ -363,10 +354,23 @@ public sealed class ScoringRunner(
             var built = step.Elapsed.TotalSeconds;
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // The HCPs the relevance floor or the market left out, with the reason (the rankings' "not ranked here").
+            await using (var notRanked = await connection.BeginBinaryImportAsync("COPY person_not_ranked (run_id, person_id, reason) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            {
+                foreach (var person in computed.NotRanked)
+                {
+                    await notRanked.StartRowAsync(cancellationToken);
+                    await notRanked.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
+                    await notRanked.WriteAsync(inputs.PersonIds[person.Person], NpgsqlDbType.Bigint, cancellationToken);
+                    await notRanked.WriteAsync(person.Reason, NpgsqlDbType.Text, cancellationToken);
+                }
+                await notRanked.CompleteAsync(cancellationToken);
+            }
             // Someone who opted out (or was erased) while the run computed is not published with it.
             await using (var optedOut = new NpgsqlCommand($"""
                 DELETE FROM {partition} WHERE person_id IN ({Data.OptOutSql.OptedOutPersons});
                 DELETE FROM person_score_evidence WHERE run_id = {runId} AND person_id IN ({Data.OptOutSql.OptedOutPersons});
+                DELETE FROM person_not_ranked WHERE run_id = {runId} AND person_id IN ({Data.OptOutSql.OptedOutPersons});
                 """, connection, transaction))
             {
                 await optedOut.ExecuteNonQueryAsync(cancellationToken);

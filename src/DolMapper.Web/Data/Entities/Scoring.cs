@@ -138,6 +138,31 @@ public sealed class PersonScoreEvidence
     public string Evidence { get; set; } = "{}";
 }
 
+/// <summary>
+/// An HCP a run did not rank, and why (<c>no_relevant_post</c>, <c>outside_market</c>,
+/// <c>unknown_location</c>): what the rankings page's name search shows under "not ranked here",
+/// and the market's "location unknown" list.
+/// </summary>
+public sealed class PersonNotRanked
+{
+    public long RunId { get; set; }
+    public long PersonId { get; set; }
+    public required string Reason { get; set; }
+}
+
+internal sealed class PersonNotRankedConfiguration : IEntityTypeConfiguration<PersonNotRanked>
+{
+    public void Configure(EntityTypeBuilder<PersonNotRanked> b)
+    {
+        b.ToTable("person_not_ranked", t => t.HasCheckConstraint("ck_person_not_ranked_reason", Check.In("reason", global::DolMapper.Scoring.NotRankedReasons.All)));
+        b.HasKey(e => new { e.RunId, e.PersonId });
+        b.HasIndex(e => new { e.RunId, e.Reason });
+        b.Property(e => e.Reason).HasMaxLength(32);
+        b.HasOne<ScoringRun>().WithMany().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class PersonScoreEvidenceConfiguration : IEntityTypeConfiguration<PersonScoreEvidence>
 {
     public void Configure(EntityTypeBuilder<PersonScoreEvidence> b)

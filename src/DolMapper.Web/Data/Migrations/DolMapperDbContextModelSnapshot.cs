@@ -886,6 +886,37 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("person_merges", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonNotRanked", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("RunId", "PersonId")
+                        .HasName("pk_person_not_ranked");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_not_ranked_person_id");
+
+                    b.HasIndex("RunId", "Reason")
+                        .HasDatabaseName("ix_person_not_ranked_run_id_reason");
+
+                    b.ToTable("person_not_ranked", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_person_not_ranked_reason", "reason IN ('no_relevant_post', 'outside_market', 'unknown_location')");
+                        });
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
                 {
                     b.Property<long>("RunId")
@@ -2140,6 +2171,23 @@ namespace DolMapper.Web.Data.Migrations
                         .HasForeignKey("SourceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_ingestion_runs_sources_source_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonNotRanked", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_not_ranked_persons_person_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_not_ranked_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
