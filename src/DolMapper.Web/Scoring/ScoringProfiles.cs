@@ -178,7 +178,12 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
     private static StoredProfile ToStored(ScoringProfileVersion v, ProfileDefinition d) => new(v.ProfileId, v.Id, v.Version, v.CreatedAt, v.CreatedBy, d);
 }
 
-/// <summary>The example profiles that ship with the demo world (docs/scoring.md, "Example profiles").</summary>
+/// <summary>
+/// The example profiles that ship with the demo world (docs/scoring.md, "Example profiles"). They
+/// read every question over everything a person does (scope <c>all</c>, no market restriction):
+/// the demo world plants overall traits and its ground truth is written in them, so that is what
+/// it can judge; a topic-scoped reading is judged on worlds built for it (tests, docs/scoring.md).
+/// </summary>
 public static class ExampleProfiles
 {
     public static readonly ProfileDefinition OncologyScientificExchange = new()
@@ -189,6 +194,8 @@ public static class ExampleProfiles
         Countries = [],
         WindowDays = 365,
         MinHcpConfidence = 0.6,
+        Scope = ProfileDefinition.AllScope,
+        LocatedInCountriesOnly = false,
         Weights = new Dictionary<string, double>
         {
             ["relevance"] = 1, ["hcp_following"] = 0.5, ["peer_trust"] = 1, ["activity"] = 0.5, ["public_influence"] = 0.25,
@@ -204,6 +211,8 @@ public static class ExampleProfiles
         Countries = ["GB"],
         WindowDays = 365,
         MinHcpConfidence = 0.6,
+        Scope = ProfileDefinition.AllScope,
+        LocatedInCountriesOnly = false,
         Weights = new Dictionary<string, double>
         {
             ["relevance"] = 1, ["hcp_following"] = 0.25, ["peer_trust"] = 0.25, ["activity"] = 0.5, ["public_influence"] = 1,
@@ -219,6 +228,8 @@ public static class ExampleProfiles
         Countries = [],
         WindowDays = 365,
         MinHcpConfidence = 0.6,
+        Scope = ProfileDefinition.AllScope,
+        LocatedInCountriesOnly = false,
         Weights = new Dictionary<string, double>
         {
             ["relevance"] = 1, ["hcp_following"] = 0, ["peer_trust"] = 0.25, ["activity"] = 1, ["public_influence"] = 0,

@@ -45,14 +45,17 @@ public class MigrationTests(PostgresFixture postgres) : IClassFixture<PostgresFi
     }
 
     [Fact]
-    public async Task There_is_one_migration_and_a_database_from_before_the_squash_is_refused_with_a_way_out()
+    public async Task The_migrations_start_at_the_squashed_InitialCreate_and_a_database_from_before_the_squash_is_refused_with_a_way_out()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();
         await using var app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(connectionString));
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<DolMapperDbContext>();
-            Assert.EndsWith("_InitialCreate", Assert.Single(db.Database.GetMigrations()));
+            // One squashed start (decision 005); every change after it is a migration of its own.
+            var migrations = db.Database.GetMigrations().ToList();
+            Assert.EndsWith("_InitialCreate", migrations[0]);
+            Assert.Single(migrations, m => m.EndsWith("_InitialCreate", StringComparison.Ordinal));
         }
         await Sql.ExecuteAsync(connectionString, "INSERT INTO __ef_migrations_history VALUES ('20261125191613_ImportProgressAndUploads', '10.0.15')");
 

@@ -53,6 +53,8 @@ public sealed class AdminProfilesTests(PostgresFixture postgres) : IClassFixture
             ["Form.WindowDays"] = "365",
             ["Form.MinHcpConfidence"] = minConfidence,
             ["Form.Active"] = "true",
+            // The scope select shows the stored profile's scope (a general-awareness profile).
+            ["Form.Scope"] = AdminWorld.Awareness.EffectiveScope,
             ["Form.BaseVersion"] = System.Text.RegularExpressions.Regex.Match(html, "name=\"Form.BaseVersion\" value=\"(\\d+)\"").Groups[1].Value,
         };
         for (var q = 0; q < Questions.Count; q++)

@@ -15,6 +15,8 @@ internal static class AdminWorld
     {
         Name = "Admin test - awareness",
         Hashtags = ["bcsm"],
+        // A general-awareness profile: every one of the 40 is ranked, whatever their share of topic posts.
+        Scope = ProfileDefinition.AllScope,
         Weights = new Dictionary<string, double>
         {
             ["relevance"] = 0.5, ["hcp_following"] = 0.25, ["peer_trust"] = 0.25, ["activity"] = 1, ["public_influence"] = 1,

@@ -25,12 +25,44 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : 
     [BindProperty(SupportsGet = true, Name = "relationship")] public string? Relationship { get; set; }
     [BindProperty(SupportsGet = true, Name = "persona")] public int? Persona { get; set; }
     [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
+    /// <summary>Lists the HCPs the run left out for this reason (<c>notranked=unknown_location</c>, …).</summary>
+    [BindProperty(SupportsGet = true, Name = "notranked")] public string? NotRankedReason { get; set; }
     [BindProperty(SupportsGet = true, Name = "min")] public double? MinScore { get; set; }
     [BindProperty(SupportsGet = true, Name = "sort")] public string? Sort { get; set; }
     // "page" is also Razor Pages' own route value (the page's path), so it is read from the query string alone.
     public int PageNumber { get; private set; } = 1;
 
     public IReadOnlyList<string> Profiles { get; private set; } = [];
+    /// <summary>Who the run did not rank here, by reason, and those the search or the chosen reason finds.</summary>
+    public NotRankedSummary? NotRanked { get; private set; }
+
+    /// <summary>How many HCPs are not ranked for a reason, in words ("3 HCPs whose location is unknown").</summary>
+    public static string NotRankedCount(string reason, long count) => $"{count:N0} HCP{(count == 1 ? "" : "s")} " + reason switch
+    {
+        DolMapper.Scoring.NotRankedReasons.NoRelevantPost => "without a post on the topic",
+        DolMapper.Scoring.NotRankedReasons.OutsideMarket => "located outside the target countries",
+        DolMapper.Scoring.NotRankedReasons.UnknownLocation => "whose location is unknown",
+        _ => reason,
+    };
+
+    /// <summary>The list of HCPs not ranked for <paramref name="reason"/> (the search cleared: it would narrow the list to one name).</summary>
+    public string NotRankedUrl(string reason)
+    {
+        var query = Query();
+        query["notranked"] = reason;
+        query["q"] = null;
+        query["page"] = null;
+        return Build(Url.Page("/Rankings/Index")!, query);
+    }
+
+    /// <summary>A reason a person is not ranked, in words.</summary>
+    public static string NotRankedWords(string reason) => reason switch
+    {
+        DolMapper.Scoring.NotRankedReasons.NoRelevantPost => "no post on this profile's topic in the window",
+        DolMapper.Scoring.NotRankedReasons.OutsideMarket => "located outside the profile's countries",
+        DolMapper.Scoring.NotRankedReasons.UnknownLocation => "location unknown (not ranked in a market profile until it is known)",
+        _ => reason,
+    };
     public RankingPage? Result { get; private set; }
     public bool CanExport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
     /// <summary>This analyst's verdicts on the page's persons.</summary>
@@ -52,6 +84,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : 
         if (Result is not null)
         {
             HasLearned = Result.Run.HasLearnedRanking;
+            NotRanked = await rankings.NotRankedAsync(Result.Run.RunId, Search, NotRankedReason, 100, cancellationToken);
         }
         if (CanExport && Result is not null)
         {

@@ -26,6 +26,15 @@ public sealed record RankingPage(
     public DateTime RunAt => Run.RunAt;
 }
 
+/// <summary>An HCP the run did not rank, and why (<see cref="DolMapper.Scoring.NotRankedReasons"/>).</summary>
+public sealed record NotRankedEntry(long PersonId, string? Name, string PublicId, string? Country, string Reason);
+
+/// <summary>How many HCPs the run did not rank, by reason, and those a search or a chosen reason lists.</summary>
+public sealed record NotRankedSummary(IReadOnlyDictionary<string, long> Counts, IReadOnlyList<NotRankedEntry> Listed)
+{
+    public long Total => Counts.Values.Sum();
+}
+
 /// <summary>
 /// Reads a page of the latest complete run of a profile through <see cref="RankingSelection"/>:
 /// filters, sort, paging, opted-out persons left out with the display ranks closed up, and each
@@ -211,4 +220,48 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         return facets;
     }
 
+
+    /// <summary>How many HCPs a run left out, by reason; with a search, those whose name or handle matches; with a reason, those left out for it (at most <paramref name="limit"/>). Opted-out persons are never listed.</summary>
+    public async Task<NotRankedSummary> NotRankedAsync(long runId, string? search, string? reason, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand($"""
+            SELECT reason, count(*) FROM person_not_ranked WHERE run_id = @run AND person_id NOT IN ({Data.OptOutSql.OptedOutPersons}) GROUP BY reason
+            """, connection))
+        {
+            command.Parameters.AddWithValue("run", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+        var text = RankingSelection.SearchPattern(search);
+        var listed = new List<NotRankedEntry>();
+        if (counts.Count > 0 && (text is not null || DolMapper.Scoring.NotRankedReasons.All.Contains(reason)))
+        {
+            await using var command = new NpgsqlCommand($"""
+                SELECT n.person_id, p.display_name, p.public_id, p.country, n.reason
+                FROM person_not_ranked n JOIN persons p ON p.id = n.person_id
+                WHERE n.run_id = @run AND n.person_id NOT IN ({Data.OptOutSql.OptedOutPersons})
+                  AND (@reason::text IS NULL OR n.reason = @reason)
+                  AND (@text::text IS NULL OR p.display_name ILIKE @text
+                       OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.handle ILIKE @text))
+                ORDER BY p.display_name NULLS LAST, n.person_id
+                LIMIT @limit
+                """, connection);
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.Add(new NpgsqlParameter("reason", NpgsqlTypes.NpgsqlDbType.Text) { Value = text is null ? reason! : DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("text", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)text ?? DBNull.Value });
+            command.Parameters.AddWithValue("limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                listed.Add(new NotRankedEntry(reader.Get<long>("person_id"), reader.Get<string>("display_name"), reader.Get<string>("public_id")!,
+                    reader.Get<string>("country"), reader.Get<string>("reason")!));
+            }
+        }
+        return new NotRankedSummary(counts, listed);
+    }
 }

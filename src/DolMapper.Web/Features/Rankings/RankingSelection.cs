@@ -82,15 +82,19 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
         command.Parameters.Add(new NpgsqlParameter("persona", NpgsqlDbType.Integer) { Value = (object?)filter.Persona ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text)
         {
-            Value = Blank(filter.Search) is { } q
-                ? "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).TrimStart('@') + "%"
-                : DBNull.Value,
+            Value = (object?)SearchPattern(filter.Search) ?? DBNull.Value,
         });
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
         {
             Value = personIds is null ? DBNull.Value : personIds.ToArray(),
         });
     }
+
+    /// <summary>The name search as an ILIKE pattern (a leading @ dropped, LIKE's own characters escaped); null when there is none.</summary>
+    public static string? SearchPattern(string? search) =>
+        Blank(search) is { } q
+            ? "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).TrimStart('@') + "%"
+            : null;
 
     private static void Text(NpgsqlCommand command, string name, string? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)Blank(value) ?? DBNull.Value });

@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DolMapper.Web.Features.Admin.Profiles;
 
 /// <summary>
-/// The profile editor: the ten weights with each question's meaning, the topic, countries, window,
-/// minimum HCP confidence and active flag; a live preview of the top 25 as the weights move; save
+/// The profile editor: the ten weights with each question's meaning, the topic and its scope,
+/// countries and whether only persons located there are ranked, window, minimum HCP confidence and
+/// active flag; a live preview of the top 25 as the weights move; save
 /// as a new immutable version (audited with its diff) that queues a scoring run.
 /// </summary>
 public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, IBackgroundJobClient jobs) : PageModel
@@ -24,6 +25,10 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
         public double MinHcpConfidence { get; set; } = 0.6;
         public double[] Weights { get; set; } = new double[Questions.Count];
         public bool Active { get; set; } = true;
+        /// <summary><c>topic</c> or <c>all</c>.</summary>
+        public string Scope { get; set; } = ProfileDefinition.TopicScope;
+        /// <summary>Rank only persons located in the target countries (applies when there are some).</summary>
+        public bool LocatedInCountriesOnly { get; set; } = true;
         /// <summary>The version the editor was opened on (0 for a new profile): a save on a stale version is refused.</summary>
         public int BaseVersion { get; set; }
 
@@ -37,6 +42,8 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
             MinHcpConfidence = d.MinHcpConfidence,
             Weights = [.. Questions.All.Select(k => d.Weights.GetValueOrDefault(k))],
             Active = d.Active,
+            Scope = d.EffectiveScope,
+            LocatedInCountriesOnly = d.LocatedInCountriesOnly ?? true,
             BaseVersion = version,
         };
 
@@ -59,6 +66,9 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
                 MinHcpConfidence = MinHcpConfidence,
                 Weights = weights,
                 Active = Active,
+                Scope = string.IsNullOrWhiteSpace(Scope) ? null : Scope.Trim().ToLowerInvariant(),
+                // With no countries the setting has nothing to apply to: left at its default rather than refused.
+                LocatedInCountriesOnly = Split(Countries).Length == 0 ? null : LocatedInCountriesOnly,
             };
         }
     }
