@@ -27,18 +27,21 @@ public static class ScoreSuite
 
         await using var app = await context.OpenAppAsync(runDatabase);
         string profile;
+        // The same profile read in the topic: relevant posts and the topic's engagement graph beside the overall one.
+        var topicProfile = ExampleProfiles.OncologyScientificExchange with { Name = "Oncology - scientific exchange (topic)", Scope = DolMapper.Scoring.ProfileDefinition.TopicScope };
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var profiles = scope.ServiceProvider.GetRequiredService<ScoringProfiles>();
             await profiles.EnsureExamplesAsync("benchmark", CancellationToken.None);
             profile = ExampleProfiles.OncologyScientificExchange.Name;
+            await profiles.SaveAsync(topicProfile, "benchmark", CancellationToken.None);
         }
 
-        async Task<ScoringRunReport> RunAsync()
+        async Task<ScoringRunReport> RunAsync(string? name = null)
         {
             await using var scope = app.Services.CreateAsyncScope();
             var runner = scope.ServiceProvider.GetRequiredService<ScoringRunner>();
-            var report = Assert(await runner.RunAsync(profile, "benchmark", null, CancellationToken.None));
+            var report = Assert(await runner.RunAsync(name ?? profile, "benchmark", null, CancellationToken.None));
             return report;
         }
 
@@ -66,6 +69,15 @@ public static class ScoreSuite
             $"{run.Message} Steps (s): {steps}"));
         results.Add(new Result("score", scale, "peak memory of the process", peak, "GB", "—", null, null, "≤ 2 GB", peak <= 2.0,
             "peak working set of the benchmark process, which holds the scoring run"));
+
+        // The topic reading's cost: its ratio to the same GROUP BY within 1.3× of the run over everything.
+        clock.Restart();
+        var topicRun = await RunAsync(topicProfile.Name);
+        var topicSeconds = clock.Elapsed.TotalSeconds;
+        var topicSteps = await context.ScalarAsync($"SELECT details -> 'seconds' FROM scoring_runs WHERE id = {topicRun.RunId}", runDatabase);
+        results.Add(new Result("score", scale, "one topic-scoped scoring run (topic graph)", topicSeconds, "s",
+            "PostgreSQL GROUP BY account over the window", groupBy, topicSeconds / groupBy, $"ratio ≤ 1.3 × {seconds / groupBy:0.0}", topicSeconds / groupBy <= 1.3 * seconds / groupBy,
+            $"{topicRun.Message} Steps (s): {topicSteps}"));
         // Keep the scored world for the web and export suites.
         NpgsqlConnection.ClearAllPools();
         await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{runDatabase}' AND pid <> pg_backend_pid()");

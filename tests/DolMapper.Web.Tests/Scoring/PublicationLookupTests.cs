@@ -70,7 +70,8 @@ public sealed class PublicationLookupTests(PostgresFixture postgres) : IAsyncLif
         // Checked persons wait for the interval before the next lookup.
         Assert.Null(await lookup.RunAsync(null, "test", CancellationToken.None));
 
-        var profile = new ProfileDefinition { Name = "Science", Hashtags = ["medtwitter"], Weights = new Dictionary<string, double> { ["science"] = 1 } };
+        // Over everything: the publications are matched by specialty, whatever the profile's topic.
+        var profile = new ProfileDefinition { Name = "Science", Hashtags = ["medtwitter"], Scope = ProfileDefinition.AllScope, Weights = new Dictionary<string, double> { ["science"] = 1 } };
         await scoring.SaveProfileAsync(profile);
         var run = Assert.Single(await scoring.ScoreAsync());
         Assert.True(run.Complete, run.Message);

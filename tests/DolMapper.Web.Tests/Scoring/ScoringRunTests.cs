@@ -16,6 +16,8 @@ public sealed class ScoringRunTests(PostgresFixture postgres) : IClassFixture<Po
         Name = "Oncology test",
         Hashtags = ["bcsm"],
         Keywords = ["breast cancer"],
+        // The definitions over everything a person does (TopicScopeTests reads a topic).
+        Scope = ProfileDefinition.AllScope,
         WindowDays = 365,
         MinHcpConfidence = 0.5,
         Weights = new Dictionary<string, double> { ["relevance"] = 1, ["peer_trust"] = 1, ["science"] = 0.5, ["relationship"] = 0.25 },

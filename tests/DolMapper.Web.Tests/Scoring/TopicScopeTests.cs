@@ -150,5 +150,11 @@ public sealed class TopicScopeTests(PostgresFixture postgres) : IClassFixture<Po
         var unknown = WebUtility.HtmlDecode(await analyst.GetStringAsync($"/Rankings?profile={Uri.EscapeDataString(OncologyUk.Name)}&notranked=unknown_location"));
         Assert.Contains("Dr. Finn Moss, MD — <span class=\"text-muted\">location unknown", unknown);
         Assert.DoesNotContain("Dr. Eva Lind", unknown);
+
+        // Dan's DOL page words both readings of the question.
+        var dan = await Sql.ScalarAsync(db.ConnectionString, "SELECT id FROM persons WHERE public_id = 'x:4'");
+        var dol = WebUtility.HtmlDecode(await analyst.GetStringAsync($"/Profiles/{dan}?profile={Uri.EscapeDataString(OncologyUk.Name)}"));
+        Assert.Contains("On the topic: 0 HCPs and", dol);
+        Assert.Contains("Over everything: 5 HCPs and", dol);
     }
 }

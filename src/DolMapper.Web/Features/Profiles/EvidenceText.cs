@@ -8,12 +8,26 @@ public static class EvidenceText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>
+    /// The question's evidence in words. A question read in the topic says so and gives the overall
+    /// figures after it ("On the topic: 3 HCPs … Over everything: 41 HCPs …").
+    /// </summary>
     public static string Describe(string question, JsonElement evidence)
     {
         if (!evidence.TryGetProperty(question, out var e) || e.ValueKind == JsonValueKind.Null)
         {
             return question == "relationship" ? "No CRM relationship." : "No evidence recorded.";
         }
+        if (e.TryGetProperty("scope", out var scope) && scope.ValueKind == JsonValueKind.String && scope.GetString() == "topic"
+            && e.TryGetProperty("overall", out var overall) && overall.ValueKind == JsonValueKind.Object)
+        {
+            return "On the topic: " + Words(question, e) + " Over everything: " + Words(question, overall);
+        }
+        return Words(question, e);
+    }
+
+    private static string Words(string question, JsonElement e)
+    {
         double N(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
         string S(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "—";
         string List(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0
