@@ -81,10 +81,13 @@ public static class ImportSuite
             await DemoWorldWriter.WriteFileAsync(GenerateSuite.WorldOptions(scale), world, truthPath: null);
         }
         if (await context.ScalarAsync($"SELECT 1 FROM pg_database WHERE datname = '{baseDatabase}'") is null
-            || await context.ScalarAsync("SELECT to_regclass('bench_ready')::text", baseDatabase) is null)
+            || await context.ScalarAsync("SELECT to_regclass('bench_ready')::text", baseDatabase) is null
+            || !await SchemaIsCurrentAsync(context, baseDatabase))
         {
             Console.Error.WriteLine($"Loading the {scale.Name} world into {baseDatabase} (once; kept for later runs)");
             await context.ExecuteAsync($"DROP DATABASE IF EXISTS {baseDatabase} WITH (FORCE)");
+            // The check above may have left pooled connections to the dropped database: none may be reused.
+            Npgsql.NpgsqlConnection.ClearAllPools();
             await context.ExecuteAsync($"CREATE DATABASE {baseDatabase}");
             await using var app = await context.OpenAppAsync(baseDatabase);
             var load = await app.Services.GetRequiredService<FileImporter>().ImportFilesAsync([world], new ImportOptions(true, "benchmark"));
@@ -222,5 +225,18 @@ public static class ImportSuite
         {
             writer.Write(value, NpgsqlTypes.NpgsqlDbType.Text);
         }
+    }
+
+    /// <summary>
+    /// Whether a kept world database was made by this build's migrations: one made before a schema
+    /// change (or before the migrations were squashed) is loaded again rather than refused at start-up.
+    /// </summary>
+    private static async Task<bool> SchemaIsCurrentAsync(BenchmarkContext context, string database)
+    {
+        var applied = await context.ScalarAsync("SELECT string_agg(migration_id, ',' ORDER BY migration_id) FROM __ef_migrations_history", database) as string;
+        var known = string.Join(",", typeof(DolMapper.Web.Data.DolMapperDbContext).Assembly.GetTypes()
+            .Select(t => t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).OfType<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>().FirstOrDefault()?.Id)
+            .OfType<string>().Order(StringComparer.Ordinal));
+        return applied == known;
     }
 }

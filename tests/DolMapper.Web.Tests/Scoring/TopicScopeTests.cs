@@ -144,6 +144,10 @@ public sealed class TopicScopeTests(PostgresFixture postgres) : IClassFixture<Po
         Assert.Contains("data-testid=\"not-ranked\"", page);
         Assert.Contains("1 HCP whose location is unknown", page);
         Assert.Contains("1 HCP located outside the target countries", page);
+        // Each row says why it is there, in words; the legend explains the questions, tier and geography.
+        Assert.Contains("peer trust among HCPs on the topic: top", page);
+        Assert.Contains("data-testid=\"legend\"", page);
+        Assert.Contains("how much of their audience is in GB. Only people located there are ranked.", page);
         var search = WebUtility.HtmlDecode(await analyst.GetStringAsync($"/Rankings?profile={Uri.EscapeDataString(OncologyUk.Name)}&q=Cleo"));
         Assert.Contains("Nobody matches these filters", search);
         Assert.Contains("Dr. Cleo Hart, MD (GB) — <span class=\"text-muted\">no post on this profile's topic in the window", search);

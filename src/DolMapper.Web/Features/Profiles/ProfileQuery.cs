@@ -1,3 +1,4 @@
+using DolMapper.Web.Data;
 using DolMapper.Web.Data.Entities;
 using System.Text.Json;
 using DolMapper.Scoring;
@@ -12,6 +13,8 @@ public sealed record DolProfile(
     string Profile, int Version, DateTime RunAt, int Rank, double Score, string Tier, double[] Signals, double[] Raw, double[] Contributions,
     JsonElement Evidence, IReadOnlyList<(DateTime At, string Text, string? Url)> SamplePosts, IReadOnlyList<(DateTime At, int Rank, double Score)> History)
 {
+    /// <summary>The profile version the run scored (its weights, scope and market).</summary>
+    public ProfileDefinition? Definition { get; init; }
     /// <summary>Posts and engagement received per week over the year before the run's snapshot.</summary>
     public IReadOnlyList<(DateTime Week, int Posts, long Engagement)> Activity { get; init; } = [];
     public IReadOnlyList<(string Tag, int Posts)> Hashtags { get; init; } = [];
@@ -35,10 +38,10 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var signals = string.Join(", ", Questions.All.Select(k => $"s.{k}, s.{k}_raw"));
         await using var command = new NpgsqlCommand($"""
-            SELECT p.id, p.public_id, p.display_name, s.profession, s.specialty, s.country, p.hcp_confidence, p.classification_evidence::text,
-                   v.version, r.completed_at,
-                   (s.rank - (SELECT count(*) FROM person_scores x WHERE x.run_id = s.run_id AND x.rank < s.rank AND x.person_id IN ({Data.OptOutSql.OptedOutPersons})))::int,
-                   s.score, s.tier, {signals}, s.contributions, e.evidence::text, r.profile_id, r.id, r.data_snapshot_at, pa.name
+            SELECT p.id, p.public_id, p.display_name, s.profession, s.specialty, s.country, p.hcp_confidence, p.classification_evidence::text AS classification,
+                   v.version, v.definition::text AS definition, r.completed_at,
+                   (s.rank - (SELECT count(*) FROM person_scores x WHERE x.run_id = s.run_id AND x.rank < s.rank AND x.person_id IN ({Data.OptOutSql.OptedOutPersons})))::int AS display_rank,
+                   s.score, s.tier, {signals}, s.contributions, e.evidence::text AS evidence, r.profile_id, r.id AS run_id, r.data_snapshot_at, pa.name AS persona
             FROM person_scores s
             JOIN scoring_runs r ON r.id = s.run_id
             JOIN scoring_profiles pr ON pr.id = r.profile_id
@@ -58,9 +61,9 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             return null;
         }
         var terms = new List<string>();
-        if (!reader.IsDBNull(7))
+        if (reader.Get<string>("classification") is { } classificationJson)
         {
-            using var classification = JsonDocument.Parse(reader.GetString(7));
+            using var classification = JsonDocument.Parse(classificationJson);
             if (classification.RootElement.TryGetProperty("terms", out var t) && t.ValueKind == JsonValueKind.Array)
             {
                 terms.AddRange(t.EnumerateArray().Select(e => e.GetString()).OfType<string>());
@@ -70,20 +73,21 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         var raw = new double[Questions.Count];
         for (var q = 0; q < Questions.Count; q++)
         {
-            values[q] = reader.GetDouble(13 + 2 * q);
-            raw[q] = reader.GetDouble(14 + 2 * q);
+            values[q] = reader.Get<double>(Questions.All[q]);
+            raw[q] = reader.Get<double>(Questions.All[q] + "_raw");
         }
-        var contributions = reader.GetFieldValue<double[]>(33);
-        var evidence = JsonDocument.Parse(reader.GetString(34)).RootElement.Clone();
-        var profileId = reader.GetInt32(35);
-        var runId = reader.GetInt64(36);
-        var snapshot = DateTime.SpecifyKind(reader.GetDateTime(37), DateTimeKind.Utc);
-        var persona = reader.IsDBNull(38) ? null : reader.GetString(38);
-        var header = (Id: reader.GetInt64(0), PublicId: reader.GetString(1), Name: reader.IsDBNull(2) ? null : reader.GetString(2),
-            Profession: reader.IsDBNull(3) ? null : reader.GetString(3), Specialty: reader.IsDBNull(4) ? null : reader.GetString(4),
-            Country: reader.IsDBNull(5) ? null : reader.GetString(5), Confidence: reader.IsDBNull(6) ? (double?)null : reader.GetDouble(6),
-            Version: reader.GetInt32(8), RunAt: DateTime.SpecifyKind(reader.GetDateTime(9), DateTimeKind.Utc), Rank: reader.GetInt32(10),
-            Score: reader.GetDouble(11), Tier: reader.GetString(12));
+        var contributions = reader.Get<double[]>("contributions")!;
+        var evidence = JsonDocument.Parse(reader.Get<string>("evidence")!).RootElement.Clone();
+        var profileId = reader.Get<int>("profile_id");
+        var runId = reader.Get<long>("run_id");
+        var snapshot = reader.GetUtc("data_snapshot_at")!.Value;
+        var persona = reader.Get<string>("persona");
+        var definition = Web.Scoring.ScoringProfiles.Read(reader.Get<string>("definition")!);
+        var header = (Id: reader.Get<long>("id"), PublicId: reader.Get<string>("public_id")!, Name: reader.Get<string>("display_name"),
+            Profession: reader.Get<string>("profession"), Specialty: reader.Get<string>("specialty"),
+            Country: reader.Get<string>("country"), Confidence: reader.Get<double?>("hcp_confidence"),
+            Version: reader.Get<int>("version"), RunAt: reader.GetUtc("completed_at")!.Value, Rank: reader.Get<int>("display_rank"),
+            Score: reader.Get<double>("score"), Tier: reader.Get<string>("tier")!);
         await reader.CloseAsync();
 
         var accounts = new List<(string, string, string?)>();
@@ -163,6 +167,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             accounts, profile, header.Version, header.RunAt, header.Rank, header.Score, header.Tier, values, raw, contributions, evidence, posts, history)
         {
             Activity = activity, Hashtags = hashtags, Domains = domains, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
+            Definition = definition,
         };
     }
 

@@ -13,7 +13,11 @@ public sealed record RankingRow(
 
 /// <summary>A run of a profile: which one the page reads.</summary>
 /// <param name="OptOuts">A fingerprint of the opt-out table (count and newest id): what a cached count depends on besides the run.</param>
-public sealed record RankingRun(string Profile, int ProfileId, int Version, long RunId, DateTime RunAt, long? PreviousRunId, string OptOuts = "", long PersonaModel = 0, bool HasLearnedRanking = false);
+public sealed record RankingRun(string Profile, int ProfileId, int Version, long RunId, DateTime RunAt, long? PreviousRunId, string OptOuts = "", long PersonaModel = 0, bool HasLearnedRanking = false)
+{
+    /// <summary>The profile version the run scored: its weights (for each row's "why"), scope and countries.</summary>
+    public ProfileDefinition? Definition { get; init; }
+}
 
 /// <summary>A page of a ranking, with what the filters can offer.</summary>
 public sealed record RankingPage(
@@ -67,22 +71,26 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
             return null;
         }
         await using var command = dataSource.CreateCommand($"""
-            SELECT r.id, v.version, r.completed_at, p.id,
+            SELECT r.id AS run_id, v.version, r.completed_at, p.id AS profile_id,
                    (SELECT r2.id FROM scoring_runs r2 WHERE r2.profile_id = r.profile_id AND r2.status = '{RunStatuses.Complete}' AND r2.completed_at < r.completed_at
-                    ORDER BY r2.completed_at DESC LIMIT 1),
+                    ORDER BY r2.completed_at DESC LIMIT 1) AS previous_run_id,
                    -- What can change a complete run's rows as shown: opt-outs, and the personas trained on it.
                    (SELECT count(*) || '/' || coalesce(max(o.id), 0) FROM opt_outs o)
-                   || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active),
-                   (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active),
-                   EXISTS (SELECT 1 FROM trained_models m WHERE m.kind = '{ModelKinds.Ranker}' AND m.profile_id = p.id AND m.is_active)
+                   || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active) AS shown_state,
+                   (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active) AS persona_model,
+                   EXISTS (SELECT 1 FROM trained_models m WHERE m.kind = '{ModelKinds.Ranker}' AND m.profile_id = p.id AND m.is_active) AS has_ranker,
+                   v.definition::text AS definition
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE p.name = @name AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at DESC LIMIT 1
             """);
         command.Parameters.AddWithValue("name", profile);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new RankingRun(profile, reader.GetInt32(3), reader.GetInt32(1), reader.GetInt64(0), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetString(5), reader.GetInt64(6), reader.GetBoolean(7))
+            ? new RankingRun(profile, reader.Get<int>("profile_id"), reader.Get<int>("version"), reader.Get<long>("run_id"), reader.GetUtc("completed_at")!.Value,
+                reader.Get<long?>("previous_run_id"), reader.Get<string>("shown_state")!, reader.Get<long>("persona_model"), reader.Get<bool>("has_ranker"))
+            {
+                Definition = Web.Scoring.ScoringProfiles.Read(reader.Get<string>("definition")!),
+            }
             : null;
     }
 
