@@ -49,12 +49,14 @@ public sealed class BenchmarkContext : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The first column of the first row; null for no row and for SQL NULL alike (callers test with <c>is null</c>).</summary>
     public async Task<object?> ScalarAsync(string sql, string database = "postgres")
     {
         await using var connection = new NpgsqlConnection(ConnectionString(database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        return await command.ExecuteScalarAsync();
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
     }
 
     /// <summary>The app's services (importer, DbContext) on <paramref name="database"/>, with its schema migrated.</summary>

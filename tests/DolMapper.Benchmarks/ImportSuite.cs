@@ -233,6 +233,10 @@ public static class ImportSuite
     /// </summary>
     private static async Task<bool> SchemaIsCurrentAsync(BenchmarkContext context, string database)
     {
+        if (await context.ScalarAsync("SELECT to_regclass('__ef_migrations_history')::text", database) is null)
+        {
+            return false;
+        }
         var applied = await context.ScalarAsync("SELECT string_agg(migration_id, ',' ORDER BY migration_id) FROM __ef_migrations_history", database) as string;
         var known = string.Join(",", typeof(DolMapper.Web.Data.DolMapperDbContext).Assembly.GetTypes()
             .Select(t => t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).OfType<Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute>().FirstOrDefault()?.Id)

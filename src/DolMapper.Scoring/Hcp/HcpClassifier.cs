@@ -120,10 +120,12 @@ public sealed class HcpClassifier
         foreach (var e in examples)
         {
             rows.Add(ToRow(e.Label, e.Name, e.Handle, e.Bio));
-            // Many real profiles show a name and nothing else. When the name alone carries a
-            // credential ("Jess Thompson MD PhD", "Hiroshi Martin, RPh"), train on that
-            // view too, so an empty bio is not taken for evidence against the credential.
-            if (e.Bio.Length > 0 && HcpCues.Extract(e.Name, null).Contains("credentialname", StringComparison.Ordinal))
+            // Many real profiles show a name and nothing else. When the name alone says something
+            // — a credential ("Jess Thompson MD PhD", "Hiroshi Martin, RPh"), a title ("Prof. Lena
+            // Wolf"), a health emoji ("Sam Ortiz 💊") — train on that view too, so an empty bio is
+            // not taken for evidence against what the name says.
+            var nameCues = HcpCues.Extract(e.Name, null);
+            if (e.Bio.Length > 0 && nameCues.Contains("credentialname", StringComparison.Ordinal))
             {
                 rows.Add(ToRow(e.Label, e.Name, e.Handle, ""));
             }

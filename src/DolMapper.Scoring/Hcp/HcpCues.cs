@@ -24,17 +24,20 @@ public static class HcpCues
     private static readonly Regex OtherCredential = Words("PA-C", "RD", "DPT", "SLP", "CCC-SLP", "CGC", "DDS", "DMD", "BDS", "OD", "RRT", "EMT", "EMT-P", "LCSW", "PsyD", "AuD", "DPM", "IBCLC", "ODP", "RDH", "CDCES", "ATC", "CCLS", "CSO", "MLS", "CPhT", "OT", "PT");
     private static readonly Regex ResearchCredential = Words("PhD", "Ph.D.", "DPhil", "ScD", "MPH", "MSc", "Dr. rer. nat.", "Dr. phil.");
     private static readonly Regex DoctorTitle = new(@"(?<![\p{L}])(?:Dr|Dra|Dr\.|Dra\.|Doctor|Doc|Dott|Dott\.ssa|Dott\.|Pr|Prof|Prof\.|PD Dr)(?![\p{L}])", RegexOptions.CultureInvariant);
+    // Emoji people put beside their name to say what they do (stethoscope, syringe, pill, microscope, DNA, tooth, anatomical heart, brain).
+    private static readonly Regex HealthEmoji = new("🩺|💉|💊|🔬|🧬|🦷|🫀|🧠|⚕", RegexOptions.CultureInvariant);
     private static readonly Regex UsStateMd = new(@"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?,\s*MD\b|\bMD\s*\(|\bMD born\b|\b(?:MD|Maryland) (?:born|native|mom|dad|area)\b", RegexOptions.CultureInvariant);
 
     // Role words, matched on folded text (lower case, no accents).
-    private static readonly Regex PhysicianWords = FoldedWords("physician", "doctor", "medico", "medica", "medecin", "arzt", "arztin", "lekarz", "lakare", "lege", "laege", "laeke", "huisarts", "attending", "consultant", "registrar", "resident", "house officer", "foundation year", "fy1", "fy2", "f2 doctor", "pgy", "junior doctor", "medical officer", "specialist registrar", "facharzt", "fachärztin", "oberarzt", "specializzando", "residente", "interno de medicina", "medicin", "tip doktoru", "uzmani", "clinician", "surgeon", "chirurg", "cirujan", "doc.", "doc ", "fellow");
+    private static readonly Regex PhysicianWords = FoldedWords("physician", "doctor", "medico", "medica", "medecin", "arzt", "arztin", "lekarz", "lakare", "lege", "laege", "laeke", "huisarts", "attending", "consultant", "registrar", "resident", "house officer", "foundation year", "fy1", "fy2", "f2 doctor", "pgy", "junior doctor", "medical officer", "specialist registrar", "facharzt", "fachärztin", "oberarzt", "specializzando", "residente", "interno de medicina", "medicin", "tip doktoru", "uzmani", "clinician", "surgeon", "chirurg", "cirujan", "doc.", "doc ", "fellow", "program director", "programme director", "residency program", "fellowship director", "clerkship director", "chief of medicine");
     private static readonly Regex NurseWords = FoldedWords("nurse", "nursing", "enfermer", "enfermeir", "sestra", "infirmier", "infirmiere", "infermier", "pflege", "krankenschwester", "sykepleier", "sairaanhoitaja", "midwife", "midwives", "matrona", "sage-femme", "medicinska sestra", "puericultrice", "staff nurse", "charge nurse");
     private static readonly Regex PharmacistWords = FoldedWords("pharmacist", "pharmacy", "farmaceut", "pharmacien", "apothek", "farmacist", "farmacia", "pharmazie", "薬剤師", "φαρμακοποιος", "quimico farmaceutico");
     private static readonly Regex ResearcherWords = FoldedWords("researcher", "research scientist", "research fellow", "scientist", "epidemiolog", "postdoc", "post-doc", "postdoctoral", "principal investigator", "pi,", "lab head", "biostatistic", "investigador", "investigadora", "chercheu", "ricercat", "wissenschaftler", "forskare", "forscher", "pesquisador", "cientifico", "directeur de recherche", "phd student", "phd candidate", "research associate", "lab.", "our lab", "lab +", "lab head", "bioinformatic");
+    private static readonly Regex OtherHcpWords = FoldedWords("physician assistant", "physician associate", "genetic counselor", "genetic counsellor", "paramedic", "dietitian", "dietician", "physical therapist", "physiotherapist", "occupational therapist", "speech therapist", "speech-language", "speech and language therapist", "respiratory therapist", "radiographer", "sonographer", "optometrist", "audiologist", "podiatrist", "dentist", "dental hygienist", "psychologist", "clinical social worker", "perfusionist", "anaesthesia associate", "surgical assistant", "athletic trainer", "lactation consultant", "child life specialist", "medical laboratory scientist", "orthoptist", "chiropodist");
     private static readonly Regex StudentWords = FoldedWords("medical student", "med student", "med school", "medical school", "ms1", "ms2", "ms3", "ms4", "oms-", "md candidate", "premed", "pre-med", "estudiante de medicina", "etudiant en medecine", "etudiante en medecine", "externe en medecine", "medizinstudent", "studentessa di medicina", "studente di medicina", "estudante de medicina", "student nurse", "nursing student", "pharmacy student", "pharmd student", "pa student", "pa-s", "dental student", "mbbs student", "medic at", "medic.", "academico de medicina", "laurean", "lakarstudent", "geneeskundestudent", "student la medicina", "studentka medycyny", "tip ogrencisi", "医学生", "pjler", "famulatur", "graduate-entry medic", "final year med", "4th year medical", "matched!");
     private static readonly Regex PatientWords = FoldedWords("living with", "survivor", "warrior", "thriver", "caregiver", "carer", "caring for", "patient advocate", "patient voice", "patient partner", "patient research", "patient expert", "patient rep", "e-patient", "diagnosed", "stage iv", "stage 4", "stage iii", "my son", "my daughter", "mom of a", "mum of a", "mom to a", "mum to a", "previvor", "spoonie", "lived experience", "recovery", "transplant recipient", "on dialysis", "paciente", "patiente", "patientin", "paziente", "vivo con", "vivo com", "leben mit", "lever med", "atteinte", "atteint de", "sobreviviente", "since 20", "#bcsm", "#lcsm");
-    private static readonly Regex OrganisationWords = FoldedWords("official account", "charity", "foundation", "fundacion", "fondation", "fondazione", "fundacao", "stiftung", "society", "association", "asociacion", "associazione", "alliance", "network", "institute", "journal", "hospital", "health system", "we're", "we are", "our ", "helpline", "registered charity", "not intended for", "adverse event", "healthcare professionals only", "for us audiences", "for uk audiences", "company", "biotech", "biopharma", "pharmaceutical", "newsroom", "news", "peer-reviewed", "preprint", "agency", "department of", "school of medicine", "trust", "official", "nonprofit", "non-profit", "organisation", "organization", "conta oficial", "account ufficiale");
-    private static readonly Regex NotClinicalWords = FoldedWords("not that kind of doctor", "not a doctor", "not a medic", "not a nurse", "not a clinician", "not a dietitian", "not a therapist", "not medical care", "not the", "fan ", "fans ", "fan club", "physics", "physicist", "historian", "history", "economist", "engineer", "engineering", "chemist", "geolog", "mathematic", "philosoph", "theology", "ministry", "education", "linguist", "literature", "letras", "ingegner", "musical arts", "astrophysic", "ecolog", "jur.", "dottore di ricerca", "dr. phil", "business administration", "sales ", "sales,", "sales.", "rep ", "rep.", "marketing", "brand manager", "medical science liaison", "msl ", "account manager", "key account", "recruit", "influencer", "coach", "#ad", "sponsored", "affiliate", "deals", "discount", "promo", "link in bio", "use code", "realtor", "satire", "memes", "podcast", "streamer", "cosplay", "not financial advice", "wellness", "detox", "herbal", "homeopath", "naturopath", "reiki", "crystals");
+    private static readonly Regex OrganisationWords = FoldedWords("official account", "charity", "foundation", "fundacion", "fondation", "fondazione", "fundacao", "stiftung", "society", "association", "asociacion", "associazione", "alliance", "network", "institute", "journal of", "official journal", "a journal", "peer-reviewed journal", "open access journal", "open-access journal", "journal publishing", "medical journal", "hospital", "health system", "we're", "we are", "our ", "helpline", "registered charity", "not intended for", "adverse event", "healthcare professionals only", "for us audiences", "for uk audiences", "company", "biotech", "biopharma", "pharmaceutical", "newsroom", "news", "peer-reviewed", "preprint", "agency", "department of", "school of medicine", "trust", "official", "nonprofit", "non-profit", "organisation", "organization", "conta oficial", "account ufficiale");
+    private static readonly Regex NotClinicalWords = FoldedWords("not that kind of doctor", "not a doctor", "not a medic", "not a nurse", "not a clinician", "not a dietitian", "not a therapist", "not medical care", "not the", "nursing my", "nursing a ", "nursing a hangover", "doctor who", "script doctor", "spin doctor", "fan ", "fans ", "fan club", "physics", "physicist", "historian", "history", "economist", "engineer", "engineering", "chemist", "geolog", "mathematic", "philosoph", "theology", "ministry", "education", "linguist", "literature", "letras", "ingegner", "musical arts", "astrophysic", "ecolog", "jur.", "dottore di ricerca", "dr. phil", "business administration", "sales ", "sales,", "sales.", "rep ", "rep.", "marketing", "brand manager", "medical science liaison", "msl ", "account manager", "key account", "recruit", "influencer", "coach", "#ad", "sponsored", "affiliate", "deals", "discount", "promo", "link in bio", "use code", "realtor", "satire", "memes", "podcast", "streamer", "cosplay", "not financial advice", "wellness", "detox", "herbal", "homeopath", "naturopath", "reiki", "crystals");
 
     /// <summary>The cue tokens for a profile, space-separated (empty when none).</summary>
     public static string Extract(string? name, string? bio)
@@ -74,6 +77,10 @@ public static class HcpCues
         {
             cues.Add("cuedoctortitle");
         }
+        if (HealthEmoji.IsMatch(name))
+        {
+            cues.Add("cuehealthemojiname");
+        }
         var folded = SpecialtyLexicon.Fold($"{name} | {bio}") + " ";
         void Words(Regex pattern, string cue)
         {
@@ -86,6 +93,7 @@ public static class HcpCues
         Words(NurseWords, "cuenurseword");
         Words(PharmacistWords, "cuepharmacistword");
         Words(ResearcherWords, "cueresearcherword");
+        Words(OtherHcpWords, "cueotherhcpword");
         Words(StudentWords, "cuestudentword");
         Words(PatientWords, "cuepatientword");
         Words(OrganisationWords, "cueorganisationword");
@@ -108,10 +116,12 @@ public static class HcpCues
         "cueotherhcpcredentialname" or "cueotherhcpcredentialbio" => "allied-health credential",
         "cueresearchcredentialname" or "cueresearchcredentialbio" => "research degree",
         "cuedoctortitle" => "“Dr”/“Prof” title",
+        "cuehealthemojiname" => "a health emoji in the name",
         "cuephysicianword" => "physician role words",
         "cuenurseword" => "nursing role words",
         "cuepharmacistword" => "pharmacy role words",
         "cueresearcherword" => "research role words",
+        "cueotherhcpword" => "allied-health role words",
         "cuestudentword" => "student words",
         "cuepatientword" => "patient/caregiver words",
         "cueorganisationword" => "organisation words",

@@ -1,5 +1,6 @@
 using DolMapper.Scoring;
 using DolMapper.Scoring.Hcp;
+using DolMapper.Web.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -309,105 +310,135 @@ internal static class ScoringInputLoader
     }
 
     /// <summary>
-    /// The congress hashtags each account used in the window (question 8; every account's: the
-    /// behaviour model reads them for persons outside the population too).
-    /// </summary>
-    public static async Task LoadCongressesAsync(NpgsqlConnection connection, ScoringInputs inputs, string[] congressTags, CancellationToken cancellationToken)
-    {
-        if (congressTags.Length == 0)
-        {
-            return;
-        }
-        await using var command = new NpgsqlCommand("""
-            SELECT p.account_id, string_agg(array_to_string(p.hashtags, ' '), ' ')
-            FROM posts p
-            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL AND p.hashtags && @congresses
-            GROUP BY p.account_id
-            """, connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("from", inputs.From);
-        command.Parameters.AddWithValue("to", inputs.Snapshot);
-        command.Parameters.AddWithValue("congresses", congressTags);
-        var congresses = new HashSet<string>(congressTags, StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // The tags of the account's posts that carry a congress hashtag: keep the congress ones.
-            var used = reader.GetString(1).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(congresses.Contains).Distinct().Order(StringComparer.Ordinal).ToArray();
-            if (used.Length > 0)
-            {
-                inputs.CongressTagsByAccount[reader.GetInt64(0)] = used;
-            }
-        }
-    }
-
-    /// <summary>
-    /// The topic's reading of the window (docs/scoring.md, "Topic scope"), in one query: every
-    /// relevant post — a topic hashtag (the profile's and the expansion's) or a keyword as whole
-    /// words — aggregated per account (relevance, and the in-topic activity, reach, science and
-    /// community); and, when <paramref name="withGraph"/>, the posts that reply to, quote or repost
-    /// a relevant post, so that each interaction can be flagged as the topic's (its own post is
-    /// relevant or engages a relevant post). Needs the topic, so it runs after the expansion; the
+    /// The topic's reading of the window and its congress hashtags, in one scan (docs/scoring.md,
+    /// "Topic scope"): every relevant post — a topic hashtag (the profile's and the expansion's) or a
+    /// keyword as whole words — aggregated per account (relevance, and the in-topic activity,
+    /// reach, science and community); every account's congress hashtags (question 8; the behaviour
+    /// model reads them for persons outside the population too); and, when
+    /// <paramref name="withGraph"/>, the posts that reply to, quote or repost a relevant post, so
+    /// that each interaction can be flagged as the topic's (its own post is relevant or engages a
+    /// relevant post). Without the graph only the accounts in <paramref name="keywordAccounts"/>
+    /// (those of persons who can be scored) have their texts searched for keywords: relevance is
+    /// a signal of the population alone. Needs the topic, so it runs after the expansion; the
     /// interactions' post ids are released once flagged.
     /// </summary>
-    public static async Task LoadTopicAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, bool withGraph, CancellationToken cancellationToken)
+    public static async Task LoadTopicAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, bool withGraph,
+        long[] keywordAccounts, string[] congressTags, CancellationToken cancellationToken)
     {
         var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
         var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
             .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
-        await using var command = new NpgsqlCommand($"""
-            WITH relevant AS MATERIALIZED (
-                SELECT p.id, p.account_id, p.platform, p.external_id, p.created_at, p.reply_to_post_external_id IS NOT NULL AS reply,
-                       p.hashtags && @community AS community, p.urls, p.likes, p.reposts, p.quotes
-                FROM posts p
-                WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
-                  AND (p.hashtags && @topic
-                       OR (@keywords::text IS NOT NULL AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)))
-            SELECT true AS relevant, r.id, r.account_id, r.created_at, r.reply, r.community, r.urls, r.likes, r.reposts, r.quotes FROM relevant r
-            UNION ALL
-            SELECT false, p.id, p.account_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-            FROM posts p
-            CROSS JOIN LATERAL (VALUES (p.reply_to_post_external_id), (p.quote_of_post_external_id), (p.repost_of_post_external_id)) AS v(ref)
-            JOIN relevant r ON r.platform = p.platform AND r.external_id = v.ref
-            WHERE @graph AND v.ref IS NOT NULL AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
-            """, connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("from", inputs.From);
-        command.Parameters.AddWithValue("to", inputs.Snapshot);
-        command.Parameters.AddWithValue("topic", inputs.TopicTags);
-        command.Parameters.AddWithValue("community", ScoringVocabulary.CommunityHashtags.ToArray());
-        command.Parameters.AddWithValue("graph", withGraph);
-        command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
         // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
-        command.Parameters.AddWithValue("keywordLikes", keywordLikes);
-        var topicPosts = new HashSet<long>();
-        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken))
+        const string keywordMatch = "(@keywords::text IS NOT NULL AND (@graph OR p.account_id = ANY(@accounts)) AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)";
+        // One scan of the window into a temporary table: the relevant posts and those with a
+        // congress hashtag, aggregated per account from there and, with the topic's graph, joined
+        // to the posts that engage a relevant post. (Aggregating the scan as a subquery instead
+        // measured slower: 3.5 s against 1.7 s at the small scale.)
+        var scanSql = $"""
+            SELECT p.id, p.account_id, p.platform, p.external_id,
+                   floor(extract(epoch FROM p.created_at - @from) / 604800)::int AS w,
+                   p.reply_to_post_external_id IS NOT NULL AS reply, p.hashtags && @community AS community,
+                   CASE WHEN cardinality(p.urls) > 0 THEN array_to_string(p.urls, ' ') END AS urls, p.likes, p.reposts, p.quotes,
+                   (p.hashtags && @topic OR {keywordMatch}) AS relevant,
+                   CASE WHEN p.hashtags && @congresses THEN p.hashtags END AS congress_tags
+            FROM posts p
+            WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+              AND (p.hashtags && @topic OR p.hashtags && @congresses OR {keywordMatch})
+            """;
+        void Bind(NpgsqlCommand command)
         {
+            command.Parameters.AddWithValue("from", inputs.From);
+            command.Parameters.AddWithValue("to", inputs.Snapshot);
+            command.Parameters.AddWithValue("topic", inputs.TopicTags);
+            command.Parameters.AddWithValue("community", ScoringVocabulary.CommunityHashtags.ToArray());
+            command.Parameters.AddWithValue("congresses", congressTags);
+            command.Parameters.AddWithValue("accounts", keywordAccounts);
+            command.Parameters.AddWithValue("graph", withGraph);
+            command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
+            command.Parameters.AddWithValue("keywordLikes", keywordLikes);
+        }
+        await using (var scan = new NpgsqlCommand($"DROP TABLE IF EXISTS topic_scan; CREATE TEMP TABLE topic_scan AS {scanSql}; ANALYZE topic_scan;", connection) { CommandTimeout = 0 })
+        {
+            Bind(scan);
+            await scan.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var congresses = new HashSet<string>(congressTags, StringComparer.Ordinal);
+        var congressesByAccount = new Dictionary<long, SortedSet<string>>();
+        // Per account, aggregated in PostgreSQL: the in-topic counts, weeks, reach, scholarly links (checked here) and congress tags.
+        await using (var aggregate = new NpgsqlCommand("""
+            SELECT account_id,
+                   count(*) FILTER (WHERE relevant) AS posts,
+                   count(*) FILTER (WHERE relevant AND reply) AS replies,
+                   coalesce(bit_or(CASE WHEN w < 63 THEN 1::bigint << w ELSE 0 END) FILTER (WHERE relevant), 0) AS weeks_low,
+                   coalesce(bit_or(CASE WHEN w >= 63 AND w < 126 THEN 1::bigint << (w - 63) ELSE 0 END) FILTER (WHERE relevant), 0) AS weeks_high,
+                   count(*) FILTER (WHERE relevant AND community) AS community,
+                   coalesce(sum(likes) FILTER (WHERE relevant), 0) AS likes,
+                   coalesce(sum(reposts) FILTER (WHERE relevant), 0) AS reposts,
+                   coalesce(sum(quotes) FILTER (WHERE relevant), 0) AS quotes,
+                   array_agg(urls) FILTER (WHERE relevant AND urls IS NOT NULL) AS urls,
+                   string_agg(array_to_string(congress_tags, ' '), ' ') FILTER (WHERE congress_tags IS NOT NULL) AS congress_tags
+            FROM topic_scan GROUP BY account_id
+            """, connection) { CommandTimeout = 0 })
+        {
+            await using var reader = await aggregate.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var isRelevant = reader.GetBoolean(0);
-                var postId = reader.GetInt64(1);
-                var account = reader.GetInt64(2);
-                if (withGraph)
+                var account = reader.Get<long>("account_id");
+                if (reader.Get<string>("congress_tags") is { } tags)
                 {
-                    topicPosts.Add(postId);
+                    var used = tags.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(congresses.Contains).ToArray();
+                    if (used.Length > 0)
+                    {
+                        congressesByAccount[account] = new SortedSet<string>(used, StringComparer.Ordinal);
+                    }
                 }
-                if (!isRelevant)
-                {
-                    continue;
-                }
-                var created = DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc);
-                var reply = reader.GetBoolean(4);
-                var community = reader.GetBoolean(5);
-                var scholarly = !reader.IsDBNull(6) && reader.GetFieldValue<string[]>(6).Any(ScoringVocabulary.IsScholarlyUrl);
-                var (likes, reposts, quotes) = (reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9));
-                if (inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a])
+                var posts = (int)reader.Get<long>("posts");
+                if (posts == 0 || (inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a]))
                 {
                     continue;
                 }
-                if (!inputs.TopicByAccount.TryGetValue(account, out var aggregate))
+                inputs.TopicByAccount[account] = new TopicPosts
                 {
-                    inputs.TopicByAccount[account] = aggregate = new TopicPosts();
-                }
-                aggregate.Add((int)Math.Floor((created - inputs.From).TotalSeconds / 604800), reply, community, scholarly, likes, reposts, quotes);
+                    Posts = posts,
+                    Replies = (int)reader.Get<long>("replies"),
+                    WeeksLow = reader.Get<long>("weeks_low"),
+                    WeeksHigh = reader.Get<long>("weeks_high"),
+                    CommunityPosts = (int)reader.Get<long>("community"),
+                    Likes = reader.Get<long>("likes"),
+                    Reposts = reader.Get<long>("reposts"),
+                    Quotes = reader.Get<long>("quotes"),
+                    Scholarly = (reader.Get<string[]>("urls") ?? []).Count(urls => urls.Split(' ').Any(ScoringVocabulary.IsScholarlyUrl)),
+                };
+            }
+        }
+        var topicPosts = new HashSet<long>();
+        if (withGraph)
+        {
+            // The topic's posts: the relevant ones and those that reply to, quote or repost one.
+            var (from, to) = WindowLiterals(inputs);
+            await using var export = await connection.BeginBinaryExportAsync($"""
+                COPY (SELECT id FROM topic_scan WHERE relevant
+                      UNION ALL
+                      SELECT p.id FROM posts p
+                      CROSS JOIN LATERAL (VALUES (p.reply_to_post_external_id), (p.quote_of_post_external_id), (p.repost_of_post_external_id)) AS v(ref)
+                      JOIN topic_scan r ON r.relevant AND r.platform = p.platform AND r.external_id = v.ref
+                      WHERE v.ref IS NOT NULL AND p.created_at > '{from}+00' AND p.created_at <= '{to}+00' AND p.deleted_at IS NULL)
+                TO STDOUT (FORMAT BINARY)
+                """, cancellationToken);
+            while (export.StartRow() != -1)
+            {
+                topicPosts.Add(export.Read<long>(NpgsqlDbType.Bigint));
+            }
+        }
+        await using (var drop = new NpgsqlCommand("DROP TABLE IF EXISTS topic_scan", connection))
+        {
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var (account, used) in congressesByAccount)
+        {
+            if (used.Count > 0)
+            {
+                inputs.CongressTagsByAccount[account] = [.. used];
             }
         }
         foreach (var (account, aggregate) in inputs.TopicByAccount)

@@ -151,9 +151,20 @@ public sealed class ScoringRunner(
             Mark("topic", step);
 
             progress?.Report($"{definition.Name}: reading the topic and congress hashtags");
-            await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, cancellationToken);
+            // Relevance is a signal of the population only: over everything, only the texts of the
+            // HCPs at the profile's confidence and the silent profiles the behaviour model may add
+            // (SignalComputation) are searched for keywords; the topic's graph needs every post's.
+            var mayBeScored = new List<long>();
+            foreach (var ap in inputs.Posts)
+            {
+                if (inputs.AccountIndex.TryGetValue(ap.AccountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0
+                    && !inputs.OptedOut[p] && (inputs.IsHcp(p, definition.MinHcpConfidence) || inputs.Uninformative[p]))
+                {
+                    mayBeScored.Add(ap.AccountId);
+                }
+            }
+            await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, [.. mayBeScored], congressTags, cancellationToken);
             ScoringInputLoader.CountTopicPublications(inputs, definition.Keywords);
-            await ScoringInputLoader.LoadCongressesAsync(connection, inputs, congressTags, cancellationToken);
             Mark("topic_congresses", step);
 
             progress?.Report($"{definition.Name}: computing signals and PageRank");

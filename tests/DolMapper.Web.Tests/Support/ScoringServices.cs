@@ -23,6 +23,13 @@ public sealed class ScoringServices : IAsyncDisposable
         return stream.ToArray();
     });
 
+    /// <summary>The HCP classifier trained once per test run on the whole corpus (the one stored into test databases).</summary>
+    internal static HcpClassifier SharedClassifier()
+    {
+        using var stream = new MemoryStream(Model.Value);
+        return HcpClassifier.Load(stream);
+    }
+
     private readonly ServiceProvider _provider;
 
     private ScoringServices(string connectionString)
