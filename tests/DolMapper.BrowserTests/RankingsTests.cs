@@ -144,7 +144,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await page.WaitForURLAsync(url => url.Contains("sort=science", StringComparison.Ordinal) && !url.Contains("page=", StringComparison.Ordinal));
         await Assertions.Expect(page.GetByTestId("summary")).ToContainTextAsync("sorted by science");
         var science = await page.GetByTestId("row").EvaluateAllAsync<int[]>(
-            "rows => rows.map(r => parseInt(r.querySelector('[title^=\"science:\"]').title.split(': ')[1]))");
+            "rows => rows.map(r => parseInt(r.querySelector('[data-question=\"science\"]').dataset.value))");
         Assert.Equal(science.OrderByDescending(v => v), science);
         await page.GetByLabel("Name or handle").FillAsync(first[3].Name[..Math.Min(6, first[3].Name.Length)]);
         await page.WaitForURLAsync(url => url.Contains("q=", StringComparison.Ordinal));
