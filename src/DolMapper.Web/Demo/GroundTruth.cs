@@ -12,7 +12,7 @@ namespace DolMapper.Web.Demo;
 /// </summary>
 public static class GroundTruth
 {
-    public const int RuleVersion = 1;
+    public const int RuleVersion = 2;
 
     public const string RuleText =
         "Population: persons whose profession is physician, nurse, pharmacist, researcher or other_hcp. " +
@@ -20,8 +20,9 @@ public static class GroundTruth
         "hcp_following = peer_standing; peer_trust = peer_standing; activity = activity; public_influence = public_appeal; presence = presence; " +
         "relationship = 1 if the person has a CRM relationship other than 'none', else 0; science = science; " +
         "geography = 0.5 + 0.5 * locality if the person's country is a target country, 0.5 * (1 - locality) if targets are named and it is not, and 1 - locality when no targets are named; " +
-        "community = community. With w_k the profile's weights, T'_k = T_k for w_k >= 0 and 1 - T_k for w_k < 0; " +
-        "expected score = sum(|w_k| * T'_k) / sum(|w_k|). Expected ranking = persons by expected score, highest first.";
+        "community = community. Each trait is then normalised as the scorer normalises a signal: S_k = its percentile rank among the population's values above zero " +
+        "(ties share the mid-rank), 0 for a trait of zero. With w_k the profile's weights, S'_k = S_k for w_k >= 0 and 1 - S_k for w_k < 0; " +
+        "expected score = sum(|w_k| * S'_k) / sum(|w_k|). Expected ranking = persons by expected score, highest first.";
 
     /// <summary>A person as the ground-truth file describes them.</summary>
     public sealed record PersonTruth(
@@ -122,24 +123,32 @@ public static class GroundTruth
     public static IReadOnlyList<(PersonTruth Person, double Score)> ExpectedRanking(
         IEnumerable<PersonTruth> persons, IReadOnlyDictionary<string, double> weights, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> countries)
     {
-        var scored = new List<(PersonTruth, double)>();
-        foreach (var p in persons.Where(p => HcpProfessions.Contains(p.Profession)))
+        var population = persons.Where(p => HcpProfessions.Contains(p.Profession)).ToList();
+        var sums = new double[population.Count];
+        double norm = 0;
+        var raw = new double[population.Count];
+        var normalised = new double[population.Count];
+        foreach (var key in Questions.All)
         {
-            double sum = 0, norm = 0;
-            foreach (var key in Questions.All)
+            var w = weights.GetValueOrDefault(key);
+            if (w == 0)
             {
-                var w = weights.GetValueOrDefault(key);
-                if (w == 0)
-                {
-                    continue;
-                }
-                var t = Trait(p, key, areas, countries);
-                sum += Math.Abs(w) * (w > 0 ? t : 1 - t);
-                norm += Math.Abs(w);
+                continue;
             }
-            scored.Add((p, norm == 0 ? 0 : sum / norm));
+            // The scorer's own normalisation (docs/scoring.md), so the expected top is one a scorer can reach.
+            for (var i = 0; i < population.Count; i++)
+            {
+                raw[i] = Trait(population[i], key, areas, countries);
+            }
+            PercentileRank.Normalise(raw, normalised);
+            for (var i = 0; i < population.Count; i++)
+            {
+                sums[i] += Math.Abs(w) * (w > 0 ? normalised[i] : 1 - normalised[i]);
+            }
+            norm += Math.Abs(w);
         }
-        return [.. scored.OrderByDescending(s => s.Item2).ThenBy(s => s.Item1.PersonId, StringComparer.Ordinal)];
+        return [.. population.Select((p, i) => (p, norm == 0 ? 0 : sums[i] / norm))
+            .OrderByDescending(s => s.Item2).ThenBy(s => s.p.PersonId, StringComparer.Ordinal)];
     }
 
     /// <summary>The trait the rule takes for question <paramref name="key"/> (the table in docs/demo-world.md).</summary>
