@@ -86,6 +86,12 @@ public sealed class AdminProfilesTests(PostgresFixture postgres) : IClassFixture
         Assert.Contains("data-testid=\"preview-table\"", panel);
         Assert.DoesNotContain("<html", panel);
 
+        // A change of scope takes a run: the preview says so instead of pretending to show it.
+        var scoped = EditForm(editor, AdminWorld.ScientificWeights);
+        scoped["Form.Scope"] = DolMapper.Scoring.ProfileDefinition.TopicScope;
+        var scopedPanel = System.Net.WebUtility.HtmlDecode(await (await admin.PostAsync("/Admin/Profiles/Edit?handler=Preview", new FormUrlEncodedContent(scoped))).Content.ReadAsStringAsync());
+        Assert.Contains("scope: all → topic", scopedPanel);
+
         var preview = await app.Services.GetRequiredService<ProfilePreview>()
             .PreviewAsync(profileId, Weights.Create(AdminWorld.ScientificWeights, out _), CancellationToken.None);
         Assert.NotNull(preview);
