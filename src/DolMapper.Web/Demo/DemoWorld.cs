@@ -209,6 +209,25 @@ public sealed class DemoWorld
         return new DemoWorld { Options = options, Persons = persons, Accounts = accounts };
     }
 
+    /// <summary>
+    /// When an account was opened: its age in years grows with the person's presence (about nine
+    /// years at presence 1 on X, ± 1.5 years of chance), bounded by the platform's own life (X from
+    /// 2008, Mastodon from 2017, Bluesky from April 2023).
+    /// </summary>
+    private static DateTime AccountCreated(DemoWorldOptions options, string platform, double presence, double chance)
+    {
+        var end = options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var oldest = platform switch
+        {
+            "x" => new DateTime(2008, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            "bluesky" => new DateTime(2023, 4, 1, 0, 0, 0, DateTimeKind.Utc),
+            _ => new DateTime(2017, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        };
+        var life = Math.Max(0.1, (end - oldest).TotalDays / 365.25);
+        var years = Math.Clamp(Math.Min(9, life) * presence + 1.5 * (chance - 0.5), 0.05, life);
+        return end.AddDays(-years * 365.25);
+    }
+
     private static int TimeZoneOffset(string country) => country switch
     {
         "US" => -6, "CA" => -5, "MX" => -6, "BR" => -3, "GB" or "IE" => 0, "AU" => 10, "IN" => 5, "JP" => 9, "NG" => 1, "ZA" => 2, _ => 1,
@@ -298,12 +317,9 @@ public sealed class DemoWorld
                     CountryField = rng.Chance(0.25) ? person.Country : null,
                     Followers = (long)followers,
                     Following = (long)rng.LogNormal(5.5, 1.0),
-                    CreatedAt = platform switch
-                    {
-                        "x" => new DateTime(2008, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(rng.Next(0, 6200)),
-                        "bluesky" => new DateTime(2023, 4, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(rng.Next(0, 900)),
-                        _ => new DateTime(2017, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(rng.Next(0, 3000)),
-                    },
+                    // Presence shows in the account's age too: people present online for years
+                    // opened their accounts long ago, newcomers recently (within each platform's life).
+                    CreatedAt = AccountCreated(options, platform, t.Presence, rng.NextDouble()),
                     Url = rng.Chance(0.15 + 0.35 * completeness) ? $"https://{last.ToLowerInvariant().Replace("'", "", StringComparison.Ordinal)}{rng.Pick(new[] { "lab.org", ".net", "md.com", ".substack.com", "-clinic.example" })}" : null,
                     Verified = platform == "x" && rng.Chance(0.02 + 0.2 * t.PublicAppeal),
                     PostWeight = (person.Role == Role.Bot ? 12 : 0.05 + 3 * t.Activity * t.Activity) * (mainPlatform ? 1.0 : 0.45),

@@ -23,6 +23,8 @@ public sealed class CrossProcessLock(string connectionString, ILogger<CrossProce
     public static class Names
     {
         public const string Migrations = "migrations";
+        /// <summary>Seeding the roles, the first admin and the demo users: two processes starting on a fresh database at once must not both create them.</summary>
+        public const string UserSeeding = "seed-users";
         public static string Ingestion(string source, string? query = null) => query is null ? $"ingest:{source}" : $"ingest:{source}:{query}";
         public static string Scoring(string profile) => $"score:{profile}";
     }

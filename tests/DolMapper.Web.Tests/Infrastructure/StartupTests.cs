@@ -57,6 +57,36 @@ public class StartupTests(PostgresFixture postgres) : IClassFixture<PostgresFixt
     }
 
     [Fact]
+    public async Task Hosts_starting_on_one_fresh_database_at_once_seed_each_user_once()
+    {
+        // A web and a worker process (or two tests' hosts) starting together on one database: each
+        // used to find the demo users missing and create them, and the slower one failed to start.
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["DolMapper:Demo"] = "true" };
+        var apps = new List<DolMapperApp>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                apps.Add(await DolMapperApp.CreateAsync(HostRole.Command, [], h => h.UseTestDatabase(database, settings)));
+            }
+            await Task.WhenAll(apps.Select(app => Task.Run(async () =>
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<UserSeeder>().SeedAsync();
+            })));
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
+        }
+        Assert.Equal(UserSeeder.DemoUsers.Count, await Sql.CountAsync(database, "SELECT count(*) FROM users WHERE email LIKE '%@demo.dolmapper.local'"));
+    }
+
+    [Fact]
     public async Task The_first_admin_comes_from_configuration_when_given()
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();

@@ -104,7 +104,7 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         { "relevance", ExampleProfiles.CardiologyAwarenessUk.Name, 0.6 },
         { "geography", ExampleProfiles.CardiologyAwarenessUk.Name, 0.4 },
         { "geography", ExampleProfiles.OncologyScientificExchange.Name, 0.25 },
-        { "presence", ExampleProfiles.OncologyScientificExchange.Name, 0.1 },
+        { "presence", ExampleProfiles.OncologyScientificExchange.Name, 0.5 },
     };
 
     [Theory]

@@ -16,6 +16,7 @@ public sealed class UserSeeder(
     UserManager<DolMapperUser> users,
     RoleManager<IdentityRole> roles,
     IOptions<DolMapperOptions> options,
+    CrossProcessLock locks,
     ILogger<UserSeeder> logger)
 {
     public const string DefaultAdminEmail = "admin@dolmapper.local";
@@ -31,6 +32,9 @@ public sealed class UserSeeder(
     /// <summary>Returns the logins to print: new random admin credentials, or the demo users.</summary>
     public async Task<IReadOnlyList<PrintedLogin>> SeedAsync(CancellationToken cancellationToken = default)
     {
+        // One process at a time: another one starting on the same database (a web and a worker,
+        // two web processes) would otherwise find the same users missing and create them twice.
+        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.UserSeeding, cancellationToken: cancellationToken);
         await EnsureRolesAsync();
 
         var printed = new List<PrintedLogin>();
