@@ -227,19 +227,9 @@ public static class SignalComputation
         topicTally?.Finish(topic!, peers, isPeer);
 
         // Countries of each scored person's conversation partners, both directions, distinct (Q9).
-        var sortedPartners = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(partners);
-        sortedPartners.Sort();
         var partnerCountries = new Dictionary<int, Dictionary<string, int>>();
-        long previous = -1;
-        foreach (var pair in sortedPartners)
+        ForEachDistinctPair(partners, (p, other) =>
         {
-            if (pair == previous)
-            {
-                continue;
-            }
-            previous = pair;
-            var p = (int)(pair >> 32);
-            var other = (int)(pair & 0xFFFFFFFF);
             if (inputs.Country[other] is { } country && inputs.CountryConfidence[other] >= 0.5)
             {
                 if (!partnerCountries.TryGetValue(p, out var byCountry))
@@ -248,7 +238,7 @@ public static class SignalComputation
                 }
                 byCountry[country] = byCountry.GetValueOrDefault(country) + 1;
             }
-        }
+        });
 
         // The table.
         var n = population.Count;
@@ -351,6 +341,22 @@ public static class SignalComputation
         : NotRankedReasons.OutsideMarket;
 
     private static double Round(double value) => Math.Round(value, 6);
+
+    /// <summary>Sorts pairs packed as (first &lt;&lt; 32 | second) and visits each distinct pair once.</summary>
+    private static void ForEachDistinctPair(List<long> pairs, Action<int, int> visit)
+    {
+        var sorted = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs);
+        sorted.Sort();
+        long previous = -1;
+        foreach (var pair in sorted)
+        {
+            if (pair != previous)
+            {
+                previous = pair;
+                visit((int)(pair >> 32), (int)(pair & 0xFFFFFFFF));
+            }
+        }
+    }
 
     /// <summary>
     /// Visits each engagement that counts (docs/scoring.md): not from a bot-like account, both ends
@@ -567,24 +573,14 @@ public static class SignalComputation
 
             var engagers = new int[isPeer.Length];
             var hcpEngagers = new int[isPeer.Length];
-            var sorted = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pairs);
-            sorted.Sort();
-            long previous = -1;
-            foreach (var pair in sorted)
+            ForEachDistinctPair(_pairs, (t, s) =>
             {
-                if (pair == previous)
-                {
-                    continue;
-                }
-                previous = pair;
-                var t = (int)(pair >> 32);
-                var s = (int)(pair & 0xFFFFFFFF);
                 engagers[t]++;
                 if (isPeer[s])
                 {
                     hcpEngagers[t]++;
                 }
-            }
+            });
             reading.Engagers = engagers;
             reading.HcpEngagers = hcpEngagers;
             reading.NonHcpEngagements = _nonHcpEngagements;

@@ -460,9 +460,10 @@ internal static class ScoringInputLoader
     /// <summary>Counts, per person, the matched publications whose titles name the topic (science read in the topic).</summary>
     public static void CountTopicPublications(ScoringInputs inputs, IReadOnlyList<string> keywords)
     {
+        var keywordList = keywords.ToList();
         foreach (var (p, titles) in inputs.PublicationTitles)
         {
-            var count = titles.Count(t => PublicationMatching.TitleNamesTopic(t, inputs.TopicTags, [.. keywords]));
+            var count = titles.Count(t => PublicationMatching.TitleNamesTopic(t, inputs.TopicTags, keywordList));
             if (count > 0)
             {
                 inputs.TopicPublications[p] = count;
