@@ -17,7 +17,7 @@ public sealed record HcpTrainingOptions(float L2Regularization = 1e-5f, int Char
 /// <param name="Specialty">For physicians, the specialty the profile names (<see cref="SpecialtyLexicon"/>).</param>
 /// <param name="SpecialtyTerm">The words that named the specialty.</param>
 /// <param name="Terms">The words that pushed most towards <paramref name="Label"/>, strongest first.</param>
-/// <param name="Uninformative">True when the profile says nothing about a role (no cue, almost no bio), so the call rests on the model's prior; behaviour may then decide (docs/scoring.md).</param>
+/// <param name="Uninformative">True when the profile has almost no bio and none of it names a role, so the call rests on the name (a credential or emoji at most) and the prior; behaviour may then add the person (docs/scoring.md).</param>
 public sealed record HcpPrediction(string Label, double Confidence, double HcpProbability, string? Specialty, string? SpecialtyTerm, IReadOnlyList<string> Terms, bool Uninformative = false);
 
 /// <summary>
@@ -214,7 +214,9 @@ public sealed class HcpClassifier
             }
             var label = _labels[best];
             var specialty = label == HcpLabels.Physician ? SpecialtyLexicon.Find($"{profiles[i].Name} {profiles[i].Bio}") : null;
-            var uninformative = HcpCues.Extract(profiles[i].Name, profiles[i].Bio).Length == 0 && (profiles[i].Bio ?? "").Trim().Length < 20;
+            // A profile with (almost) no bio rests on its name alone: "Nicole Rossi PhD", "Dr. Sean S.", "Ben Chen 🩺"
+            // say too little to be sure either way, so behaviour gets a say (it can only add an HCP, never remove one).
+            var uninformative = (profiles[i].Bio ?? "").Trim().Length < 20 && HcpCues.Extract(null, profiles[i].Bio).Length == 0;
             results.Add(new HcpPrediction(label, probabilities[best], Math.Min(1, hcp), specialty?.Key, specialty?.Term, TopTerms(x, best), uninformative));
         }
         return results;

@@ -11,6 +11,9 @@ namespace DolMapper.Scoring.Hcp;
 /// </summary>
 public static class HcpCues
 {
+    /// <summary>Changes whenever the cues change, so stored models are trained again (<see cref="HcpCorpus.Fingerprint"/>).</summary>
+    public const int Version = 2;
+
     private static Regex Words(params string[] words) =>
         new(@"(?<![\p{L}\p{N}])(?:" + string.Join("|", words.Select(Regex.Escape)) + @")(?![\p{L}\p{N}])", RegexOptions.CultureInvariant);
 
@@ -36,8 +39,13 @@ public static class HcpCues
     private static readonly Regex OtherHcpWords = FoldedWords("physician assistant", "physician associate", "genetic counselor", "genetic counsellor", "paramedic", "dietitian", "dietician", "physical therapist", "physiotherapist", "occupational therapist", "speech therapist", "speech-language", "speech and language therapist", "respiratory therapist", "radiographer", "sonographer", "optometrist", "audiologist", "podiatrist", "dentist", "dental hygienist", "psychologist", "clinical social worker", "perfusionist", "anaesthesia associate", "surgical assistant", "athletic trainer", "lactation consultant", "child life specialist", "medical laboratory scientist", "orthoptist", "chiropodist", "operating department practitioner", "pharmacy technician", "anesthesiologist assistant", "anaesthetist assistant", "pa in ", "pa at ", "pa student", "podolog", "logopad", "logoped", "fisioterapeut", "physiotherapeut", "ergotherapeut", "kinesitherapeute", "orthophonist", "dietist", "nutricionista", "optometrist", "tecnico en emergencias", "rettungssanitater", "notfallsanitater", "ambulancier", "psychotherapist", "psychotherapeut", "psicoterapeut", "counsellor", "art therapist", "music therapist");
     private static readonly Regex StudentWords = FoldedWords("medical student", "med student", "med school", "medical school", "ms1", "ms2", "ms3", "ms4", "oms-", "md candidate", "premed", "pre-med", "estudiante de medicina", "etudiant en medecine", "etudiante en medecine", "externe en medecine", "medizinstudent", "studentessa di medicina", "studente di medicina", "estudante de medicina", "student nurse", "nursing student", "pharmacy student", "pharmd student", "pa student", "pa-s", "dental student", "mbbs student", "medic at", "medic.", "academico de medicina", "laurean", "lakarstudent", "geneeskundestudent", "student la medicina", "studentka medycyny", "tip ogrencisi", "医学生", "pjler", "famulatur", "graduate-entry medic", "final year med", "4th year medical", "matched!");
     private static readonly Regex PatientWords = FoldedWords("living with", "survivor", "warrior", "thriver", "caregiver", "carer", "caring for", "patient advocate", "patient voice", "patient partner", "patient research", "patient expert", "patient rep", "e-patient", "diagnosed", "stage iv", "stage 4", "stage iii", "my son", "my daughter", "mom of a", "mum of a", "mom to a", "mum to a", "previvor", "spoonie", "lived experience", "recovery", "transplant recipient", "on dialysis", "paciente", "patiente", "patientin", "paziente", "vivo con", "vivo com", "leben mit", "lever med", "atteinte", "atteint de", "sobreviviente", "since 20", "#bcsm", "#lcsm");
-    private static readonly Regex OrganisationWords = FoldedWords("official account", "charity", "foundation", "fundacion", "fondation", "fondazione", "fundacao", "stiftung", "society", "association", "asociacion", "associazione", "alliance", "network", "institute", "journal of", "official journal", "a journal", "peer-reviewed journal", "open access journal", "open-access journal", "journal publishing", "medical journal", "hospital", "health system", "we're", "we are", "our ", "helpline", "registered charity", "not intended for", "adverse event", "healthcare professionals only", "for us audiences", "for uk audiences", "company", "biotech", "biopharma", "pharmaceutical", "newsroom", "news", "peer-reviewed", "preprint", "agency", "department of", "school of medicine", "trust", "official", "nonprofit", "non-profit", "organisation", "organization", "conta oficial", "account ufficiale");
-    private static readonly Regex NotClinicalWords = FoldedWords("not that kind of doctor", "not a doctor", "not a medic", "not a nurse", "not a clinician", "not a dietitian", "not a therapist", "not medical care", "not the", "nursing my", "nursing a ", "nursing a hangover", "doctor who", "script doctor", "spin doctor", "fan ", "fans ", "fan club", "physics", "physicist", "historian", "history", "economist", "engineer", "engineering", "chemist", "geolog", "mathematic", "philosoph", "theology", "ministry", "education", "linguist", "literature", "letras", "ingegner", "musical arts", "astrophysic", "ecolog", "jur.", "dottore di ricerca", "dr. phil", "business administration", "sales ", "sales,", "sales.", "rep ", "rep.", "marketing", "brand manager", "medical science liaison", "msl ", "account manager", "key account", "recruit", "influencer", "coach", "#ad", "sponsored", "affiliate", "deals", "discount", "promo", "link in bio", "use code", "realtor", "satire", "memes", "podcast", "streamer", "cosplay", "not financial advice", "wellness", "detox", "herbal", "homeopath", "naturopath", "reiki", "crystals");
+    // Words an organisation speaks with. A workplace ("hospital", "trust", "department of") is not one:
+    // "Cardiologist at a safety-net hospital" is a clinician; hospital accounts say "official", "our", "we".
+    private static readonly Regex OrganisationWords = FoldedWords("official account", "charity", "foundation", "fundacion", "fondation", "fondazione", "fundacao", "stiftung", "society", "association", "asociacion", "associazione", "alliance", "network", "institute", "journal of", "official journal", "a journal", "peer-reviewed journal", "open access journal", "open-access journal", "journal publishing", "medical journal", "we're", "we are", "our ", "helpline", "registered charity", "not intended for", "adverse event", "healthcare professionals only", "for us audiences", "for uk audiences", "company", "biotech", "biopharma", "pharmaceutical", "newsroom", "news", "peer-reviewed", "preprint", "agency", "official", "nonprofit", "non-profit", "organisation", "organization", "conta oficial", "account ufficiale");
+    private static readonly Regex NotClinicalWords = FoldedWords("not that kind of doctor", "not a doctor", "not a medic", "not a nurse", "not a clinician", "not a dietitian", "not a therapist", "not medical care", "not the", "nursing my", "nursing a ", "nursing a hangover", "doctor who", "script doctor", "spin doctor", "fan club", "fan page", "fan account", "physics", "physicist", "historian", "history", "economist", "engineer", "engineering", "chemist", "geolog", "mathematic", "philosoph", "theology", "ministry", "education", "linguist", "literature", "letras", "ingegner", "musical arts", "astrophysic", "ecolog", "jur.", "dottore di ricerca", "dr. phil", "business administration", "sales ", "sales,", "sales.", "rep ", "rep.", "marketing", "brand manager", "medical science liaison", "msl ", "account manager", "key account", "recruit", "influencer", "coach", "#ad", "sponsored", "affiliate", "deals", "discount", "promo", "link in bio", "use code", "realtor", "satire", "memes", "podcast", "streamer", "cosplay", "not financial advice", "wellness", "detox", "herbal", "homeopath", "naturopath", "reiki", "crystals");
+
+    // A fan account or fan page: "fan" in the display name (a hobby in a bio says nothing about a role).
+    private static readonly Regex FanName = new(@"(?<![\p{L}\p{N}])(?:fan|fans|fanpage|stan account)(?![\p{L}\p{N}])", RegexOptions.CultureInvariant);
 
     /// <summary>The cue tokens for a profile, space-separated (empty when none).</summary>
     public static string Extract(string? name, string? bio)
@@ -98,9 +106,18 @@ public static class HcpCues
         Words(PatientWords, "cuepatientword");
         Words(OrganisationWords, "cueorganisationword");
         Words(NotClinicalWords, "cuenotclinicalword");
-        if (SpecialtyLexicon.Find($"{name} {bio}") is not null)
+        if (FanName.IsMatch(SpecialtyLexicon.Fold(name) + " "))
+        {
+            cues.Add("cuefanname");
+        }
+        if (SpecialtyLexicon.Find($"{name} {bio}") is { } specialty)
         {
             cues.Add("cuespecialtyterm");
+            if (SpecialtyLexicon.NamesAPerson(specialty.Term))
+            {
+                // "oncologist", "Kardiologin", "rad onc": a person, where "oncology" may be a department.
+                cues.Add("cuespecialistperson");
+            }
         }
         return string.Join(' ', cues);
     }
@@ -127,6 +144,8 @@ public static class HcpCues
         "cueorganisationword" => "organisation words",
         "cuenotclinicalword" => "non-clinical context words",
         "cuespecialtyterm" => "names a medical specialty",
+        "cuespecialistperson" => "names a specialist (a person, not a department)",
+        "cuefanname" => "“fan” in the name",
         _ => cue,
     };
 }

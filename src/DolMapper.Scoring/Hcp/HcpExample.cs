@@ -48,5 +48,26 @@ public static class HcpCorpus
         }
     }
 
+    /// <summary>
+    /// What a model is trained on, as one string: the corpus's rows and the cue reader's version. A
+    /// stored model trained on another fingerprint is out of date (an upgrade changed either) and
+    /// is trained again.
+    /// </summary>
+    public static string Fingerprint(IEnumerable<HcpExample> corpus)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var e in corpus)
+        {
+            foreach (var text in new[] { e.Label, "\u0001", e.Specialty ?? "", "\u0001", e.Name, "\u0001", e.Handle, "\u0001", e.Bio, "\u0002" })
+            {
+                foreach (var c in text)
+                {
+                    hash = (hash ^ c) * 1099511628211UL;
+                }
+            }
+        }
+        return $"cues-v{HcpCues.Version}-{hash:x16}";
+    }
+
     internal static Assembly Assembly => typeof(HcpCorpus).Assembly;
 }

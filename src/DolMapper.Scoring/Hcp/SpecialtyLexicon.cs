@@ -24,7 +24,7 @@ public static class SpecialtyLexicon
         ("neurology", ["neurologist", "neurology", "neurologa", "neurologo", "neurologue", "neurologe", "neurologin", "neurologista", "neurologi", "epileptologist", "headache specialist", "stroke attending", "neurohospitalist", "headache medicine", "neuro-ophthalmology", "movement disorders neurologist"]),
         ("infectious_disease", ["infectious diseases physician", "infectious disease physician", "infectious diseases specialist", "infectious diseases", "infectious disease", "id physician", "id doc", "id specialist", "id fellow", "id consult", "hiv physician", "infectologa", "infectologo", "infectiologue", "infektiologe", "infettivologa", "infettivologo", "infectologista", "transplant id"]),
         ("pulmonology", ["pulmonologist", "pulmonology", "pulm/crit", "pulm/cc", "pccm", "respiratory physician", "chest physician", "neumologa", "neumologo", "pneumologue", "pneumologin", "pneumologe", "pneumologo", "pneumologista", "sleep medicine physician"]),
-        ("rheumatology", ["rheumatologist", "rheumatology", "rheum doc", "reumatologa", "reumatologo", "rhumatologue", "rheumatologin", "rheumatologe", "reumatologista"]),
+        ("rheumatology", ["rheumatologist", "rheumatology", "rheum doc", "reumatologa", "reumatologo", "rhumatologue", "rheumatologin", "rheumatologe", "reumatologista", "reumatolog"]),
         ("psychiatry", ["psychiatrist", "psychiatry", "psiquiatra", "psychiatre", "psychiater", "psychiaterin", "psichiatra", "psykiater", "shrink", "facharzt fur psychiatrie"]),
         ("family_medicine", ["family physician", "family medicine", "family doctor", "family doc", "general practitioner", "gp", "primary care doc", "primary care physician", "medica de familia", "medico de familia", "medico de cabecera", "medecin generaliste", "hausarztin", "hausarzt", "allgemeinmediziner", "allgemeinmedizin", "medico di base", "medico di medicina generale", "medico di famiglia", "medica de familia", "medicina geral e familiar", "huisarts", "allmanlakare", "rural gp", "mrcgp", "lekarz rodzinny", "prakticka lekarka", "medic de familie"]),
         ("emergency_medicine", ["emergency physician", "emergency medicine", "em doc", "er doc", "er doctor", "em attending", "em resident", "ed consultant", "medico de urgencias", "medica de urgencias", "urgentiste", "notarztin", "notfallmediziner", "medico di pronto soccorso", "medico emergencista", "acil tip"]),
@@ -45,6 +45,15 @@ public static class SpecialtyLexicon
         ("ophthalmology", ["ophthalmologist", "eye surgeon", "retina specialist", "oftalmologa", "oftalmologo"]),
         ("orthopedics", ["orthopedic surgeon", "orthopaedic surgeon", "traumatologo"]),
     ];
+
+    private static readonly string[] FieldEndings =
+        ["ology", "ologia", "ologie", "medicine", "medizin", "medicina", "medecine", "care", "ics", "iatry", "anaesthesia", "disease", "diseases", "consult", "radiotherapie", "surgery", "imaging"];
+
+    /// <summary>
+    /// Whether a lexicon term names a person ("oncologist", "Onkologin", "rad onc", "GP") rather
+    /// than a field or a department ("oncology", "family medicine", "intensive care").
+    /// </summary>
+    public static bool NamesAPerson(string term) => !FieldEndings.Any(e => term.EndsWith(e, StringComparison.Ordinal));
 
     private static readonly (string Key, string Term, Regex Pattern)[] Compiled =
         [.. Entries.SelectMany(e => e.Terms.Select(t => (e.Key, t, new Regex(@"(?<![\p{L}\p{N}])" + Regex.Escape(t) + @"(?![\p{L}\p{N}])", RegexOptions.CultureInvariant))))];

@@ -28,18 +28,20 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var corrections = await CountCorrectionsAsync(connection, cancellationToken);
         var active = await ActiveAsync(connection, cancellationToken);
-        if (active is null || active.Value.Corrections != corrections)
+        // Trained again when admins confirmed roles since, or when an upgrade changed the corpus or the cues.
+        bool Stale() => active is null || active.Value.Corrections != corrections || active.Value.TrainedOn != CorpusFingerprint.Value;
+        if (Stale())
         {
             await using var held = await locks.AcquireAsync("train:" + ModelKind, cancellationToken: cancellationToken);
             active = await ActiveAsync(connection, cancellationToken);
             corrections = await CountCorrectionsAsync(connection, cancellationToken);
-            if (active is null || active.Value.Corrections != corrections)
+            if (Stale())
             {
                 await TrainAsync(connection, corrections, cancellationToken);
                 active = await ActiveAsync(connection, cancellationToken);
             }
         }
-        var (id, version, _) = active!.Value;
+        var (id, version, _, _) = active!.Value;
         await _cacheGate.WaitAsync(cancellationToken);
         try
         {
@@ -60,15 +62,17 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
         }
     }
 
-    private static async Task<(long Id, int Version, int Corrections)?> ActiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static readonly Lazy<string> CorpusFingerprint = new(() => HcpCorpus.Fingerprint(HcpCorpus.Load()));
+
+    private static async Task<(long Id, int Version, int Corrections, string? TrainedOn)?> ActiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT id, version, coalesce((metrics ->> 'corrections')::int, 0)
+            SELECT id, version, coalesce((metrics ->> 'corrections')::int, 0), metrics ->> 'trained_on'
             FROM trained_models WHERE kind = @kind AND is_active ORDER BY version DESC LIMIT 1
             """, connection);
         command.Parameters.AddWithValue("kind", ModelKind);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)) : null;
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)) : null;
     }
 
     private static async Task<int> CountCorrectionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -104,6 +108,7 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
         var details = JsonSerializer.Serialize(new
         {
             corpus = corpus.Count,
+            trained_on = HcpCorpus.Fingerprint(corpus),
             corrections = confirmed.Count,
             held_out = new
             {

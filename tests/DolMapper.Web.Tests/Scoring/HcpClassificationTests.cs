@@ -57,5 +57,15 @@ public sealed class HcpClassificationTests(PostgresFixture postgres) : IClassFix
         Assert.Equal("researcher", await db.ScalarAsync("SELECT profession FROM persons WHERE public_id = 'x:2'"));
         Assert.Equal(1L, await db.CountAsync("SELECT (metrics ->> 'corrections')::int FROM trained_models WHERE kind = 'hcp_classifier' AND is_active"));
         Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM trained_models WHERE kind = 'hcp_classifier' AND NOT is_active"));
+
+        // An upgrade changed the corpus or the cues (here: the stored model says it was trained on
+        // something else): the next pass trains version 3 and classifies everyone with it.
+        await Sql.ExecuteAsync(db.ConnectionString,
+            "UPDATE trained_models SET metrics = jsonb_set(metrics, '{trained_on}', '\"cues-v1-0000000000000000\"') WHERE kind = 'hcp_classifier' AND is_active");
+        var upgraded = await service.ClassifyAsync(CancellationToken.None);
+        Assert.Equal(3, upgraded.ModelVersion);
+        Assert.True(upgraded.Classified >= 2, $"{upgraded.Classified} classified again");
+        Assert.Equal("researcher", await db.ScalarAsync("SELECT profession FROM persons WHERE public_id = 'x:2'"));
+        Assert.Equal(0, (await service.ClassifyAsync(CancellationToken.None)).Classified);
     }
 }

@@ -67,10 +67,11 @@ public sealed class ScoringServices : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             INSERT INTO trained_models (kind, version, content, metrics, is_active, created_at)
-            SELECT 'hcp_classifier', 1, @content, '{"corrections":0}', true, now()
+            SELECT 'hcp_classifier', 1, @content, jsonb_build_object('corrections', 0, 'trained_on', @trainedOn::text), true, now()
             WHERE NOT EXISTS (SELECT 1 FROM trained_models WHERE kind = 'hcp_classifier' AND is_active)
             """, connection);
         command.Parameters.AddWithValue("content", Model.Value);
+        command.Parameters.AddWithValue("trainedOn", HcpCorpus.Fingerprint(HcpCorpus.Load()));
         await command.ExecuteNonQueryAsync();
     }
 
