@@ -268,6 +268,9 @@ public static class SignalComputation
             Overall = overall, Topic = topic, LastPost = lastPost, Relevant = relevant, Followers = followers,
             OutgoingWithCountry = outgoingWithCountry, OutgoingOwnCountry = outgoingOwnCountry,
         };
+        // In a topic-scoped profile the topic-read questions are also measured over everything, for the evidence.
+        var overallSteps = topic is null ? [] : Steps.Where(s => s.OverallMeasure is not null).ToArray();
+        var overallValues = overallSteps.Select(_ => new double[n]).ToArray();
         for (var i = 0; i < n; i++)
         {
             var facts = FactsOf(i);
@@ -275,6 +278,21 @@ public static class SignalComputation
             {
                 (table.Ranked[q][i], table.Raw[q][i]) = Steps[q].Measure(m, facts);
             }
+            for (var k = 0; k < overallSteps.Length; k++)
+            {
+                overallValues[k][i] = overallSteps[k].OverallMeasure!(m, facts);
+            }
+        }
+        var normalised = new double[n];
+        for (var k = 0; k < overallSteps.Length; k++)
+        {
+            PercentileRank.Normalise(overallValues[k], normalised);
+            var byPerson = new double[persons];
+            for (var i = 0; i < n; i++)
+            {
+                byPerson[population[i]] = normalised[i];
+            }
+            m.OverallPercentile[overallSteps[k].Key] = byPerson;
         }
 
         var json = new System.Buffers.ArrayBufferWriter<byte>(2048);
@@ -456,6 +474,8 @@ public static class SignalComputation
         public required Reading Overall { get; init; }
         /// <summary>Their relevant posts and the topic's engagement graph; null when the profile's scope is <c>all</c>.</summary>
         public required Reading? Topic { get; init; }
+        /// <summary>In a topic-scoped profile: each topic-read question's percentile over everything, by person p.</summary>
+        public Dictionary<string, double[]> OverallPercentile { get; } = new(StringComparer.Ordinal);
         public required DateTime[] LastPost { get; init; }
         public required int[] Relevant { get; init; }
         public required long[] Followers { get; init; }
@@ -594,7 +614,9 @@ public static class SignalComputation
     /// One question's part of a run: its measure for a person (the value ranked, and the raw value
     /// reported — the same for all but activity) and its evidence object, named by the question's key.
     /// </summary>
-    private sealed record QuestionStep(string Key, Func<Measures, Facts, (double Ranked, double Raw)> Measure, Action<Utf8JsonWriter, Measures, Facts> Evidence);
+    /// <summary>One question: its measure, its evidence and, for a question read in the topic, its ranked value over everything (for the evidence's overall percentile).</summary>
+    private sealed record QuestionStep(string Key, Func<Measures, Facts, (double Ranked, double Raw)> Measure, Action<Utf8JsonWriter, Measures, Facts> Evidence,
+        Func<Measures, Facts, double>? OverallMeasure = null);
 
     /// <summary>
     /// The step of a question that can be read in the topic: measured on the scored reading (the
@@ -611,12 +633,30 @@ public static class SignalComputation
                 w.WriteString("scope", ProfileDefinition.TopicScope);
                 w.WriteStartObject("overall");
                 fields(w, m, f, m.Overall);
+                // Where the person stands over everything they do (0–100, as the signals): what
+                // personas are made of, since how someone behaves is not a topic's.
+                w.WriteNumber("percentile", Round(100 * m.OverallPercentile[key][f.P]));
                 w.WriteEndObject();
             }
             w.WriteEndObject();
-        });
+        }, (m, f) => measure(m, f, m.Overall).Ranked);
 
     private static (double, double) Same(double value) => (value, value);
+
+    /// <summary>Reach per post; in the topic, with the overall reach as prior (<see cref="SignalFormulas.InTopicShare"/>).</summary>
+    private static double ReachPerPost(Measures m, Reading r, int p)
+    {
+        if (r == m.Overall)
+        {
+            return r.ReachPerPost(p);
+        }
+        var (reach, posts) = SignalFormulas.InTopicShare(r.Likes[p] + r.Reposts[p] + r.Quotes[p], r.Posts[p],
+            m.Overall.Likes[p] + m.Overall.Reposts[p] + m.Overall.Quotes[p], m.Overall.Posts[p]);
+        return posts <= 0 ? 0 : reach / posts;
+    }
+
+    private static (double Work, double Actions) CommunityWork(Reading r, int p) =>
+        (SignalFormulas.CommunityWork(r.CommunityEngagements[p], r.CommunityPosts[p], r.RepliesToNonHcp[p]), r.EngagementsMade[p] + r.Posts[p]);
 
     private static double Share(double part, double whole) => whole == 0 ? 0 : Round(part / whole);
 
@@ -668,7 +708,7 @@ public static class SignalComputation
                 w.WriteNumber("ranked_value", Round(SignalFormulas.ActivityComposite(r.Posts[p], r.Replies[p], r.WeeksActive(p), m.Inputs.WindowDays)));
             }),
         InTopic(Questions.PublicInfluence,
-            (m, f, r) => Same(SignalFormulas.PublicInfluence(m.Followers[f.P], r.NonHcpEngagements[f.P], r.Likes[f.P], r.Reposts[f.P], r.Quotes[f.P], r.Posts[f.P])),
+            (m, f, r) => Same(SignalFormulas.PublicInfluence(m.Followers[f.P], r.NonHcpEngagements[f.P], ReachPerPost(m, r, f.P))),
             (w, m, f, r) =>
             {
                 var p = f.P;
@@ -677,7 +717,7 @@ public static class SignalComputation
                 w.WriteNumber("likes", r.Likes[p]);
                 w.WriteNumber("reposts", r.Reposts[p]);
                 w.WriteNumber("quotes", r.Quotes[p]);
-                w.WriteNumber("reach_per_post", Round(r.ReachPerPost(p)));
+                w.WriteNumber("reach_per_post", Round(ReachPerPost(m, r, p)));
                 w.WriteNumber("mean_likes_per_post", Share(r.Likes[p], r.Posts[p]));
             }),
         new(Questions.Presence,
@@ -717,7 +757,13 @@ public static class SignalComputation
                 w.WriteEndObject();
             }),
         InTopic(Questions.Science,
-            (m, f, r) => Same(SignalFormulas.Science(r.Scholarly[f.P], r.Posts[f.P], f.CongressTags.Length, r.PublicationsOf(f.P))),
+            (m, f, r) =>
+            {
+                var p = f.P;
+                var (scholarly, posts) = r == m.Overall ? (r.Scholarly[p], r.Posts[p])
+                    : SignalFormulas.InTopicShare(r.Scholarly[p], r.Posts[p], m.Overall.Scholarly[p], m.Overall.Posts[p]);
+                return Same(SignalFormulas.Science(scholarly, posts, f.CongressTags.Length, r.PublicationsOf(p)));
+            },
             (w, m, f, r) =>
             {
                 w.WriteNumber("scholarly_posts", r.Scholarly[f.P]);
@@ -756,7 +802,16 @@ public static class SignalComputation
                 w.WriteEndObject();
             }),
         InTopic(Questions.Community,
-            (m, f, r) => Same(SignalFormulas.Community(r.CommunityEngagements[f.P], r.CommunityPosts[f.P], r.RepliesToNonHcp[f.P], r.EngagementsMade[f.P], r.Posts[f.P])),
+            (m, f, r) =>
+            {
+                var (work, actions) = CommunityWork(r, f.P);
+                if (r != m.Overall)
+                {
+                    var (overallWork, overallActions) = CommunityWork(m.Overall, f.P);
+                    (work, actions) = SignalFormulas.InTopicShare(work, actions, overallWork, overallActions);
+                }
+                return Same(SignalFormulas.CommunityShare(work, actions));
+            },
             (w, m, f, r) =>
             {
                 var p = f.P;

@@ -57,11 +57,12 @@ public static partial class SignalFormulas
     /// post), where reach per post is (likes + reposts + quotes of their posts) / posts — audience
     /// size, the public's engagement and how far each post travels, each log-scaled.
     /// </summary>
-    public static double PublicInfluence(long followers, long nonHcpEngagements, long likes, long reposts, long quotes, int posts)
-    {
-        var reach = posts <= 0 ? 0 : (double)(likes + reposts + quotes) / posts;
-        return 0.5 * Math.Log(1 + Math.Max(0, followers)) + Math.Log(1 + Math.Max(0, nonHcpEngagements)) + Math.Log(1 + Math.Max(0, reach));
-    }
+    public static double PublicInfluence(long followers, long nonHcpEngagements, long likes, long reposts, long quotes, int posts) =>
+        PublicInfluence(followers, nonHcpEngagements, posts <= 0 ? 0 : (double)(likes + reposts + quotes) / posts);
+
+    /// <summary>Q5 from the reach per post already worked out (in the topic, with the overall reach as prior).</summary>
+    public static double PublicInfluence(long followers, long nonHcpEngagements, double reachPerPost) =>
+        0.5 * Math.Log(1 + Math.Max(0, followers)) + Math.Log(1 + Math.Max(0, nonHcpEngagements)) + Math.Log(1 + Math.Max(0, reachPerPost));
 
     /// <summary>Q6: platforms with a posting account + profile completeness (0..1) + min(1, account age in years / 5).</summary>
     public static double Presence(int activePlatforms, double completeness, double accountAgeYears) =>
@@ -90,7 +91,7 @@ public static partial class SignalFormulas
     /// Q8: 10 · (s + 1) / (n + 10) for s posts with scholarly links of n (zero without any) +
     /// 0.25 per distinct congress tagged + ln(1 + matched publications).
     /// </summary>
-    public static double Science(int scholarlyPosts, int posts, int congresses, int publications)
+    public static double Science(double scholarlyPosts, double posts, int congresses, int publications)
     {
         var links = scholarlyPosts <= 0 || posts <= 0 ? 0 : 10.0 * (scholarlyPosts + 1) / (posts + 10);
         return links + 0.25 * Math.Max(0, congresses) + Math.Log(1 + Math.Max(0, publications));
@@ -128,7 +129,26 @@ public static partial class SignalFormulas
     /// of what they do that goes to patient communities.
     /// </summary>
     public static double Community(int communityEngagements, int communityHashtagPosts, int repliesToNonHcp, int engagementsMade, int posts) =>
-        engagementsMade + posts <= 0 ? 0 : 100.0 * (communityEngagements + 0.5 * communityHashtagPosts + 0.25 * repliesToNonHcp) / (engagementsMade + posts);
+        CommunityShare(CommunityWork(communityEngagements, communityHashtagPosts, repliesToNonHcp), engagementsMade + posts);
+
+    /// <summary>Q10's numerator: community engagements + 0.5 · community-hashtag posts + 0.25 · replies to non-HCPs.</summary>
+    public static double CommunityWork(int communityEngagements, int communityHashtagPosts, int repliesToNonHcp) =>
+        communityEngagements + 0.5 * communityHashtagPosts + 0.25 * repliesToNonHcp;
+
+    /// <summary>Q10 from its numerator and denominator (engagements made + posts).</summary>
+    public static double CommunityShare(double work, double actions) => actions <= 0 ? 0 : 100.0 * work / actions;
+
+    /// <summary>How many observations the person's overall share is worth when a share is read in the topic.</summary>
+    public const double TopicPriorWeight = 10;
+
+    /// <summary>
+    /// A share read in the topic (<paramref name="part"/> of <paramref name="whole"/>), estimated with
+    /// the person's overall share as a prior worth <see cref="TopicPriorWeight"/> observations: three
+    /// relevant posts without a scholarly link do not make a person who links to papers every other
+    /// post a zero, while fifty relevant posts speak for themselves.
+    /// </summary>
+    public static (double Part, double Whole) InTopicShare(double part, double whole, double overallPart, double overallWhole) =>
+        overallWhole <= 0 ? (part, whole) : (part + TopicPriorWeight * overallPart / overallWhole, whole + TopicPriorWeight);
 
     /// <summary>
     /// What a text says once links, hashtags, mentions, digits and spaces are set aside, in lower

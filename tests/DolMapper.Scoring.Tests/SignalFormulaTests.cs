@@ -140,6 +140,21 @@ public sealed class SignalFormulaTests
         Assert.Equal(expected, ScoringVocabulary.IsScholarlyUrl(url));
 
     [Fact]
+    public void A_share_read_in_the_topic_leans_on_the_persons_overall_share_until_the_topic_speaks_for_itself()
+    {
+        // Three relevant posts without a link, from someone who links to papers in half of 200 posts.
+        var (part, whole) = SignalFormulas.InTopicShare(0, 3, 100, 200);
+        Assert.Equal(5.0 / 13.0, part / whole, 12);
+        Assert.True(SignalFormulas.Science(part, whole, 0, 0) > 0);
+        // Two hundred relevant posts without a link outweigh the prior.
+        var (many, of) = SignalFormulas.InTopicShare(0, 200, 100, 200);
+        Assert.True(many / of < 0.03);
+        // No overall record: the topic's own figures.
+        Assert.Equal((2.0, 4.0), SignalFormulas.InTopicShare(2, 4, 0, 0));
+        Assert.Equal(SignalFormulas.Community(4, 10, 8, 30, 50), SignalFormulas.CommunityShare(SignalFormulas.CommunityWork(4, 10, 8), 80), 12);
+    }
+
+    [Fact]
     public void A_bot_texts_key_sets_aside_links_tags_mentions_digits_and_spaces_so_varied_links_repeat()
     {
         var one = SignalFormulas.BotTextKey("Earn $500 today!! https://spam.example/a1 #Deal @Someone 24/7");

@@ -41,6 +41,16 @@ public sealed class DemoPerson
     public required double[] Affinity { get; init; }
     public required int PrimaryArea { get; init; }
     public required string Country { get; init; }
+    /// <summary>
+    /// Where the people they talk with locally live: their own country, except for the planted
+    /// out-of-market stars, whose audience is in a target market they do not live in.
+    /// </summary>
+    public string AudienceCountry => PlantedAudience ?? Country;
+    public string? PlantedAudience { get; set; }
+    /// <summary>A planted case the scorer must handle (docs/demo-world.md, "Planted stars"), else null.</summary>
+    public string? Planted { get; set; }
+    /// <summary>Whether one of their accounts says where they live (a real place or a country code), so a market can place them.</summary>
+    public bool Located { get; set; }
     public required string Language { get; init; }
     public required bool Female { get; init; }
     /// <summary>The import person key, given only for some people on several platforms (as in real exports).</summary>
@@ -204,9 +214,61 @@ public sealed class DemoWorld
             };
         }
 
+        PlantStars(options, persons);
         var accounts = BuildAccounts(options, persons);
         AssignRelationships(options, persons);
         return new DemoWorld { Options = options, Persons = persons, Accounts = accounts };
+    }
+
+    /// <summary>The therapy areas the example profiles are about, where the stars are planted.</summary>
+    public static readonly string[] StarAreas = ["oncology", "cardiology", "diabetes"];
+
+    /// <summary>The market the out-of-market stars' audience is in (the UK cardiology example's).</summary>
+    public const string StarMarket = "GB";
+
+    public const string OffTopicStar = "off_topic_star";
+    public const string OutOfMarketStar = "out_of_market_star";
+
+    /// <summary>
+    /// Plants the cases a topic- and market-true scorer must keep out (docs/demo-world.md): in each of
+    /// <see cref="StarAreas"/>, physicians who are stars of that area alone (every trait high,
+    /// all their affinity in it), so off-topic for the other areas' profiles; and cardiology stars
+    /// living in the US, Canada, Ireland or Australia whose local audience is in the UK. About one
+    /// person in a thousand each, at least three.
+    /// </summary>
+    private static void PlantStars(DemoWorldOptions options, DemoPerson[] persons)
+    {
+        var rng = Rng.For(options.Seed, "planted");
+        var each = Math.Max(3, persons.Length / 1000);
+        void Plant(IEnumerable<DemoPerson> candidates, string kind, double locality, string? audience)
+        {
+            var pool = candidates.Where(p => p.Planted is null).ToList();
+            for (var n = 0; n < each && pool.Count > 0; n++)
+            {
+                var k = rng.Next(pool.Count);
+                var person = pool[k];
+                pool.RemoveAt(k);
+                person.Planted = kind;
+                person.PlantedAudience = audience;
+                var t = person.Traits;
+                t.Activity = rng.BetaMean(0.9, 40);
+                t.PeerStanding = rng.BetaMean(0.92, 40);
+                t.PublicAppeal = rng.BetaMean(0.85, 40);
+                t.Science = rng.BetaMean(0.8, 40);
+                t.Presence = rng.BetaMean(0.85, 40);
+                t.Conversation = rng.BetaMean(0.6, 40);
+                t.Community = rng.BetaMean(0.5, 40);
+                t.Locality = locality;
+                Array.Clear(person.Affinity);
+                person.Affinity[person.PrimaryArea] = 1;
+            }
+        }
+        foreach (var area in StarAreas)
+        {
+            Plant(persons.Where(p => p.Role == Role.Physician && p.Specialty?.Area == area), OffTopicStar, 0.3, null);
+        }
+        Plant(persons.Where(p => p.Role == Role.Physician && p.Specialty?.Area == "cardiology" && p.Country is "US" or "CA" or "IE" or "AU"),
+            OutOfMarketStar, 0.9, StarMarket);
     }
 
     /// <summary>
@@ -271,7 +333,7 @@ public sealed class DemoWorld
             var name = WorldText.PersonName(rng, person.Role, person.Language, person.Female, person.Country, out var first, out var last);
             var bio = WorldText.Bio(rng, person.Role, person.Language, person.Specialty, WorldVocabulary.Areas[person.PrimaryArea].Key, person.Country);
             var country = WorldVocabulary.Countries.First(c => c.Code == person.Country);
-            var location = rng.NextDouble() switch
+            var location = person.Planted is not null ? rng.Pick(country.Places) : rng.NextDouble() switch
             {
                 < 0.72 => rng.Pick(country.Places),
                 < 0.80 => rng.Pick(country.Nonsense),
@@ -313,7 +375,8 @@ public sealed class DemoWorld
                     Handle = shownHandle,
                     Name = !mainPlatform && rng.Chance(0.2) ? $"{first} {last}" : name,
                     Bio = rng.Chance(0.55 + 0.4 * completeness) ? bio : "",
-                    Location = rng.Chance(0.6 + 0.35 * completeness) ? location : null,
+                    // Planted stars say where they live, so the market can be judged on them.
+                    Location = rng.Chance(0.6 + 0.35 * completeness) || person.Planted is not null ? location : null,
                     CountryField = rng.Chance(0.25) ? person.Country : null,
                     Followers = (long)followers,
                     Following = (long)rng.LogNormal(5.5, 1.0),
@@ -330,6 +393,7 @@ public sealed class DemoWorld
                     PostsCount = (long)rng.LogNormal(person.Role == Role.Bot ? 9 : 4.5 + 3 * t.Activity, 1.0),
                 });
                 person.Accounts.Add(index);
+                person.Located |= accounts[^1].CountryField is not null || (accounts[^1].Location is { } shown && country.Places.Contains(shown));
                 mainPlatform = false;
             }
         }

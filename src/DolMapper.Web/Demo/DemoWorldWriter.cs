@@ -36,7 +36,7 @@ public sealed class DemoWorldWriter
     private readonly AliasTable[] _areaAuthors;
     private readonly Dictionary<(string Platform, int Area), AliasTable> _peerTargets = [];
     private readonly Dictionary<(string Platform, int Area), AliasTable> _publicTargets = [];
-    private readonly Dictionary<(string Platform, string Country), AliasTable> _localTargets = [];
+    private readonly Dictionary<(string Platform, string Country, int Area), AliasTable> _localTargets = [];
     private readonly Dictionary<string, AliasTable> _communityTargets = [];
     private readonly List<string> _mentions = new(4);
     private readonly List<string> _hashtags = new(6);
@@ -68,9 +68,16 @@ public sealed class DemoWorldWriter
                 _peerTargets[(platform, area)] = new AliasTable([.. members.Select(a => a.Index)], [.. members.Select(a => a.PeerPull * persons[a.Person].Affinity[area])]);
                 _publicTargets[(platform, area)] = new AliasTable([.. members.Select(a => a.Index)], [.. members.Select(a => a.PublicPull * persons[a.Person].Affinity[area])]);
             }
-            foreach (var group in onPlatform.GroupBy(a => persons[a.Person].Country))
+            // People nearby who talk about the post's area; the more local a person's voice, the more
+            // their neighbours engage with them (locality shows in the audience, not only in whom one engages).
+            foreach (var group in onPlatform.GroupBy(a => persons[a.Person].AudienceCountry))
             {
-                _localTargets[(platform, group.Key)] = new AliasTable([.. group.Select(a => a.Index)], [.. group.Select(a => a.PeerPull + a.PublicPull)]);
+                for (var area = 0; area < WorldVocabulary.Areas.Length; area++)
+                {
+                    var members = group.Where(a => persons[a.Person].Affinity[area] > 0.05).ToList();
+                    _localTargets[(platform, group.Key, area)] = new AliasTable([.. members.Select(a => a.Index)],
+                        [.. members.Select(a => (a.PeerPull + a.PublicPull) * persons[a.Person].Affinity[area] * (0.2 + persons[a.Person].Traits.Locality))]);
+                }
             }
             var community = onPlatform.Where(a => persons[a.Person].Role is Role.PatientAdvocate or Role.Organisation || persons[a.Person].Traits.Community > 0.7).ToList();
             _communityTargets[platform] = new AliasTable([.. community.Select(a => a.Index)],
@@ -361,9 +368,10 @@ public sealed class DemoWorldWriter
                 AddTag(c.Conference.Hashtag);
                 text = rng.Pick(new[] { $"At {c.Conference.Name}:", $"Live from #{c.Conference.Hashtag}:", "Packed room for this one.", "Late-breaker just presented." }) + " " + text;
             }
-            else if (soon.Count > 0 && person.IsHcp && rng.Chance(0.01 + 0.03 * t.Science))
+            else if (soon.Count > 0 && person.IsHcp && rng.Chance(0.01 + 0.03 * t.Science)
+                && soon[rng.Next(soon.Count)] is var next && person.Affinity[next.Area] >= 0.1)
             {
-                var next = soon[rng.Next(soon.Count)];
+                // People head to the congresses of the areas they work in.
                 AddTag(next.Conference.Hashtag);
                 text = $"Heading to {next.Conference.Name} next week. Who else? " + text;
             }
@@ -471,7 +479,7 @@ public sealed class DemoWorldWriter
         }
         else if (_rng.Chance(0.7 * t.Locality))
         {
-            table = _localTargets.GetValueOrDefault((source.Platform, person.Country));
+            table = _localTargets.GetValueOrDefault((source.Platform, person.AudienceCountry, area));
         }
         else
         {

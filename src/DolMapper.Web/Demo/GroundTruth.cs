@@ -12,7 +12,7 @@ namespace DolMapper.Web.Demo;
 /// </summary>
 public static class GroundTruth
 {
-    public const int RuleVersion = 2;
+    public const int RuleVersion = 3;
 
     public const string RuleText =
         "Population: persons whose profession is physician, nurse, pharmacist, researcher or other_hcp. " +
@@ -22,12 +22,17 @@ public static class GroundTruth
         "geography = 0.5 + 0.5 * locality if the person's country is a target country, 0.5 * (1 - locality) if targets are named and it is not, and 1 - locality when no targets are named; " +
         "community = community. Each trait is then normalised as the scorer normalises a signal: S_k = its percentile rank among the population's values above zero " +
         "(ties share the mid-rank), 0 for a trait of zero. With w_k the profile's weights, S'_k = S_k for w_k >= 0 and 1 - S_k for w_k < 0; " +
-        "expected score = sum(|w_k| * S'_k) / sum(|w_k|). Expected ranking = persons by expected score, highest first.";
+        "expected score = sum(|w_k| * S'_k) / sum(|w_k|). Expected ranking = persons by expected score, highest first. " +
+        "A profile that keeps to its market (target countries and located_in_countries_only) takes only persons whose country is a target and who say where they live (a place or a country code on one of their accounts). " +
+        "A topic-scoped profile (scope topic) takes only persons with A > 0, A being the sum of their affinity over the profile's therapy areas, " +
+        "and multiplies the traits of hcp_following, peer_trust and activity by A (standing and activity in the topic grow with the share of the person's conversation in it); " +
+        "public_influence (audience and reach per post), science and community (shares of the relevant conversation) are not multiplied.";
 
     /// <summary>A person as the ground-truth file describes them.</summary>
     public sealed record PersonTruth(
         string PersonId, IReadOnlyList<string> Accounts, string Role, string Profession, string? Specialty, string Country,
-        string? Archetype, IReadOnlyDictionary<string, double> Traits, IReadOnlyDictionary<string, double> Affinity, string? Crm);
+        string? Archetype, IReadOnlyDictionary<string, double> Traits, IReadOnlyDictionary<string, double> Affinity, string? Crm,
+        string? Planted = null, bool Located = true);
 
     private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -47,7 +52,9 @@ public static class GroundTruth
                 ["public_appeal"] = p.Traits.PublicAppeal, ["presence"] = p.Traits.Presence,
             },
             WorldVocabulary.Areas.Select((a, i) => (a.Key, p.Affinity[i])).ToDictionary(x => x.Key, x => x.Item2),
-            p.CrmKind));
+            p.CrmKind,
+            p.Planted,
+            p.Located));
 
     /// <summary>
     /// The id DolMapper gives the person: the import key where one was given, else "platform:id" of
@@ -110,6 +117,8 @@ public static class GroundTruth
             }
             writer.WriteEndObject();
             writer.WriteString("crm", p.Crm);
+            writer.WriteString("planted", p.Planted);
+            writer.WriteBoolean("located", p.Located);
             writer.WriteEndObject();
             Line();
         }
@@ -120,10 +129,15 @@ public static class GroundTruth
     /// <summary>The rule, for tests that compare a ranking with the expected one.</summary>
     /// <param name="areas">Therapy-area keys the profile is about (<see cref="WorldVocabulary.Areas"/>); empty means any.</param>
     /// <param name="countries">Target countries; empty means no geographic target.</param>
+    /// <param name="topic">The profile reads the topic-readable questions in its topic (scope <c>topic</c>).</param>
+    /// <param name="marketOnly">The profile ranks only persons living in its target countries.</param>
     public static IReadOnlyList<(PersonTruth Person, double Score)> ExpectedRanking(
-        IEnumerable<PersonTruth> persons, IReadOnlyDictionary<string, double> weights, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> countries)
+        IEnumerable<PersonTruth> persons, IReadOnlyDictionary<string, double> weights, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> countries,
+        bool topic = false, bool marketOnly = false)
     {
-        var population = persons.Where(p => HcpProfessions.Contains(p.Profession)).ToList();
+        var population = persons.Where(p => HcpProfessions.Contains(p.Profession)
+            && (!marketOnly || countries.Count == 0 || (p.Located && countries.Contains(p.Country)))
+            && (!topic || areas.Count == 0 || AreaAffinity(p, areas) > 0)).ToList();
         var sums = new double[population.Count];
         double norm = 0;
         var raw = new double[population.Count];
@@ -138,7 +152,7 @@ public static class GroundTruth
             // The scorer's own normalisation (docs/scoring.md), so the expected top is one a scorer can reach.
             for (var i = 0; i < population.Count; i++)
             {
-                raw[i] = Trait(population[i], key, areas, countries);
+                raw[i] = Trait(population[i], key, areas, countries, topic);
             }
             PercentileRank.Normalise(raw, normalised);
             for (var i = 0; i < population.Count; i++)
@@ -152,20 +166,28 @@ public static class GroundTruth
     }
 
     /// <summary>The trait the rule takes for question <paramref name="key"/> (the table in docs/demo-world.md).</summary>
-    public static double Trait(PersonTruth p, string key, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> countries) => key switch
+    /// <param name="topic">Read in the profile's topic: standing and activity are multiplied by the person's affinity to it.</param>
+    public static double Trait(PersonTruth p, string key, IReadOnlyCollection<string> areas, IReadOnlyCollection<string> countries, bool topic = false)
     {
-        "relevance" => areas.Count == 0 ? 1 : Math.Min(1, areas.Sum(a => p.Affinity.GetValueOrDefault(a))),
-        "hcp_following" or "peer_trust" => p.Traits["peer_standing"],
-        "activity" => p.Traits["activity"],
-        "public_influence" => p.Traits["public_appeal"],
-        "presence" => p.Traits["presence"],
-        "relationship" => p.Crm is null or "none" ? 0 : 1,
-        "science" => p.Traits["science"],
-        "geography" => countries.Count == 0 ? 1 - p.Traits["locality"]
-            : countries.Contains(p.Country) ? 0.5 + 0.5 * p.Traits["locality"] : 0.5 * (1 - p.Traits["locality"]),
-        "community" => p.Traits["community"],
-        _ => 0,
-    };
+        var inTopic = topic && areas.Count > 0 ? AreaAffinity(p, areas) : 1;
+        return key switch
+        {
+            "relevance" => areas.Count == 0 ? 1 : AreaAffinity(p, areas),
+            "hcp_following" or "peer_trust" => p.Traits["peer_standing"] * inTopic,
+            "activity" => p.Traits["activity"] * inTopic,
+            "public_influence" => p.Traits["public_appeal"],
+            "presence" => p.Traits["presence"],
+            "relationship" => p.Crm is null or "none" ? 0 : 1,
+            "science" => p.Traits["science"],
+            "geography" => countries.Count == 0 ? 1 - p.Traits["locality"]
+                : countries.Contains(p.Country) ? 0.5 + 0.5 * p.Traits["locality"] : 0.5 * (1 - p.Traits["locality"]),
+            "community" => p.Traits["community"],
+            _ => 0,
+        };
+    }
+
+    /// <summary>The person's affinity summed over the therapy areas (at most 1).</summary>
+    public static double AreaAffinity(PersonTruth p, IReadOnlyCollection<string> areas) => Math.Min(1, areas.Sum(a => p.Affinity.GetValueOrDefault(a)));
 
     private static string Snake(string pascal) =>
         string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

@@ -5,7 +5,9 @@ namespace DolMapper.Web.Scoring;
 /// <summary>
 /// What personas are clustered on, per scored person of a run (docs/personas.md): the signals of
 /// behaviour — not relevance (the profile's topic) nor relationship (your CRM) — and, from the
-/// run's evidence, how much of their posting is conversation and how local their audience is.
+/// run's evidence, how much of their posting is conversation and how local their audience is. In a
+/// topic-scoped run they are read over everything a person does (the evidence's overall
+/// percentiles): how someone behaves online is theirs, not the topic's.
 /// </summary>
 public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][] Rows)
 {
@@ -19,9 +21,15 @@ public sealed record PersonaFeatureTable(long RunId, long[] PersonIds, double[][
         // by country while it read the interactions (evidence geography.engaged_*), so no join over
         // the interactions is needed here.
         await using var command = new NpgsqlCommand("""
-            SELECT s.person_id, s.hcp_following, s.peer_trust, s.activity, s.public_influence,
-                   coalesce((e.evidence -> 'presence' ->> 'completeness')::float8, 0) AS presence, s.science, s.community,
-                   coalesce((e.evidence -> 'activity' ->> 'reply_share')::float8, 0) AS conversation,
+            SELECT s.person_id,
+                   coalesce((e.evidence -> 'hcp_following' -> 'overall' ->> 'percentile')::float8, s.hcp_following) AS hcp_following,
+                   coalesce((e.evidence -> 'peer_trust' -> 'overall' ->> 'percentile')::float8, s.peer_trust) AS peer_trust,
+                   coalesce((e.evidence -> 'activity' -> 'overall' ->> 'percentile')::float8, s.activity) AS activity,
+                   coalesce((e.evidence -> 'public_influence' -> 'overall' ->> 'percentile')::float8, s.public_influence) AS public_influence,
+                   coalesce((e.evidence -> 'presence' ->> 'completeness')::float8, 0) AS presence,
+                   coalesce((e.evidence -> 'science' -> 'overall' ->> 'percentile')::float8, s.science) AS science,
+                   coalesce((e.evidence -> 'community' -> 'overall' ->> 'percentile')::float8, s.community) AS community,
+                   coalesce((e.evidence -> 'activity' -> 'overall' ->> 'reply_share')::float8, (e.evidence -> 'activity' ->> 'reply_share')::float8, 0) AS conversation,
                    (e.evidence -> 'geography' ->> 'engaged_own_country')::float8 / nullif((e.evidence -> 'geography' ->> 'engaged_with_country')::float8, 0) AS locality
             FROM person_scores s JOIN person_score_evidence e ON e.run_id = s.run_id AND e.person_id = s.person_id
             WHERE s.run_id = @run

@@ -180,9 +180,8 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
 
 /// <summary>
 /// The example profiles that ship with the demo world (docs/scoring.md, "Example profiles"). They
-/// read every question over everything a person does (scope <c>all</c>, no market restriction):
-/// the demo world plants overall traits and its ground truth is written in them, so that is what
-/// it can judge; a topic-scoped reading is judged on worlds built for it (tests, docs/scoring.md).
+/// take the defaults: read in their topic (scope <c>topic</c>), and the UK one ranks only persons
+/// living in the UK. The demo world's planted off-topic and out-of-market stars test both.
 /// </summary>
 public static class ExampleProfiles
 {
@@ -194,8 +193,6 @@ public static class ExampleProfiles
         Countries = [],
         WindowDays = 365,
         MinHcpConfidence = 0.6,
-        Scope = ProfileDefinition.AllScope,
-        LocatedInCountriesOnly = false,
         Weights = new Dictionary<string, double>
         {
             ["relevance"] = 1, ["hcp_following"] = 0.5, ["peer_trust"] = 1, ["activity"] = 0.5, ["public_influence"] = 0.25,
@@ -211,8 +208,6 @@ public static class ExampleProfiles
         Countries = ["GB"],
         WindowDays = 365,
         MinHcpConfidence = 0.6,
-        Scope = ProfileDefinition.AllScope,
-        LocatedInCountriesOnly = false,
         Weights = new Dictionary<string, double>
         {
             ["relevance"] = 1, ["hcp_following"] = 0.25, ["peer_trust"] = 0.25, ["activity"] = 0.5, ["public_influence"] = 1,
@@ -228,8 +223,6 @@ public static class ExampleProfiles
         Countries = [],
         WindowDays = 365,
         MinHcpConfidence = 0.6,
-        Scope = ProfileDefinition.AllScope,
-        LocatedInCountriesOnly = false,
         Weights = new Dictionary<string, double>
         {
             ["relevance"] = 1, ["hcp_following"] = 0, ["peer_trust"] = 0.25, ["activity"] = 1, ["public_influence"] = 0,

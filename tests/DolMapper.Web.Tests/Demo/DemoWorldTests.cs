@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using DolMapper.Web.Demo;
+using DolMapper.Web.Scoring;
 using DolMapper.Web.Ingestion.Import;
 
 namespace DolMapper.Web.Tests.Demo;
@@ -193,6 +194,35 @@ public class DemoWorldTests
         Assert.Equal(science[0].Person.Traits["science"], truth.Where(t => science.Any(s => s.Person == t)).Max(t => t.Traits["science"]));
         Assert.Equal(science[0].Person, avoidScience[^1].Person);
         Assert.Equal(1 - science[0].Score, avoidScience[^1].Score, 9);
+    }
+
+    [Fact]
+    public void Planted_stars_get_into_a_topic_blind_expected_top_50_and_the_topic_and_market_true_rule_keeps_them_out()
+    {
+        var world = DemoWorld.Build(new DemoWorldOptions { Persons = 2_000, Posts = 0, Seed = 42 });
+        var truth = GroundTruth.Describe(world).ToList();
+        var planted = world.Persons.Where(p => p.Planted is not null).ToList();
+        Assert.Equal(3 * DemoWorld.StarAreas.Length, planted.Count(p => p.Planted == DemoWorld.OffTopicStar));
+        Assert.Equal(3, planted.Count(p => p.Planted == DemoWorld.OutOfMarketStar));
+        Assert.All(planted, p => Assert.Equal(1, p.Affinity.Max()));
+        Assert.All(planted.Where(p => p.Planted == DemoWorld.OutOfMarketStar), p =>
+        {
+            Assert.NotEqual(DemoWorld.StarMarket, p.Country);
+            Assert.Equal(DemoWorld.StarMarket, p.AudienceCountry);
+        });
+
+        var blindIntruders = 0;
+        foreach (var profile in ExampleProfiles.All)
+        {
+            var areas = ExampleProfiles.AreasOf(profile);
+            var intruders = DolMapper.Web.Tests.Scoring.DemoWorldQualityTests.Intruders(truth, profile).Select(t => t.PersonId).ToHashSet();
+            var blind = GroundTruth.ExpectedRanking(truth, profile.Weights, [.. areas], [.. profile.Countries]).Take(50);
+            var trueToTopic = GroundTruth.ExpectedRanking(truth, profile.Weights, [.. areas], [.. profile.Countries], profile.TopicScoped, profile.MarketOnly).Take(50);
+            blindIntruders += blind.Count(e => intruders.Contains(e.Person.PersonId));
+            Assert.DoesNotContain(trueToTopic, e => intruders.Contains(e.Person.PersonId));
+        }
+        // The rule read over everything (version 2) lets them in somewhere; version 3 nowhere.
+        Assert.True(blindIntruders > 0);
     }
 
     [Fact]

@@ -16,7 +16,13 @@ namespace DolMapper.Web.Tests.Scoring;
 /// </summary>
 public sealed class ScoredDemoWorld
 {
-    public static readonly DemoWorldOptions Options = new() { Persons = 2_000, Posts = 240_000, Seed = 42 };
+    public static readonly DemoWorldOptions Options = new() { Persons = 5_000, Posts = 700_000, Seed = 42 };
+
+    /// <summary>The examples read as before issue 19 — everything a person does, no market — to show what the planted stars do to such a reading.</summary>
+    public static readonly IReadOnlyList<ProfileDefinition> TopicBlind =
+    [
+        .. ExampleProfiles.All.Select(p => p with { Name = "Topic-blind " + p.Name, Scope = ProfileDefinition.AllScope, LocatedInCountriesOnly = p.Countries.Count > 0 ? false : null }),
+    ];
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static ScoredDemoWorld? _shared;
@@ -45,6 +51,10 @@ public sealed class ScoredDemoWorld
     public IReadOnlyList<GroundTruth.PersonTruth> Truth { get; private set; } = [];
     public Dictionary<string, List<Dictionary<string, string>>> Exports { get; } = [];
     public Dictionary<string, string> Professions { get; } = [];
+    /// <summary>Persons some example run took for HCPs: ranked, or listed as not ranked there (a silent profile can be taken for an HCP by behaviour).</summary>
+    public HashSet<string> TakenForHcps { get; } = [];
+    /// <summary>Persons with at least one post (no post, no ranking).</summary>
+    public HashSet<string> PostingPersons { get; } = [];
 
     private async Task InitializeAsync(PostgresFixture postgres)
     {
@@ -55,16 +65,24 @@ public sealed class ScoredDemoWorld
         var report = await Scoring.SeedDemoWorldAsync(Options);
         Assert.True(report.Clean, report.ToText());
         await Scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None));
+        foreach (var blind in TopicBlind)
+        {
+            await Scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().SaveAsync(blind, "test", CancellationToken.None));
+        }
         foreach (var run in await Scoring.ScoreAsync())
         {
             Assert.True(run.Complete, run.Message);
         }
-        foreach (var profile in ExampleProfiles.All)
+        foreach (var profile in ExampleProfiles.All.Concat(TopicBlind))
         {
             var lines = (await Scoring.ExportAsync(profile.Name)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             var header = ScoringRunTests.ParseCsvLine(lines[0]);
             Exports[profile.Name] = [.. lines.Skip(1).Select(l => header.Zip(ScoringRunTests.ParseCsvLine(l)).ToDictionary(p => p.First, p => p.Second))];
         }
+        TakenForHcps.UnionWith(await Sql.ColumnAsync(connection,
+            "SELECT p.public_id FROM person_scores s JOIN persons p ON p.id = s.person_id UNION SELECT p.public_id FROM person_not_ranked n JOIN persons p ON p.id = n.person_id"));
+        PostingPersons.UnionWith(await Sql.ColumnAsync(connection,
+            "SELECT p.public_id FROM persons p WHERE EXISTS (SELECT 1 FROM accounts a JOIN posts x ON x.account_id = a.id WHERE a.person_id = p.id)"));
         foreach (var row in await Sql.ColumnAsync(connection, "SELECT public_id || '|' || coalesce(profession, '') FROM persons"))
         {
             var bar = row.LastIndexOf('|');
@@ -86,8 +104,40 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         var right = known.Count(t => Hcp.Contains(t.Profession) == Hcp.Contains(world.Professions[t.PersonId]));
         var exact = known.Count(t => t.Profession == world.Professions[t.PersonId]);
         var accuracy = (double)right / known.Count;
-        output.WriteLine($"HCP-vs-not {accuracy:F3}, profession {(double)exact / known.Count:F3} over {known.Count} persons");
+        output.WriteLine($"HCP-vs-not {accuracy:F3} from profiles alone, profession {(double)exact / known.Count:F3} over {known.Count} persons");
         Assert.True(accuracy >= 0.9, $"HCP-vs-not accuracy {accuracy:F3}");
+    }
+
+    /// <summary>
+    /// Who can be ranked: a profile that speaks decides; a silent one (no bio, no credential) is
+    /// taken for an HCP when the behaviour model says so (docs/scoring.md). Measured over the persons
+    /// with a post, the only ones a ranking can hold.
+    /// </summary>
+    [Fact]
+    public async Task Who_can_be_ranked_is_right_for_at_least_97_in_100_persons_with_posts()
+    {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
+        var posting = world.PostingPersons;
+        var known = world.Truth.Where(t => posting.Contains(t.PersonId)).ToList();
+        bool TakenForHcp(string id) => world.TakenForHcps.Contains(id);
+        var right = known.Count(t => Hcp.Contains(t.Profession) == TakenForHcp(t.PersonId));
+        var missed = known.Count(t => Hcp.Contains(t.Profession) && !TakenForHcp(t.PersonId));
+        var wrong = known.Count(t => !Hcp.Contains(t.Profession) && TakenForHcp(t.PersonId));
+        var accuracy = (double)right / known.Count;
+        output.WriteLine($"HCP-vs-not as rankings see it {accuracy:F3} over {known.Count} persons with posts: {missed} HCPs missed, {wrong} others taken for HCPs");
+        var failures = new List<string>();
+        foreach (var profession in new[] { HcpLabels.Physician, HcpLabels.Nurse, HcpLabels.Pharmacist, HcpLabels.Researcher, HcpLabels.OtherHcp })
+        {
+            var mine = known.Where(t => t.Profession == profession).ToList();
+            var found = (double)mine.Count(t => TakenForHcp(t.PersonId)) / mine.Count;
+            output.WriteLine($"  {profession}: {found:F3} of {mine.Count} found");
+            if (found < 0.9)
+            {
+                failures.Add($"{profession} {found:F3}");
+            }
+        }
+        Assert.True(accuracy >= 0.97, $"HCP-vs-not {accuracy:F3}");
+        Assert.True(failures.Count == 0, $"professions found under 0.9: {string.Join(", ", failures)}");
     }
 
     public static TheoryData<string, string, double> Signals => new()
@@ -96,15 +146,15 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         { "hcp_following", ExampleProfiles.OncologyScientificExchange.Name, 0.7 },
         { "peer_trust", ExampleProfiles.OncologyScientificExchange.Name, 0.7 },
         { "activity", ExampleProfiles.OncologyScientificExchange.Name, 0.7 },
-        { "public_influence", ExampleProfiles.OncologyScientificExchange.Name, 0.7 },
         { "relationship", ExampleProfiles.OncologyScientificExchange.Name, 0.7 },
         { "science", ExampleProfiles.OncologyScientificExchange.Name, 0.7 },
+        { "relevance", ExampleProfiles.CardiologyAwarenessUk.Name, 0.7 },
         // Below the issue's 0.7 on this world; docs/scoring.md says why. Floors catch regressions.
+        { "public_influence", ExampleProfiles.OncologyScientificExchange.Name, 0.6 },
         { "community", ExampleProfiles.OncologyScientificExchange.Name, 0.6 },
-        { "relevance", ExampleProfiles.CardiologyAwarenessUk.Name, 0.6 },
-        { "geography", ExampleProfiles.CardiologyAwarenessUk.Name, 0.4 },
-        { "geography", ExampleProfiles.OncologyScientificExchange.Name, 0.25 },
-        { "presence", ExampleProfiles.OncologyScientificExchange.Name, 0.5 },
+        { "presence", ExampleProfiles.OncologyScientificExchange.Name, 0.55 },
+        { "geography", ExampleProfiles.CardiologyAwarenessUk.Name, 0.55 },
+        { "geography", ExampleProfiles.OncologyScientificExchange.Name, 0.3 },
     };
 
     [Theory]
@@ -124,9 +174,9 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
 
     public static TheoryData<string, double> Profiles => new()
     {
-        { ExampleProfiles.OncologyScientificExchange.Name, 0.5 },
-        { ExampleProfiles.CardiologyAwarenessUk.Name, 0.3 },
-        { ExampleProfiles.DiabetesNewVoices.Name, 0.5 },
+        { ExampleProfiles.OncologyScientificExchange.Name, 0.45 },
+        { ExampleProfiles.CardiologyAwarenessUk.Name, 0.6 },
+        { ExampleProfiles.DiabetesNewVoices.Name, 0.65 },
     };
 
     /// <summary>
@@ -141,7 +191,7 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         var world = await ScoredDemoWorld.GetAsync(postgres);
         var profile = ExampleProfiles.All.Single(p => p.Name == profileName);
         var areas = ExampleProfiles.AreasOf(profile);
-        var expected = GroundTruth.ExpectedRanking(world.Truth, profile.Weights, [.. areas], [.. profile.Countries]);
+        var expected = GroundTruth.ExpectedRanking(world.Truth, profile.Weights, [.. areas], [.. profile.Countries], profile.TopicScoped, profile.MarketOnly);
         var expectedTop = expected.Take(50).Select(e => e.Person.PersonId).ToHashSet();
         var ours = world.Exports[profile.Name].Take(50).Select(r => r["person_id"]).ToList();
         var precision = ours.Count(expectedTop.Contains) / 50.0;
@@ -155,8 +205,50 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         Assert.True(rho >= 0.75, $"score Spearman {rho:F3}");
     }
 
+    /// <summary>
+    /// The planted stars (docs/demo-world.md) are strong enough to top a topic-blind reading
+    /// (DemoWorldTests shows it); read in the topic and the market, none may reach a top 50.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public async Task No_planted_off_topic_or_out_of_market_star_is_in_the_top_50(string profileName, double _)
+    {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
+        var profile = ExampleProfiles.All.Single(p => p.Name == profileName);
+        var intruders = Intruders(world.Truth, profile).ToDictionary(t => t.PersonId);
+        Assert.NotEmpty(intruders);
+        var top = world.Exports[profile.Name].Take(50).ToList();
+        var found = top.Where(r => intruders.ContainsKey(r["person_id"])).Select(r => $"#{r["rank"]} {r["person_id"]} ({intruders[r["person_id"]].Planted}, {intruders[r["person_id"]].Country})").ToList();
+        output.WriteLine($"{profile.Name}: {intruders.Count} planted intruders, {found.Count} in the top 50 {string.Join(", ", found)}");
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public async Task Read_over_everything_and_without_the_market_the_planted_stars_do_reach_the_top_50()
+    {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
+        var found = new List<string>();
+        foreach (var (profile, blind) in ExampleProfiles.All.Zip(ScoredDemoWorld.TopicBlind))
+        {
+            var intruders = Intruders(world.Truth, profile).Select(t => t.PersonId).ToHashSet();
+            var inTop = world.Exports[blind.Name].Take(50).Where(r => intruders.Contains(r["person_id"])).Select(r => $"#{r["rank"]}").ToList();
+            output.WriteLine($"{blind.Name}: {inTop.Count} planted intruders in the top 50 {string.Join(", ", inTop)}");
+            found.AddRange(inTop);
+        }
+        // What the topic scope and the market are for: without them the planted stars get in.
+        Assert.NotEmpty(found);
+    }
+
+    /// <summary>Planted stars who do not belong in <paramref name="profile"/>: stars of another area, or living outside its market.</summary>
+    internal static IEnumerable<GroundTruth.PersonTruth> Intruders(IEnumerable<GroundTruth.PersonTruth> truth, ProfileDefinition profile)
+    {
+        var areas = ExampleProfiles.AreasOf(profile);
+        return truth.Where(t => t.Planted is not null
+            && (GroundTruth.AreaAffinity(t, [.. areas]) == 0 || (profile.Countries.Count > 0 && !profile.Countries.Contains(t.Country))));
+    }
+
     private static double Trait(GroundTruth.PersonTruth p, string question, ProfileDefinition profile) =>
-        GroundTruth.Trait(p, question, [.. ExampleProfiles.AreasOf(profile)], [.. profile.Countries]);
+        GroundTruth.Trait(p, question, [.. ExampleProfiles.AreasOf(profile)], [.. profile.Countries], profile.TopicScoped);
 
     internal static double Spearman(double[] a, double[] b)
     {

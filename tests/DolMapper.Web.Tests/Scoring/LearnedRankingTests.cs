@@ -42,7 +42,7 @@ public sealed class LearnedRankingTests(PostgresFixture postgres, ITestOutputHel
 
         var ids = (await Sql.ColumnAsync(connection, $"SELECT p.public_id || '|' || s.person_id FROM person_scores s JOIN persons p ON p.id = s.person_id WHERE s.run_id = {run}"))
             .Select(r => r.Split('|')).ToDictionary(r => r[0], r => long.Parse(r[1]));
-        var expected = GroundTruth.ExpectedRanking(world.Truth.Where(t => ids.ContainsKey(t.PersonId)), AnalystsValue, ExampleProfiles.AreasOf(profile), profile.Countries);
+        var expected = GroundTruth.ExpectedRanking(world.Truth.Where(t => ids.ContainsKey(t.PersonId)), AnalystsValue, ExampleProfiles.AreasOf(profile), profile.Countries, profile.TopicScoped, profile.MarketOnly);
         var random = new Random(17);
         // Analysts judge every third person of the run, with noise on the rule's score.
         var judged = expected.Where((_, i) => i % 3 == 0).Select(e => (e.Person, Noisy: e.Score + 0.06 * Normal(random))).ToList();
