@@ -17,11 +17,14 @@ public static class PageRank
 {
     /// <summary>
     /// Ranks <paramref name="nodeCount"/> nodes given edges <c>from[i] → to[i]</c> with positive
-    /// <paramref name="weight"/>s. Parallel edges add up; self-loops count like any edge.
+    /// <paramref name="weight"/>s. Parallel edges add up; self-loops count like any edge. With
+    /// <paramref name="personalisation"/> (one non-negative weight per node, not all zero) the random
+    /// jumps, and the rank of nodes without out-edges, go to nodes in proportion to it instead of
+    /// uniformly: a PageRank personalised towards those nodes.
     /// </summary>
     public static PageRankResult Compute(
         int nodeCount, ReadOnlySpan<int> from, ReadOnlySpan<int> to, ReadOnlySpan<double> weight,
-        double damping = 0.85, double tolerance = 1e-10, int maxIterations = 1000)
+        double damping = 0.85, double tolerance = 1e-10, int maxIterations = 1000, ReadOnlySpan<double> personalisation = default)
     {
         if (from.Length != to.Length || from.Length != weight.Length)
         {
@@ -34,6 +37,32 @@ public static class PageRank
         if (nodeCount == 0)
         {
             return new PageRankResult([], 0, 0, true);
+        }
+        double[]? jump = null;
+        if (!personalisation.IsEmpty)
+        {
+            if (personalisation.Length != nodeCount)
+            {
+                throw new ArgumentException("The personalisation needs one weight per node.", nameof(personalisation));
+            }
+            double total = 0;
+            foreach (var v in personalisation)
+            {
+                if (!(v >= 0) || double.IsInfinity(v))
+                {
+                    throw new ArgumentException("Personalisation weights must be non-negative and finite.", nameof(personalisation));
+                }
+                total += v;
+            }
+            if (total <= 0)
+            {
+                throw new ArgumentException("Personalisation weights must not all be zero.", nameof(personalisation));
+            }
+            jump = new double[nodeCount];
+            for (var v = 0; v < nodeCount; v++)
+            {
+                jump[v] = personalisation[v] / total;
+            }
         }
 
         // Out-weights, then in-edges grouped by target (CSR), each carrying w(u,v) / out(u), so one
@@ -88,12 +117,14 @@ public static class PageRank
             {
                 danglingMass += rank[u];
             }
-            var teleport = (1 - damping) / nodeCount + damping * danglingMass / nodeCount;
+            // Mass that jumps: (1 − d) of all, and d of what sits on nodes without out-edges.
+            var jumping = (1 - damping) + damping * danglingMass;
+            var teleport = jumping / nodeCount;
             var current = rank;
             var result = next;
             if (partitions == 1)
             {
-                partialChange[0] = Step(0, nodeCount, offsets, sources, share, current, result, teleport, damping);
+                partialChange[0] = Step(0, nodeCount, offsets, sources, share, current, result, teleport, jump, jumping, damping);
             }
             else
             {
@@ -101,7 +132,7 @@ public static class PageRank
                 {
                     var start = (int)((long)nodeCount * p / partitions);
                     var end = (int)((long)nodeCount * (p + 1) / partitions);
-                    partialChange[p] = Step(start, end, offsets, sources, share, current, result, teleport, damping);
+                    partialChange[p] = Step(start, end, offsets, sources, share, current, result, teleport, jump, jumping, damping);
                 });
             }
             change = 0;
@@ -118,7 +149,7 @@ public static class PageRank
         return new PageRankResult(rank, iterations, change, false);
     }
 
-    private static double Step(int start, int end, int[] offsets, int[] sources, double[] share, double[] rank, double[] next, double teleport, double damping)
+    private static double Step(int start, int end, int[] offsets, int[] sources, double[] share, double[] rank, double[] next, double teleport, double[]? jump, double jumping, double damping)
     {
         double change = 0;
         for (var v = start; v < end; v++)
@@ -128,7 +159,7 @@ public static class PageRank
             {
                 pulled += rank[sources[k]] * share[k];
             }
-            var value = teleport + damping * pulled;
+            var value = (jump is null ? teleport : jumping * jump[v]) + damping * pulled;
             change += Math.Abs(value - rank[v]);
             next[v] = value;
         }

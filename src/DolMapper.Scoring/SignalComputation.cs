@@ -34,6 +34,15 @@ public static class NotRankedReasons
     public static readonly IReadOnlyList<string> All = [NoRelevantPost, OutsideMarket, UnknownLocation];
 }
 
+/// <summary>How peer trust is read in a topic (docs/scoring.md, "Topic scope and market").</summary>
+public enum TopicPeerTrust
+{
+    /// <summary>PageRank over the topic's engagement graph only (the default).</summary>
+    TopicGraph,
+    /// <summary>PageRank over every engagement, its random jumps personalised towards each peer's relevant posts (kept for comparison).</summary>
+    Personalised,
+}
+
 /// <summary>
 /// Turns a run's inputs into the ten raw measures per person (docs/scoring.md), in one pass over
 /// the account aggregates and one over the interactions, then PageRank on the HCP graph.
@@ -51,7 +60,7 @@ public static class SignalComputation
     /// The interactions of <paramref name="inputs"/> are released once read (a large run should not
     /// hold them through PageRank), so one <see cref="ScoringInputs"/> is computed once.
     /// </summary>
-    public static ComputedRun Compute(ScoringInputs inputs, ProfileDefinition profile)
+    public static ComputedRun Compute(ScoringInputs inputs, ProfileDefinition profile, TopicPeerTrust topicPeerTrust = TopicPeerTrust.TopicGraph)
     {
         var persons = inputs.PersonIds.Length;
         var topicScoped = profile.TopicScoped;
@@ -223,8 +232,28 @@ public static class SignalComputation
         inputs.InteractionTarget = [];
         inputs.InteractionKind = [];
         inputs.InteractionInTopic = [];
-        overallTally.Finish(overall, peers, isPeer);
+        double[]? towardsTopic = null;
+        if (topic is not null && topicPeerTrust == TopicPeerTrust.Personalised)
+        {
+            towardsTopic = new double[Math.Max(1, peers)];
+            for (var p = 0; p < persons; p++)
+            {
+                if (peerIndex[p] >= 0)
+                {
+                    towardsTopic[peerIndex[p]] = relevant[p];
+                }
+            }
+            if (towardsTopic.Sum() == 0)
+            {
+                towardsTopic = null;
+            }
+        }
+        var overallEdges = overallTally.Finish(overall, peers, isPeer, keepEdges: towardsTopic is not null);
         topicTally?.Finish(topic!, peers, isPeer);
+        if (towardsTopic is not null && overallEdges is { } edges)
+        {
+            topic!.PageRank = DolMapper.Scoring.PageRank.Compute(peers, edges.From, edges.To, edges.Weight, personalisation: towardsTopic);
+        }
 
         // Countries of each scored person's conversation partners, both directions, distinct (Q9).
         var partnerCountries = new Dictionary<int, Dictionary<string, int>>();
@@ -581,13 +610,15 @@ public static class SignalComputation
         }
 
         /// <summary>Counts distinct engagers (and the HCPs among them), runs PageRank on the peer graph, and hands both to <paramref name="reading"/>.</summary>
-        public void Finish(Reading reading, int peers, bool[] isPeer)
+        /// <returns>The peer graph's edges when <paramref name="keepEdges"/> (for a second PageRank over them), else null.</returns>
+        public (int[] From, int[] To, double[] Weight)? Finish(Reading reading, int peers, bool[] isPeer, bool keepEdges = false)
         {
             PeerEdges = _edgeFrom.Count;
             reading.PageRank = DolMapper.Scoring.PageRank.Compute(peers,
                 System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edgeFrom),
                 System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edgeTo),
                 System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_edgeWeight));
+            (int[], int[], double[])? kept = keepEdges ? ([.. _edgeFrom], [.. _edgeTo], [.. _edgeWeight]) : null;
             _edgeFrom = _edgeTo = null!;
             _edgeWeight = null!;
 
@@ -607,6 +638,7 @@ public static class SignalComputation
             reading.CommunityEngagements = _communityEngagements;
             reading.EngagementsMade = _engagementsMade;
             reading.RepliesToNonHcp = _repliesToNonHcp;
+            return kept;
         }
     }
 

@@ -68,6 +68,58 @@ public sealed class PageRankTests
     }
 
     [Fact]
+    public void A_personalised_PageRank_matches_a_direct_solve_with_the_jumps_going_by_the_weights()
+    {
+        // Same graph as above; jumps and dangling mass go to nodes by weights p = (0, 3, 0, 1, 0) / 4.
+        int[] from = [0, 0, 0, 1, 2, 2];
+        int[] to = [1, 1, 2, 2, 0, 3];
+        double[] w = [2, 1, 1, 5, 1, 3];
+        double[] personal = [0, 3, 0, 1, 0];
+        const int n = 5;
+        const double d = 0.85;
+        var result = PageRank.Compute(n, from, to, w, d, personalisation: personal);
+
+        var p = personal.Select(x => x / 4).ToArray();
+        var outWeight = new double[n];
+        for (var e = 0; e < from.Length; e++)
+        {
+            outWeight[from[e]] += w[e];
+        }
+        var m = new double[n, n];
+        for (var e = 0; e < from.Length; e++)
+        {
+            m[to[e], from[e]] += w[e] / outWeight[from[e]];
+        }
+        for (var u = 0; u < n; u++)
+        {
+            if (outWeight[u] == 0)
+            {
+                for (var v = 0; v < n; v++)
+                {
+                    m[v, u] += p[v];
+                }
+            }
+        }
+        var a = new double[n, n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                a[i, j] = (i == j ? 1 : 0) - d * m[i, j];
+            }
+            a[i, n] = (1 - d) * p[i];
+        }
+        var exact = Solve(a, n);
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(exact[i], result.Ranks[i], 1e-9);
+        }
+        Assert.Equal(0, result.Ranks[4], 12); // nobody points to node 4 and no jump lands there
+        Assert.Throws<ArgumentException>(() => PageRank.Compute(n, from, to, w, personalisation: new double[n]));
+        Assert.Throws<ArgumentException>(() => PageRank.Compute(n, from, to, w, personalisation: new double[3]));
+    }
+
+    [Fact]
     public void Converges_on_the_absolute_L1_change_not_on_N_times_the_tolerance()
     {
         // A long chain converges slowly; stopping at N·tol would stop after very few iterations.

@@ -23,6 +23,9 @@ public sealed record ScoringRunReport(long? RunId, string Profile, int Version, 
 public sealed class ScoringRunner(
     NpgsqlDataSource dataSource, CrossProcessLock locks, HcpClassificationService classification, ScoringProfiles profiles, ILogger<ScoringRunner> logger)
 {
+    /// <summary>How peer trust is read in a topic; the default is the topic graph. Tests set the other to compare (docs/scoring.md).</summary>
+    internal TopicPeerTrust TopicPeerTrust { get; set; } = TopicPeerTrust.TopicGraph;
+
     public async Task<IReadOnlyList<ScoringRunReport>> RunAsync(string? profileName, string triggeredBy, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         IReadOnlyList<StoredProfile> targets;
@@ -168,7 +171,7 @@ public sealed class ScoringRunner(
             Mark("topic_congresses", step);
 
             progress?.Report($"{definition.Name}: computing signals and PageRank");
-            var computed = SignalComputation.Compute(inputs, definition);
+            var computed = SignalComputation.Compute(inputs, definition, TopicPeerTrust);
             Mark("signals", step);
             if (computed.Population.Length == 0)
             {

@@ -50,6 +50,9 @@ public sealed class ScoredDemoWorld
     public ScoringServices Scoring { get; private set; } = null!;
     public IReadOnlyList<GroundTruth.PersonTruth> Truth { get; private set; } = [];
     public Dictionary<string, List<Dictionary<string, string>>> Exports { get; } = [];
+
+    /// <summary>The examples scored again with peer trust read by a PageRank personalised towards relevant posts (the alternative to the topic graph).</summary>
+    public static string Personalised(ProfileDefinition profile) => "Personalised PageRank " + profile.Name;
     public Dictionary<string, string> Professions { get; } = [];
     /// <summary>Persons some example run took for HCPs: ranked, or listed as not ranked there (a silent profile can be taken for an HCP by behaviour).</summary>
     public HashSet<string> TakenForHcps { get; } = [];
@@ -73,7 +76,18 @@ public sealed class ScoredDemoWorld
         {
             Assert.True(run.Complete, run.Message);
         }
-        foreach (var profile in ExampleProfiles.All.Concat(TopicBlind))
+        foreach (var profile in ExampleProfiles.All)
+        {
+            Assert.True((await Scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().SaveAsync(profile with { Name = Personalised(profile) }, "test", CancellationToken.None))).Saved);
+            var runs = await Scoring.InScopeAsync(sp =>
+            {
+                var runner = sp.GetRequiredService<ScoringRunner>();
+                runner.TopicPeerTrust = TopicPeerTrust.Personalised;
+                return runner.RunAsync(Personalised(profile), "test", null, CancellationToken.None);
+            });
+            Assert.True(runs.Single().Complete, runs.Single().Message);
+        }
+        foreach (var profile in ExampleProfiles.All.Concat(TopicBlind).Concat(ExampleProfiles.All.Select(p => p with { Name = Personalised(p) })))
         {
             var lines = (await Scoring.ExportAsync(profile.Name)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             var header = ScoringRunTests.ParseCsvLine(lines[0]);
@@ -237,6 +251,40 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         }
         // What the topic scope and the market are for: without them the planted stars get in.
         Assert.NotEmpty(found);
+    }
+
+    /// <summary>
+    /// Peer trust in the topic read two ways (docs/scoring.md, "Topic scope and market"): PageRank
+    /// over the topic's engagement graph, or over every engagement with the random jumps
+    /// personalised towards relevant posts. The topic graph is the one DolMapper uses; this keeps
+    /// the comparison measured.
+    /// </summary>
+    [Fact]
+    public async Task Peer_trust_in_the_topic_graph_follows_the_truth_at_least_as_well_as_a_personalised_PageRank()
+    {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
+        var truth = world.Truth.ToDictionary(t => t.PersonId);
+        double topicSum = 0, personalisedSum = 0;
+        foreach (var profile in ExampleProfiles.All)
+        {
+            var areas = ExampleProfiles.AreasOf(profile);
+            double Rho(string name)
+            {
+                var rows = world.Exports[name].Where(r => truth.ContainsKey(r["person_id"])).ToList();
+                return Spearman([.. rows.Select(r => double.Parse(r["peer_trust"], CultureInfo.InvariantCulture))],
+                    [.. rows.Select(r => GroundTruth.Trait(truth[r["person_id"]], Questions.PeerTrust, [.. areas], [.. profile.Countries], topic: true))]);
+            }
+            double Precision(string name)
+            {
+                var expected = GroundTruth.ExpectedRanking(world.Truth, profile.Weights, [.. areas], [.. profile.Countries], true, profile.MarketOnly).Take(50).Select(e => e.Person.PersonId).ToHashSet();
+                return world.Exports[name].Take(50).Count(r => expected.Contains(r["person_id"])) / 50.0;
+            }
+            var personalised = ScoredDemoWorld.Personalised(profile);
+            output.WriteLine($"{profile.Name}: peer_trust Spearman topic graph {Rho(profile.Name):F3}, personalised {Rho(personalised):F3}; precision@50 {Precision(profile.Name):F2} / {Precision(personalised):F2}");
+            topicSum += Rho(profile.Name);
+            personalisedSum += Rho(personalised);
+        }
+        Assert.True(topicSum >= personalisedSum - 0.03, $"topic graph {topicSum / 3:F3} vs personalised {personalisedSum / 3:F3}");
     }
 
     /// <summary>Planted stars who do not belong in <paramref name="profile"/>: stars of another area, or living outside its market.</summary>
