@@ -26,15 +26,16 @@ public static class ScoreSuite
         var target = scale.Name == "small" ? 5.0 : scale.Name == "large" ? 60.0 : 30.0;
 
         await using var app = await context.OpenAppAsync(runDatabase);
-        string profile;
-        // The same profile read in the topic: relevant posts and the topic's engagement graph beside the overall one.
-        var topicProfile = ExampleProfiles.OncologyScientificExchange with { Name = "Oncology - scientific exchange (topic)", Scope = DolMapper.Scoring.ProfileDefinition.TopicScope };
+        // The run over everything a person does (scope all; the target is set for it), and the
+        // example itself, read in its topic: relevant posts and the topic's engagement graph beside the overall one.
+        var everything = ExampleProfiles.OncologyScientificExchange with { Name = "Oncology - scientific exchange (everything)", Scope = DolMapper.Scoring.ProfileDefinition.AllScope };
+        var topicProfile = ExampleProfiles.OncologyScientificExchange;
+        var profile = everything.Name;
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var profiles = scope.ServiceProvider.GetRequiredService<ScoringProfiles>();
             await profiles.EnsureExamplesAsync("benchmark", CancellationToken.None);
-            profile = ExampleProfiles.OncologyScientificExchange.Name;
-            await profiles.SaveAsync(topicProfile, "benchmark", CancellationToken.None);
+            await profiles.SaveAsync(everything, "benchmark", CancellationToken.None);
         }
 
         async Task<ScoringRunReport> RunAsync(string? name = null)

@@ -28,38 +28,8 @@ public sealed class PageRankTests
         const double d = 0.85;
         var result = PageRank.Compute(n, from, to, w, d);
 
-        // Solve r = (1−d)/n + d·(Pᵀr + (Σ dangling r)/n) directly: (I − d·M) r = (1−d)/n·1,
-        // where M[v,u] = w(u,v)/out(u) for u with out-edges and 1/n for dangling u.
-        var outWeight = new double[n];
-        for (var e = 0; e < from.Length; e++)
-        {
-            outWeight[from[e]] += w[e];
-        }
-        var m = new double[n, n];
-        for (var e = 0; e < from.Length; e++)
-        {
-            m[to[e], from[e]] += w[e] / outWeight[from[e]];
-        }
-        for (var u = 0; u < n; u++)
-        {
-            if (outWeight[u] == 0)
-            {
-                for (var v = 0; v < n; v++)
-                {
-                    m[v, u] += 1.0 / n;
-                }
-            }
-        }
-        var a = new double[n, n + 1];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                a[i, j] = (i == j ? 1 : 0) - d * m[i, j];
-            }
-            a[i, n] = (1 - d) / n;
-        }
-        var exact = Solve(a, n);
+        // Solve r = (1−d)/n + d·(Pᵀr + (Σ dangling r)/n) directly.
+        var exact = DirectSolve(n, from, to, w, d, [.. Enumerable.Repeat(1.0 / n, n)]);
         for (var i = 0; i < n; i++)
         {
             Assert.Equal(exact[i], result.Ranks[i], 1e-9);
@@ -79,37 +49,7 @@ public sealed class PageRankTests
         const double d = 0.85;
         var result = PageRank.Compute(n, from, to, w, d, personalisation: personal);
 
-        var p = personal.Select(x => x / 4).ToArray();
-        var outWeight = new double[n];
-        for (var e = 0; e < from.Length; e++)
-        {
-            outWeight[from[e]] += w[e];
-        }
-        var m = new double[n, n];
-        for (var e = 0; e < from.Length; e++)
-        {
-            m[to[e], from[e]] += w[e] / outWeight[from[e]];
-        }
-        for (var u = 0; u < n; u++)
-        {
-            if (outWeight[u] == 0)
-            {
-                for (var v = 0; v < n; v++)
-                {
-                    m[v, u] += p[v];
-                }
-            }
-        }
-        var a = new double[n, n + 1];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                a[i, j] = (i == j ? 1 : 0) - d * m[i, j];
-            }
-            a[i, n] = (1 - d) * p[i];
-        }
-        var exact = Solve(a, n);
+        var exact = DirectSolve(n, from, to, w, d, [.. personal.Select(x => x / 4)]);
         for (var i = 0; i < n; i++)
         {
             Assert.Equal(exact[i], result.Ranks[i], 1e-9);
@@ -139,6 +79,44 @@ public sealed class PageRankTests
         Assert.Throws<ArgumentException>(() => PageRank.Compute(2, [0], [1], [0.0]));
         Assert.Throws<ArgumentException>(() => PageRank.Compute(2, [0], [1], [1.0, 2.0]));
         Assert.Empty(PageRank.Compute(0, [], [], []).Ranks);
+    }
+
+    /// <summary>
+    /// r = (1−d)·p + d·(Pᵀr + (Σ dangling r)·p) solved directly: (I − d·M) r = (1−d)·p, where
+    /// M[v,u] = w(u,v)/out(u) for u with out-edges and p[v] for dangling u.
+    /// </summary>
+    private static double[] DirectSolve(int n, int[] from, int[] to, double[] w, double d, double[] p)
+    {
+        var outWeight = new double[n];
+        for (var e = 0; e < from.Length; e++)
+        {
+            outWeight[from[e]] += w[e];
+        }
+        var m = new double[n, n];
+        for (var e = 0; e < from.Length; e++)
+        {
+            m[to[e], from[e]] += w[e] / outWeight[from[e]];
+        }
+        for (var u = 0; u < n; u++)
+        {
+            if (outWeight[u] == 0)
+            {
+                for (var v = 0; v < n; v++)
+                {
+                    m[v, u] += p[v];
+                }
+            }
+        }
+        var a = new double[n, n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                a[i, j] = (i == j ? 1 : 0) - d * m[i, j];
+            }
+            a[i, n] = (1 - d) * p[i];
+        }
+        return Solve(a, n);
     }
 
     private static double[] Solve(double[,] a, int n)
