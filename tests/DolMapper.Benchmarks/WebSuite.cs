@@ -41,6 +41,8 @@ public static partial class WebSuite
             ("name search (trigram index)", $"/Rankings?profile={profile}&q={Uri.EscapeDataString(name)}"),
             ("page 50", $"/Rankings?profile={profile}&page=50"),
             ("sorted by a question (science)", $"/Rankings?profile={profile}&sort=science"),
+            // The example read in its topic: the name search also looks among the HCPs it did not rank.
+            ("name search, topic profile (ranked and not ranked)", $"/Rankings?profile={Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name)}&q={Uri.EscapeDataString(name)}"),
         };
         var clients = new List<HttpClient>();
         for (var i = 0; i < Clients; i++)
@@ -135,6 +137,8 @@ public static partial class WebSuite
         {
             Name = "benchmark-every-person",
             MinHcpConfidence = 0,
+            // Every person with a post: read over everything (a topic would leave most of them not ranked).
+            Scope = DolMapper.Scoring.ProfileDefinition.AllScope,
         };
         await using var app = await context.OpenAppAsync(database);
         await using var scope = app.Services.CreateAsyncScope();

@@ -369,16 +369,19 @@ public sealed class ScoringRunner(
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             // The HCPs the relevance floor or the market left out, with the reason (the rankings' "not ranked here").
-            await using (var notRanked = await connection.BeginBinaryImportAsync("COPY person_not_ranked (run_id, person_id, reason) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            using (var notRanked = await connection.BeginBinaryImportAsync("COPY person_not_ranked (run_id, person_id, reason, search_text) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
-                foreach (var person in computed.NotRanked)
+                var search = ScoringInputLoader.SearchTexts(inputs, [.. computed.NotRanked.Select(n => n.Person)]);
+                for (var i = 0; i < computed.NotRanked.Count; i++)
                 {
-                    await notRanked.StartRowAsync(cancellationToken);
-                    await notRanked.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
-                    await notRanked.WriteAsync(inputs.PersonIds[person.Person], NpgsqlDbType.Bigint, cancellationToken);
-                    await notRanked.WriteAsync(person.Reason, NpgsqlDbType.Text, cancellationToken);
+                    var person = computed.NotRanked[i];
+                    notRanked.StartRow();
+                    notRanked.Write(runId, NpgsqlDbType.Bigint);
+                    notRanked.Write(inputs.PersonIds[person.Person], NpgsqlDbType.Bigint);
+                    notRanked.Write(person.Reason, NpgsqlDbType.Text);
+                    WriteNullable(notRanked, search[i]);
                 }
-                await notRanked.CompleteAsync(cancellationToken);
+                notRanked.Complete();
             }
             // Someone who opted out (or was erased) while the run computed is not published with it.
             await using (var optedOut = new NpgsqlCommand($"""

@@ -148,6 +148,8 @@ public sealed class PersonNotRanked
     public long RunId { get; set; }
     public long PersonId { get; set; }
     public required string Reason { get; set; }
+    /// <summary>Name and handles in lower case, for the rankings' name search (a trigram index, as on person_scores).</summary>
+    public string? SearchText { get; set; }
 }
 
 internal sealed class PersonNotRankedConfiguration : IEntityTypeConfiguration<PersonNotRanked>
@@ -158,6 +160,7 @@ internal sealed class PersonNotRankedConfiguration : IEntityTypeConfiguration<Pe
         b.HasKey(e => new { e.RunId, e.PersonId });
         b.HasIndex(e => new { e.RunId, e.Reason });
         b.Property(e => e.Reason).HasMaxLength(32);
+        b.HasIndex(e => e.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
         b.HasOne<ScoringRun>().WithMany().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
     }

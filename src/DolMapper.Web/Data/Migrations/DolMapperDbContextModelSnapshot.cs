@@ -902,11 +902,21 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("reason");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.HasKey("RunId", "PersonId")
                         .HasName("pk_person_not_ranked");
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_person_not_ranked_person_id");
+
+                    b.HasIndex("SearchText")
+                        .HasDatabaseName("ix_person_not_ranked_search_text");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("RunId", "Reason")
                         .HasDatabaseName("ix_person_not_ranked_run_id_reason");

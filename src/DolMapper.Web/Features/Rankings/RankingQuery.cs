@@ -254,8 +254,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
                 FROM person_not_ranked n JOIN persons p ON p.id = n.person_id
                 WHERE n.run_id = @run AND n.person_id NOT IN ({Data.OptOutSql.OptedOutPersons})
                   AND (@reason::text IS NULL OR n.reason = @reason)
-                  AND (@text::text IS NULL OR p.display_name ILIKE @text
-                       OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND a.handle ILIKE @text))
+                  AND (@text::text IS NULL OR n.search_text ILIKE @text)
                 ORDER BY p.display_name NULLS LAST, n.person_id
                 LIMIT @limit
                 """, connection);
