@@ -84,7 +84,10 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : 
         if (Result is not null)
         {
             HasLearned = Result.Run.HasLearnedRanking;
-            NotRanked = await rankings.NotRankedAsync(Result.Run.RunId, Search, NotRankedReason, 100, cancellationToken);
+            // A run that left nobody out (a profile over everything, no market) needs no query for it.
+            NotRanked = Result.Run.NotRanked > 0
+                ? await rankings.NotRankedAsync(Result.Run.RunId, Search, NotRankedReason, 100, cancellationToken)
+                : new NotRankedSummary(new Dictionary<string, long>(), []);
         }
         if (CanExport && Result is not null)
         {

@@ -17,6 +17,9 @@ public sealed record RankingRun(string Profile, int ProfileId, int Version, long
 {
     /// <summary>The profile version the run scored: its weights (for each row's "why"), scope and countries.</summary>
     public ProfileDefinition? Definition { get; init; }
+
+    /// <summary>How many HCPs the run left out ("not ranked here"), as it recorded them; 0 spares the page asking.</summary>
+    public long NotRanked { get; init; }
 }
 
 /// <summary>A page of a ranking, with what the filters can offer.</summary>
@@ -79,7 +82,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
                    || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active) AS shown_state,
                    (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active) AS persona_model,
                    EXISTS (SELECT 1 FROM trained_models m WHERE m.kind = '{ModelKinds.Ranker}' AND m.profile_id = p.id AND m.is_active) AS has_ranker,
-                   v.definition::text AS definition
+                   v.definition::text AS definition,
+                   (SELECT coalesce(sum(n.value::bigint), 0) FROM jsonb_each_text(r.details -> 'not_ranked') n)::bigint AS not_ranked
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE p.name = @name AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at DESC LIMIT 1
             """);
@@ -90,6 +94,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
                 reader.Get<long?>("previous_run_id"), reader.Get<string>("shown_state")!, reader.Get<long>("persona_model"), reader.Get<bool>("has_ranker"))
             {
                 Definition = Web.Scoring.ScoringProfiles.Read(reader.Get<string>("definition")!),
+                NotRanked = reader.Get<long>("not_ranked"),
             }
             : null;
     }

@@ -86,6 +86,36 @@ public static class RankingWords
         return $"{label}: top {Percent(1 - signal)}";
     }
 
+    /// <summary>
+    /// A row's ten bars (0–100 each) with their values, and one label for screen readers, as one
+    /// piece of HTML: fifty rows of ten bars written through Razor cost thousands of small
+    /// encoded writes a page. <paramref name="labels"/> are the questions' labels, already worded.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.HtmlString Bars(double[] signals, IReadOnlyList<string> labels)
+    {
+        var html = new System.Text.StringBuilder(1400);
+        html.Append("<div class=\"dm-bars\" role=\"img\" aria-label=\"");
+        for (var q = 0; q < Questions.Count; q++)
+        {
+            if (q > 0)
+            {
+                html.Append(", ");
+            }
+            html.Append(System.Net.WebUtility.HtmlEncode(labels[q])).Append(' ').Append(Value(signals[q]));
+        }
+        html.Append("\">");
+        for (var q = 0; q < Questions.Count; q++)
+        {
+            var value = Value(signals[q]);
+            html.Append("<span data-question=\"").Append(Questions.All[q]).Append("\" data-value=\"").Append(value)
+                .Append("\"><span class=\"dm-bar\"><span style=\"height:").Append(value).Append("%\"></span></span>").Append(value).Append("</span>");
+        }
+        html.Append("</div>");
+        return new Microsoft.AspNetCore.Html.HtmlString(html.ToString());
+    }
+
+    private static int Value(double signal) => (int)Math.Round(100 * signal);
+
     /// <summary>A share as a whole percentage, at least 1% (the best person is in the top 1%).</summary>
     private static string Percent(double share) =>
         Math.Clamp((int)Math.Ceiling(Math.Round(share * 100, 6)), 1, 100).ToString(CultureInfo.InvariantCulture) + "%";
