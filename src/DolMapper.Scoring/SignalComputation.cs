@@ -233,9 +233,9 @@ public static class SignalComputation
         inputs.InteractionKind = [];
         inputs.InteractionInTopic = [];
         double[]? towardsTopic = null;
-        if (topic is not null && topicPeerTrust == TopicPeerTrust.Personalised)
+        if (topic is not null && topicPeerTrust == TopicPeerTrust.Personalised && peers > 0)
         {
-            towardsTopic = new double[Math.Max(1, peers)];
+            towardsTopic = new double[peers];
             for (var p = 0; p < persons; p++)
             {
                 if (peerIndex[p] >= 0)

@@ -83,21 +83,23 @@ public static partial class WebSuite
         var pageMs = clock.Elapsed.TotalMilliseconds;
         string Field(string name) => WebUtility.HtmlDecode(Regex.Match(editor, $"name=\"{Regex.Escape(name)}\"[^>]*?value=\"([^\"]*)\"").Groups[1].Value);
         string Text(string name) => WebUtility.HtmlDecode(Regex.Match(editor, $"<textarea[^>]*name=\"{Regex.Escape(name)}\"[^>]*>([^<]*)</textarea>").Groups[1].Value).Trim();
+        // The editor's own fields, read once; only the weights change from one answer to the next.
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Field("__RequestVerificationToken"),
+            ["Form.Name"] = profile,
+            ["Form.Hashtags"] = Text("Form.Hashtags"),
+            ["Form.Keywords"] = Text("Form.Keywords"),
+            ["Form.Countries"] = "",
+            ["Form.WindowDays"] = Field("Form.WindowDays"),
+            ["Form.MinHcpConfidence"] = Field("Form.MinHcpConfidence"),
+            ["Form.Active"] = "true",
+            ["Form.BaseVersion"] = Field("Form.BaseVersion"),
+        };
         var random = new Random(3);
         async Task<double> OneAsync()
         {
-            var form = new Dictionary<string, string>
-            {
-                ["__RequestVerificationToken"] = Field("__RequestVerificationToken"),
-                ["Form.Name"] = profile,
-                ["Form.Hashtags"] = Text("Form.Hashtags"),
-                ["Form.Keywords"] = Text("Form.Keywords"),
-                ["Form.Countries"] = "",
-                ["Form.WindowDays"] = Field("Form.WindowDays"),
-                ["Form.MinHcpConfidence"] = Field("Form.MinHcpConfidence"),
-                ["Form.Active"] = "true",
-                ["Form.BaseVersion"] = Field("Form.BaseVersion"),
-            };
+            var form = new Dictionary<string, string>(fields);
             for (var q = 0; q < DolMapper.Scoring.Questions.Count; q++)
             {
                 form[$"Form.Weights[{q}]"] = (random.Next(0, 5) * 0.25).ToString(System.Globalization.CultureInfo.InvariantCulture);

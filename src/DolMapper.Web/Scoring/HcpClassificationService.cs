@@ -108,7 +108,7 @@ public sealed class HcpClassificationService(NpgsqlDataSource dataSource, CrossP
         var details = JsonSerializer.Serialize(new
         {
             corpus = corpus.Count,
-            trained_on = HcpCorpus.Fingerprint(corpus),
+            trained_on = CorpusFingerprint.Value,
             corrections = confirmed.Count,
             held_out = new
             {

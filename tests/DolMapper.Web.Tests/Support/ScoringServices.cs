@@ -23,6 +23,9 @@ public sealed class ScoringServices : IAsyncDisposable
         return stream.ToArray();
     });
 
+    /// <summary>What the shared model is trained on (stored with it, so the service does not train again).</summary>
+    private static readonly Lazy<string> TrainedOn = new(() => HcpCorpus.Fingerprint(HcpCorpus.Load()));
+
     /// <summary>The HCP classifier trained once per test run on the whole corpus (the one stored into test databases).</summary>
     internal static HcpClassifier SharedClassifier()
     {
@@ -71,7 +74,7 @@ public sealed class ScoringServices : IAsyncDisposable
             WHERE NOT EXISTS (SELECT 1 FROM trained_models WHERE kind = 'hcp_classifier' AND is_active)
             """, connection);
         command.Parameters.AddWithValue("content", Model.Value);
-        command.Parameters.AddWithValue("trainedOn", HcpCorpus.Fingerprint(HcpCorpus.Load()));
+        command.Parameters.AddWithValue("trainedOn", TrainedOn.Value);
         await command.ExecuteNonQueryAsync();
     }
 
