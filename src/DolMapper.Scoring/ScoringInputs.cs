@@ -120,6 +120,8 @@ public sealed class TopicPosts
 {
     /// <summary>Relevant posts.</summary>
     public int Posts;
+    /// <summary>Relevant posts that are reposts of another's post (a repost whose text matched).</summary>
+    public int Shares;
     /// <summary>Relevant posts that are replies.</summary>
     public int Replies;
     /// <summary>Weeks 0–62 of the window with a relevant post, one bit each.</summary>
@@ -158,8 +160,12 @@ public sealed class TopicPosts
     }
 }
 
-/// <summary>One account's posts over the window, aggregated.</summary>
+/// <summary>
+/// One account's posts over the window, aggregated. <c>Shares</c> are the account's own reposts of
+/// others' posts: they count as activity, but a share carries no words, links or engagement of its
+/// own, so the shares among posts (relevance, science, community, reach per post) leave them out.
+/// </summary>
 public sealed record AccountPosts(
     long AccountId, int Posts, int Replies, long WeeksLow, long WeeksHigh, DateTime LastPost, int ProfileTagged, int CommunityPosts,
-    long Likes, long Reposts, long Quotes);
+    long Likes, long Reposts, long Quotes, int Shares = 0);
 

@@ -68,6 +68,7 @@ public static class SignalComputation
         var topic = topicScoped ? new Reading(ProfileDefinition.TopicScope, persons) : null;
         var lastPost = new DateTime[persons];
         var relevant = new int[persons];
+        var relevantShares = new int[persons];
         var platforms = new int[persons];
         var congresses = new Dictionary<int, SortedSet<string>>();
 
@@ -83,10 +84,11 @@ public static class SignalComputation
             {
                 continue;
             }
-            overall.AddPosts(p, ap.Posts, ap.Replies, ap.WeeksLow, ap.WeeksHigh, ap.CommunityPosts, inputs.ScholarlyByAccount.GetValueOrDefault(ap.AccountId), ap.Likes, ap.Reposts, ap.Quotes);
-            if (topic is not null && inputs.TopicByAccount.TryGetValue(ap.AccountId, out var tp))
+            overall.AddPosts(p, ap.Posts, ap.Shares, ap.Replies, ap.WeeksLow, ap.WeeksHigh, ap.CommunityPosts, inputs.ScholarlyByAccount.GetValueOrDefault(ap.AccountId), ap.Likes, ap.Reposts, ap.Quotes);
+            if (inputs.TopicByAccount.TryGetValue(ap.AccountId, out var tp))
             {
-                topic.AddPosts(p, tp.Posts, tp.Replies, tp.WeeksLow, tp.WeeksHigh, tp.CommunityPosts, tp.Scholarly, tp.Likes, tp.Reposts, tp.Quotes);
+                topic?.AddPosts(p, tp.Posts, tp.Shares, tp.Replies, tp.WeeksLow, tp.WeeksHigh, tp.CommunityPosts, tp.Scholarly, tp.Likes, tp.Reposts, tp.Quotes);
+                relevantShares[p] += tp.Shares;
             }
             if (ap.LastPost > lastPost[p])
             {
@@ -294,7 +296,7 @@ public static class SignalComputation
         var m = new Measures
         {
             Inputs = inputs, Targets = targets, WeeksInWindow = weeksInWindow, GraphNodes = graphNodes, Peers = peers,
-            Overall = overall, Topic = topic, LastPost = lastPost, Relevant = relevant, Followers = followers,
+            Overall = overall, Topic = topic, LastPost = lastPost, Relevant = relevant, RelevantShares = relevantShares, Followers = followers,
             OutgoingWithCountry = outgoingWithCountry, OutgoingOwnCountry = outgoingOwnCountry,
         };
         // In a topic-scoped profile the topic-read questions are also measured over everything, for the evidence.
@@ -507,6 +509,8 @@ public static class SignalComputation
         public Dictionary<string, double[]> OverallPercentile { get; } = new(StringComparer.Ordinal);
         public required DateTime[] LastPost { get; init; }
         public required int[] Relevant { get; init; }
+        /// <summary>Of <see cref="Relevant"/>, reposts of another's post (left out of relevance's share, as from its posts).</summary>
+        public required int[] RelevantShares { get; init; }
         public required long[] Followers { get; init; }
         public required int[] OutgoingWithCountry { get; init; }
         public required int[] OutgoingOwnCountry { get; init; }
@@ -524,6 +528,8 @@ public static class SignalComputation
     {
         public string Scope { get; } = scope;
         public int[] Posts { get; } = new int[persons];
+        /// <summary>Of <see cref="Posts"/>, reposts of another's post.</summary>
+        public int[] Shares { get; } = new int[persons];
         public int[] Replies { get; } = new int[persons];
         public long[] WeeksLow { get; } = new long[persons];
         public long[] WeeksHigh { get; } = new long[persons];
@@ -541,9 +547,10 @@ public static class SignalComputation
         public PageRankResult? PageRank { get; set; }
         public IReadOnlyDictionary<int, int> Publications { get; set; } = new Dictionary<int, int>();
 
-        public void AddPosts(int p, int posts, int replies, long weeksLow, long weeksHigh, int communityPosts, int scholarly, long likes, long reposts, long quotes)
+        public void AddPosts(int p, int posts, int shares, int replies, long weeksLow, long weeksHigh, int communityPosts, int scholarly, long likes, long reposts, long quotes)
         {
             Posts[p] += posts;
+            Shares[p] += shares;
             Replies[p] += replies;
             WeeksLow[p] |= weeksLow;
             WeeksHigh[p] |= weeksHigh;
@@ -558,7 +565,10 @@ public static class SignalComputation
 
         public double PeerTrust(in Facts f) => f.PeerIndex >= 0 ? PageRank!.Ranks[f.PeerIndex] : 0;
 
-        public double ReachPerPost(int p) => Posts[p] == 0 ? 0 : (double)(Likes[p] + Reposts[p] + Quotes[p]) / Posts[p];
+        /// <summary>Posts in the person's own words: everything but reposts of others' posts.</summary>
+        public int Own(int p) => Posts[p] - Shares[p];
+
+        public double ReachPerPost(int p) => Own(p) == 0 ? 0 : (double)(Likes[p] + Reposts[p] + Quotes[p]) / Own(p);
 
         public int PublicationsOf(int p) => Publications.GetValueOrDefault(p);
     }
@@ -682,13 +692,13 @@ public static class SignalComputation
         {
             return r.ReachPerPost(p);
         }
-        var (reach, posts) = SignalFormulas.InTopicShare(r.Likes[p] + r.Reposts[p] + r.Quotes[p], r.Posts[p],
-            m.Overall.Likes[p] + m.Overall.Reposts[p] + m.Overall.Quotes[p], m.Overall.Posts[p]);
+        var (reach, posts) = SignalFormulas.InTopicShare(r.Likes[p] + r.Reposts[p] + r.Quotes[p], r.Own(p),
+            m.Overall.Likes[p] + m.Overall.Reposts[p] + m.Overall.Quotes[p], m.Overall.Own(p));
         return posts <= 0 ? 0 : reach / posts;
     }
 
     private static (double Work, double Actions) CommunityWork(Reading r, int p) =>
-        (SignalFormulas.CommunityWork(r.CommunityEngagements[p], r.CommunityPosts[p], r.RepliesToNonHcp[p]), r.EngagementsMade[p] + r.Posts[p]);
+        (SignalFormulas.CommunityWork(r.CommunityEngagements[p], r.CommunityPosts[p], r.RepliesToNonHcp[p]), r.EngagementsMade[p] + r.Own(p));
 
     private static double Share(double part, double whole) => whole == 0 ? 0 : Round(part / whole);
 
@@ -696,13 +706,14 @@ public static class SignalComputation
     private static readonly QuestionStep[] Steps = InOrder(
     [
         new(Questions.Relevance,
-            (m, f) => Same(SignalFormulas.Relevance(m.Relevant[f.P], m.Overall.Posts[f.P])),
+            (m, f) => Same(SignalFormulas.Relevance(m.Relevant[f.P] - m.RelevantShares[f.P], m.Overall.Own(f.P))),
             (w, m, f) =>
             {
                 w.WriteStartObject(Questions.Relevance);
-                w.WriteNumber("relevant_posts", m.Relevant[f.P]);
-                w.WriteNumber("posts", m.Overall.Posts[f.P]);
-                w.WriteNumber("share", Share(m.Relevant[f.P], m.Overall.Posts[f.P]));
+                w.WriteNumber("relevant_posts", m.Relevant[f.P] - m.RelevantShares[f.P]);
+                w.WriteNumber("posts", m.Overall.Own(f.P));
+                w.WriteNumber("share", Share(m.Relevant[f.P] - m.RelevantShares[f.P], m.Overall.Own(f.P)));
+                w.WriteNumber("reposts", m.Overall.Shares[f.P]);
                 w.WriteEndObject();
             }),
         InTopic(Questions.HcpFollowing,
@@ -750,7 +761,7 @@ public static class SignalComputation
                 w.WriteNumber("reposts", r.Reposts[p]);
                 w.WriteNumber("quotes", r.Quotes[p]);
                 w.WriteNumber("reach_per_post", Round(ReachPerPost(m, r, p)));
-                w.WriteNumber("mean_likes_per_post", Share(r.Likes[p], r.Posts[p]));
+                w.WriteNumber("mean_likes_per_post", Share(r.Likes[p], r.Own(p)));
             }),
         new(Questions.Presence,
             (m, f) => Same(SignalFormulas.Presence(f.PlatformNames.Length, f.Completeness, f.AgeYears)),
@@ -792,8 +803,8 @@ public static class SignalComputation
             (m, f, r) =>
             {
                 var p = f.P;
-                var (scholarly, posts) = r == m.Overall ? (r.Scholarly[p], r.Posts[p])
-                    : SignalFormulas.InTopicShare(r.Scholarly[p], r.Posts[p], m.Overall.Scholarly[p], m.Overall.Posts[p]);
+                var (scholarly, posts) = r == m.Overall ? (r.Scholarly[p], r.Own(p))
+                    : SignalFormulas.InTopicShare(r.Scholarly[p], r.Own(p), m.Overall.Scholarly[p], m.Overall.Own(p));
                 return Same(SignalFormulas.Science(scholarly, posts, f.CongressTags.Length, r.PublicationsOf(p)));
             },
             (w, m, f, r) =>

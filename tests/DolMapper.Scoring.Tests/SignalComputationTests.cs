@@ -92,6 +92,33 @@ public sealed class SignalComputationTests
         Assert.All(Questions.All, q => Assert.True(evidence.RootElement.TryGetProperty(q, out _), $"no evidence for {q}"));
     }
 
+    /// <summary>
+    /// A repost of someone else's post carries no words, links or engagement of its own: it counts
+    /// as activity, but the shares among a person's posts (relevance, science, reach per post) are
+    /// shares of what they wrote themselves.
+    /// </summary>
+    [Fact]
+    public void Reposts_of_others_posts_count_as_activity_but_do_not_dilute_the_shares_among_own_posts()
+    {
+        var plain = SignalComputation.Compute(World(), Profile);
+        var inputs = World();
+        // Ben also reposted 20 posts of others (none relevant, no links, no engagement of their own).
+        var ben = inputs.Posts[1];
+        inputs.Posts[1] = ben with { Posts = ben.Posts + 20, Shares = 20 };
+        var sharing = SignalComputation.Compute(inputs, Profile);
+
+        double Raw(ComputedRun run, string question) => run.Table.Raw[Questions.All.ToList().IndexOf(question)][Array.IndexOf(run.Population, 1)];
+        Assert.Equal(Raw(plain, "relevance"), Raw(sharing, "relevance"));
+        Assert.Equal(Raw(plain, "public_influence"), Raw(sharing, "public_influence"));
+        Assert.Equal(Raw(plain, "science"), Raw(sharing, "science"));
+        Assert.True(Raw(sharing, "activity") > Raw(plain, "activity"), "reposting is activity");
+
+        using var evidence = JsonDocument.Parse(sharing.Evidence(Array.IndexOf(sharing.Population, 1)));
+        var relevance = evidence.RootElement.GetProperty("relevance");
+        Assert.Equal(5, relevance.GetProperty("posts").GetInt32());
+        Assert.Equal(20, relevance.GetProperty("reposts").GetInt32());
+    }
+
     [Fact]
     public void A_topic_scoped_profile_does_not_rank_an_HCP_without_a_relevant_post_and_says_why()
     {

@@ -290,7 +290,8 @@ internal static class ScoringInputLoader
                    max(p.created_at),
                    count(*) FILTER (WHERE p.hashtags && @profile),
                    count(*) FILTER (WHERE p.hashtags && @community),
-                   sum(p.likes), sum(p.reposts), sum(p.quotes)
+                   sum(p.likes), sum(p.reposts), sum(p.quotes),
+                   count(*) FILTER (WHERE p.repost_of_post_external_id IS NOT NULL)
             FROM (SELECT *, floor(extract(epoch FROM created_at - @from) / 604800)::int AS w
                   FROM posts
                   WHERE created_at > @from AND created_at <= @to AND deleted_at IS NULL) p
@@ -305,7 +306,7 @@ internal static class ScoringInputLoader
         {
             inputs.Posts.Add(new AccountPosts(reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc), (int)reader.GetInt64(6), (int)reader.GetInt64(7),
-                reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10)));
+                reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), (int)reader.GetInt64(11)));
         }
     }
 
@@ -317,9 +318,10 @@ internal static class ScoringInputLoader
     /// model reads them for persons outside the population too); and, when
     /// <paramref name="withGraph"/>, the posts that reply to, quote or repost a relevant post, so
     /// that each interaction can be flagged as the topic's (its own post is relevant or engages a
-    /// relevant post). Without the graph only the accounts in <paramref name="keywordAccounts"/>
-    /// (those of persons who can be scored) have their texts searched for keywords: relevance is
-    /// a signal of the population alone. Needs the topic, so it runs after the expansion; the
+    /// relevant post). Without the graph (a profile read over everything) only relevance needs the
+    /// topic: one aggregate gives each account's relevant posts and congress tags, and only the
+    /// accounts in <paramref name="keywordAccounts"/> (those of persons who can be scored) have
+    /// their texts searched for keywords: relevance is a signal of the population alone. Needs the topic, so it runs after the expansion; the
     /// interactions' post ids are released once flagged.
     /// </summary>
     public static async Task LoadTopicAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, bool withGraph,
@@ -337,7 +339,7 @@ internal static class ScoringInputLoader
         var scanSql = $"""
             SELECT p.id, p.account_id, p.platform, p.external_id,
                    floor(extract(epoch FROM p.created_at - @from) / 604800)::int AS w,
-                   p.reply_to_post_external_id IS NOT NULL AS reply, p.hashtags && @community AS community,
+                   p.reply_to_post_external_id IS NOT NULL AS reply, p.repost_of_post_external_id IS NOT NULL AS share, p.hashtags && @community AS community,
                    CASE WHEN cardinality(p.urls) > 0 THEN array_to_string(p.urls, ' ') END AS urls, p.likes, p.reposts, p.quotes,
                    (p.hashtags && @topic OR {keywordMatch}) AS relevant,
                    CASE WHEN p.hashtags && @congresses THEN p.hashtags END AS congress_tags
@@ -357,18 +359,54 @@ internal static class ScoringInputLoader
             command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
             command.Parameters.AddWithValue("keywordLikes", keywordLikes);
         }
+        var congresses = new HashSet<string>(congressTags, StringComparer.Ordinal);
+        var congressesByAccount = new Dictionary<long, SortedSet<string>>();
+        void AddCongresses(long account, string? tags)
+        {
+            var used = tags?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(congresses.Contains).ToArray();
+            if (used is { Length: > 0 })
+            {
+                congressesByAccount[account] = new SortedSet<string>(used, StringComparer.Ordinal);
+            }
+        }
+        if (!withGraph)
+        {
+            // Read over everything, the topic gives relevance only: per account its relevant posts
+            // (and the reposts among them) and its congress tags, in one aggregate over the scan,
+            // with no temporary table and none of the in-topic readings a topic-scoped run needs.
+            await using var lean = new NpgsqlCommand($"""
+                SELECT account_id, count(*) FILTER (WHERE relevant), count(*) FILTER (WHERE relevant AND share),
+                       string_agg(array_to_string(congress_tags, ' '), ' ') FILTER (WHERE congress_tags IS NOT NULL)
+                FROM ({scanSql}) s GROUP BY account_id
+                """, connection) { CommandTimeout = 0 };
+            Bind(lean);
+            await using (var reader = await lean.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var account = reader.GetInt64(0);
+                    AddCongresses(account, reader.IsDBNull(3) ? null : reader.GetString(3));
+                    var posts = (int)reader.GetInt64(1);
+                    if (posts > 0 && !(inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a]))
+                    {
+                        inputs.TopicByAccount[account] = new TopicPosts { Posts = posts, Shares = (int)reader.GetInt64(2) };
+                    }
+                }
+            }
+            Finish();
+            return;
+        }
         await using (var scan = new NpgsqlCommand($"DROP TABLE IF EXISTS topic_scan; CREATE TEMP TABLE topic_scan AS {scanSql}; ANALYZE topic_scan;", connection) { CommandTimeout = 0 })
         {
             Bind(scan);
             await scan.ExecuteNonQueryAsync(cancellationToken);
         }
-        var congresses = new HashSet<string>(congressTags, StringComparer.Ordinal);
-        var congressesByAccount = new Dictionary<long, SortedSet<string>>();
         // Per account, aggregated in PostgreSQL: the in-topic counts, weeks, reach, scholarly links (checked here) and congress tags.
         await using (var aggregate = new NpgsqlCommand("""
             SELECT account_id,
                    count(*) FILTER (WHERE relevant) AS posts,
                    count(*) FILTER (WHERE relevant AND reply) AS replies,
+                   count(*) FILTER (WHERE relevant AND share) AS shares,
                    coalesce(bit_or(CASE WHEN w < 63 THEN 1::bigint << w ELSE 0 END) FILTER (WHERE relevant), 0) AS weeks_low,
                    coalesce(bit_or(CASE WHEN w >= 63 AND w < 126 THEN 1::bigint << (w - 63) ELSE 0 END) FILTER (WHERE relevant), 0) AS weeks_high,
                    count(*) FILTER (WHERE relevant AND community) AS community,
@@ -384,14 +422,7 @@ internal static class ScoringInputLoader
             while (await reader.ReadAsync(cancellationToken))
             {
                 var account = reader.Get<long>("account_id");
-                if (reader.Get<string>("congress_tags") is { } tags)
-                {
-                    var used = tags.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(congresses.Contains).ToArray();
-                    if (used.Length > 0)
-                    {
-                        congressesByAccount[account] = new SortedSet<string>(used, StringComparer.Ordinal);
-                    }
-                }
+                AddCongresses(account, reader.Get<string>("congress_tags"));
                 var posts = (int)reader.Get<long>("posts");
                 if (posts == 0 || (inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a]))
                 {
@@ -401,6 +432,7 @@ internal static class ScoringInputLoader
                 {
                     Posts = posts,
                     Replies = (int)reader.Get<long>("replies"),
+                    Shares = (int)reader.Get<long>("shares"),
                     WeeksLow = reader.Get<long>("weeks_low"),
                     WeeksHigh = reader.Get<long>("weeks_high"),
                     CommunityPosts = (int)reader.Get<long>("community"),
@@ -412,9 +444,9 @@ internal static class ScoringInputLoader
             }
         }
         var topicPosts = new HashSet<long>();
-        if (withGraph)
         {
-            // The topic's posts: the relevant ones and those that reply to, quote or repost one.
+            // The topic's posts: the relevant ones and those that reply to, quote or repost one
+            // (in a block of its own: the export must end before the next command).
             var (from, to) = WindowLiterals(inputs);
             await using var export = await connection.BeginBinaryExportAsync($"""
                 COPY (SELECT id FROM topic_scan WHERE relevant
@@ -434,27 +466,26 @@ internal static class ScoringInputLoader
         {
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
-        foreach (var (account, used) in congressesByAccount)
+        var inTopic = new bool[inputs.InteractionCount];
+        for (var i = 0; i < inTopic.Length; i++)
         {
-            if (used.Count > 0)
+            inTopic[i] = topicPosts.Contains(inputs.InteractionPost[i]);
+        }
+        inputs.InteractionInTopic = inTopic;
+        Finish();
+
+        void Finish()
+        {
+            foreach (var (account, used) in congressesByAccount)
             {
                 inputs.CongressTagsByAccount[account] = [.. used];
             }
-        }
-        foreach (var (account, aggregate) in inputs.TopicByAccount)
-        {
-            inputs.RelevantByAccount[account] = aggregate.Posts;
-        }
-        if (withGraph)
-        {
-            var inTopic = new bool[inputs.InteractionCount];
-            for (var i = 0; i < inTopic.Length; i++)
+            foreach (var (account, aggregate) in inputs.TopicByAccount)
             {
-                inTopic[i] = topicPosts.Contains(inputs.InteractionPost[i]);
+                inputs.RelevantByAccount[account] = aggregate.Posts;
             }
-            inputs.InteractionInTopic = inTopic;
+            inputs.InteractionPost = [];
         }
-        inputs.InteractionPost = [];
     }
 
     /// <summary>Counts, per person, the matched publications whose titles name the topic (science read in the topic).</summary>

@@ -167,7 +167,10 @@ public sealed class ScoringRunner(
                 }
             }
             await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, [.. mayBeScored], congressTags, cancellationToken);
-            ScoringInputLoader.CountTopicPublications(inputs, definition.Keywords);
+            if (definition.TopicScoped)
+            {
+                ScoringInputLoader.CountTopicPublications(inputs, definition.Keywords);
+            }
             Mark("topic_congresses", step);
 
             progress?.Report($"{definition.Name}: computing signals and PageRank");

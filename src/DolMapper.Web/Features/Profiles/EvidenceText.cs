@@ -34,7 +34,8 @@ public static class EvidenceText
             ? string.Join(", ", v.EnumerateArray().Select(x => x.GetString())) : "none";
         return question switch
         {
-            "relevance" => string.Format(Invariant, "{0:N0} of {1:N0} posts in the window are on the profile's topic ({2:P0}).", N("relevant_posts"), N("posts"), N("share")),
+            "relevance" => string.Format(Invariant, "{0:N0} of {1:N0} posts in the window are on the profile's topic ({2:P0}){3}.", N("relevant_posts"), N("posts"), N("share"),
+                N("reposts") > 0 ? string.Format(Invariant, "; {0:N0} reposts of others' posts are not counted", N("reposts")) : ""),
             "hcp_following" => string.Format(Invariant, "{0:N0} HCPs and {1:N0} others engaged with them ({2:P0} HCPs); {3:N0} followers.", N("hcp_engagers"), N("public_engagers"), N("hcp_share"), N("followers")),
             "peer_trust" => string.Format(Invariant, "PageRank {0:0.######} among {1:N0} HCP peers: {2:0.0}× the average peer.", N("pagerank"), N("graph_nodes"), N("relative_to_average")),
             "activity" => string.Format(Invariant, "{0:0.0} posts a week, {1:P0} of them replies, active in {2:N0} of {3:N0} weeks; last post {4:0} days before the snapshot.", N("posts_per_week"), N("reply_share"), N("weeks_active"), N("weeks"), N("days_since_last_post")),
