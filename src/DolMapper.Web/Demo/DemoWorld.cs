@@ -286,7 +286,7 @@ public sealed class DemoWorld
             _ => new DateTime(2017, 1, 1, 0, 0, 0, DateTimeKind.Utc),
         };
         var life = Math.Max(0.1, (end - oldest).TotalDays / 365.25);
-        var years = Math.Clamp(Math.Min(9, life) * presence + 1.5 * (chance - 0.5), 0.05, life);
+        var years = Math.Clamp(Math.Min(9, life) * presence + 0.8 * (chance - 0.5), 0.05, life);
         return end.AddDays(-years * 365.25);
     }
 
@@ -356,9 +356,9 @@ public sealed class DemoWorld
                 var followersMu = person.Role switch
                 {
                     Role.Pharma => 9.5, Role.Journal => 10.0, Role.Organisation => 8.0, Role.Bot => 5.5,
-                    _ => 4.0 + 3.2 * t.PublicAppeal + 1.8 * t.PeerStanding,
+                    _ => 4.0 + 3.6 * t.PublicAppeal + 1.2 * t.PeerStanding,
                 };
-                var followers = rng.LogNormal(followersMu - (platform == "x" ? 0 : 1.2), 1.0);
+                var followers = rng.LogNormal(followersMu - (platform == "x" ? 0 : 1.2), 0.7);
                 if (rng.Chance(0.01))
                 {
                     followers *= rng.Pareto(5, 1.2);
@@ -383,7 +383,7 @@ public sealed class DemoWorld
                     // Presence shows in the account's age too: people present online for years
                     // opened their accounts long ago, newcomers recently (within each platform's life).
                     CreatedAt = AccountCreated(options, platform, t.Presence, rng.NextDouble()),
-                    Url = rng.Chance(0.15 + 0.35 * completeness) ? $"https://{last.ToLowerInvariant().Replace("'", "", StringComparison.Ordinal)}{rng.Pick(new[] { "lab.org", ".net", "md.com", ".substack.com", "-clinic.example" })}" : null,
+                    Url = rng.Chance(0.05 + 0.7 * completeness) ? $"https://{last.ToLowerInvariant().Replace("'", "", StringComparison.Ordinal)}{rng.Pick(new[] { "lab.org", ".net", "md.com", ".substack.com", "-clinic.example" })}" : null,
                     Verified = platform == "x" && rng.Chance(0.02 + 0.2 * t.PublicAppeal),
                     PostWeight = (person.Role == Role.Bot ? 12 : 0.05 + 3 * t.Activity * t.Activity) * (mainPlatform ? 1.0 : 0.45),
                     PeerPull = peerPull,

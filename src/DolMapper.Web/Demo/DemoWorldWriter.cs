@@ -38,6 +38,11 @@ public sealed class DemoWorldWriter
     private readonly Dictionary<(string Platform, int Area), AliasTable> _publicTargets = [];
     private readonly Dictionary<(string Platform, string Country, int Area), AliasTable> _localTargets = [];
     private readonly Dictionary<string, AliasTable> _communityTargets = [];
+    /// <summary>Per person and area, the share of posts owed to the area so far (<see cref="PickArea"/>).</summary>
+    private readonly double[] _areaCredit;
+    /// <summary>Per person and habit (scholarly link, community hashtag), the habit owed so far (<see cref="Steady"/>).</summary>
+    private readonly double[] _habitCredit;
+    private const int ScholarlyHabit = 0, CommunityHabit = 1, Habits = 2;
     private readonly List<string> _mentions = new(4);
     private readonly List<string> _hashtags = new(6);
     private long _lines, _accountLines, _posts, _deletions, _relationships, _bytes, _postCounter;
@@ -49,6 +54,18 @@ public sealed class DemoWorldWriter
         _json = new Utf8JsonWriter(_buffer, JsonOptions);
         _output = output;
         _lastPost = new string?[world.Accounts.Length];
+        // Habits start at a random point of their cycle, so people do not all link a paper on the same day.
+        var habitRng = Rng.For(world.Options.Seed, "habits");
+        _areaCredit = new double[world.Persons.Length * WorldVocabulary.Areas.Length];
+        for (var i = 0; i < _areaCredit.Length; i++)
+        {
+            _areaCredit[i] = habitRng.NextDouble() * 0.5;
+        }
+        _habitCredit = new double[world.Persons.Length * Habits];
+        for (var i = 0; i < _habitCredit.Length; i++)
+        {
+            _habitCredit[i] = habitRng.NextDouble();
+        }
 
         var accounts = world.Accounts;
         var persons = world.Persons;
@@ -324,7 +341,7 @@ public sealed class DemoWorldWriter
             string? url = null;
             if (person.Role != Role.Bot && (person.IsHcp || person.Role is Role.MedicalStudent or Role.Journal or Role.Pharma))
             {
-                if (rng.Chance(person.Role == Role.Journal ? 0.95 : 0.02 + 0.45 * t.Science * t.Science))
+                if (person.Role == Role.Journal ? rng.Chance(0.95) : Steady(person, ScholarlyHabit, 0.02 + 0.45 * t.Science * t.Science))
                 {
                     url = ScholarlyUrl(createdAt);
                 }
@@ -358,8 +375,8 @@ public sealed class DemoWorldWriter
             {
                 AddTag(rng.Pick(WorldVocabulary.GeneralMedicalHashtags));
             }
-            var communityChance = person.Role is Role.PatientAdvocate or Role.Organisation ? 0.6 : person.IsHcp ? 0.45 * t.Community * t.Community : 0.03;
-            if (rng.Chance(communityChance))
+            if (person.IsHcp ? Steady(person, CommunityHabit, 0.45 * t.Community * t.Community)
+                : rng.Chance(person.Role is Role.PatientAdvocate or Role.Organisation ? 0.6 : 0.03))
             {
                 AddTag(rng.Chance(0.6) ? rng.Pick(areaInfo.PatientHashtags) : rng.Pick(WorldVocabulary.CommunityHashtags));
             }
@@ -450,19 +467,43 @@ public sealed class DemoWorldWriter
         _hashtags.Add(tag);
     }
 
+    /// <summary>
+    /// The area of a person's next post. Habits are steady (docs/demo-world.md): each post goes to
+    /// the area the person owes most (its affinity accrues with every post), so over a year the
+    /// shares of their posts follow their affinities closely instead of by the luck of the dice.
+    /// </summary>
     private int PickArea(DemoPerson person)
     {
-        var r = _rng.NextDouble();
         var affinity = person.Affinity;
+        var credit = _areaCredit.AsSpan(person.Index * affinity.Length, affinity.Length);
+        var best = person.PrimaryArea;
         for (var a = 0; a < affinity.Length; a++)
         {
-            r -= affinity[a];
-            if (r < 0)
+            credit[a] += affinity[a];
+            if (credit[a] > credit[best])
             {
-                return a;
+                best = a;
             }
         }
-        return person.PrimaryArea;
+        credit[best] -= 1;
+        return best;
+    }
+
+    /// <summary>
+    /// Whether this post shows one of the person's habits (a scholarly link, a community hashtag):
+    /// the habit's chance accrues with every post and is spent when it passes one, so a person who
+    /// links a paper in one post of five does so in one of five, not by the dice.
+    /// </summary>
+    private bool Steady(DemoPerson person, int habit, double chance)
+    {
+        ref var credit = ref _habitCredit[person.Index * Habits + habit];
+        credit += chance;
+        if (credit < 1)
+        {
+            return false;
+        }
+        credit -= 1;
+        return true;
     }
 
     /// <summary>
