@@ -374,6 +374,8 @@ internal static class ScoringInputLoader
             // Read over everything, the topic gives relevance only: per account its relevant posts
             // (and the reposts among them) and its congress tags, in one aggregate over the scan,
             // with no temporary table and none of the in-topic readings a topic-scoped run needs.
+            // (Measured on the small world: as fast as the scan restricted to the persons who can be
+            // scored, and twice as fast as a fenced subquery that matches each post once.)
             await using var lean = new NpgsqlCommand($"""
                 SELECT account_id, count(*) FILTER (WHERE relevant), count(*) FILTER (WHERE relevant AND share),
                        string_agg(array_to_string(congress_tags, ' '), ' ') FILTER (WHERE congress_tags IS NOT NULL)

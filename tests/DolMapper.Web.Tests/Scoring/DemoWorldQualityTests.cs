@@ -310,6 +310,55 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         Assert.True(topicSum >= personalisedSum - 0.03, $"topic graph {topicSum / 3:F3} vs personalised {personalisedSum / 3:F3}");
     }
 
+    /// <summary>
+    /// How far the expected top 50 can be reached at all: the persons the run scored, ranked by the
+    /// rule's own combination of their true traits normalised among them (a reader who measured
+    /// every trait perfectly). Short of 1 only because the scored persons are not the rule's
+    /// population (everyone with some affinity, posts or not) and some of the expected top were not
+    /// scored; per signal, the same reader with one signal measured as DolMapper measures it
+    /// shows what each signal costs (docs/scoring.md, "What is not met").
+    /// </summary>
+    [Fact]
+    public async Task A_reader_of_the_true_traits_reaches_the_expected_top_50()
+    {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
+        var truth = world.Truth.ToDictionary(t => t.PersonId);
+        foreach (var profile in ExampleProfiles.All)
+        {
+            var areas = ExampleProfiles.AreasOf(profile);
+            var expectedTop = GroundTruth.ExpectedRanking(world.Truth, profile.Weights, [.. areas], [.. profile.Countries], profile.TopicScoped, profile.MarketOnly)
+                .Take(50).Select(e => e.Person.PersonId).ToHashSet();
+            var rows = world.Exports[profile.Name].Where(r => truth.ContainsKey(r["person_id"])).ToList();
+            var keys = Questions.All.Where(k => profile.Weights.GetValueOrDefault(k) != 0).ToList();
+            var measured = keys.ToDictionary(k => k, k => rows.Select(r => double.Parse(r[k], CultureInfo.InvariantCulture) / 100).ToArray());
+            var perfect = keys.ToDictionary(k => k, k =>
+            {
+                var raw = rows.Select(r => GroundTruth.Trait(truth[r["person_id"]], k, [.. areas], [.. profile.Countries], profile.TopicScoped)).ToArray();
+                var normalised = new double[raw.Length];
+                PercentileRank.Normalise(raw, normalised);
+                return normalised;
+            });
+            double Precision(Func<string, double[]> signal)
+            {
+                var score = new double[rows.Count];
+                foreach (var k in keys)
+                {
+                    var w = profile.Weights[k];
+                    var s = signal(k);
+                    for (var i = 0; i < score.Length; i++)
+                    {
+                        score[i] += Math.Abs(w) * (w > 0 ? s[i] : 1 - s[i]);
+                    }
+                }
+                return world.PrecisionAt50(Enumerable.Range(0, rows.Count).OrderByDescending(i => score[i]).Select(i => rows[i]), expectedTop);
+            }
+            var ceiling = Precision(k => perfect[k]);
+            output.WriteLine($"{profile.Name}: a perfect reader {ceiling:F2}; with one signal as measured: "
+                + string.Join(", ", keys.Select(k => $"{k} {Precision(q => q == k ? measured[q] : perfect[q]):F2}")));
+            Assert.True(ceiling >= 0.8, $"{profile.Name}: the expected top 50 is out of reach ({ceiling:F2})");
+        }
+    }
+
     /// <summary>Planted stars who do not belong in <paramref name="profile"/>: stars of another area, or living outside its market.</summary>
     internal static IEnumerable<GroundTruth.PersonTruth> Intruders(IEnumerable<GroundTruth.PersonTruth> truth, ProfileDefinition profile)
     {
