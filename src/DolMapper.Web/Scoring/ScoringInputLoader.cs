@@ -448,15 +448,18 @@ internal static class ScoringInputLoader
         var topicPosts = new HashSet<long>();
         {
             // The topic's posts: the relevant ones and those that reply to, quote or repost one
-            // (in a block of its own: the export must end before the next command).
+            // (in a block of its own: the export must end before the next command). Each reference
+            // is looked up in a hashed set of the relevant posts: measured on the small world,
+            // 0.45 s against 1.0–1.4 s for joining the three references as rows.
             var (from, to) = WindowLiterals(inputs);
             await using var export = await connection.BeginBinaryExportAsync($"""
                 COPY (SELECT id FROM topic_scan WHERE relevant
                       UNION ALL
                       SELECT p.id FROM posts p
-                      CROSS JOIN LATERAL (VALUES (p.reply_to_post_external_id), (p.quote_of_post_external_id), (p.repost_of_post_external_id)) AS v(ref)
-                      JOIN topic_scan r ON r.relevant AND r.platform = p.platform AND r.external_id = v.ref
-                      WHERE v.ref IS NOT NULL AND p.created_at > '{from}+00' AND p.created_at <= '{to}+00' AND p.deleted_at IS NULL)
+                      WHERE p.created_at > '{from}+00' AND p.created_at <= '{to}+00' AND p.deleted_at IS NULL
+                        AND ((p.reply_to_post_external_id IS NOT NULL AND (p.platform, p.reply_to_post_external_id) IN (SELECT platform, external_id FROM topic_scan WHERE relevant))
+                          OR (p.quote_of_post_external_id IS NOT NULL AND (p.platform, p.quote_of_post_external_id) IN (SELECT platform, external_id FROM topic_scan WHERE relevant))
+                          OR (p.repost_of_post_external_id IS NOT NULL AND (p.platform, p.repost_of_post_external_id) IN (SELECT platform, external_id FROM topic_scan WHERE relevant))))
                 TO STDOUT (FORMAT BINARY)
                 """, cancellationToken);
             while (export.StartRow() != -1)
