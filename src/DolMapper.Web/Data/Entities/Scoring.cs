@@ -286,3 +286,45 @@ internal sealed class TrainedModelConfiguration : IEntityTypeConfiguration<Train
         b.HasOne<ScoringProfile>().WithMany().HasForeignKey(m => m.ProfileId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>
+/// A post whose text matches a profile's keywords, kept per keyword set so that a run matches only
+/// the posts that are new or changed since the last match (docs/scoring.md, "Keyword matches are
+/// kept"). Goes with the post (erasure deletes it).
+/// </summary>
+public sealed class TopicKeywordMatch
+{
+    /// <summary>The keyword set: a hash of its matching expression.</summary>
+    public required string KeywordKey { get; set; }
+    public long AccountId { get; set; }
+    public long PostId { get; set; }
+}
+
+/// <summary>How far a keyword set's matches are current: every post last written before <see cref="ScannedFrom"/> has been matched.</summary>
+public sealed class TopicKeywordScan
+{
+    public required string KeywordKey { get; set; }
+    public DateTime ScannedFrom { get; set; }
+    public DateTime LastUsedAt { get; set; }
+}
+
+internal sealed class TopicKeywordMatchConfiguration : IEntityTypeConfiguration<TopicKeywordMatch>
+{
+    public void Configure(EntityTypeBuilder<TopicKeywordMatch> b)
+    {
+        b.ToTable("topic_keyword_matches");
+        b.HasKey(e => new { e.KeywordKey, e.AccountId, e.PostId });
+        b.Property(e => e.KeywordKey).HasMaxLength(64);
+        b.HasOne<Post>().WithMany().HasForeignKey(e => new { e.AccountId, e.PostId }).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TopicKeywordScanConfiguration : IEntityTypeConfiguration<TopicKeywordScan>
+{
+    public void Configure(EntityTypeBuilder<TopicKeywordScan> b)
+    {
+        b.ToTable("topic_keyword_scans");
+        b.HasKey(e => e.KeywordKey);
+        b.Property(e => e.KeywordKey).HasMaxLength(64);
+    }
+}
