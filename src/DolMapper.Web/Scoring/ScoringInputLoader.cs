@@ -496,8 +496,9 @@ internal static class ScoringInputLoader
     /// post's text is most of a topic read's cost, and a post's text changes only when it is
     /// written again, so only the posts written since the last match are matched: every post whose
     /// <c>updated_at</c> (the writing transaction's start) is at or after the set's mark. The new
-    /// mark is the start of the oldest transaction still open, ours included, so a post written by
-    /// an import that is still running is matched next time. One run per set at a time (an advisory
+    /// mark is the start of the oldest client transaction still open, ours included, so a post
+    /// written by an import that is still running is matched next time (autovacuum, which writes
+    /// no posts, would hold the mark back for nothing after a large import). One run per set at a time (an advisory
     /// lock); a set unused for 90 days is forgotten.
     /// </summary>
     public static async Task<string?> MatchKeywordsAsync(NpgsqlConnection connection, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
@@ -512,18 +513,30 @@ internal static class ScoringInputLoader
             .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
         var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(pattern)));
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var match = new NpgsqlCommand("""
+        DateTime? from = null;
+        DateTime next;
+        await using (var mark = new NpgsqlCommand("""
             SELECT pg_advisory_xact_lock(hashtextextended('topic_keyword_scan:' || @key, 0));
-            CREATE TEMP TABLE keyword_scan_mark ON COMMIT DROP AS
-                SELECT (SELECT scanned_from FROM topic_keyword_scans WHERE keyword_key = @key) AS scanned_from,
-                       least(now(), (SELECT min(xact_start) FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid())) AS next_from;
-            DELETE FROM topic_keyword_matches m USING posts p, keyword_scan_mark k
-                WHERE m.keyword_key = @key AND p.account_id = m.account_id AND p.id = m.post_id AND p.updated_at >= k.scanned_from;
+            SELECT (SELECT scanned_from FROM topic_keyword_scans WHERE keyword_key = @key),
+                   least(now(), (SELECT min(xact_start) FROM pg_stat_activity
+                                 WHERE backend_type = 'client backend' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()));
+            """, connection, transaction))
+        {
+            mark.Parameters.AddWithValue("key", key);
+            await using var reader = await mark.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            from = reader.IsDBNull(0) ? null : reader.GetDateTime(0);
+            next = reader.GetDateTime(1);
+        }
+        // The mark as a value, not a join, so that PostgreSQL checks it before the text (cheapest first).
+        var since = from is null ? "" : "p.updated_at >= @from AND";
+        await using (var match = new NpgsqlCommand($"""
+            {(from is null ? "" : "DELETE FROM topic_keyword_matches m USING posts p WHERE m.keyword_key = @key AND p.account_id = m.account_id AND p.id = m.post_id AND p.updated_at >= @from;")}
             INSERT INTO topic_keyword_matches (keyword_key, account_id, post_id)
-                SELECT @key, p.account_id, p.id FROM posts p, keyword_scan_mark k
-                WHERE (k.scanned_from IS NULL OR p.updated_at >= k.scanned_from) AND lower(p.text) LIKE ANY (@likes) AND p.text ~* @pattern
+                SELECT @key, p.account_id, p.id FROM posts p WHERE {since} lower(p.text) LIKE ANY (@likes) AND p.text ~* @pattern
                 ON CONFLICT DO NOTHING;
-            INSERT INTO topic_keyword_scans (keyword_key, scanned_from, last_used_at) SELECT @key, next_from, now() FROM keyword_scan_mark
+            INSERT INTO topic_keyword_scans (keyword_key, scanned_from, last_used_at) VALUES (@key, @next, now())
                 ON CONFLICT (keyword_key) DO UPDATE SET scanned_from = excluded.scanned_from, last_used_at = excluded.last_used_at;
             DELETE FROM topic_keyword_matches WHERE keyword_key IN (SELECT keyword_key FROM topic_keyword_scans WHERE last_used_at < now() - interval '90 days');
             DELETE FROM topic_keyword_scans WHERE last_used_at < now() - interval '90 days';
@@ -532,6 +545,11 @@ internal static class ScoringInputLoader
             match.Parameters.AddWithValue("key", key);
             match.Parameters.AddWithValue("likes", likes);
             match.Parameters.AddWithValue("pattern", pattern);
+            match.Parameters.AddWithValue("next", next);
+            if (from is { } f)
+            {
+                match.Parameters.AddWithValue("from", f);
+            }
             await match.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
