@@ -77,6 +77,49 @@ public sealed class KeywordMatchTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(16L, await Sql.ScalarAsync(db.ConnectionString, "SELECT count(*) FROM topic_keyword_matches"));
     }
 
+    /// <summary>
+    /// A post written by an import that is still running when a run matches keywords (its
+    /// transaction began before the run's and commits after) is matched by the next run, not lost
+    /// behind the mark.
+    /// </summary>
+    [Fact]
+    public async Task A_post_from_an_import_still_running_is_matched_by_the_next_run()
+    {
+        await using var db = await ImportDatabase.CreateAsync(postgres);
+        Assert.True((await db.ImportAsync(
+        [
+            Account("1", "Dr. Ann Lee, MD", "Medical oncologist. Breast cancer trials."),
+            Account("2", "Dr. Ben Ray, MD", "Medical oncologist."),
+            .. Enumerable.Range(0, 6).Select(i => Post("1", $"a{i}", i, $"Breast cancer trial update {i}", 20)),
+            .. Enumerable.Range(0, 6).Select(i => Post("2", $"b{i}", i, $"Breast cancer case {i}", 20)),
+        ])).Clean);
+        await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
+        Assert.True((await scoring.SaveProfileAsync(BreastCancer)).Saved);
+        Assert.All(await scoring.ScoreAsync(BreastCancer.Name), r => Assert.True(r.Complete, r.Message));
+        Assert.Equal(6, await RelevantAsync(db, "x:1"));
+
+        // An import writes a post on the topic and has not committed when the next run matches.
+        await using var import = new Npgsql.NpgsqlConnection(db.ConnectionString);
+        await import.OpenAsync();
+        await using var transaction = await import.BeginTransactionAsync();
+        await using (var insert = new Npgsql.NpgsqlCommand("""
+            INSERT INTO posts (account_id, platform, external_id, created_at, text, lang, mention_external_ids, hashtags, urls,
+                               likes, replies, reposts, quotes, observed_at, first_seen_at, updated_at)
+            SELECT account_id, platform, 'a-late', created_at + interval '1 day', 'Breast cancer: late-breaking data', lang, '{}', '{}', '{}',
+                   0, 0, 0, 0, observed_at, now(), now()
+            FROM posts WHERE external_id = 'a5'
+            """, import, transaction))
+        {
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        }
+        Assert.All(await scoring.ScoreAsync(BreastCancer.Name), r => Assert.True(r.Complete, r.Message));
+        Assert.Equal(6, await RelevantAsync(db, "x:1"));
+
+        await transaction.CommitAsync();
+        Assert.All(await scoring.ScoreAsync(BreastCancer.Name), r => Assert.True(r.Complete, r.Message));
+        Assert.Equal(7, await RelevantAsync(db, "x:1"));
+    }
+
     /// <summary>The latest complete run's count of relevant posts for a person.</summary>
     private static async Task<int> RelevantAsync(ImportDatabase db, string person) => int.Parse((string)(await Sql.ScalarAsync(db.ConnectionString, $"""
         SELECT e.evidence -> 'relevance' ->> 'relevant_posts' FROM person_score_evidence e JOIN persons p ON p.id = e.person_id
