@@ -27,8 +27,6 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<PersonScore> PersonScores => Set<PersonScore>();
     public DbSet<PersonScoreEvidence> PersonScoreEvidence => Set<PersonScoreEvidence>();
     public DbSet<PersonNotRanked> PersonsNotRanked => Set<PersonNotRanked>();
-    public DbSet<TopicKeywordMatch> TopicKeywordMatches => Set<TopicKeywordMatch>();
-    public DbSet<TopicKeywordScan> TopicKeywordScans => Set<TopicKeywordScan>();
     public DbSet<PersonaAssignment> PersonaAssignments => Set<PersonaAssignment>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();

@@ -327,9 +327,11 @@ internal static class ScoringInputLoader
     public static async Task LoadTopicAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, bool withGraph,
         long[] keywordAccounts, string[] congressTags, CancellationToken cancellationToken)
     {
-        var keywordKey = await MatchKeywordsAsync(connection, keywords, cancellationToken);
-        // The kept keyword matches, looked up in a hashed set.
-        const string keywordMatch = "(@keywordKey::text IS NOT NULL AND (@graph OR p.account_id = ANY(@accounts)) AND (p.account_id, p.id) IN (SELECT account_id, post_id FROM topic_keyword_matches WHERE keyword_key = @keywordKey::text))";
+        var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
+        var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
+            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
+        // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
+        const string keywordMatch = "(@keywords::text IS NOT NULL AND (@graph OR p.account_id = ANY(@accounts)) AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)";
         // One scan of the window into a temporary table: the relevant posts and those with a
         // congress hashtag, aggregated per account from there and, with the topic's graph, joined
         // to the posts that engage a relevant post. (Aggregating the scan as a subquery instead
@@ -354,7 +356,8 @@ internal static class ScoringInputLoader
             command.Parameters.AddWithValue("congresses", congressTags);
             command.Parameters.AddWithValue("accounts", keywordAccounts);
             command.Parameters.AddWithValue("graph", withGraph);
-            command.Parameters.Add(new NpgsqlParameter("keywordKey", NpgsqlDbType.Text) { Value = (object?)keywordKey ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("keywords", NpgsqlDbType.Text) { Value = (object?)keywordPattern ?? DBNull.Value });
+            command.Parameters.AddWithValue("keywordLikes", keywordLikes);
         }
         var congresses = new HashSet<string>(congressTags, StringComparer.Ordinal);
         var congressesByAccount = new Dictionary<long, SortedSet<string>>();
@@ -488,72 +491,6 @@ internal static class ScoringInputLoader
             }
             inputs.InteractionPost = [];
         }
-    }
-
-    /// <summary>
-    /// Brings a keyword set's kept matches up to date (docs/scoring.md, "Keyword matches are kept")
-    /// and returns the set's key, or null when there are no keywords. Matching a keyword in every
-    /// post's text is most of a topic read's cost, and a post's text changes only when it is
-    /// written again, so only the posts written since the last match are matched: every post whose
-    /// <c>updated_at</c> (the writing transaction's start) is at or after the set's mark. The new
-    /// mark is the start of the oldest client transaction still open, ours included, so a post
-    /// written by an import that is still running is matched next time (autovacuum, which writes
-    /// no posts, would hold the mark back for nothing after a large import). One run per set at a time (an advisory
-    /// lock); a set unused for 90 days is forgotten.
-    /// </summary>
-    public static async Task<string?> MatchKeywordsAsync(NpgsqlConnection connection, IReadOnlyList<string> keywords, CancellationToken cancellationToken)
-    {
-        var pattern = ScoringVocabulary.KeywordPattern(keywords);
-        if (pattern is null)
-        {
-            return null;
-        }
-        // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
-        var likes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
-            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
-        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(pattern)));
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        DateTime? from = null;
-        DateTime next;
-        await using (var mark = new NpgsqlCommand("""
-            SELECT pg_advisory_xact_lock(hashtextextended('topic_keyword_scan:' || @key, 0));
-            SELECT (SELECT scanned_from FROM topic_keyword_scans WHERE keyword_key = @key),
-                   least(now(), (SELECT min(xact_start) FROM pg_stat_activity
-                                 WHERE backend_type = 'client backend' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()));
-            """, connection, transaction))
-        {
-            mark.Parameters.AddWithValue("key", key);
-            await using var reader = await mark.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            from = reader.IsDBNull(0) ? null : reader.GetDateTime(0);
-            next = reader.GetDateTime(1);
-        }
-        // The mark as a value, not a join, so that PostgreSQL checks it before the text (cheapest first).
-        var since = from is null ? "" : "p.updated_at >= @from AND";
-        await using (var match = new NpgsqlCommand($"""
-            {(from is null ? "" : "DELETE FROM topic_keyword_matches m USING posts p WHERE m.keyword_key = @key AND p.account_id = m.account_id AND p.id = m.post_id AND p.updated_at >= @from;")}
-            INSERT INTO topic_keyword_matches (keyword_key, account_id, post_id)
-                SELECT @key, p.account_id, p.id FROM posts p WHERE {since} lower(p.text) LIKE ANY (@likes) AND p.text ~* @pattern
-                ON CONFLICT DO NOTHING;
-            INSERT INTO topic_keyword_scans (keyword_key, scanned_from, last_used_at) VALUES (@key, @next, now())
-                ON CONFLICT (keyword_key) DO UPDATE SET scanned_from = excluded.scanned_from, last_used_at = excluded.last_used_at;
-            DELETE FROM topic_keyword_matches WHERE keyword_key IN (SELECT keyword_key FROM topic_keyword_scans WHERE last_used_at < now() - interval '90 days');
-            DELETE FROM topic_keyword_scans WHERE last_used_at < now() - interval '90 days';
-            """, connection, transaction) { CommandTimeout = 0 })
-        {
-            match.Parameters.AddWithValue("key", key);
-            match.Parameters.AddWithValue("likes", likes);
-            match.Parameters.AddWithValue("pattern", pattern);
-            match.Parameters.AddWithValue("next", next);
-            if (from is { } f)
-            {
-                match.Parameters.AddWithValue("from", f);
-            }
-            await match.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return key;
     }
 
     /// <summary>Counts, per person, the matched publications whose titles name the topic (science read in the topic).</summary>

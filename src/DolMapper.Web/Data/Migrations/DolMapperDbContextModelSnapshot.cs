@@ -1817,51 +1817,6 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("source_cursors", (string)null);
                 });
 
-            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicKeywordMatch", b =>
-                {
-                    b.Property<string>("KeywordKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("keyword_key");
-
-                    b.Property<long>("AccountId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("account_id");
-
-                    b.Property<long>("PostId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("post_id");
-
-                    b.HasKey("KeywordKey", "AccountId", "PostId")
-                        .HasName("pk_topic_keyword_matches");
-
-                    b.HasIndex("AccountId", "PostId")
-                        .HasDatabaseName("ix_topic_keyword_matches_account_id_post_id");
-
-                    b.ToTable("topic_keyword_matches", (string)null);
-                });
-
-            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicKeywordScan", b =>
-                {
-                    b.Property<string>("KeywordKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("keyword_key");
-
-                    b.Property<DateTime>("LastUsedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_used_at");
-
-                    b.Property<DateTime>("ScannedFrom")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("scanned_from");
-
-                    b.HasKey("KeywordKey")
-                        .HasName("pk_topic_keyword_scans");
-
-                    b.ToTable("topic_keyword_scans", (string)null);
-                });
-
             modelBuilder.Entity("DolMapper.Web.Data.Entities.TrainedModel", b =>
                 {
                     b.Property<long>("Id")
@@ -2410,16 +2365,6 @@ namespace DolMapper.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_source_cursors_sources_source_id");
-                });
-
-            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicKeywordMatch", b =>
-                {
-                    b.HasOne("DolMapper.Web.Data.Entities.Post", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId", "PostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_topic_keyword_matches_posts_account_id_post_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.TrainedModel", b =>
