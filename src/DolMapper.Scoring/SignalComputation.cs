@@ -511,6 +511,8 @@ public static class SignalComputation
         public required int[] Relevant { get; init; }
         /// <summary>Of <see cref="Relevant"/>, reposts of another's post (left out of relevance's share, as from its posts).</summary>
         public required int[] RelevantShares { get; init; }
+        /// <summary>Relevant posts in the person's own words (relevance's part).</summary>
+        public int RelevantOwn(int p) => Relevant[p] - RelevantShares[p];
         public required long[] Followers { get; init; }
         public required int[] OutgoingWithCountry { get; init; }
         public required int[] OutgoingOwnCountry { get; init; }
@@ -706,13 +708,13 @@ public static class SignalComputation
     private static readonly QuestionStep[] Steps = InOrder(
     [
         new(Questions.Relevance,
-            (m, f) => Same(SignalFormulas.Relevance(m.Relevant[f.P] - m.RelevantShares[f.P], m.Overall.Own(f.P))),
+            (m, f) => Same(SignalFormulas.Relevance(m.RelevantOwn(f.P), m.Overall.Own(f.P))),
             (w, m, f) =>
             {
                 w.WriteStartObject(Questions.Relevance);
-                w.WriteNumber("relevant_posts", m.Relevant[f.P] - m.RelevantShares[f.P]);
+                w.WriteNumber("relevant_posts", m.RelevantOwn(f.P));
                 w.WriteNumber("posts", m.Overall.Own(f.P));
-                w.WriteNumber("share", Share(m.Relevant[f.P] - m.RelevantShares[f.P], m.Overall.Own(f.P)));
+                w.WriteNumber("share", Share(m.RelevantOwn(f.P), m.Overall.Own(f.P)));
                 w.WriteNumber("reposts", m.Overall.Shares[f.P]);
                 w.WriteEndObject();
             }),

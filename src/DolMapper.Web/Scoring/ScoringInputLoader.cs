@@ -321,8 +321,8 @@ internal static class ScoringInputLoader
     /// relevant post). Without the graph (a profile read over everything) only relevance needs the
     /// topic: one aggregate gives each account's relevant posts and congress tags, and only the
     /// accounts in <paramref name="keywordAccounts"/> (those of persons who can be scored) have
-    /// their texts searched for keywords: relevance is a signal of the population alone. Needs the topic, so it runs after the expansion; the
-    /// interactions' post ids are released once flagged.
+    /// their texts searched for keywords: relevance is a signal of the population alone. Needs the
+    /// topic, so it runs after the expansion; the interactions' post ids are released once flagged.
     /// </summary>
     public static async Task LoadTopicAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, bool withGraph,
         long[] keywordAccounts, string[] congressTags, CancellationToken cancellationToken)
@@ -369,6 +369,7 @@ internal static class ScoringInputLoader
                 congressesByAccount[account] = new SortedSet<string>(used, StringComparer.Ordinal);
             }
         }
+        bool IsBot(long account) => inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a];
         if (!withGraph)
         {
             // Read over everything, the topic gives relevance only: per account its relevant posts
@@ -389,7 +390,7 @@ internal static class ScoringInputLoader
                     var account = reader.GetInt64(0);
                     AddCongresses(account, reader.IsDBNull(3) ? null : reader.GetString(3));
                     var posts = (int)reader.GetInt64(1);
-                    if (posts > 0 && !(inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a]))
+                    if (posts > 0 && !IsBot(account))
                     {
                         inputs.TopicByAccount[account] = new TopicPosts { Posts = posts, Shares = (int)reader.GetInt64(2) };
                     }
@@ -426,7 +427,7 @@ internal static class ScoringInputLoader
                 var account = reader.Get<long>("account_id");
                 AddCongresses(account, reader.Get<string>("congress_tags"));
                 var posts = (int)reader.Get<long>("posts");
-                if (posts == 0 || (inputs.AccountIndex.TryGetValue(account, out var a) && inputs.AccountBot[a]))
+                if (posts == 0 || IsBot(account))
                 {
                     continue;
                 }
