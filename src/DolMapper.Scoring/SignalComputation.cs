@@ -271,6 +271,50 @@ public static class SignalComputation
             }
         });
 
+        // Q9 without targets: how much more of a person's conversation stays at home than the field's
+        // does. The field's mix is every scored person's partners by country; a person's home is their
+        // own country, or where most of their partners are when their own is unknown.
+        var fieldMix = new Dictionary<string, int>(StringComparer.Ordinal);
+        var homeTotals = new Dictionary<string, (int Home, int All)>(StringComparer.Ordinal);
+        foreach (var p in population)
+        {
+            if (partnerCountries.GetValueOrDefault(p) is not { } byCountry)
+            {
+                continue;
+            }
+            foreach (var (country, count) in byCountry)
+            {
+                fieldMix[country] = fieldMix.GetValueOrDefault(country) + count;
+            }
+            if (HomeOf(p, byCountry) is { } home)
+            {
+                var totals = homeTotals.GetValueOrDefault(home);
+                homeTotals[home] = (totals.Home + byCountry.GetValueOrDefault(home), totals.All + byCountry.Values.Sum());
+            }
+        }
+        var fieldTotal = Math.Max(1, fieldMix.Values.Sum());
+        string? HomeOf(int p, Dictionary<string, int>? byCountry) =>
+            inputs.Country[p] ?? byCountry?.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault().Key;
+        var homeBiases = new List<double>();
+        double? HomeBiasOf(int p, Dictionary<string, int> byCountry)
+        {
+            if (HomeOf(p, byCountry) is not { } home)
+            {
+                return null;
+            }
+            var typical = homeTotals.TryGetValue(home, out var t) && t.All > 0 ? (double)t.Home / t.All : 0;
+            return SignalFormulas.HomeBias(byCountry.GetValueOrDefault(home), byCountry.Values.Sum(), typical, fieldMix.GetValueOrDefault(home) / (double)fieldTotal);
+        }
+        foreach (var p in population)
+        {
+            if (HomeBiasOf(p, partnerCountries.GetValueOrDefault(p) ?? []) is { } bias)
+            {
+                homeBiases.Add(bias);
+            }
+        }
+        // Nobody to judge by: the population's average, neither local nor global.
+        var averageHomeBias = homeBiases.Count == 0 ? 0 : homeBiases.Average();
+
         // The table.
         var n = population.Count;
         var table = new ScoreTable(n);
@@ -287,10 +331,12 @@ public static class SignalComputation
             var ownInTarget = inputs.Country[p] is { } own && targets.Contains(own);
             var top = byCountry.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
             var entropy = SignalFormulas.CountryEntropy(byCountry.Values);
+            var home = HomeOf(p, byCountry.Count > 0 ? byCountry : null);
+            var homeBias = HomeBiasOf(p, byCountry) ?? averageHomeBias;
             var ageYears = oldestAccount[p] is { } oldest ? Math.Max(0, (inputs.Snapshot - oldest).TotalDays / 365.25) : 0;
             var completeness = accountCount[p] == 0 ? 0 : completenessSum[p] / accountCount[p];
             var platformNames = Enumerable.Range(0, ScoringInputs.PlatformNames.Length).Where(b => (platforms[p] & (1 << b)) != 0).Select(b => ScoringInputs.PlatformNames[b]).ToArray();
-            return new Facts(p, peerIndex[p], congressTags, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, ageYears, completeness, platformNames);
+            return new Facts(p, peerIndex[p], congressTags, relationship, byCountry, withCountry, inTarget, ownInTarget, top, entropy, home, homeBias, ageYears, completeness, platformNames);
         }
 
         var m = new Measures
@@ -822,8 +868,8 @@ public static class SignalComputation
                 w.WriteNumber("publications", r.PublicationsOf(f.P));
             }),
         new(Questions.Geography,
-            // Fit to the profile's target countries when it names some; else how international the conversation partners are.
-            (m, f) => Same(m.Targets.Count > 0 ? SignalFormulas.GeographyFit(f.InTarget, f.WithCountry, f.OwnInTarget) : f.Entropy),
+            // Fit to the profile's target countries when it names some; else how far the conversation goes beyond home.
+            (m, f) => Same(m.Targets.Count > 0 ? SignalFormulas.GeographyFit(f.InTarget, f.WithCountry, f.OwnInTarget) : 1 - f.HomeBias),
             (w, m, f) =>
             {
                 var p = f.P;
@@ -838,6 +884,12 @@ public static class SignalComputation
                 WriteStringOrNull(w, "own_country", m.Inputs.Country[p]);
                 WriteStringOrNull(w, "top_country", f.Top.Key);
                 w.WriteNumber("entropy", Round(f.Entropy));
+                WriteStringOrNull(w, "home_country", f.Home);
+                if (f.Home is { } home)
+                {
+                    w.WriteNumber("home_partners", f.ByCountry.GetValueOrDefault(home));
+                }
+                w.WriteNumber("home_bias", Round(f.HomeBias));
                 if (m.Inputs.Country[p] is { } oc)
                 {
                     w.WriteNumber("own_country_partners", f.ByCountry.GetValueOrDefault(oc));
@@ -883,7 +935,7 @@ public static class SignalComputation
     private readonly record struct Facts(
         int P, int PeerIndex, string[] CongressTags, (string Kind, DateOnly? Since)? Relationship,
         Dictionary<string, int> ByCountry, int WithCountry, int InTarget, bool OwnInTarget, KeyValuePair<string, int> Top, double Entropy,
-        double AgeYears, double Completeness, string[] PlatformNames);
+        string? Home, double HomeBias, double AgeYears, double Completeness, string[] PlatformNames);
 
     private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
     {

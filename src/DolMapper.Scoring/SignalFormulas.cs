@@ -116,6 +116,23 @@ public static partial class SignalFormulas
         return -counts.Sum(c => c / total * Math.Log(c / total));
     }
 
+    /// <summary>
+    /// Q9 without targets: how much more of a person's conversation stays at home than the field's
+    /// does. The home share of their partners, <paramref name="homePartners"/> of
+    /// <paramref name="partnersWithCountry"/>, is read with the home country's typical share as a
+    /// prior worth five partners (so three partners say little), then set against the home country's
+    /// share of everyone's partners: 0 when they talk with the world as the field does, 1 when all
+    /// of it stays at home, below 0 when less stays home than the field's mix would have. A large
+    /// country is not local for being large: half of a US physician's partners in the US is what the
+    /// field looks like, half of an Irish one's is a local voice.
+    /// </summary>
+    public static double HomeBias(int homePartners, int partnersWithCountry, double typicalHomeShare, double fieldHomeShare)
+    {
+        const double prior = 5;
+        var share = (homePartners + prior * typicalHomeShare) / (partnersWithCountry + prior);
+        return fieldHomeShare >= 1 ? 0 : (share - fieldHomeShare) / (1 - fieldHomeShare);
+    }
+
     /// <summary>Q9's label: local (one country ≥ 80% of partners with a country), national (≥ 50%), global, or unknown.</summary>
     public static string GeographyLabel(int topCountryEngagers, int engagersWithCountry) =>
         engagersWithCountry == 0 ? "unknown"

@@ -71,6 +71,22 @@ public sealed class SignalFormulaTests
     }
 
     [Fact]
+    public void Home_bias_sets_the_home_share_against_the_fields_so_a_large_country_is_not_local_for_being_large()
+    {
+        // Half of 100 partners at home: for a US physician (45% of the field is American) a little
+        // local, for an Irish one (1% of the field) a local voice.
+        var us = SignalFormulas.HomeBias(50, 100, 0.5, 0.45);
+        var ireland = SignalFormulas.HomeBias(50, 100, 0.5, 0.01);
+        Assert.Equal((0.5 - 0.45) / 0.55, us, 12);
+        Assert.True(ireland > 0.49 && ireland > 5 * us);
+        // Talking with the world as the field does is no home bias; less at home than the field is below 0.
+        Assert.Equal(0, SignalFormulas.HomeBias(45, 100, 0.45, 0.45), 12);
+        Assert.True(SignalFormulas.HomeBias(0, 100, 0.45, 0.45) < 0);
+        // Three partners say little: the typical home share speaks for five.
+        Assert.Equal((3 + 5 * 0.2) / 8.0 - 0.1, SignalFormulas.HomeBias(3, 3, 0.2, 0.1) * 0.9, 12);
+    }
+
+    [Fact]
     public void Community_is_the_share_of_activity_that_goes_to_patient_communities()
     {
         Assert.Equal(100.0 * (4 + 0.5 * 10 + 0.25 * 8) / (30 + 50), SignalFormulas.Community(4, 10, 8, 30, 50), 12);

@@ -190,7 +190,7 @@ public sealed class DemoWorldQualityTests(PostgresFixture postgres, ITestOutputH
         // Below the 0.7 on this world; docs/scoring.md says why. Floors catch regressions.
         { "community", ExampleProfiles.OncologyScientificExchange.Name, 0.6 },
         { "presence", ExampleProfiles.OncologyScientificExchange.Name, 0.55 },
-        { "geography", ExampleProfiles.OncologyScientificExchange.Name, 0.3 },
+        { "geography", ExampleProfiles.OncologyScientificExchange.Name, 0.5 },
     };
 
     [Theory]

@@ -44,7 +44,15 @@ public static class EvidenceText
             "relationship" => $"{S("kind").Replace('_', ' ')} since {S("since")}.",
             "science" => string.Format(Invariant, "{0:N0} of {1:N0} posts link to scholarly sources; congresses: {2}; {3:N0} matched publications.", N("scholarly_posts"), N("posts"), List("congresses"), N("publications")),
             "geography" => string.Format(Invariant, "{0}: {1:N0} conversation partners with a known country, most in {2}{3}.", S("label"), N("partners_with_country"), S("top_country"),
-                e.TryGetProperty("in_target", out var t) && t.ValueKind == JsonValueKind.Number ? string.Format(Invariant, "; {0:N0} in the target countries", t.GetDouble()) : ""),
+                e.TryGetProperty("in_target", out var t) && t.ValueKind == JsonValueKind.Number ? string.Format(Invariant, "; {0:N0} in the target countries", t.GetDouble())
+                : e.TryGetProperty("home_partners", out var h) && h.ValueKind == JsonValueKind.Number
+                    ? string.Format(Invariant, "; {0:N0} at home ({1}), {2}", h.GetDouble(), S("home_country"), N("home_bias") switch
+                    {
+                        >= 0.5 => "a mostly local conversation",
+                        >= 0.15 => "more at home than the field",
+                        _ => "as international as the field or more",
+                    })
+                    : ""),
             "community" => string.Format(Invariant, "{0:N0} engagements with patient groups, {1:N0} posts with community hashtags, {2:N0} replies to non-HCPs.", N("community_engagements"), N("community_hashtag_posts"), N("replies_to_non_hcp")),
             _ => "",
         };
