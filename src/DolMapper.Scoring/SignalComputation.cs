@@ -745,6 +745,15 @@ public static class SignalComputation
         return posts <= 0 ? 0 : reach / posts;
     }
 
+    /// <summary>Engagements from non-HCPs per own post; in the topic with the overall rate as prior (<see cref="SignalFormulas.InTopicShare"/>).</summary>
+    private static double NonHcpEngagementsPerPost(Measures m, Reading r, int p)
+    {
+        var (engagements, posts) = r == m.Overall
+            ? (r.NonHcpEngagements[p], r.Own(p))
+            : SignalFormulas.InTopicShare(r.NonHcpEngagements[p], r.Own(p), m.Overall.NonHcpEngagements[p], m.Overall.Own(p));
+        return posts <= 0 ? 0 : engagements / posts;
+    }
+
     private static (double Work, double Actions) CommunityWork(Reading r, int p) =>
         (SignalFormulas.CommunityWork(r.CommunityEngagements[p], r.CommunityPosts[p], r.RepliesToNonHcp[p]), r.EngagementsMade[p] + r.Own(p));
 
@@ -799,12 +808,13 @@ public static class SignalComputation
                 w.WriteNumber("ranked_value", Round(SignalFormulas.ActivityComposite(r.Posts[p], r.Replies[p], r.WeeksActive(p), m.Inputs.WindowDays)));
             }),
         InTopic(Questions.PublicInfluence,
-            (m, f, r) => Same(SignalFormulas.PublicInfluence(m.Followers[f.P], r.NonHcpEngagements[f.P], ReachPerPost(m, r, f.P))),
+            (m, f, r) => Same(SignalFormulas.PublicInfluence(m.Followers[f.P], NonHcpEngagementsPerPost(m, r, f.P), ReachPerPost(m, r, f.P))),
             (w, m, f, r) =>
             {
                 var p = f.P;
                 w.WriteNumber("followers", m.Followers[p]);
                 w.WriteNumber("non_hcp_engagements", r.NonHcpEngagements[p]);
+                w.WriteNumber("non_hcp_engagements_per_post", Round(NonHcpEngagementsPerPost(m, r, p)));
                 w.WriteNumber("likes", r.Likes[p]);
                 w.WriteNumber("reposts", r.Reposts[p]);
                 w.WriteNumber("quotes", r.Quotes[p]);

@@ -53,20 +53,24 @@ public static partial class SignalFormulas
     }
 
     /// <summary>
-    /// Q5: 0.5 · ln(1 + followers) + ln(1 + engagements from non-HCP accounts) + ln(1 + reach per
-    /// post), where reach per post is (likes + reposts + quotes of their posts) / posts — audience
-    /// size, the public's engagement and how far each post travels, each log-scaled.
+    /// Q5: 0.5 · ln(1 + followers) + ln(1 + engagements from non-HCP accounts per post) + ln(1 +
+    /// reach per post), where reach per post is (likes + reposts + quotes of their posts) / posts —
+    /// audience size, how much of the public answers each post and how far each post travels, each
+    /// log-scaled. Per post, so that posting more is activity (Q4), not public influence.
     /// </summary>
     public static double PublicInfluence(long followers, long nonHcpEngagements, long likes, long reposts, long quotes, int posts) =>
-        PublicInfluence(followers, nonHcpEngagements, posts <= 0 ? 0 : (double)(likes + reposts + quotes) / posts);
+        PublicInfluence(followers, posts <= 0 ? 0 : (double)nonHcpEngagements / posts, posts <= 0 ? 0 : (double)(likes + reposts + quotes) / posts);
 
-    /// <summary>Q5 from the reach per post already worked out (in the topic, with the overall reach as prior).</summary>
-    public static double PublicInfluence(long followers, long nonHcpEngagements, double reachPerPost) =>
-        0.5 * Math.Log(1 + Math.Max(0, followers)) + Math.Log(1 + Math.Max(0, nonHcpEngagements)) + Math.Log(1 + Math.Max(0, reachPerPost));
+    /// <summary>Q5 from the per-post figures already worked out (in the topic, with the overall ones as priors).</summary>
+    public static double PublicInfluence(long followers, double nonHcpEngagementsPerPost, double reachPerPost) =>
+        0.5 * Math.Log(1 + Math.Max(0, followers)) + Math.Log(1 + Math.Max(0, nonHcpEngagementsPerPost)) + Math.Log(1 + Math.Max(0, reachPerPost));
 
-    /// <summary>Q6: platforms with a posting account + profile completeness (0..1) + min(1, account age in years / 5).</summary>
+    /// <summary>
+    /// Q6: three parts of equal weight, each 0..1 — breadth (min(1, platforms with a posting account / 3)),
+    /// profile completeness, and min(1, account age in years / 5).
+    /// </summary>
     public static double Presence(int activePlatforms, double completeness, double accountAgeYears) =>
-        Math.Max(0, activePlatforms) + Math.Clamp(completeness, 0, 1) + Math.Clamp(accountAgeYears / 5, 0, 1);
+        Math.Clamp(activePlatforms / 3.0, 0, 1) + Math.Clamp(completeness, 0, 1) + Math.Clamp(accountAgeYears / 5, 0, 1);
 
     /// <summary>Q7: the relationship kind's value, halved when it began more than three years before the snapshot.</summary>
     public static double Relationship(string? kind, DateOnly? since, DateTime snapshot)

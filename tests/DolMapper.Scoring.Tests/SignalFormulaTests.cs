@@ -71,6 +71,15 @@ public sealed class SignalFormulaTests
     }
 
     [Fact]
+    public void Presence_weighs_breadth_completeness_and_age_alike()
+    {
+        Assert.Equal(1.0 / 3 + 0.5 + 0.4, SignalFormulas.Presence(1, 0.5, 2), 12);
+        // A fourth platform adds nothing past three; a second is worth what a filled half profile is.
+        Assert.Equal(3, SignalFormulas.Presence(5, 1, 12), 12);
+        Assert.Equal(SignalFormulas.Presence(1, 5.0 / 6, 0), SignalFormulas.Presence(2, 0.5, 0), 12);
+    }
+
+    [Fact]
     public void Home_bias_sets_the_home_share_against_the_fields_so_a_large_country_is_not_local_for_being_large()
     {
         // Half of 100 partners at home: for a US physician (45% of the field is American) a little
@@ -95,9 +104,9 @@ public sealed class SignalFormulaTests
     }
 
     [Fact]
-    public void Public_influence_adds_log_followers_public_engagement_and_reach()
+    public void Public_influence_adds_log_followers_public_engagement_and_reach_per_post()
     {
-        var expected = 0.5 * Math.Log(1001) + Math.Log(1 + 40) + Math.Log(1 + 3.0);
+        var expected = 0.5 * Math.Log(1001) + Math.Log(1 + 2.0) + Math.Log(1 + 3.0);
         Assert.Equal(expected, SignalFormulas.PublicInfluence(1000, 40, 50, 8, 2, 20), 12);
         Assert.Equal(0, SignalFormulas.PublicInfluence(0, 0, 0, 0, 0, 5));
     }

@@ -96,9 +96,9 @@ public sealed class DemoWorldWriter
                         [.. members.Select(a => (a.PeerPull + a.PublicPull) * persons[a.Person].Affinity[area] * (0.2 + persons[a.Person].Traits.Locality))]);
                 }
             }
-            var community = onPlatform.Where(a => persons[a.Person].Role is Role.PatientAdvocate or Role.Organisation || persons[a.Person].Traits.Community > 0.7).ToList();
-            _communityTargets[platform] = new AliasTable([.. community.Select(a => a.Index)],
-                [.. community.Select(a => a.PublicPull * (persons[a.Person].Role is Role.PatientAdvocate or Role.Organisation ? 1.0 : persons[a.Person].Traits.Community))]);
+            // Patient communities are patient advocates and organisations, not HCPs who care for them.
+            var community = onPlatform.Where(a => persons[a.Person].Role is Role.PatientAdvocate or Role.Organisation).ToList();
+            _communityTargets[platform] = new AliasTable([.. community.Select(a => a.Index)], [.. community.Select(a => a.PublicPull)]);
         }
     }
 

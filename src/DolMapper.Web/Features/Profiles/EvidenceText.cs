@@ -39,7 +39,7 @@ public static class EvidenceText
             "hcp_following" => string.Format(Invariant, "{0:N0} HCPs and {1:N0} others engaged with them ({2:P0} HCPs); {3:N0} followers.", N("hcp_engagers"), N("public_engagers"), N("hcp_share"), N("followers")),
             "peer_trust" => string.Format(Invariant, "PageRank {0:0.######} among {1:N0} HCP peers: {2:0.0}× the average peer.", N("pagerank"), N("graph_nodes"), N("relative_to_average")),
             "activity" => string.Format(Invariant, "{0:0.0} posts a week, {1:P0} of them replies, active in {2:N0} of {3:N0} weeks; last post {4:0} days before the snapshot.", N("posts_per_week"), N("reply_share"), N("weeks_active"), N("weeks"), N("days_since_last_post")),
-            "public_influence" => string.Format(Invariant, "{0:N0} followers, {1:N0} engagements from non-HCPs, {2:0.0} likes, reposts and quotes per post.", N("followers"), N("non_hcp_engagements"), N("reach_per_post")),
+            "public_influence" => string.Format(Invariant, "{0:N0} followers, {1:N0} engagements from non-HCPs ({2:0.0} a post), {3:0.0} likes, reposts and quotes per post.", N("followers"), N("non_hcp_engagements"), N("non_hcp_engagements_per_post"), N("reach_per_post")),
             "presence" => string.Format(Invariant, "On {0}; profiles {1:P0} complete; oldest account {2:0.0} years.", List("platforms"), N("completeness"), N("account_age_years")),
             "relationship" => $"{S("kind").Replace('_', ' ')} since {S("since")}.",
             "science" => string.Format(Invariant, "{0:N0} of {1:N0} posts link to scholarly sources; congresses: {2}; {3:N0} matched publications.", N("scholarly_posts"), N("posts"), List("congresses"), N("publications")),
