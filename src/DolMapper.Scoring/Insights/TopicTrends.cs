@@ -1,0 +1,291 @@
+namespace DolMapper.Scoring.Insights;
+
+/// <summary>One post of a profile's topic, as the trends read it.</summary>
+/// <param name="PostId">The post's database id (examples link to it).</param>
+/// <param name="PersonId">The author's person id.</param>
+/// <param name="Hcp">Whether the run takes the author for an HCP (else the public).</param>
+/// <param name="CreatedAt">When it was posted (UTC).</param>
+/// <param name="Text">Its text (terms are read from it, then it is let go).</param>
+/// <param name="Hashtags">Its hashtags.</param>
+/// <param name="Urls">Its links.</param>
+/// <param name="Engagement">Likes, reposts and quotes it received.</param>
+public sealed record TrendPost(long PostId, long PersonId, bool Hcp, DateTime CreatedAt, string? Text, string[]? Hashtags, string[]? Urls, long Engagement);
+
+/// <summary>One day of an item: posts, those by HCPs, and the engagement they received.</summary>
+public readonly record struct TrendDay(DateOnly Day, int Posts, int HcpPosts, long Engagement);
+
+/// <summary>A hashtag, term or domain of a profile's topic with its trend (docs/insights.md).</summary>
+public sealed record TrendItem
+{
+    /// <summary>hashtag, term or domain.</summary>
+    public required string Kind { get; init; }
+    /// <summary>The hashtag (lower case, no '#'), the term or the domain.</summary>
+    public required string Item { get; init; }
+    /// <summary>rising, emerging, steady or falling.</summary>
+    public required string Status { get; init; }
+    /// <summary>(posts in the last week − the baseline's weekly mean) / its spread; for emerging items the posts themselves.</summary>
+    public double TrendScore { get; init; }
+    /// <summary>Posts in the last seven days of the window.</summary>
+    public int PostsRecent { get; init; }
+    /// <summary>Mean posts a week over the eight weeks before.</summary>
+    public double PostsBaseline { get; init; }
+    /// <summary>Distinct HCP authors in the last seven days.</summary>
+    public int HcpAuthorsRecent { get; init; }
+    /// <summary>Distinct public (non-HCP) authors in the last seven days.</summary>
+    public int PublicAuthorsRecent { get; init; }
+    /// <summary>Posts over the whole window.</summary>
+    public int PostsWindow { get; init; }
+    /// <summary>HCPs' posts over the whole window.</summary>
+    public int HcpPostsWindow { get; init; }
+    /// <summary>Distinct HCP authors over the whole window.</summary>
+    public int HcpAuthorsWindow { get; init; }
+    /// <summary>Engagement its posts received over the whole window.</summary>
+    public long EngagementWindow { get; init; }
+    /// <summary>Its days with posts, oldest first.</summary>
+    public IReadOnlyList<TrendDay> Days { get; init; } = [];
+    /// <summary>The HCPs who post it most over the last four weeks (the window when none did), with their posts.</summary>
+    public IReadOnlyList<(long PersonId, int Posts)> Drivers { get; init; } = [];
+    /// <summary>Up to three posts that show it: by HCPs first, most engaged, the most recent weeks first.</summary>
+    public IReadOnlyList<long> ExamplePosts { get; init; } = [];
+}
+
+/// <summary>
+/// Topics and trends of one profile's conversation (docs/insights.md): every hashtag, term and
+/// domain of the topic's posts counted per day, and each item's last week set against its own
+/// previous eight weeks. <b>Rising</b>: at least <see cref="MinimumPosts"/> posts by at least
+/// <see cref="MinimumAuthors"/> authors in the last week, at least 1.5 times the baseline's weekly
+/// mean and a z-score of at least 2 (the spread never below the Poisson spread of the mean, nor
+/// below 1). <b>Emerging</b>: as many posts and authors, and none in the baseline. <b>Falling</b>:
+/// a z-score of −2 or less from a baseline of at least <see cref="MinimumPosts"/> a week.
+/// <b>Steady</b>: the rest.
+/// </summary>
+public sealed class TopicTrends
+{
+    /// <summary>Posts in the last week an item needs to rise or emerge (one post is not a trend).</summary>
+    public const int MinimumPosts = 5;
+    /// <summary>Authors in the last week an item needs to rise or emerge (one voice is not a trend).</summary>
+    public const int MinimumAuthors = 2;
+    /// <summary>Weeks before the last one that make an item's baseline.</summary>
+    public const int BaselineWeeks = 8;
+    /// <summary>Steady items kept per kind (the most posted); every rising, emerging and falling item is kept.</summary>
+    public const int SteadyPerKind = 150;
+
+    private readonly DateTime _snapshot;
+    private readonly DateTime _from;
+    private readonly Dictionary<(string Kind, string Item), int> _ids = [];
+    private readonly List<(string Kind, string Item)> _items = [];
+    private readonly List<TrendPost> _posts = [];
+    private readonly List<int[]> _postItems = [];
+
+    /// <param name="snapshot">The window's end (exclusive).</param>
+    /// <param name="windowDays">The window's length.</param>
+    public TopicTrends(DateTime snapshot, int windowDays)
+    {
+        _snapshot = snapshot;
+        _from = snapshot.AddDays(-windowDays);
+    }
+
+    /// <summary>Posts added inside the window.</summary>
+    public int Posts => _posts.Count;
+
+    /// <summary>Counts one post of the topic (outside the window it is ignored).</summary>
+    public void Add(TrendPost post)
+    {
+        if (post.CreatedAt <= _from || post.CreatedAt > _snapshot)
+        {
+            return;
+        }
+        var ids = new List<int>();
+        foreach (var key in TermExtractor.Items(post.Text, post.Hashtags, post.Urls))
+        {
+            if (!_ids.TryGetValue(key, out var id))
+            {
+                id = _items.Count;
+                _ids[key] = id;
+                _items.Add(key);
+            }
+            ids.Add(id);
+        }
+        _posts.Add(post with { Text = null, Hashtags = null, Urls = null });
+        _postItems.Add([.. ids]);
+    }
+
+    /// <summary>Week 0 is the last seven days before the snapshot, week 1 the seven before, …</summary>
+    private int WeekBack(DateTime at) => (int)Math.Floor((_snapshot - at).TotalDays / 7);
+
+    /// <summary>Every kept item: rising, emerging and falling ones, and the most posted steady ones per kind.</summary>
+    public IReadOnlyList<TrendItem> Build()
+    {
+        var n = _items.Count;
+        var total = new int[n];
+        var weekly = new int[n * (BaselineWeeks + 1)];
+        for (var i = 0; i < _posts.Count; i++)
+        {
+            var back = WeekBack(_posts[i].CreatedAt);
+            foreach (var id in _postItems[i])
+            {
+                total[id]++;
+                if (back <= BaselineWeeks)
+                {
+                    weekly[id * (BaselineWeeks + 1) + back]++;
+                }
+            }
+        }
+        // Authors of the last week, for candidates only (enough posts to be anything but steady).
+        var recentAuthors = new Dictionary<int, (HashSet<long> Hcp, HashSet<long> Public)>();
+        for (var i = 0; i < _posts.Count; i++)
+        {
+            if (WeekBack(_posts[i].CreatedAt) != 0)
+            {
+                continue;
+            }
+            foreach (var id in _postItems[i])
+            {
+                if (weekly[id * (BaselineWeeks + 1)] >= MinimumPosts)
+                {
+                    if (!recentAuthors.TryGetValue(id, out var sets))
+                    {
+                        recentAuthors[id] = sets = ([], []);
+                    }
+                    (_posts[i].Hcp ? sets.Hcp : sets.Public).Add(_posts[i].PersonId);
+                }
+            }
+        }
+
+        var classified = new List<(int Id, string Status, double Score, double Baseline)>();
+        for (var id = 0; id < n; id++)
+        {
+            if (total[id] < MinimumPosts)
+            {
+                continue;
+            }
+            var recent = weekly[id * (BaselineWeeks + 1)];
+            var baseline = new double[BaselineWeeks];
+            for (var w = 0; w < BaselineWeeks; w++)
+            {
+                baseline[w] = weekly[id * (BaselineWeeks + 1) + 1 + w];
+            }
+            var authors = recentAuthors.TryGetValue(id, out var a) ? a.Hcp.Count + a.Public.Count : 0;
+            var (status, score) = Classify(recent, baseline, authors);
+            classified.Add((id, status, score, baseline.Average()));
+        }
+        var kept = classified.Where(c => c.Status != TrendStatus.Steady)
+            .Concat(classified.Where(c => c.Status == TrendStatus.Steady).GroupBy(c => _items[c.Id].Kind)
+                .SelectMany(g => g.OrderByDescending(c => total[c.Id]).ThenBy(c => _items[c.Id].Item, StringComparer.Ordinal).Take(SteadyPerKind)))
+            .ToList();
+        var keptIds = kept.Select(k => k.Id).ToHashSet();
+
+        // Details of the kept items: days, window authors, drivers, examples.
+        var days = keptIds.ToDictionary(id => id, _ => new SortedDictionary<DateOnly, (int Posts, int Hcp, long Engagement)>());
+        var windowHcpAuthors = keptIds.ToDictionary(id => id, _ => new HashSet<long>());
+        var drivers = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
+        var driversWindow = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
+        var examples = keptIds.ToDictionary(id => id, _ => new List<(int Rank, long Engagement, long Post)>());
+        for (var i = 0; i < _posts.Count; i++)
+        {
+            var post = _posts[i];
+            var day = DateOnly.FromDateTime(post.CreatedAt);
+            var back = WeekBack(post.CreatedAt);
+            foreach (var id in _postItems[i])
+            {
+                if (!keptIds.Contains(id))
+                {
+                    continue;
+                }
+                var d = days[id].GetValueOrDefault(day);
+                days[id][day] = (d.Posts + 1, d.Hcp + (post.Hcp ? 1 : 0), d.Engagement + post.Engagement);
+                if (post.Hcp)
+                {
+                    windowHcpAuthors[id].Add(post.PersonId);
+                    driversWindow[id][post.PersonId] = driversWindow[id].GetValueOrDefault(post.PersonId) + 1;
+                    if (back < 4)
+                    {
+                        drivers[id][post.PersonId] = drivers[id].GetValueOrDefault(post.PersonId) + 1;
+                    }
+                }
+                // HCPs' posts first, then the last week, the last four, the rest; the most engaged within each.
+                var rank = (post.Hcp ? 0 : 3) + (back == 0 ? 0 : back < 4 ? 1 : 2);
+                var list = examples[id];
+                list.Add((rank, post.Engagement, post.PostId));
+                if (list.Count > 12)
+                {
+                    list.Sort(ExampleOrder);
+                    list.RemoveRange(3, list.Count - 3);
+                }
+            }
+        }
+
+        return [.. kept.Select(k =>
+        {
+            var (kind, item) = _items[k.Id];
+            var dayList = days[k.Id].Select(d => new TrendDay(d.Key, d.Value.Posts, d.Value.Hcp, d.Value.Engagement)).ToList();
+            var recent = recentAuthors.TryGetValue(k.Id, out var a) ? a : ([], []);
+            var byPosts = drivers[k.Id].Count > 0 ? drivers[k.Id] : driversWindow[k.Id];
+            var exampleList = examples[k.Id];
+            exampleList.Sort(ExampleOrder);
+            return new TrendItem
+            {
+                Kind = kind,
+                Item = item,
+                Status = k.Status,
+                TrendScore = Math.Round(k.Score, 3),
+                PostsRecent = weekly[k.Id * (BaselineWeeks + 1)],
+                PostsBaseline = Math.Round(k.Baseline, 3),
+                HcpAuthorsRecent = recent.Hcp.Count,
+                PublicAuthorsRecent = recent.Public.Count,
+                PostsWindow = total[k.Id],
+                HcpPostsWindow = dayList.Sum(d => d.HcpPosts),
+                HcpAuthorsWindow = windowHcpAuthors[k.Id].Count,
+                EngagementWindow = dayList.Sum(d => d.Engagement),
+                Days = dayList,
+                Drivers = [.. byPosts.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(10).Select(p => (p.Key, p.Value))],
+                ExamplePosts = [.. exampleList.Take(3).Select(e => e.Post)],
+            };
+        }).OrderBy(t => TrendStatus.Order(t.Status)).ThenByDescending(t => t.TrendScore).ThenByDescending(t => t.PostsWindow).ThenBy(t => t.Kind, StringComparer.Ordinal).ThenBy(t => t.Item, StringComparer.Ordinal)];
+    }
+
+    private static int ExampleOrder((int Rank, long Engagement, long Post) a, (int Rank, long Engagement, long Post) b) =>
+        a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : a.Engagement != b.Engagement ? b.Engagement.CompareTo(a.Engagement) : a.Post.CompareTo(b.Post);
+
+    /// <summary>An item's status and trend score from its last week's posts, its baseline weeks and its last week's authors.</summary>
+    public static (string Status, double Score) Classify(int recent, IReadOnlyList<double> baselineWeeks, int recentAuthors)
+    {
+        var mean = baselineWeeks.Count == 0 ? 0 : baselineWeeks.Average();
+        var variance = baselineWeeks.Count < 2 ? 0 : baselineWeeks.Sum(w => (w - mean) * (w - mean)) / (baselineWeeks.Count - 1);
+        var spread = Math.Sqrt(Math.Max(1, Math.Max(variance, mean)));
+        var z = (recent - mean) / spread;
+        var enough = recent >= MinimumPosts && recentAuthors >= MinimumAuthors;
+        if (enough && baselineWeeks.All(w => w == 0))
+        {
+            return (TrendStatus.Emerging, recent);
+        }
+        if (enough && z >= 2 && recent >= 1.5 * mean)
+        {
+            return (TrendStatus.Rising, z);
+        }
+        if (mean >= MinimumPosts && z <= -2)
+        {
+            return (TrendStatus.Falling, z);
+        }
+        return (TrendStatus.Steady, z);
+    }
+}
+
+/// <summary>The trend statuses, in the order lists show them.</summary>
+public static class TrendStatus
+{
+    /// <summary>Above its baseline.</summary>
+    public const string Rising = "rising";
+    /// <summary>Absent from its baseline.</summary>
+    public const string Emerging = "emerging";
+    /// <summary>Neither.</summary>
+    public const string Steady = "steady";
+    /// <summary>Below its baseline.</summary>
+    public const string Falling = "falling";
+
+    /// <summary>Every status.</summary>
+    public static readonly IReadOnlyList<string> All = [Rising, Emerging, Steady, Falling];
+
+    /// <summary>Where a status comes in lists.</summary>
+    public static int Order(string status) => status switch { Rising => 0, Emerging => 1, Steady => 2, _ => 3 };
+}

@@ -1,0 +1,54 @@
+using DolMapper.Scoring.Insights;
+
+namespace DolMapper.Scoring.Tests.Insights;
+
+public sealed class TopicTrendsTests
+{
+    private static readonly DateTime Snapshot = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void A_burst_against_its_own_baseline_rises_and_a_flat_giant_stays_steady()
+    {
+        var trends = new TopicTrends(Snapshot, 90);
+        var post = 0L;
+        void Posts(string tag, int weekBack, int count, int authors, bool hcp = true)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                trends.Add(new TrendPost(++post, 100 + i % authors, hcp, Snapshot.AddDays(-7 * weekBack - 1 - i % 5), null, [tag], null, i));
+            }
+        }
+        for (var w = 0; w <= 10; w++)
+        {
+            Posts("giant", w, 200, 50);
+            Posts("newdrug", w, w == 0 ? 30 : 2, 10);
+        }
+        Posts("brandnew", 0, 8, 3);
+        Posts("solo", 0, 9, 1);
+        var items = trends.Build();
+        var newdrug = items.Single(i => i.Item == "newdrug");
+        Assert.Equal(TrendStatus.Rising, newdrug.Status);
+        Assert.Equal(30, newdrug.PostsRecent);
+        Assert.Equal(2, newdrug.PostsBaseline);
+        Assert.Equal(10, newdrug.HcpAuthorsRecent);
+        Assert.Equal(TrendStatus.Steady, items.Single(i => i.Item == "giant").Status);
+        Assert.Equal(TrendStatus.Emerging, items.Single(i => i.Item == "brandnew").Status);
+        // One author is not a trend.
+        Assert.Equal(TrendStatus.Steady, items.Single(i => i.Item == "solo").Status);
+        Assert.Equal("newdrug", items[0].Item);
+        Assert.Equal(10, newdrug.Drivers.Count);
+        Assert.Equal(3, newdrug.ExamplePosts.Count);
+        Assert.Equal(newdrug.PostsWindow, newdrug.Days.Sum(d => d.Posts));
+    }
+
+    [Theory]
+    [InlineData(12, 3, new double[] { 2, 2, 3, 1, 2, 2, 2, 2 }, "rising")]
+    [InlineData(4, 3, new double[] { 0, 0, 0, 0, 0, 0, 0, 0 }, "steady")]
+    [InlineData(6, 3, new double[] { 0, 0, 0, 0, 0, 0, 0, 0 }, "emerging")]
+    [InlineData(0, 0, new double[] { 20, 22, 18, 21, 19, 20, 20, 20 }, "falling")]
+    [InlineData(25, 10, new double[] { 20, 22, 18, 21, 19, 20, 20, 20 }, "steady")]
+    public void Classification_needs_volume_authors_and_a_departure_from_the_baseline(int recent, int authors, double[] baseline, string status)
+    {
+        Assert.Equal(status, TopicTrends.Classify(recent, baseline, authors).Status);
+    }
+}
