@@ -27,6 +27,8 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<PersonScore> PersonScores => Set<PersonScore>();
     public DbSet<PersonScoreEvidence> PersonScoreEvidence => Set<PersonScoreEvidence>();
     public DbSet<PersonNotRanked> PersonsNotRanked => Set<PersonNotRanked>();
+    public DbSet<TopicTrend> TopicTrends => Set<TopicTrend>();
+    public DbSet<TopicTrendDay> TopicTrendDays => Set<TopicTrendDay>();
     public DbSet<PersonaAssignment> PersonaAssignments => Set<PersonaAssignment>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();

@@ -38,6 +38,7 @@ public sealed class DemoWorldWriter
     private readonly Dictionary<(string Platform, int Area), AliasTable> _publicTargets = [];
     private readonly Dictionary<(string Platform, string Country, int Area), AliasTable> _localTargets = [];
     private readonly Dictionary<string, AliasTable> _communityTargets = [];
+    private readonly Rng _trendRng;
     /// <summary>Per person and area, the share of posts owed to the area so far (<see cref="PickArea"/>).</summary>
     private readonly double[] _areaCredit;
     /// <summary>Per person and habit (scholarly link, community hashtag), the habit owed so far (<see cref="Steady"/>).</summary>
@@ -51,6 +52,7 @@ public sealed class DemoWorldWriter
     {
         _world = world;
         _rng = Rng.For(world.Options.Seed, "posts");
+        _trendRng = Rng.For(world.Options.Seed, "trends");
         _json = new Utf8JsonWriter(_buffer, JsonOptions);
         _output = output;
         _lastPost = new string?[world.Accounts.Length];
@@ -393,6 +395,7 @@ public sealed class DemoWorldWriter
                 text = $"Heading to {next.Conference.Name} next week. Who else? " + text;
             }
 
+            PlantTrends(areaInfo.Key, createdAt, ref text);
             var full = text;
             foreach (var tag in _hashtags)
             {
@@ -534,6 +537,28 @@ public sealed class DemoWorldWriter
         }
         var target = _world.Accounts[table.Draw(_rng)];
         return target.Index == source.Index ? null : target;
+    }
+
+    /// <summary>
+    /// The planted trends (<see cref="PlantedTrends"/>, docs/demo-world.md), dealt by their own
+    /// random stream so the rest of the world is as it was: in the area's posts a hashtag that is
+    /// rare until the last week and frequent in it, and a term that appears only in the last week.
+    /// </summary>
+    private void PlantTrends(string area, DateTime createdAt, ref string text)
+    {
+        if (area != PlantedTrends.Area)
+        {
+            return;
+        }
+        var lastWeek = createdAt >= _world.Options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddDays(-PlantedTrends.LastDays);
+        if (_trendRng.Chance(lastWeek ? 0.08 : 0.003))
+        {
+            _hashtags.Add(PlantedTrends.RisingHashtag);
+        }
+        if (lastWeek && _trendRng.Chance(0.04))
+        {
+            text += " " + PlantedTrends.EmergingSentence;
+        }
     }
 
     private string PostId(DemoAccount account, DateTime createdAt)
@@ -684,4 +709,18 @@ public sealed class DemoWorldWriter
         public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
     }
+}
+
+/// <summary>What the demo world plants for the insights page to find (docs/demo-world.md).</summary>
+public static class PlantedTrends
+{
+    /// <summary>The therapy area whose posts carry them.</summary>
+    public const string Area = "oncology";
+    /// <summary>How many days before the world's end the burst and the new term run.</summary>
+    public const double LastDays = 6.5;
+    /// <summary>In 0.3% of the area's posts all year, in 8% of its last week's.</summary>
+    public const string RisingHashtag = "TROP2";
+    /// <summary>In 4% of the area's last week's posts, never before.</summary>
+    public const string EmergingTerm = "datopotamab deruxtecan";
+    internal const string EmergingSentence = "Datopotamab deruxtecan data look practice-changing.";
 }

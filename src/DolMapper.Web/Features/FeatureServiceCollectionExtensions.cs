@@ -12,6 +12,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Rankings.RankingCsv>();
         services.AddSingleton<Profiles.ProfileQuery>();
         services.AddSingleton<Personas.PersonaQuery>();
+        services.AddSingleton<Insights.InsightsQuery>();
         services.AddSingleton<Admin.Profiles.ProfileRunsQuery>();
         services.AddSingleton<Shortlists.ShortlistStore>();
         services.AddSingleton<Admin.Audit.AuditLogQuery>();
@@ -24,6 +25,7 @@ public static class FeatureServiceCollectionExtensions
     {
         Rankings.RankingEndpoints.Map(app);
         Shortlists.ShortlistEndpoints.Map(app);
+        Insights.InsightsEndpoints.Map(app);
         return app;
     }
 }

@@ -325,7 +325,7 @@ internal static class ScoringInputLoader
     /// topic, so it runs after the expansion; the interactions' post ids are released once flagged.
     /// </summary>
     public static async Task LoadTopicAsync(NpgsqlConnection connection, ScoringInputs inputs, IReadOnlyList<string> keywords, bool withGraph,
-        long[] keywordAccounts, string[] congressTags, CancellationToken cancellationToken)
+        long[] keywordAccounts, string[] congressTags, CancellationToken cancellationToken, TopicPostReader? readTopicPosts = null)
     {
         var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
         var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
@@ -468,6 +468,26 @@ internal static class ScoringInputLoader
                 topicPosts.Add(export.Read<long>(NpgsqlDbType.Bigint));
             }
         }
+        if (readTopicPosts is not null)
+        {
+            // The topic's own posts (relevant, not reposts) for its trends (docs/insights.md), while the scan is at hand.
+            await using var export = await connection.BeginBinaryExportAsync("""
+                COPY (SELECT s.id, s.account_id, p.created_at, p.text, p.hashtags, p.urls, s.likes::bigint + s.reposts + s.quotes
+                      FROM topic_scan s JOIN posts p ON p.id = s.id WHERE s.relevant AND NOT s.share)
+                TO STDOUT (FORMAT BINARY)
+                """, cancellationToken);
+            while (export.StartRow() != -1)
+            {
+                var id = export.Read<long>(NpgsqlDbType.Bigint);
+                var account = export.Read<long>(NpgsqlDbType.Bigint);
+                var createdAt = export.Read<DateTime>(NpgsqlDbType.TimestampTz);
+                var text = export.IsNull ? SkipNull<string>(export) : export.Read<string>(NpgsqlDbType.Text);
+                var hashtags = export.IsNull ? SkipNull<string[]>(export) : export.Read<string[]>(NpgsqlDbType.Array | NpgsqlDbType.Text);
+                var urls = export.IsNull ? SkipNull<string[]>(export) : export.Read<string[]>(NpgsqlDbType.Array | NpgsqlDbType.Text);
+                var engagement = export.IsNull ? SkipNull<long>(export) : export.Read<long>(NpgsqlDbType.Bigint);
+                readTopicPosts(id, account, createdAt, text, hashtags, urls, engagement);
+            }
+        }
         await using (var drop = new NpgsqlCommand("DROP TABLE IF EXISTS topic_scan", connection))
         {
             await drop.ExecuteNonQueryAsync(cancellationToken);
@@ -506,6 +526,12 @@ internal static class ScoringInputLoader
                 inputs.TopicPublications[p] = count;
             }
         }
+    }
+
+    private static T? SkipNull<T>(NpgsqlBinaryExporter export)
+    {
+        export.Skip();
+        return default;
     }
 
     private static string LikeEscape(string text) =>
@@ -661,3 +687,6 @@ internal static class ScoringInputLoader
         }
     }
 }
+
+/// <summary>One of the topic's own posts as the topic read streams it out (for the topic's trends).</summary>
+public delegate void TopicPostReader(long postId, long accountId, DateTime createdAt, string? text, string[]? hashtags, string[]? urls, long engagement);

@@ -1,3 +1,4 @@
+using DolMapper.Scoring.Insights;
 using DolMapper.Web.Infrastructure.Jobs;
 using System.Diagnostics;
 using System.Text.Json;
@@ -166,7 +167,17 @@ public sealed class ScoringRunner(
                     mayBeScored.Add(ap.AccountId);
                 }
             }
-            await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, [.. mayBeScored], congressTags, cancellationToken);
+            // The topic's trends (docs/insights.md) from the topic's own posts, read while the scan is at hand.
+            var trends = definition.TopicScoped ? new TopicTrends(inputs.Snapshot, definition.WindowDays) : null;
+            void ReadTopicPost(long postId, long accountId, DateTime createdAt, string? text, string[]? hashtags, string[]? urls, long engagement)
+            {
+                if (inputs.AccountIndex.TryGetValue(accountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0 && !inputs.OptedOut[p])
+                {
+                    trends!.Add(new TrendPost(postId, inputs.PersonIds[p], inputs.IsHcp(p, definition.MinHcpConfidence), createdAt, text, hashtags, urls, engagement));
+                }
+            }
+            await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, [.. mayBeScored], congressTags, cancellationToken,
+                trends is null ? null : ReadTopicPost);
             if (definition.TopicScoped)
             {
                 ScoringInputLoader.CountTopicPublications(inputs, definition.Keywords);
@@ -199,6 +210,13 @@ public sealed class ScoringRunner(
             {
                 details[key] = value;
             }
+            if (trends is not null)
+            {
+                var items = trends.Build();
+                await WriteTrendsAsync(connection, runId, items, cancellationToken);
+                details["trends"] = new { posts = trends.Posts, items = items.Count, rising = items.Count(i => i.Status == TrendStatus.Rising), emerging = items.Count(i => i.Status == TrendStatus.Emerging) };
+                Mark("trends", step);
+            }
             await WriteAsync(connection, runId, inputs, computed, details, timings, step, clock, cancellationToken);
             var message = $"{definition.Name} v{profile.Version}: scored {computed.Population.Length:N0} persons over {windowPosts:N0} posts (window ending {snapshot:yyyy-MM-dd}) in {clock.Elapsed.TotalSeconds:0.0} s; run {runId}.";
             logger.LogInformation("Scoring run complete: {Message}", message);
@@ -220,6 +238,57 @@ public sealed class ScoringRunner(
         finally
         {
             await RunLiveness.ReleaseAsync(connection, RunLiveness.Scoring, runId);
+        }
+    }
+
+    /// <summary>The run's topic trends and their days (binary COPY); pages read them once the run is complete.</summary>
+    private static async Task WriteTrendsAsync(NpgsqlConnection connection, long runId, IReadOnlyList<TrendItem> items, CancellationToken cancellationToken)
+    {
+        using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY topic_trends (run_id, kind, item, status, rank, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent, " +
+            "posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            var rank = 0;
+            foreach (var item in items)
+            {
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(item.Kind, NpgsqlDbType.Varchar);
+                copy.Write(item.Item, NpgsqlDbType.Text);
+                copy.Write(item.Status, NpgsqlDbType.Varchar);
+                copy.Write(++rank, NpgsqlDbType.Integer);
+                copy.Write(item.TrendScore, NpgsqlDbType.Double);
+                copy.Write(item.PostsRecent, NpgsqlDbType.Integer);
+                copy.Write(item.PostsBaseline, NpgsqlDbType.Double);
+                copy.Write(item.HcpAuthorsRecent, NpgsqlDbType.Integer);
+                copy.Write(item.PublicAuthorsRecent, NpgsqlDbType.Integer);
+                copy.Write(item.PostsWindow, NpgsqlDbType.Integer);
+                copy.Write(item.HcpPostsWindow, NpgsqlDbType.Integer);
+                copy.Write(item.HcpAuthorsWindow, NpgsqlDbType.Integer);
+                copy.Write(item.EngagementWindow, NpgsqlDbType.Bigint);
+                copy.Write(item.Drivers.Select(d => d.PersonId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(item.Drivers.Select(d => d.Posts).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer);
+                copy.Write(item.ExamplePosts.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        using (var copy = await connection.BeginBinaryImportAsync("COPY topic_trend_days (run_id, kind, item, day, posts, hcp_posts, engagement) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var item in items)
+            {
+                foreach (var day in item.Days)
+                {
+                    copy.StartRow();
+                    copy.Write(runId, NpgsqlDbType.Bigint);
+                    copy.Write(item.Kind, NpgsqlDbType.Varchar);
+                    copy.Write(item.Item, NpgsqlDbType.Text);
+                    copy.Write(day.Day, NpgsqlDbType.Date);
+                    copy.Write(day.Posts, NpgsqlDbType.Integer);
+                    copy.Write(day.HcpPosts, NpgsqlDbType.Integer);
+                    copy.Write(day.Engagement, NpgsqlDbType.Bigint);
+                }
+            }
+            await copy.CompleteAsync(cancellationToken);
         }
     }
 

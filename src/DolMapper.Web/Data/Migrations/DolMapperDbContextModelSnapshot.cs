@@ -1817,6 +1817,133 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("source_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicTrend", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Item")
+                        .HasColumnType("text")
+                        .HasColumnName("item");
+
+                    b.PrimitiveCollection<long[]>("DriverPersonIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("driver_person_ids");
+
+                    b.PrimitiveCollection<int[]>("DriverPosts")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("driver_posts");
+
+                    b.Property<long>("EngagementWindow")
+                        .HasColumnType("bigint")
+                        .HasColumnName("engagement_window");
+
+                    b.PrimitiveCollection<long[]>("ExamplePostIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("example_post_ids");
+
+                    b.Property<int>("HcpAuthorsRecent")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_authors_recent");
+
+                    b.Property<int>("HcpAuthorsWindow")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_authors_window");
+
+                    b.Property<int>("HcpPostsWindow")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_posts_window");
+
+                    b.Property<double>("PostsBaseline")
+                        .HasColumnType("double precision")
+                        .HasColumnName("posts_baseline");
+
+                    b.Property<int>("PostsRecent")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts_recent");
+
+                    b.Property<int>("PostsWindow")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts_window");
+
+                    b.Property<int>("PublicAuthorsRecent")
+                        .HasColumnType("integer")
+                        .HasColumnName("public_authors_recent");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<double>("TrendScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("trend_score");
+
+                    b.HasKey("RunId", "Kind", "Item")
+                        .HasName("pk_topic_trends");
+
+                    b.HasIndex("RunId", "Rank")
+                        .HasDatabaseName("ix_topic_trends_run_id_rank");
+
+                    b.ToTable("topic_trends", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_topic_trends_kind", "kind IN ('hashtag', 'term', 'domain')");
+
+                            t.HasCheckConstraint("ck_topic_trends_status", "status IN ('rising', 'emerging', 'steady', 'falling')");
+                        });
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicTrendDay", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Item")
+                        .HasColumnType("text")
+                        .HasColumnName("item");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Engagement")
+                        .HasColumnType("bigint")
+                        .HasColumnName("engagement");
+
+                    b.Property<int>("HcpPosts")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_posts");
+
+                    b.Property<int>("Posts")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts");
+
+                    b.HasKey("RunId", "Kind", "Item", "Day")
+                        .HasName("pk_topic_trend_days");
+
+                    b.ToTable("topic_trend_days", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.TrainedModel", b =>
                 {
                     b.Property<long>("Id")
@@ -2365,6 +2492,26 @@ namespace DolMapper.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_source_cursors_sources_source_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicTrend", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_topic_trends_scoring_runs_run_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicTrendDay", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.TopicTrend", null)
+                        .WithMany()
+                        .HasForeignKey("RunId", "Kind", "Item")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_topic_trend_days_topic_trends_run_id_kind_item");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.TrainedModel", b =>

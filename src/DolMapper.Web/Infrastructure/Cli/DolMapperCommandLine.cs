@@ -138,6 +138,13 @@ public static class DolMapperCommandLine
         export.TreatUnmatchedTokensAsErrors = false;
         export.SetAction((parse, ct) => ExportAsync(parse.GetValue(exportProfile)!, parse.GetValue(top), parse.GetValue(exportOut), parse.GetValue(bom), parse.UnmatchedTokens, stdout, ct));
 
+        var trendsProfile = new Option<string>("--profile") { Description = "The profile whose latest complete run's trends to write.", Required = true };
+        var trendsOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
+        var insightsTrends = new Command("trends", "Write a profile's topic trends as CSV: rank,kind,item,posts_window,posts_baseline,hcp_authors,trend_score,status (docs/insights.md).") { trendsProfile, trendsOut };
+        insightsTrends.TreatUnmatchedTokensAsErrors = false;
+        insightsTrends.SetAction((parse, ct) => InsightsTrendsAsync(parse.GetValue(trendsProfile)!, parse.GetValue(trendsOut), parse.UnmatchedTokens, stdout, ct));
+        var insightsVerb = new Command("insights", "Conversation insights of a profile's topic as CSV (docs/insights.md).") { insightsTrends };
+
         var userEmail = new Argument<string?>("EMAIL") { Description = "The user's e-mail address.", Arity = ArgumentArity.ZeroOrOne };
         var emailOption = new Option<string?>("--email") { Description = "The user's e-mail address (as the EMAIL argument)." };
         var roleOption = new Option<string>("--role") { Description = "Admin, Analyst or BrandManager.", Required = true };
@@ -184,6 +191,7 @@ public static class DolMapperCommandLine
         root.Subcommands.Add(profilesVerb);
         root.Subcommands.Add(score);
         root.Subcommands.Add(export);
+        root.Subcommands.Add(insightsVerb);
         root.Subcommands.Add(usersVerb);
 
         // No verb: serve, with whatever configuration switches were given.
@@ -656,6 +664,43 @@ public static class DolMapperCommandLine
             await stdout.WriteLineAsync($"Wrote {result.Rows:N0} rows of '{profile}' (version {result.ProfileVersion}, run {result.RunId} of {result.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
         }
         await csv.AuditAsync(null, $"cli:{Environment.UserName}", profile, result, new { top, file = output }, cancellationToken);
+        return Success;
+    }
+
+    private static async Task<int> InsightsTrendsAsync(string profile, string? output, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        var insights = app.Services.GetRequiredService<Features.Insights.InsightsQuery>();
+        var run = await insights.LatestRunAsync(profile, cancellationToken);
+        if (run is null)
+        {
+            throw new StartupException(await insights.ProfileExistsAsync(profile, cancellationToken)
+                ? $"'{profile}' has no complete scoring run yet: run 'score --profile \"{profile}\"' first."
+                : $"there is no profile called '{profile}' (see 'profiles export' for the names).");
+        }
+        if (run.Definition is { TopicScoped: false })
+        {
+            throw new StartupException($"'{profile}' is read over everything a person posts (scope \"all\"): trends are kept for profiles read in their topic.");
+        }
+        int rows;
+        if (output is null)
+        {
+            rows = await insights.WriteTrendsCsvAsync(run.RunId, stdout, cancellationToken);
+            await stdout.FlushAsync(cancellationToken);
+        }
+        else
+        {
+            var temporary = output + ".partial";
+            await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)))
+            {
+                rows = await insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken);
+            }
+            File.Move(temporary, output, overwrite: true);
+            await stdout.WriteLineAsync($"Wrote {rows:N0} trends of '{profile}' (run {run.RunId} of {run.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
+        }
+        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Data.AuditLog.WriteAsync(connection, null, $"cli:{Environment.UserName}", "export.trends.csv", profile, new { run = run.RunId, version = run.Version, rows, file = output }, cancellationToken);
         return Success;
     }
 

@@ -22,7 +22,9 @@ public static class RunLiveness
 
     /// <summary>Lets go before the connection goes back to the pool (where the lock would otherwise linger).</summary>
     public static Task ReleaseAsync(NpgsqlConnection connection, string kind, long runId) =>
-        CrossProcessLock.UnlockAsync(connection, Name(kind, runId));
+        // A connection the failure broke has lost its session, and the server its locks with it;
+        // trying to unlock there would hide the failure's own message behind "connection is not open".
+        connection.State == System.Data.ConnectionState.Open ? CrossProcessLock.UnlockAsync(connection, Name(kind, runId)) : Task.CompletedTask;
 
     /// <summary>
     /// True when no process works on the run. Holds the run's lock while <paramref name="whileHeld"/>

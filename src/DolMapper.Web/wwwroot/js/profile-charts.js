@@ -44,6 +44,18 @@
         });
         activity.dataset.drawn = 'true';
     }
+    // An insight item's weeks (the insights page): HCPs' and others' posts stacked.
+    const trend = document.getElementById('trend-weeks');
+    if (trend && window.Chart) {
+        new Chart(trend, {
+            type: 'bar',
+            data: { labels: JSON.parse(trend.dataset.labels), datasets: [
+                { label: 'HCPs', data: JSON.parse(trend.dataset.hcp), backgroundColor: 'rgb(13,110,253)' },
+                { label: 'others', data: JSON.parse(trend.dataset.public), backgroundColor: 'rgb(173,181,189)' }] },
+            options: { animation: false, scales: { x: { stacked: true, ticks: { maxTicksLimit: 12 } }, y: { stacked: true, beginAtZero: true } } }
+        });
+        trend.dataset.drawn = 'true';
+    }
     const compare = document.getElementById('compare-radar');
     if (compare && window.Chart) {
         const colours = ['13,110,253', '220,53,69', '25,135,84', '253,126,20'];

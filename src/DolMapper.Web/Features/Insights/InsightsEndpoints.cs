@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using System.Text;
+using DolMapper.Web.Infrastructure;
+using DolMapper.Web.Infrastructure.Auth;
+using Npgsql;
+
+namespace DolMapper.Web.Features.Insights;
+
+/// <summary>The insights page's CSV downloads for Analysts and Admins (the same tables as the command line's <c>insights</c> verbs), each audited.</summary>
+public static class InsightsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/Insights/trends.csv", async (HttpContext context, InsightsQuery insights, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        {
+            var profile = context.Request.Query["profile"].ToString();
+            if (string.IsNullOrWhiteSpace(profile))
+            {
+                return Results.BadRequest("Which profile? Add ?profile=NAME.");
+            }
+            var run = await insights.LatestRunAsync(profile, cancellationToken);
+            if (run is null)
+            {
+                return Results.NotFound(await insights.ProfileExistsAsync(profile, cancellationToken)
+                    ? $"'{profile}' has no complete scoring run yet." : $"There is no profile called '{profile}'.");
+            }
+            var name = $"dolmapper-trends-{Downloads.Slug(profile)}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
+            context.Response.ContentType = "text/csv; charset=utf-8";
+            context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = name, FileName = name }.ToString();
+            context.Response.Headers.CacheControl = "no-store";
+            int rows;
+            await using (var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+            {
+                rows = await insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken);
+            }
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await Data.AuditLog.WriteAsync(connection, null, context.User.Identity?.Name ?? "?", "export.trends.csv", profile,
+                new { run = run.RunId, version = run.Version, rows, file = name }, cancellationToken, context.User.FindFirstValue(ClaimTypes.NameIdentifier));
+            return Results.Empty;
+        }).RequireAuthorization(Policies.Analyst);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using CsvHelper;
+using DolMapper.Scoring.Insights;
+using DolMapper.Web.Data;
+using DolMapper.Web.Features.Rankings;
+using DolMapper.Web.Infrastructure;
+using Npgsql;
+
+namespace DolMapper.Web.Features.Insights;
+
+/// <summary>One item of a profile's trends as lists show it.</summary>
+public sealed record TrendRow(int Rank, string Kind, string Item, string Status, double TrendScore, int PostsRecent, double PostsBaseline,
+    int HcpAuthorsRecent, int PublicAuthorsRecent, int PostsWindow, int HcpPostsWindow, int HcpAuthorsWindow, long EngagementWindow);
+
+/// <summary>An HCP who drives an item, with their posts on it.</summary>
+public sealed record TrendDriver(long PersonId, string Name, string? Specialty, string? Country, int Posts);
+
+/// <summary>A post that shows an item.</summary>
+public sealed record TrendExample(long PostId, string Author, string? Handle, DateTime CreatedAt, string? Text, string? Url, long Engagement);
+
+/// <summary>One item opened: its row, its weeks (HCP and public posts), its drivers and example posts.</summary>
+public sealed record TrendDetail(TrendRow Row, IReadOnlyList<(DateOnly WeekStart, int Hcp, int Public)> Weeks, IReadOnlyList<TrendDriver> Drivers, IReadOnlyList<TrendExample> Examples);
+
+/// <summary>
+/// Reads a profile's topic trends as its latest complete run stored them (docs/insights.md): pages
+/// and exports read these aggregates, never the posts themselves (an opened item's example posts
+/// are looked up by id). Opted-out and erased persons are left out of drivers and examples.
+/// </summary>
+public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rankings)
+{
+    /// <summary>The CSV columns of <c>insights trends</c> (docs/insights.md).</summary>
+    public static readonly IReadOnlyList<string> TrendsHeader = ["rank", "kind", "item", "posts_window", "posts_baseline", "hcp_authors", "trend_score", "status"];
+
+    /// <summary>The profile's latest complete run, or null (no such profile, or no run yet).</summary>
+    public Task<RankingRun?> LatestRunAsync(string profile, CancellationToken cancellationToken) => rankings.LatestRunAsync(profile, cancellationToken);
+
+    /// <summary>Whether the profile exists at all (a name with no run is not the same as an unknown name).</summary>
+    public async Task<bool> ProfileExistsAsync(string profile, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM scoring_profiles WHERE name = @name)");
+        command.Parameters.AddWithValue("name", profile);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The run's trends in rank order, optionally of one kind and status, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<TrendRow>> TrendsAsync(long runId, string? kind, string? status, int? limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT rank, kind, item, status, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent,
+                   posts_window, hcp_posts_window, hcp_authors_window, engagement_window
+            FROM topic_trends
+            WHERE run_id = @run AND (@kind::text IS NULL OR kind = @kind) AND (@status::text IS NULL OR status = @status)
+            ORDER BY rank LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)kind ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)limit ?? DBNull.Value });
+        var rows = new List<TrendRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Row(reader));
+        }
+        return rows;
+    }
+
+    private static TrendRow Row(NpgsqlDataReader reader) => new(
+        reader.Get<int>("rank"), reader.Get<string>("kind")!, reader.Get<string>("item")!, reader.Get<string>("status")!, reader.Get<double>("trend_score"),
+        reader.Get<int>("posts_recent"), reader.Get<double>("posts_baseline"), reader.Get<int>("hcp_authors_recent"), reader.Get<int>("public_authors_recent"),
+        reader.Get<int>("posts_window"), reader.Get<int>("hcp_posts_window"), reader.Get<int>("hcp_authors_window"), reader.Get<long>("engagement_window"));
+
+    /// <summary>One item of the run opened, or null when the run did not keep it.</summary>
+    public async Task<TrendDetail?> ItemAsync(long runId, string kind, string item, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        TrendRow row;
+        long[] drivers, examples;
+        int[] driverPosts;
+        await using (var command = new NpgsqlCommand("""
+            SELECT rank, kind, item, status, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent,
+                   posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids
+            FROM topic_trends WHERE run_id = @run AND kind = @kind AND item = @item
+            """, connection))
+        {
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("kind", kind);
+            command.Parameters.AddWithValue("item", item);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+            row = Row(reader);
+            drivers = reader.Get<long[]>("driver_person_ids") ?? [];
+            driverPosts = reader.Get<int[]>("driver_posts") ?? [];
+            examples = reader.Get<long[]>("example_post_ids") ?? [];
+        }
+
+        var weeks = new List<(DateOnly, int, int)>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT date_trunc('week', day)::date AS week, sum(hcp_posts)::int AS hcp, sum(posts - hcp_posts)::int AS public
+            FROM topic_trend_days WHERE run_id = @run AND kind = @kind AND item = @item GROUP BY 1 ORDER BY 1
+            """, connection))
+        {
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("kind", kind);
+            command.Parameters.AddWithValue("item", item);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                weeks.Add((reader.Get<DateOnly>("week"), reader.Get<int>("hcp"), reader.Get<int>("public")));
+            }
+        }
+
+        var people = new List<TrendDriver>();
+        await using (var command = new NpgsqlCommand($"""
+            SELECT p.id, coalesce(p.display_name, '(no name)') AS name, p.specialty, p.country, d.posts
+            FROM unnest(@ids, @posts) WITH ORDINALITY AS d(person_id, posts, n)
+            JOIN persons p ON p.id = d.person_id
+            WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
+            ORDER BY d.n
+            """, connection))
+        {
+            command.Parameters.AddWithValue("ids", drivers);
+            command.Parameters.AddWithValue("posts", driverPosts);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                people.Add(new TrendDriver(reader.GetInt64(0), reader.GetString(1), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.GetInt32(4)));
+            }
+        }
+
+        var posts = new List<TrendExample>();
+        await using (var command = new NpgsqlCommand($"""
+            SELECT x.id, coalesce(p.display_name, a.handle, '(no name)') AS author, a.handle, x.created_at, x.text, x.platform, x.external_id,
+                   x.likes + x.reposts + x.quotes AS engagement
+            FROM unnest(@ids) WITH ORDINALITY AS e(post_id, n)
+            JOIN posts x ON x.id = e.post_id AND x.deleted_at IS NULL
+            JOIN accounts a ON a.id = x.account_id
+            JOIN persons p ON p.id = a.person_id
+            WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
+            ORDER BY e.n
+            """, connection))
+        {
+            command.Parameters.AddWithValue("ids", examples);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var handle = reader.Get<string>("handle");
+                posts.Add(new TrendExample(reader.Get<long>("id"), reader.Get<string>("author")!, handle, reader.GetUtc("created_at")!.Value, reader.Get<string>("text"),
+                    Profiles.PostLinks.Url(reader.Get<string>("platform")!, reader.Get<string>("external_id")!, handle), reader.Get<long>("engagement")));
+            }
+        }
+        return new TrendDetail(row, weeks, people, posts);
+    }
+
+    /// <summary>Writes the run's trends as CSV (the columns of <see cref="TrendsHeader"/>); returns the rows written.</summary>
+    public async Task<int> WriteTrendsCsvAsync(long runId, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = new CsvWriterOptions { Injection = CsvInjection.None, NewLine = "\r\n", FormatProvider = CultureInfo.InvariantCulture };
+        await using var csv = CsvWriter.Create(output, options, true);
+        foreach (var column in TrendsHeader)
+        {
+            csv.WriteField(column);
+        }
+        await csv.EndRecordAsync(cancellationToken);
+        var rows = 0;
+        foreach (var t in await TrendsAsync(runId, null, null, null, cancellationToken))
+        {
+            csv.WriteField(t.Rank.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(t.Kind);
+            csv.WriteField(Downloads.CsvText(t.Item));
+            csv.WriteField(t.PostsRecent.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(t.PostsBaseline.ToString("0.##", CultureInfo.InvariantCulture));
+            csv.WriteField(t.HcpAuthorsRecent.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(t.TrendScore.ToString("0.##", CultureInfo.InvariantCulture));
+            csv.WriteField(t.Status);
+            await csv.EndRecordAsync(cancellationToken);
+            rows++;
+        }
+        await csv.FlushAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>Whether <paramref name="kind"/> is one of the item kinds.</summary>
+    public static bool IsKind(string? kind) => kind is not null && TermExtractor.Kinds.Contains(kind);
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.Json;
+using DolMapper.Scoring;
+using DolMapper.Web.Infrastructure.Auth;
+
+namespace DolMapper.Web.Tests.Insights;
+
+/// <summary>
+/// A profile's topic trends (docs/insights.md) on a hand-built world: twelve weeks of a steady
+/// giant (#bcsm), a hashtag that bursts in the last week (#trop2), a term that appears only then,
+/// and a hashtag one person repeats. Kept by the scoring run; read by the page, the CSV download and
+/// the command line.
+/// </summary>
+public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly ProfileDefinition Profile = new()
+    {
+        Name = "Trend test", Hashtags = ["bcsm"], Keywords = ["ADC data", "datopotamab", "own thing"], Weights = new Dictionary<string, double> { ["relevance"] = 1, ["activity"] = 1 },
+    };
+
+    private static readonly DateTime End = new(2026, 10, 31, 12, 0, 0, DateTimeKind.Utc);
+
+    private async Task<string> ScoredWorldAsync(ProfileDefinition? profile = null)
+    {
+        var db = await ImportDatabase.CreateAsync(postgres);
+        var lines = new List<string>();
+        for (var a = 1; a <= 6; a++)
+        {
+            lines.Add(JsonSerializer.Serialize(new { type = "account", platform = "x", id = $"{a}", handle = $"onc{a}", name = $"Dr. Onc {a}, MD", bio = "Medical oncologist. Breast cancer trials.", country = "US" }));
+        }
+        var id = 0;
+        void Post(int account, DateTime at, string text, params string[] tags) =>
+            lines.Add(JsonSerializer.Serialize(new { type = "post", platform = "x", id = $"{++id}", account_id = $"{account}", created_at = at.ToString("O"), text, hashtags = tags }));
+        for (var week = 0; week < 12; week++)
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                Post(1 + i % 6, End.AddDays(-7 * week - 0.5 * (i % 12)), "Tumour board today", "bcsm");
+            }
+            var trop = week == 0 ? 20 : 2;
+            for (var i = 0; i < trop; i++)
+            {
+                Post(1 + i % 4, End.AddDays(-7 * week - 0.3 * (i % 20) - 0.1), "Watching the ADC data", "trop2");
+            }
+        }
+        for (var i = 0; i < 6; i++)
+        {
+            Post(1 + i % 3, End.AddDays(-1 - 0.5 * i), "Datopotamab deruxtecan results are in");
+            Post(5, End.AddDays(-1 - 0.5 * i), "My own thing again", "solo");
+        }
+        Assert.True((await db.ImportAsync(lines)).Clean);
+        await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
+        await scoring.SaveProfileAsync(profile ?? Profile);
+        var run = Assert.Single(await scoring.ScoreAsync());
+        Assert.True(run.Complete, run.Message);
+        return db.ConnectionString;
+    }
+
+    [Fact]
+    public async Task The_run_keeps_what_rises_what_is_new_and_what_stays_steady_and_the_page_shows_it()
+    {
+        var connection = await ScoredWorldAsync();
+        var kept = await Sql.ColumnAsync(connection, "SELECT kind || ':' || item || ':' || status FROM topic_trends ORDER BY rank");
+        Assert.Equal("hashtag:trop2:rising", kept[0]);
+        Assert.Contains("term:datopotamab deruxtecan:emerging", kept);
+        Assert.Contains("hashtag:bcsm:steady", kept);
+        // One person repeating a hashtag is not a trend.
+        Assert.Contains("hashtag:solo:steady", kept);
+        Assert.Equal(20 + 11 * 2, await Sql.CountAsync(connection, "SELECT sum(posts) FROM topic_trend_days WHERE kind = 'hashtag' AND item = 'trop2'"));
+
+        await using var app = await TestApp.StartAsync(connection);
+        var manager = await app.SignInAsync(Roles.BrandManager);
+        var page = await manager.GetStringAsync("/Insights?profile=" + Uri.EscapeDataString(Profile.Name));
+        var rising = page[page.IndexOf("data-testid=\"trends-rising\"", StringComparison.Ordinal)..page.IndexOf("data-testid=\"trends-emerging\"", StringComparison.Ordinal)];
+        Assert.Contains("#trop2", rising);
+        Assert.DoesNotContain("#bcsm", rising);
+        Assert.Contains("datopotamab deruxtecan", page);
+
+        var item = await manager.GetStringAsync($"/Insights/Item?profile={Uri.EscapeDataString(Profile.Name)}&kind=hashtag&item=trop2");
+        Assert.Contains("20 posts in the last seven days by 4 HCPs", item);
+        Assert.Contains("data-testid=\"drivers\"", item);
+        Assert.Matches("href=\"/Profiles/\\d+\\?profile=Trend%20test\"", item);
+        Assert.Contains("Watching the ADC data", item);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/Insights/Item?profile={Uri.EscapeDataString(Profile.Name)}&kind=hashtag&item=nothing-here")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Insights/Item?profile=No%20such&kind=hashtag&item=trop2")).StatusCode);
+
+        // The CSV is for analysts and admins, and audited.
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/Insights/trends.csv?profile=" + Uri.EscapeDataString(Profile.Name))).StatusCode);
+        var analyst = await app.SignInAsync(Roles.Analyst);
+        var csv = await analyst.GetStringAsync("/Insights/trends.csv?profile=" + Uri.EscapeDataString(Profile.Name));
+        var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("rank,kind,item,posts_window,posts_baseline,hcp_authors,trend_score,status", rows[0]);
+        Assert.StartsWith("1,hashtag,trop2,20,2,4,", rows[1]);
+        Assert.EndsWith(",rising", rows[1]);
+        Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.trends.csv'"));
+        var missing = await analyst.GetAsync("/Insights/trends.csv?profile=No%20such");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("There is no profile called 'No such'", await missing.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_profile_read_over_everything_keeps_no_trends_and_says_why()
+    {
+        var connection = await ScoredWorldAsync(Profile with { Name = "Everything", Scope = ProfileDefinition.AllScope });
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends"));
+        await using var app = await TestApp.StartAsync(connection);
+        var manager = await app.SignInAsync(Roles.BrandManager);
+        var page = await manager.GetStringAsync("/Insights?profile=Everything");
+        Assert.Contains("data-testid=\"not-topic\"", page);
+        var unknown = await manager.GetStringAsync("/Insights?profile=Nope");
+        Assert.Contains("There is no profile called “Nope”", unknown);
+    }
+
+    [Fact]
+    public async Task The_command_line_writes_the_trends_and_refuses_an_unknown_profile_by_name()
+    {
+        var connection = await ScoredWorldAsync();
+        var database = $"--ConnectionStrings:DolMapper={connection}";
+        var directory = TestPaths.NewTempDirectory("trends-cli");
+        try
+        {
+            var file = Path.Combine(directory, "trends.csv");
+            await using (var run = await CliProcess.RunAsync(["insights", "trends", "--profile", Profile.Name, "--out", file, database]))
+            {
+                Assert.True(run.ExitCode == 0, run.StandardError);
+                Assert.Contains("trends of 'Trend test'", run.StandardOutput);
+            }
+            var lines = await File.ReadAllLinesAsync(file);
+            Assert.Equal("rank,kind,item,posts_window,posts_baseline,hcp_authors,trend_score,status", lines[0]);
+            Assert.StartsWith("1,hashtag,trop2,", lines[1]);
+            await using (var unknown = await CliProcess.RunAsync(["insights", "trends", "--profile", "No such", database]))
+            {
+                Assert.Equal(1, unknown.ExitCode);
+                Assert.Contains("there is no profile called 'No such'", unknown.StandardError);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
