@@ -722,5 +722,6 @@ public static class PlantedTrends
     public const string RisingHashtag = "TROP2";
     /// <summary>In 4% of the area's last week's posts, never before.</summary>
     public const string EmergingTerm = "datopotamab deruxtecan";
-    internal const string EmergingSentence = "Datopotamab deruxtecan data look practice-changing.";
+    /// <summary>The sentence that carries <see cref="EmergingTerm"/>: every term of it is new in the last week.</summary>
+    public const string EmergingSentence = "Datopotamab deruxtecan data look practice-changing.";
 }

@@ -1,0 +1,38 @@
+using DolMapper.Web.Demo;
+using DolMapper.Web.Scoring;
+using DolMapper.Web.Tests.Scoring;
+using Xunit.Abstractions;
+
+namespace DolMapper.Web.Tests.Insights;
+
+/// <summary>The demo world's planted trends (docs/demo-world.md) as the example profiles' runs find them (docs/insights.md).</summary>
+[Trait("Category", "Slow")]
+public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task The_planted_rising_hashtag_leads_the_oncology_risers_the_steady_giant_is_not_rising_and_the_new_term_emerges()
+    {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
+        var connection = world.Scoring.ConnectionString;
+        var run = await Sql.ScalarAsync(connection, $"""
+            SELECT r.id FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
+            WHERE p.name = '{ExampleProfiles.OncologyScientificExchange.Name}' AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1
+            """);
+        var rising = await Sql.ColumnAsync(connection, $"SELECT item FROM topic_trends WHERE run_id = {run} AND kind = 'hashtag' AND status = 'rising' ORDER BY rank");
+        output.WriteLine("rising hashtags: " + string.Join(", ", rising.Take(10)));
+        Assert.Equal(PlantedTrends.RisingHashtag.ToLowerInvariant(), rising.FirstOrDefault());
+
+        // The giants of the topic are talked about all year and stay steady.
+        var giants = await Sql.ColumnAsync(connection, $"SELECT item || ':' || status FROM topic_trends WHERE run_id = {run} AND kind = 'hashtag' ORDER BY posts_window DESC LIMIT 3");
+        output.WriteLine("largest hashtags: " + string.Join(", ", giants));
+        Assert.Equal("steady", await Sql.ScalarAsync(connection, $"SELECT status FROM topic_trends WHERE run_id = {run} AND kind = 'hashtag' AND item = 'oncology'"));
+        Assert.All(giants, g => Assert.EndsWith(":steady", g));
+
+        var emerging = await Sql.ColumnAsync(connection, $"SELECT item FROM topic_trends WHERE run_id = {run} AND kind = 'term' AND status = 'emerging' ORDER BY rank");
+        output.WriteLine("emerging terms: " + string.Join(", ", emerging.Take(10)));
+        Assert.Contains(PlantedTrends.EmergingTerm, emerging);
+        // Nothing else is new in a world whose vocabulary is the same all year: every new term comes from the planted sentence.
+        var planted = PlantedTrends.EmergingSentence.ToLowerInvariant();
+        Assert.All(emerging, t => Assert.Contains(t, planted));
+    }
+}
