@@ -53,10 +53,11 @@ public sealed record TrendItem
 /// Topics and trends of one profile's conversation (docs/insights.md): every hashtag, term and
 /// domain of the topic's posts counted per day, and each item's last week set against its own
 /// previous eight weeks. <b>Rising</b>: at least <see cref="MinimumPosts"/> posts by at least
-/// <see cref="MinimumAuthors"/> authors in the last week, at least 1.5 times the baseline's weekly
-/// mean and a z-score of at least 2 (the spread never below the Poisson spread of the mean, nor
-/// below 1). <b>Emerging</b>: as many posts and authors, and none in the baseline. <b>Falling</b>:
-/// a z-score of −2 or less from a baseline of at least <see cref="MinimumPosts"/> a week.
+/// <see cref="MinimumAuthors"/> authors in the last week, at least twice the baseline's weekly
+/// mean and a z-score of at least <see cref="RisingZ"/> (the spread never below the Poisson spread
+/// of the mean, nor below 1). <b>Emerging</b>: as many posts and authors, and none in the baseline.
+/// <b>Falling</b>: a z-score of −<see cref="RisingZ"/> or less from a baseline of at least
+/// <see cref="MinimumPosts"/> a week.
 /// <b>Steady</b>: the rest.
 /// </summary>
 public sealed class TopicTrends
@@ -65,6 +66,11 @@ public sealed class TopicTrends
     public const int MinimumPosts = 5;
     /// <summary>Authors in the last week an item needs to rise or emerge (one voice is not a trend).</summary>
     public const int MinimumAuthors = 2;
+    /// <summary>
+    /// The z-score an item needs to rise (or, negative, to fall). Thousands of items are tested each
+    /// run, so 2 would let chance through: a term at two posts a week reaches six in 2% of weeks.
+    /// </summary>
+    public const double RisingZ = 3;
     /// <summary>Weeks before the last one that make an item's baseline.</summary>
     public const int BaselineWeeks = 8;
     /// <summary>Steady items kept per kind (the most posted); every rising, emerging and falling item is kept.</summary>
@@ -259,11 +265,11 @@ public sealed class TopicTrends
         {
             return (TrendStatus.Emerging, recent);
         }
-        if (enough && z >= 2 && recent >= 1.5 * mean)
+        if (enough && z >= RisingZ && recent >= 2 * mean)
         {
             return (TrendStatus.Rising, z);
         }
-        if (mean >= MinimumPosts && z <= -2)
+        if (mean >= MinimumPosts && z <= -RisingZ)
         {
             return (TrendStatus.Falling, z);
         }

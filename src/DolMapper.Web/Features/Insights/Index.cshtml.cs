@@ -39,7 +39,7 @@ public sealed class IndexModel(InsightsQuery insights, RankingQuery rankings) : 
         foreach (var status in TrendStatus.All)
         {
             byStatus[status] = await insights.TrendsAsync(run.RunId, Kind, status,
-                status is TrendStatus.Rising or TrendStatus.Emerging ? 50 : Kind is null ? 3 * Shown : Shown, cancellationToken);
+                status is TrendStatus.Rising or TrendStatus.Emerging ? 50 : Kind is null ? 3 * Shown : Shown, cancellationToken, byVolume: status == TrendStatus.Steady);
         }
         ByStatus = byStatus;
     }

@@ -42,20 +42,21 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>The run's trends in rank order, optionally of one kind and status, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<TrendRow>> TrendsAsync(long runId, string? kind, string? status, int? limit, CancellationToken cancellationToken)
+    /// <summary>The run's trends in rank order (or the most posted first), optionally of one kind and status, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<TrendRow>> TrendsAsync(long runId, string? kind, string? status, int? limit, CancellationToken cancellationToken, bool byVolume = false)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT rank, kind, item, status, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent,
                    posts_window, hcp_posts_window, hcp_authors_window, engagement_window
             FROM topic_trends
             WHERE run_id = @run AND (@kind::text IS NULL OR kind = @kind) AND (@status::text IS NULL OR status = @status)
-            ORDER BY rank LIMIT @limit
+            ORDER BY CASE WHEN @byVolume THEN -posts_window ELSE 0 END, rank LIMIT @limit
             """);
         command.Parameters.AddWithValue("run", runId);
         command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)kind ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)limit ?? DBNull.Value });
+        command.Parameters.AddWithValue("byVolume", byVolume);
         var rows = new List<TrendRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
