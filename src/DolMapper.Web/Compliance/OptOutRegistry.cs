@@ -231,6 +231,25 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             WHERE h.pattern IS NOT NULL AND p.account_id NOT IN (SELECT id FROM erased_accounts)
               AND EXISTS (SELECT 1 FROM erased_accounts e WHERE e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(p.text), '@' || lower(e.handle)) > 0)
             """);
+        // The topic trends (docs/insights.md): their posts as examples, their ids as drivers, and any
+        // item that names them (a term from their name or handle) go; the counts are no one's.
+        await Step("trend_examples", """
+            UPDATE topic_trends t SET example_post_ids = ARRAY(
+                SELECT e.id FROM unnest(t.example_post_ids) WITH ORDINALITY e(id, n)
+                WHERE NOT EXISTS (SELECT 1 FROM posts x WHERE x.id = e.id AND x.account_id IN (SELECT id FROM erased_accounts)) ORDER BY e.n)
+            WHERE EXISTS (SELECT 1 FROM posts x WHERE x.id = ANY (t.example_post_ids) AND x.account_id IN (SELECT id FROM erased_accounts))
+            """);
+        await Step("trend_drivers", """
+            UPDATE topic_trends t
+            SET driver_person_ids = ARRAY(SELECT d.id FROM unnest(t.driver_person_ids, t.driver_posts) WITH ORDINALITY d(id, posts, n)
+                                          WHERE d.id NOT IN (SELECT id FROM erased_persons) ORDER BY d.n),
+                driver_posts = ARRAY(SELECT d.posts FROM unnest(t.driver_person_ids, t.driver_posts) WITH ORDINALITY d(id, posts, n)
+                                     WHERE d.id NOT IN (SELECT id FROM erased_persons) ORDER BY d.n)
+            WHERE t.driver_person_ids && ARRAY(SELECT id FROM erased_persons)
+            """);
+        await Step("trend_items", """
+            DELETE FROM topic_trends t WHERE EXISTS (SELECT 1 FROM erased_terms e WHERE strpos(lower(t.item), lower(e.term)) > 0)
+            """);
         await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
         await Step("quarantined_lines", """
             DELETE FROM quarantine q WHERE EXISTS (
