@@ -84,6 +84,13 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/Insights/Item?profile={Uri.EscapeDataString(Profile.Name)}&kind=hashtag&item=nothing-here")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Insights/Item?profile=No%20such&kind=hashtag&item=trop2")).StatusCode);
 
+        // The DOL page of one who drives it says so, linked to the item.
+        var driver = (long)(await Sql.ScalarAsync(connection, "SELECT person_id FROM accounts WHERE handle = 'onc2'"))!;
+        var dol = await manager.GetStringAsync($"/Profiles/{driver}?profile={Uri.EscapeDataString(Profile.Name)}");
+        Assert.Contains("data-testid=\"drives\"", dol);
+        Assert.Contains("#trop2 ↑", System.Net.WebUtility.HtmlDecode(dol));
+        Assert.Contains("/Insights/Item?profile=Trend%20test&amp;kind=hashtag&amp;item=trop2", dol);
+
         // The CSV is for analysts and admins, and audited.
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/Insights/trends.csv?profile=" + Uri.EscapeDataString(Profile.Name))).StatusCode);
         var analyst = await app.SignInAsync(Roles.Analyst);

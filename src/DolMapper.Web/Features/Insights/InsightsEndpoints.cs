@@ -9,6 +9,9 @@ namespace DolMapper.Web.Features.Insights;
 /// <summary>The insights page's CSV downloads for Analysts and Admins (the same tables as the command line's <c>insights</c> verbs), each audited.</summary>
 public static class InsightsEndpoints
 {
+    /// <summary>The trends download's name, for links made with <c>Url.RouteUrl</c>.</summary>
+    public const string TrendsCsv = "insights-trends-csv";
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/Insights/trends.csv", async (HttpContext context, InsightsQuery insights, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
@@ -37,6 +40,6 @@ public static class InsightsEndpoints
             await Data.AuditLog.WriteAsync(connection, null, context.User.Identity?.Name ?? "?", "export.trends.csv", profile,
                 new { run = run.RunId, version = run.Version, rows, file = name }, cancellationToken, context.User.FindFirstValue(ClaimTypes.NameIdentifier));
             return Results.Empty;
-        }).RequireAuthorization(Policies.Analyst);
+        }).RequireAuthorization(Policies.Analyst).WithName(TrendsCsv);
     }
 }

@@ -1,3 +1,4 @@
+using DolMapper.Scoring.Insights;
 using DolMapper.Web.Data;
 using DolMapper.Web.Data.Entities;
 using System.Text.Json;
@@ -19,6 +20,8 @@ public sealed record DolProfile(
     public IReadOnlyList<(DateTime Week, int Posts, long Engagement)> Activity { get; init; } = [];
     public IReadOnlyList<(string Tag, int Posts)> Hashtags { get; init; } = [];
     public IReadOnlyList<(string Domain, int Links)> Domains { get; init; } = [];
+    /// <summary>Items of the profile's topic trends (kind, item, status) among whose leading HCPs the person is, with their posts on each.</summary>
+    public IReadOnlyList<(string Kind, string Item, string Status, int Posts)> Drives { get; init; } = [];
     /// <summary>Persons of the same ranking who reply to, quote, repost or mention this person, most often first.</summary>
     public IReadOnlyList<Peer> EngagedBy { get; init; } = [];
     /// <summary>Persons of the same ranking this person replies to, quotes, reposts or mentions.</summary>
@@ -156,6 +159,24 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
                 WHERE a.person_id = @p AND po.deleted_at IS NULL AND po.created_at > @snapshot - interval '365 days') x
             WHERE d IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12
             """, personId, snapshot, cancellationToken);
+        // The topic's trends this person drives (docs/insights.md): rising and new first, then by their posts on it.
+        var drives = new List<(string, string, string, int)>();
+        await using (var t = new NpgsqlCommand($$"""
+            SELECT t.kind, t.item, t.status, t.driver_posts[array_position(t.driver_person_ids, @p)]
+            FROM topic_trends t WHERE t.run_id = @run AND @p = ANY (t.driver_person_ids)
+            ORDER BY CASE t.status WHEN '{{TrendStatus.Rising}}' THEN 0 WHEN '{{TrendStatus.Emerging}}' THEN 1 WHEN '{{TrendStatus.Steady}}' THEN 2 ELSE 3 END,
+                     4 DESC, t.posts_window DESC, t.item
+            LIMIT 12
+            """, connection))
+        {
+            t.Parameters.AddWithValue("p", personId);
+            t.Parameters.AddWithValue("run", runId);
+            await using var r = await t.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                drives.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3)));
+            }
+        }
         var engagedBy = await PeersAsync(connection, "ta.person_id = @p", "sa.person_id", personId, runId, cancellationToken);
         var engages = await PeersAsync(connection, "sa.person_id = @p", "ta.person_id", personId, runId, cancellationToken);
         (string, string?)? relationship = evidence.TryGetProperty("relationship", out var rel) && rel.ValueKind == JsonValueKind.Object
@@ -166,7 +187,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         return new DolProfile(header.Id, header.PublicId, header.Name, header.Profession, header.Specialty, header.Country, header.Confidence, terms,
             accounts, profile, header.Version, header.RunAt, header.Rank, header.Score, header.Tier, values, raw, contributions, evidence, posts, history)
         {
-            Activity = activity, Hashtags = hashtags, Domains = domains, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
+            Activity = activity, Hashtags = hashtags, Domains = domains, Drives = drives, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
             Definition = definition,
         };
     }
