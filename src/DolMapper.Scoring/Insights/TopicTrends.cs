@@ -187,6 +187,8 @@ public sealed class TopicTrends
         var drivers = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
         var driversWindow = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
         var examples = keptIds.ToDictionary(id => id, _ => new List<(int Rank, long Engagement, long Post)>());
+        // The last week's authors of every kept item (the candidates' sets above only cover items with enough posts to trend).
+        var keptRecentAuthors = keptIds.ToDictionary(id => id, _ => (Hcp: new HashSet<long>(), Public: new HashSet<long>()));
         for (var i = 0; i < _posts.Count; i++)
         {
             var post = _posts[i];
@@ -197,6 +199,10 @@ public sealed class TopicTrends
                 if (!keptIds.Contains(id))
                 {
                     continue;
+                }
+                if (back == 0)
+                {
+                    (post.Hcp ? keptRecentAuthors[id].Hcp : keptRecentAuthors[id].Public).Add(post.PersonId);
                 }
                 var d = days[id].GetValueOrDefault(day);
                 days[id][day] = (d.Posts + 1, d.Hcp + (post.Hcp ? 1 : 0), d.Engagement + post.Engagement);
@@ -225,7 +231,7 @@ public sealed class TopicTrends
         {
             var (kind, item) = _items[k.Id];
             var dayList = days[k.Id].Select(d => new TrendDay(d.Key, d.Value.Posts, d.Value.Hcp, d.Value.Engagement)).ToList();
-            var recent = recentAuthors.TryGetValue(k.Id, out var a) ? a : ([], []);
+            var recent = keptRecentAuthors[k.Id];
             var byPosts = drivers[k.Id].Count > 0 ? drivers[k.Id] : driversWindow[k.Id];
             var exampleList = examples[k.Id];
             exampleList.Sort(ExampleOrder);

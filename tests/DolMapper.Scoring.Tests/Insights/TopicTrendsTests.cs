@@ -24,6 +24,12 @@ public sealed class TopicTrendsTests
             Posts("newdrug", w, w == 0 ? 30 : 2, 10);
         }
         Posts("brandnew", 0, 8, 3);
+        for (var w = 1; w <= 10; w++)
+        {
+            Posts("quiet", w, 3, 3);
+        }
+        Posts("quiet", 0, 2, 2);
+        Posts("quiet", 0, 1, 1, hcp: false);
         Posts("solo", 0, 9, 1);
         var items = trends.Build();
         var newdrug = items.Single(i => i.Item == "newdrug");
@@ -39,6 +45,9 @@ public sealed class TopicTrendsTests
         Assert.Equal(10, newdrug.Drivers.Count);
         Assert.Equal(3, newdrug.ExamplePosts.Count);
         Assert.Equal(newdrug.PostsWindow, newdrug.Days.Sum(d => d.Posts));
+        // A steady item with few posts last week still says who wrote them.
+        var quiet = items.Single(i => i.Item == "quiet");
+        Assert.Equal((TrendStatus.Steady, 3, 2, 1), (quiet.Status, quiet.PostsRecent, quiet.HcpAuthorsRecent, quiet.PublicAuthorsRecent));
     }
 
     [Theory]
