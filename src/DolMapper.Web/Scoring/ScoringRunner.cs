@@ -27,6 +27,9 @@ public sealed class ScoringRunner(
     /// <summary>How peer trust is read in a topic; the default is the topic graph. Tests set the other to compare (docs/scoring.md).</summary>
     internal TopicPeerTrust TopicPeerTrust { get; set; } = TopicPeerTrust.TopicGraph;
 
+    /// <summary>Whether a topic-scoped run keeps its topic's trends (docs/insights.md); the benchmark turns it off to measure what keeping them costs.</summary>
+    internal bool KeepTrends { get; set; } = true;
+
     public async Task<IReadOnlyList<ScoringRunReport>> RunAsync(string? profileName, string triggeredBy, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         IReadOnlyList<StoredProfile> targets;
@@ -168,7 +171,7 @@ public sealed class ScoringRunner(
                 }
             }
             // The topic's trends (docs/insights.md) from the topic's own posts, read while the scan is at hand.
-            var trends = definition.TopicScoped ? new TopicTrends(inputs.Snapshot, definition.WindowDays) : null;
+            var trends = definition.TopicScoped && KeepTrends ? new TopicTrends(inputs.Snapshot, definition.WindowDays) : null;
             void ReadTopicPost(long postId, long accountId, DateTime createdAt, string? text, string[]? hashtags, string[]? urls, long engagement)
             {
                 if (inputs.AccountIndex.TryGetValue(accountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0 && !inputs.OptedOut[p])
