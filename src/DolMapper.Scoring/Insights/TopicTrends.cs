@@ -82,6 +82,9 @@ public sealed class TopicTrends
     private readonly List<(string Kind, string Item)> _items = [];
     private readonly List<TrendPost> _posts = [];
     private readonly List<int[]> _postItems = [];
+    /// <summary>Posts whose items are not read yet: read in parallel a batch at a time, so the texts are let go soon.</summary>
+    private readonly List<TrendPost> _pending = [];
+    private const int Batch = 8192;
 
     /// <param name="snapshot">The window's end (exclusive).</param>
     /// <param name="windowDays">The window's length.</param>
@@ -92,7 +95,7 @@ public sealed class TopicTrends
     }
 
     /// <summary>Posts added inside the window.</summary>
-    public int Posts => _posts.Count;
+    public int Posts => _posts.Count + _pending.Count;
 
     /// <summary>Counts one post of the topic (outside the window it is ignored).</summary>
     public void Add(TrendPost post)
@@ -101,19 +104,36 @@ public sealed class TopicTrends
         {
             return;
         }
-        var ids = new List<int>();
-        foreach (var key in TermExtractor.Items(post.Text, post.Hashtags, post.Urls))
+        _pending.Add(post);
+        if (_pending.Count >= Batch)
         {
-            if (!_ids.TryGetValue(key, out var id))
-            {
-                id = _items.Count;
-                _ids[key] = id;
-                _items.Add(key);
-            }
-            ids.Add(id);
+            Flush();
         }
-        _posts.Add(post with { Text = null, Hashtags = null, Urls = null });
-        _postItems.Add([.. ids]);
+    }
+
+    /// <summary>Reads the pending posts' items on every core, then numbers the items in post order (the same ids on every run).</summary>
+    private void Flush()
+    {
+        var read = new (string Kind, string Item)[_pending.Count][];
+        Parallel.For(0, _pending.Count, i => read[i] = [.. TermExtractor.Items(_pending[i].Text, _pending[i].Hashtags, _pending[i].Urls)]);
+        for (var i = 0; i < _pending.Count; i++)
+        {
+            var ids = new int[read[i].Length];
+            for (var k = 0; k < ids.Length; k++)
+            {
+                var key = read[i][k];
+                if (!_ids.TryGetValue(key, out var id))
+                {
+                    id = _items.Count;
+                    _ids[key] = id;
+                    _items.Add(key);
+                }
+                ids[k] = id;
+            }
+            _posts.Add(_pending[i] with { Text = null, Hashtags = null, Urls = null });
+            _postItems.Add(ids);
+        }
+        _pending.Clear();
     }
 
     /// <summary>Week 0 is the last seven days before the snapshot, week 1 the seven before, …</summary>
@@ -122,6 +142,7 @@ public sealed class TopicTrends
     /// <summary>Every kept item: rising, emerging and falling ones, and the most posted steady ones per kind.</summary>
     public IReadOnlyList<TrendItem> Build()
     {
+        Flush();
         var n = _items.Count;
         var total = new int[n];
         var weekly = new int[n * (BaselineWeeks + 1)];
@@ -180,9 +201,14 @@ public sealed class TopicTrends
                 .SelectMany(g => g.OrderByDescending(c => total[c.Id]).ThenBy(c => _items[c.Id].Item, StringComparer.Ordinal).Take(SteadyPerKind)))
             .ToList();
         var keptIds = kept.Select(k => k.Id).ToHashSet();
+        var isKept = new bool[n];
+        foreach (var id in keptIds)
+        {
+            isKept[id] = true;
+        }
 
         // Details of the kept items: days, window authors, drivers, examples.
-        var days = keptIds.ToDictionary(id => id, _ => new SortedDictionary<DateOnly, (int Posts, int Hcp, long Engagement)>());
+        var days = keptIds.ToDictionary(id => id, _ => new Dictionary<DateOnly, (int Posts, int Hcp, long Engagement)>());
         var windowHcpAuthors = keptIds.ToDictionary(id => id, _ => new HashSet<long>());
         var drivers = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
         var driversWindow = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
@@ -196,7 +222,7 @@ public sealed class TopicTrends
             var back = WeekBack(post.CreatedAt);
             foreach (var id in _postItems[i])
             {
-                if (!keptIds.Contains(id))
+                if (!isKept[id])
                 {
                     continue;
                 }
@@ -230,7 +256,7 @@ public sealed class TopicTrends
         return [.. kept.Select(k =>
         {
             var (kind, item) = _items[k.Id];
-            var dayList = days[k.Id].Select(d => new TrendDay(d.Key, d.Value.Posts, d.Value.Hcp, d.Value.Engagement)).ToList();
+            var dayList = days[k.Id].OrderBy(d => d.Key).Select(d => new TrendDay(d.Key, d.Value.Posts, d.Value.Hcp, d.Value.Engagement)).ToList();
             var recent = keptRecentAuthors[k.Id];
             var byPosts = drivers[k.Id].Count > 0 ? drivers[k.Id] : driversWindow[k.Id];
             var exampleList = examples[k.Id];
