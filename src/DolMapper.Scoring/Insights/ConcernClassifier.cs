@@ -59,10 +59,16 @@ public sealed class ConcernClassifier
     /// <summary>The logistic regression's L2 regularisation.</summary>
     public const float L2 = 0.0001f;
 
-    private readonly PredictionEngine<Row, Prediction> _engine;
-    private readonly object _gate = new();
+    private static readonly Lazy<ConcernClassifier> Shared = new(() => Train());
 
-    private ConcernClassifier(PredictionEngine<Row, Prediction> engine) => _engine = engine;
+    /// <summary>The classifier trained on the corpus, once per process (a run classifies with it).</summary>
+    public static ConcernClassifier Default => Shared.Value;
+
+    // A prediction engine is not thread-safe: one per thread.
+    private readonly ThreadLocal<PredictionEngine<Row, Prediction>> _engines;
+
+    private ConcernClassifier(MLContext ml, ITransformer model) =>
+        _engines = new ThreadLocal<PredictionEngine<Row, Prediction>>(() => ml.Model.CreatePredictionEngine<Row, Prediction>(model));
 
     private sealed class Row
     {
@@ -81,7 +87,7 @@ public sealed class ConcernClassifier
     {
         var ml = new MLContext(seed: Seed);
         var model = Fit(ml, examples ?? ConcernExample.Corpus(), charNgrams, l2);
-        return new ConcernClassifier(ml.Model.CreatePredictionEngine<Row, Prediction>(model));
+        return new ConcernClassifier(ml, model);
     }
 
     private static ITransformer Fit(MLContext ml, IEnumerable<ConcernExample> examples, int charNgrams, float l2)
@@ -117,10 +123,7 @@ public sealed class ConcernClassifier
         {
             return 0;
         }
-        lock (_gate)
-        {
-            return _engine.Predict(new Row { Text = text }).Probability;
-        }
+        return _engines.Value!.Predict(new Row { Text = text }).Probability;
     }
 
     /// <summary>Whether <paramref name="text"/> voices a concern or an unmet need.</summary>

@@ -86,12 +86,17 @@ public sealed class TopicTrends
     private readonly List<TrendPost> _pending = [];
     private const int Batch = 8192;
 
+    private readonly Func<string?, bool>? _isConcern;
+    private readonly List<bool> _concern = [];
+
     /// <param name="snapshot">The window's end (exclusive).</param>
     /// <param name="windowDays">The window's length.</param>
-    public TopicTrends(DateTime snapshot, int windowDays)
+    /// <param name="isConcern">Tells a concern or unmet need from other posts (<see cref="ConcernClassifier"/>); HCPs' posts of the last <see cref="BaselineWeeks"/> + 1 weeks are asked.</param>
+    public TopicTrends(DateTime snapshot, int windowDays, Func<string?, bool>? isConcern = null)
     {
         _snapshot = snapshot;
         _from = snapshot.AddDays(-windowDays);
+        _isConcern = isConcern;
     }
 
     /// <summary>Posts added inside the window.</summary>
@@ -115,7 +120,13 @@ public sealed class TopicTrends
     private void Flush()
     {
         var read = new (string Kind, string Item)[_pending.Count][];
-        Parallel.For(0, _pending.Count, i => read[i] = [.. TermExtractor.Items(_pending[i].Text, _pending[i].Hashtags, _pending[i].Urls)]);
+        var concern = new bool[_pending.Count];
+        Parallel.For(0, _pending.Count, i =>
+        {
+            var post = _pending[i];
+            read[i] = [.. TermExtractor.Items(post.Text, post.Hashtags, post.Urls)];
+            concern[i] = _isConcern is not null && post.Hcp && WeekBack(post.CreatedAt) <= BaselineWeeks && _isConcern(post.Text);
+        });
         for (var i = 0; i < _pending.Count; i++)
         {
             var ids = new int[read[i].Length];
@@ -132,6 +143,7 @@ public sealed class TopicTrends
             }
             _posts.Add(_pending[i] with { Text = null, Hashtags = null, Urls = null });
             _postItems.Add(ids);
+            _concern.Add(concern[i]);
         }
         _pending.Clear();
     }
@@ -282,6 +294,124 @@ public sealed class TopicTrends
         }).OrderBy(t => TrendStatus.Order(t.Status)).ThenByDescending(t => t.TrendScore).ThenByDescending(t => t.PostsWindow).ThenBy(t => t.Kind, StringComparer.Ordinal).ThenBy(t => t.Item, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The concerns and unmet needs HCPs voiced in the last <see cref="BaselineWeeks"/> + 1 weeks,
+    /// grouped into themes: a theme is a term far more common in concern posts than in the topic's
+    /// posts of the same weeks (lift at least <see cref="ThemeLift"/>, in at least
+    /// <see cref="MinimumPosts"/> concern posts by at least <see cref="MinimumAuthors"/> HCPs); each
+    /// concern post goes to the theme among its terms with the most weight (concern posts × ln lift).
+    /// Themes with at least <see cref="MinimumPosts"/> posts, the most posts first.
+    /// </summary>
+    public IReadOnlyList<ConcernTheme> BuildConcerns()
+    {
+        Flush();
+        var n = _items.Count;
+        var inConcerns = new int[n];
+        var inPeriod = new int[n];
+        var concernPosts = 0;
+        var periodPosts = 0;
+        var authors = new Dictionary<int, HashSet<long>>();
+        for (var i = 0; i < _posts.Count; i++)
+        {
+            if (WeekBack(_posts[i].CreatedAt) > BaselineWeeks)
+            {
+                continue;
+            }
+            periodPosts++;
+            concernPosts += _concern[i] ? 1 : 0;
+            foreach (var id in _postItems[i])
+            {
+                if (_items[id].Kind != TermExtractor.Term || VoicesConcern(_items[id].Item))
+                {
+                    continue;
+                }
+                inPeriod[id]++;
+                if (_concern[i])
+                {
+                    inConcerns[id]++;
+                    if (!authors.TryGetValue(id, out var set))
+                    {
+                        authors[id] = set = [];
+                    }
+                    set.Add(_posts[i].PersonId);
+                }
+            }
+        }
+        if (concernPosts == 0)
+        {
+            return [];
+        }
+        var weight = new double[n];
+        for (var id = 0; id < n; id++)
+        {
+            var lift = inPeriod[id] == 0 ? 0 : (double)inConcerns[id] / concernPosts / ((double)inPeriod[id] / periodPosts);
+            if (inConcerns[id] >= MinimumPosts && lift >= ThemeLift && authors[id].Count >= MinimumAuthors)
+            {
+                weight[id] = inConcerns[id] * Math.Log(lift);
+            }
+        }
+        var themes = new Dictionary<int, (List<long> Posts, HashSet<long> Authors, List<(long Engagement, long Post)> Examples)>();
+        for (var i = 0; i < _posts.Count; i++)
+        {
+            if (!_concern[i])
+            {
+                continue;
+            }
+            var best = -1;
+            foreach (var id in _postItems[i])
+            {
+                // On a tie the phrase names the theme better than its words ("prior authorization", not "prior").
+                if (weight[id] > 0 && (best < 0 || weight[id] > weight[best]
+                    || (weight[id] == weight[best] && (_items[id].Item.Length > _items[best].Item.Length
+                        || (_items[id].Item.Length == _items[best].Item.Length && string.CompareOrdinal(_items[id].Item, _items[best].Item) < 0)))))
+                {
+                    best = id;
+                }
+            }
+            if (best < 0)
+            {
+                continue;
+            }
+            if (!themes.TryGetValue(best, out var theme))
+            {
+                themes[best] = theme = ([], [], []);
+            }
+            theme.Posts.Add(_posts[i].PostId);
+            theme.Authors.Add(_posts[i].PersonId);
+            theme.Examples.Add((_posts[i].Engagement, _posts[i].PostId));
+        }
+        return [.. themes.Where(t => t.Value.Posts.Count >= MinimumPosts)
+            .Select(t => new ConcernTheme(_items[t.Key].Item, t.Value.Posts.Count, t.Value.Authors.Count,
+                [.. t.Value.Examples.OrderByDescending(e => e.Engagement).ThenBy(e => e.Post).Take(3).Select(e => e.Post)]))
+            .OrderByDescending(t => t.Posts).ThenByDescending(t => t.HcpAuthors).ThenBy(t => t.Theme, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Words that voice a concern rather than say what it is about ("anyone else", "we need",
+    /// "worried"), in the corpus's languages: a theme is named by its subject, so a term with one of
+    /// them never names a theme.
+    /// </summary>
+    private static readonly HashSet<string> ConcernWords = new(StringComparer.Ordinal)
+    {
+        "anyone", "anybody", "else", "someone", "somebody", "need", "needs", "needed", "wish", "struggling", "struggle", "worried", "worry",
+        "concerned", "concern", "frustrated", "frustrating", "tired", "help", "advice", "recommend", "really", "desperately", "seeing",
+        "having", "trouble", "problem", "issue", "honestly", "real", "question", "fighting", "noticing", "dealing", "looking", "share",
+        "alguien", "necesitamos", "necesito", "preocupa", "ojalá", "cansada", "cansado", "falta", "llevo",
+        "quelquun", "besoin", "manque", "marre", "inquiète", "inquiet", "aimerais",
+        "jemand", "brauchen", "dringend", "fehlt", "sorgen", "besorgt", "frustriert", "wünschte", "kennt",
+        "qualcuno", "bisogno", "manca", "preoccupa", "preoccupata", "stanca", "piacerebbe",
+        "alguém", "precisamos", "preocupada", "queria",
+    };
+
+    private static bool VoicesConcern(string term)
+    {
+        var space = term.IndexOf(' ');
+        return space < 0 ? ConcernWords.Contains(term) : ConcernWords.Contains(term[..space]) || ConcernWords.Contains(term[(space + 1)..]);
+    }
+
+    /// <summary>How much more common in concern posts than in the topic's posts a term must be to name a theme.</summary>
+    public const double ThemeLift = 2;
+
     private static int ExampleOrder((int Rank, long Engagement, long Post) a, (int Rank, long Engagement, long Post) b) =>
         a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : a.Engagement != b.Engagement ? b.Engagement.CompareTo(a.Engagement) : a.Post.CompareTo(b.Post);
 
@@ -308,6 +438,9 @@ public sealed class TopicTrends
         return (TrendStatus.Steady, z);
     }
 }
+
+/// <summary>A theme of concerns and unmet needs: the term that names it, the concern posts it holds, their HCP authors and up to three example posts (most engaged first).</summary>
+public sealed record ConcernTheme(string Theme, int Posts, int HcpAuthors, IReadOnlyList<long> ExamplePosts);
 
 /// <summary>The trend statuses, in the order lists show them.</summary>
 public static class TrendStatus

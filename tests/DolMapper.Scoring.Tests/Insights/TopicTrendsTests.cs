@@ -50,6 +50,36 @@ public sealed class TopicTrendsTests
         Assert.Equal((TrendStatus.Steady, 3, 2, 1), (quiet.Status, quiet.PostsRecent, quiet.HcpAuthorsRecent, quiet.PublicAuthorsRecent));
     }
 
+    [Fact]
+    public void Concerns_of_the_recent_weeks_fall_into_themes_named_by_the_terms_that_set_them_apart()
+    {
+        var trends = new TopicTrends(Snapshot, 90, text => text?.Contains("anyone", StringComparison.OrdinalIgnoreCase) == true);
+        var post = 0L;
+        void Post(string text, int person, int daysBack, bool hcp = true) =>
+            trends.Add(new TrendPost(++post, person, hcp, Snapshot.AddDays(-daysBack), text, null, null, person));
+        for (var i = 0; i < 60; i++)
+        {
+            Post("Great trial results in clinic today", 100 + i % 10, i % 50);
+        }
+        for (var i = 0; i < 7; i++)
+        {
+            Post("Anyone else fighting prior authorization for every patient in clinic?", 200 + i % 3, 1 + i);
+            Post("Anyone else out of contrast dye this week", 300 + i % 4, 2 + i);
+        }
+        // One voice is not a theme; a public concern is not an HCP's; an old concern is not recent.
+        for (var i = 0; i < 6; i++)
+        {
+            Post("Anyone else hate parking here", 400, 3);
+            Post("Anyone know about sunscreen", 500 + i, 3, hcp: false);
+            Post("Anyone else seeing shortages of saline", 600 + i, 80);
+        }
+        var themes = trends.BuildConcerns();
+        Assert.Equal(["prior authorization", "contrast dye"], themes.Select(t => t.Theme).Order().Reverse());
+        var auth = themes.Single(t => t.Theme == "prior authorization");
+        Assert.Equal((7, 3, 3), (auth.Posts, auth.HcpAuthors, auth.ExamplePosts.Count));
+        Assert.Empty(new TopicTrends(Snapshot, 90).BuildConcerns());
+    }
+
     [Theory]
     [InlineData(12, 3, new double[] { 2, 2, 3, 1, 2, 2, 2, 2 }, "rising")]
     [InlineData(4, 3, new double[] { 0, 0, 0, 0, 0, 0, 0, 0 }, "steady")]
