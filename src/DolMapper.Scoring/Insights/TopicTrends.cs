@@ -396,6 +396,8 @@ public sealed class TopicTrends
         "anyone", "anybody", "else", "someone", "somebody", "need", "needs", "needed", "wish", "struggling", "struggle", "worried", "worry",
         "concerned", "concern", "frustrated", "frustrating", "tired", "help", "advice", "recommend", "really", "desperately", "seeing",
         "having", "trouble", "problem", "issue", "honestly", "real", "question", "fighting", "noticing", "dealing", "looking", "share",
+        // Who is asked and about whom, and how: every concern has them, none is about them.
+        "patients", "patient", "colleagues", "colleague", "ask", "asking", "approach", "talk", "second", "keep",
         "alguien", "necesitamos", "necesito", "preocupa", "ojalá", "cansada", "cansado", "falta", "llevo",
         "quelquun", "besoin", "manque", "marre", "inquiète", "inquiet", "aimerais",
         "jemand", "brauchen", "dringend", "fehlt", "sorgen", "besorgt", "frustriert", "wünschte", "kennt",

@@ -239,6 +239,15 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
                 WHERE NOT EXISTS (SELECT 1 FROM posts x WHERE x.id = e.id AND x.account_id IN (SELECT id FROM erased_accounts)) ORDER BY e.n)
             WHERE EXISTS (SELECT 1 FROM posts x WHERE x.id = ANY (t.example_post_ids) AND x.account_id IN (SELECT id FROM erased_accounts))
             """);
+        await Step("concern_examples", """
+            UPDATE topic_concern_themes t SET example_post_ids = ARRAY(
+                SELECT e.id FROM unnest(t.example_post_ids) WITH ORDINALITY e(id, n)
+                WHERE NOT EXISTS (SELECT 1 FROM posts x WHERE x.id = e.id AND x.account_id IN (SELECT id FROM erased_accounts)) ORDER BY e.n)
+            WHERE EXISTS (SELECT 1 FROM posts x WHERE x.id = ANY (t.example_post_ids) AND x.account_id IN (SELECT id FROM erased_accounts))
+            """);
+        await Step("concern_themes", """
+            DELETE FROM topic_concern_themes t WHERE EXISTS (SELECT 1 FROM erased_terms e WHERE strpos(lower(t.theme), lower(e.term)) > 0)
+            """);
         await Step("trend_drivers", """
             UPDATE topic_trends t
             SET driver_person_ids = ARRAY(SELECT d.id FROM unnest(t.driver_person_ids, t.driver_posts) WITH ORDINALITY d(id, posts, n)

@@ -29,6 +29,7 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<PersonNotRanked> PersonsNotRanked => Set<PersonNotRanked>();
     public DbSet<TopicTrend> TopicTrends => Set<TopicTrend>();
     public DbSet<TopicTrendDay> TopicTrendDays => Set<TopicTrendDay>();
+    public DbSet<TopicConcernTheme> TopicConcernThemes => Set<TopicConcernTheme>();
     public DbSet<PersonaAssignment> PersonaAssignments => Set<PersonaAssignment>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();

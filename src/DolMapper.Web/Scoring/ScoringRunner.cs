@@ -171,7 +171,7 @@ public sealed class ScoringRunner(
                 }
             }
             // The topic's trends (docs/insights.md) from the topic's own posts, read while the scan is at hand.
-            var trends = definition.TopicScoped && KeepTrends ? new TopicTrends(inputs.Snapshot, definition.WindowDays) : null;
+            var trends = definition.TopicScoped && KeepTrends ? new TopicTrends(inputs.Snapshot, definition.WindowDays, ConcernClassifier.Default.IsConcern) : null;
             void ReadTopicPost(long postId, long accountId, DateTime createdAt, string? text, string[]? hashtags, string[]? urls, long engagement)
             {
                 if (inputs.AccountIndex.TryGetValue(accountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0 && !inputs.OptedOut[p])
@@ -216,8 +216,9 @@ public sealed class ScoringRunner(
             if (trends is not null)
             {
                 var items = trends.Build();
-                await WriteTrendsAsync(connection, runId, items, cancellationToken);
-                details["trends"] = new { posts = trends.Posts, items = items.Count, rising = items.Count(i => i.Status == TrendStatus.Rising), emerging = items.Count(i => i.Status == TrendStatus.Emerging) };
+                var concerns = trends.BuildConcerns();
+                await WriteTrendsAsync(connection, runId, items, concerns, cancellationToken);
+                details["trends"] = new { posts = trends.Posts, items = items.Count, rising = items.Count(i => i.Status == TrendStatus.Rising), emerging = items.Count(i => i.Status == TrendStatus.Emerging), concern_themes = concerns.Count };
                 Mark("trends", step);
             }
             await WriteAsync(connection, runId, inputs, computed, details, timings, step, clock, cancellationToken);
@@ -244,9 +245,24 @@ public sealed class ScoringRunner(
         }
     }
 
-    /// <summary>The run's topic trends and their days (binary COPY); pages read them once the run is complete.</summary>
-    private static async Task WriteTrendsAsync(NpgsqlConnection connection, long runId, IReadOnlyList<TrendItem> items, CancellationToken cancellationToken)
+    /// <summary>The run's topic trends, their days and its concern themes (binary COPY); pages read them once the run is complete.</summary>
+    private static async Task WriteTrendsAsync(NpgsqlConnection connection, long runId, IReadOnlyList<TrendItem> items, IReadOnlyList<ConcernTheme> concerns, CancellationToken cancellationToken)
     {
+        using (var copy = await connection.BeginBinaryImportAsync("COPY topic_concern_themes (run_id, theme, rank, posts, hcp_authors, example_post_ids) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            var rank = 0;
+            foreach (var theme in concerns)
+            {
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(theme.Theme, NpgsqlDbType.Text);
+                copy.Write(++rank, NpgsqlDbType.Integer);
+                copy.Write(theme.Posts, NpgsqlDbType.Integer);
+                copy.Write(theme.HcpAuthors, NpgsqlDbType.Integer);
+                copy.Write(theme.ExamplePosts.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
         using (var copy = await connection.BeginBinaryImportAsync(
             "COPY topic_trends (run_id, kind, item, status, rank, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent, " +
             "posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids) FROM STDIN (FORMAT BINARY)", cancellationToken))

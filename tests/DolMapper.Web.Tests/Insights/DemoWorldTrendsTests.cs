@@ -28,6 +28,9 @@ public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHe
         Assert.Equal("steady", await Sql.ScalarAsync(connection, $"SELECT status FROM topic_trends WHERE run_id = {run} AND kind = 'hashtag' AND item = 'oncology'"));
         Assert.All(giants, g => Assert.EndsWith(":steady", g));
 
+        var themes = await Sql.ColumnAsync(connection, $"SELECT theme || ' (' || posts || ' posts, ' || hcp_authors || ' HCPs)' FROM topic_concern_themes WHERE run_id = {run} ORDER BY rank");
+        output.WriteLine("concern themes: " + string.Join(", ", themes.Take(12)));
+
         var emerging = await Sql.ColumnAsync(connection, $"SELECT item FROM topic_trends WHERE run_id = {run} AND kind = 'term' AND status = 'emerging' ORDER BY rank");
         output.WriteLine("emerging terms: " + string.Join(", ", emerging.Take(10)));
         Assert.Contains(PlantedTrends.EmergingTerm, emerging);

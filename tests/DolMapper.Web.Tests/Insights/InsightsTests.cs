@@ -15,7 +15,7 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
 {
     private static readonly ProfileDefinition Profile = new()
     {
-        Name = "Trend test", Hashtags = ["bcsm"], Keywords = ["ADC data", "datopotamab", "own thing"], Weights = new Dictionary<string, double> { ["relevance"] = 1, ["activity"] = 1 },
+        Name = "Trend test", Hashtags = ["bcsm"], Keywords = ["ADC data", "datopotamab", "own thing", "authorization"], Weights = new Dictionary<string, double> { ["relevance"] = 1, ["activity"] = 1 },
     };
 
     private static readonly DateTime End = new(2026, 10, 31, 12, 0, 0, DateTimeKind.Utc);
@@ -47,6 +47,13 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
         {
             Post(1 + i % 3, End.AddDays(-1 - 0.5 * i), "Datopotamab deruxtecan results are in");
             Post(5, End.AddDays(-1 - 0.5 * i), "My own thing again", "solo");
+        }
+        // Concerns of the last weeks: HCPs asking colleagues about prior authorization.
+        for (var i = 0; i < 6; i++)
+        {
+            Post(2 + i % 3, End.AddDays(-2 - 3 * i), i % 2 == 0
+                ? "Anyone else struggling to get prior authorization approved for trastuzumab? Patients wait weeks."
+                : "We need a faster prior authorization process. My patients can't start treatment on time.");
         }
         Assert.True((await db.ImportAsync(lines)).Clean);
         await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
@@ -91,6 +98,11 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.Contains("#trop2 ↑", System.Net.WebUtility.HtmlDecode(dol));
         Assert.Contains("/Insights/Item?profile=Trend%20test&amp;kind=hashtag&amp;item=trop2", dol);
 
+        // What HCPs ask for: the concern theme, on the page and in its CSV.
+        Assert.Equal("prior authorization", await Sql.ScalarAsync(connection, "SELECT theme FROM topic_concern_themes ORDER BY rank LIMIT 1"));
+        var concerns = page[page.IndexOf("data-testid=\"concerns\"", StringComparison.Ordinal)..page.IndexOf("data-testid=\"trends-rising\"", StringComparison.Ordinal)];
+        Assert.Contains("data-theme=\"prior authorization\"", concerns);
+
         // The CSV is for analysts and admins, and audited.
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.GetAsync("/Insights/trends.csv?profile=" + Uri.EscapeDataString(Profile.Name))).StatusCode);
         var analyst = await app.SignInAsync(Roles.Analyst);
@@ -100,6 +112,9 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.StartsWith("1,hashtag,trop2,20,2,4,", rows[1]);
         Assert.EndsWith(",rising", rows[1]);
         Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.trends.csv'"));
+        var themes = (await analyst.GetStringAsync("/Insights/concerns.csv?profile=" + Uri.EscapeDataString(Profile.Name))).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("theme,posts,hcp_authors,example_post_ids", themes[0]);
+        Assert.Matches("^prior authorization,6,3,x:\\d+ x:\\d+ x:\\d+$", themes[1]);
         var missing = await analyst.GetAsync("/Insights/trends.csv?profile=No%20such");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("There is no profile called 'No such'", await missing.Content.ReadAsStringAsync());
@@ -157,6 +172,12 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
             var lines = await File.ReadAllLinesAsync(file);
             Assert.Equal("rank,kind,item,posts_window,posts_baseline,hcp_authors,trend_score,status", lines[0]);
             Assert.StartsWith("1,hashtag,trop2,", lines[1]);
+            await using (var concerns = await CliProcess.RunAsync(["insights", "concerns", "--profile", Profile.Name, database]))
+            {
+                Assert.True(concerns.ExitCode == 0, concerns.StandardError);
+                var output = concerns.StandardOutput.ReplaceLineEndings("\n");
+                Assert.StartsWith("theme,posts,hcp_authors,example_post_ids\nprior authorization,6,3,", output);
+            }
             await using (var unknown = await CliProcess.RunAsync(["insights", "trends", "--profile", "No such", database]))
             {
                 Assert.Equal(1, unknown.ExitCode);

@@ -73,3 +73,32 @@ internal sealed class TopicTrendDayConfiguration : IEntityTypeConfiguration<Topi
         b.HasOne<TopicTrend>().WithMany().HasForeignKey(d => new { d.RunId, d.Kind, d.Item }).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>
+/// A theme of the concerns and unmet needs HCPs voiced in a profile's topic over the nine weeks
+/// before a run's snapshot (docs/insights.md): the term that names it, its posts, their HCP authors
+/// and example posts.
+/// </summary>
+public sealed class TopicConcernTheme
+{
+    public long RunId { get; set; }
+    public required string Theme { get; set; }
+    /// <summary>1 = the most posts.</summary>
+    public int Rank { get; set; }
+    public int Posts { get; set; }
+    public int HcpAuthors { get; set; }
+    /// <summary>Example posts (post ids), most engaged first.</summary>
+    public long[] ExamplePostIds { get; set; } = [];
+}
+
+internal sealed class TopicConcernThemeConfiguration : IEntityTypeConfiguration<TopicConcernTheme>
+{
+    public void Configure(EntityTypeBuilder<TopicConcernTheme> b)
+    {
+        b.ToTable("topic_concern_themes");
+        b.HasKey(t => new { t.RunId, t.Theme });
+        b.HasIndex(t => new { t.RunId, t.Rank });
+        b.HasOne<ScoringRun>().WithMany().HasForeignKey(t => t.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+

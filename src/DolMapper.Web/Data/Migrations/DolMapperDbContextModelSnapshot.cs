@@ -1817,6 +1817,42 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("source_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicConcernTheme", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Theme")
+                        .HasColumnType("text")
+                        .HasColumnName("theme");
+
+                    b.PrimitiveCollection<long[]>("ExamplePostIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("example_post_ids");
+
+                    b.Property<int>("HcpAuthors")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_authors");
+
+                    b.Property<int>("Posts")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.HasKey("RunId", "Theme")
+                        .HasName("pk_topic_concern_themes");
+
+                    b.HasIndex("RunId", "Rank")
+                        .HasDatabaseName("ix_topic_concern_themes_run_id_rank");
+
+                    b.ToTable("topic_concern_themes", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicTrend", b =>
                 {
                     b.Property<long>("RunId")
@@ -2492,6 +2528,16 @@ namespace DolMapper.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_source_cursors_sources_source_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicConcernTheme", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_topic_concern_themes_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.TopicTrend", b =>

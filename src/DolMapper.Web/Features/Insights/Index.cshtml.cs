@@ -18,6 +18,7 @@ public sealed class IndexModel(InsightsQuery insights, RankingQuery rankings) : 
     public RankingRun? Run { get; private set; }
     public bool TopicScoped { get; private set; }
     public IReadOnlyDictionary<string, IReadOnlyList<TrendRow>> ByStatus { get; private set; } = new Dictionary<string, IReadOnlyList<TrendRow>>();
+    public IReadOnlyList<ConcernRow> Concerns { get; private set; } = [];
 
     public async Task OnGetAsync(string? profile, string? kind, CancellationToken cancellationToken)
     {
@@ -42,5 +43,6 @@ public sealed class IndexModel(InsightsQuery insights, RankingQuery rankings) : 
                 status is TrendStatus.Rising or TrendStatus.Emerging ? 50 : Kind is null ? 3 * Shown : Shown, cancellationToken, byVolume: status == TrendStatus.Steady);
         }
         ByStatus = byStatus;
+        Concerns = await insights.ConcernsAsync(run.RunId, cancellationToken);
     }
 }

@@ -11,10 +11,18 @@ public static class InsightsEndpoints
 {
     /// <summary>The trends download's name, for links made with <c>Url.RouteUrl</c>.</summary>
     public const string TrendsCsv = "insights-trends-csv";
+    /// <summary>The concern themes download's name.</summary>
+    public const string ConcernsCsv = "insights-concerns-csv";
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/Insights/trends.csv", async (HttpContext context, InsightsQuery insights, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        Map(app, "/Insights/trends.csv", TrendsCsv, "trends", (insights, run, writer, ct) => insights.WriteTrendsCsvAsync(run, writer, ct));
+        Map(app, "/Insights/concerns.csv", ConcernsCsv, "concerns", (insights, run, writer, ct) => insights.WriteConcernsCsvAsync(run, writer, ct));
+    }
+
+    private static void Map(IEndpointRouteBuilder app, string path, string name, string table, Func<InsightsQuery, long, TextWriter, CancellationToken, Task<int>> write)
+    {
+        app.MapGet(path, async (HttpContext context, InsightsQuery insights, NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
         {
             var profile = context.Request.Query["profile"].ToString();
             if (string.IsNullOrWhiteSpace(profile))
@@ -27,19 +35,19 @@ public static class InsightsEndpoints
                 return Results.NotFound(await insights.ProfileExistsAsync(profile, cancellationToken)
                     ? $"'{profile}' has no complete scoring run yet." : $"There is no profile called '{profile}'.");
             }
-            var name = $"dolmapper-trends-{Downloads.Slug(profile)}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
+            var file = $"dolmapper-{table}-{Downloads.Slug(profile)}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
             context.Response.ContentType = "text/csv; charset=utf-8";
-            context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = name, FileName = name }.ToString();
+            context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = file, FileName = file }.ToString();
             context.Response.Headers.CacheControl = "no-store";
             int rows;
             await using (var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
             {
-                rows = await insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken);
+                rows = await write(insights, run.RunId, writer, cancellationToken);
             }
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await Data.AuditLog.WriteAsync(connection, null, context.User.Identity?.Name ?? "?", "export.trends.csv", profile,
-                new { run = run.RunId, version = run.Version, rows, file = name }, cancellationToken, context.User.FindFirstValue(ClaimTypes.NameIdentifier));
+            await Data.AuditLog.WriteAsync(connection, null, context.User.Identity?.Name ?? "?", $"export.{table}.csv", profile,
+                new { run = run.RunId, version = run.Version, rows, file }, cancellationToken, context.User.FindFirstValue(ClaimTypes.NameIdentifier));
             return Results.Empty;
-        }).RequireAuthorization(Policies.Analyst).WithName(TrendsCsv);
+        }).RequireAuthorization(Policies.Analyst).WithName(name);
     }
 }

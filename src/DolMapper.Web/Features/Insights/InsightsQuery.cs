@@ -16,7 +16,14 @@ public sealed record TrendRow(int Rank, string Kind, string Item, string Status,
 public sealed record TrendDriver(long PersonId, string Name, string? Specialty, string? Country, int Posts);
 
 /// <summary>A post that shows an item.</summary>
-public sealed record TrendExample(long PostId, string Author, string? Handle, DateTime CreatedAt, string? Text, string? Url, long Engagement);
+public sealed record TrendExample(long PostId, string Author, string? Handle, DateTime CreatedAt, string? Text, string? Url, long Engagement)
+{
+    /// <summary>The post as the import format names it: platform:id.</summary>
+    public string ImportId { get; init; } = "";
+}
+
+/// <summary>A theme of concerns and unmet needs with its example posts.</summary>
+public sealed record ConcernRow(string Theme, int Posts, int HcpAuthors, IReadOnlyList<TrendExample> Examples);
 
 /// <summary>One item opened: its row, its weeks (HCP and public posts), its drivers and example posts.</summary>
 public sealed record TrendDetail(TrendRow Row, IReadOnlyList<(DateOnly WeekStart, int Hcp, int Public)> Weeks, IReadOnlyList<TrendDriver> Drivers, IReadOnlyList<TrendExample> Examples);
@@ -132,8 +139,15 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             }
         }
 
+        var posts = await ExamplesAsync(connection, examples, cancellationToken);
+        return new TrendDetail(row, weeks, people, posts);
+    }
+
+    /// <summary>Example posts by id, in the order given, leaving out deleted posts and persons who opted out.</summary>
+    private static async Task<List<TrendExample>> ExamplesAsync(NpgsqlConnection connection, long[] ids, CancellationToken cancellationToken)
+    {
         var posts = new List<TrendExample>();
-        await using (var command = new NpgsqlCommand($"""
+        await using var command = new NpgsqlCommand($"""
             SELECT x.id, coalesce(p.display_name, a.handle, '(no name)') AS author, a.handle, x.created_at, x.text, x.platform, x.external_id,
                    x.likes + x.reposts + x.quotes AS engagement
             FROM unnest(@ids) WITH ORDINALITY AS e(post_id, n)
@@ -142,18 +156,68 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             JOIN persons p ON p.id = a.person_id
             WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
             ORDER BY e.n
-            """, connection))
+            """, connection);
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.Parameters.AddWithValue("ids", examples);
+            var handle = reader.Get<string>("handle");
+            posts.Add(new TrendExample(reader.Get<long>("id"), reader.Get<string>("author")!, handle, reader.GetUtc("created_at")!.Value, reader.Get<string>("text"),
+                Profiles.PostLinks.Url(reader.Get<string>("platform")!, reader.Get<string>("external_id")!, handle), reader.Get<long>("engagement"))
+            {
+                ImportId = reader.Get<string>("platform") + ":" + reader.Get<string>("external_id"),
+            });
+        }
+        return posts;
+    }
+
+    /// <summary>The CSV columns of <c>insights concerns</c> (docs/insights.md).</summary>
+    public static readonly IReadOnlyList<string> ConcernsHeader = ["theme", "posts", "hcp_authors", "example_post_ids"];
+
+    /// <summary>The run's concern themes, the most posts first, each with its example posts.</summary>
+    public async Task<IReadOnlyList<ConcernRow>> ConcernsAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var themes = new List<(string Theme, int Posts, int Authors, long[] Examples)>();
+        await using (var command = new NpgsqlCommand("SELECT theme, posts, hcp_authors, example_post_ids FROM topic_concern_themes WHERE run_id = @run ORDER BY rank", connection))
+        {
+            command.Parameters.AddWithValue("run", runId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var handle = reader.Get<string>("handle");
-                posts.Add(new TrendExample(reader.Get<long>("id"), reader.Get<string>("author")!, handle, reader.GetUtc("created_at")!.Value, reader.Get<string>("text"),
-                    Profiles.PostLinks.Url(reader.Get<string>("platform")!, reader.Get<string>("external_id")!, handle), reader.Get<long>("engagement")));
+                themes.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.Get<long[]>("example_post_ids") ?? []));
             }
         }
-        return new TrendDetail(row, weeks, people, posts);
+        var rows = new List<ConcernRow>();
+        foreach (var (theme, posts, authors, examples) in themes)
+        {
+            rows.Add(new ConcernRow(theme, posts, authors, await ExamplesAsync(connection, examples, cancellationToken)));
+        }
+        return rows;
+    }
+
+    /// <summary>Writes the run's concern themes as CSV (the columns of <see cref="ConcernsHeader"/>; example posts as platform:id, space-separated); returns the rows written.</summary>
+    public async Task<int> WriteConcernsCsvAsync(long runId, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = new CsvWriterOptions { Injection = CsvInjection.None, NewLine = "\r\n", FormatProvider = CultureInfo.InvariantCulture };
+        await using var csv = CsvWriter.Create(output, options, true);
+        foreach (var column in ConcernsHeader)
+        {
+            csv.WriteField(column);
+        }
+        await csv.EndRecordAsync(cancellationToken);
+        var rows = 0;
+        foreach (var c in await ConcernsAsync(runId, cancellationToken))
+        {
+            csv.WriteField(Downloads.CsvText(c.Theme));
+            csv.WriteField(c.Posts.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(c.HcpAuthors.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(Downloads.CsvText(string.Join(' ', c.Examples.Select(e => e.ImportId))));
+            await csv.EndRecordAsync(cancellationToken);
+            rows++;
+        }
+        await csv.FlushAsync(cancellationToken);
+        return rows;
     }
 
     /// <summary>Writes the run's trends as CSV (the columns of <see cref="TrendsHeader"/>); returns the rows written.</summary>

@@ -142,8 +142,13 @@ public static class DolMapperCommandLine
         var trendsOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
         var insightsTrends = new Command("trends", "Write a profile's topic trends as CSV: rank,kind,item,posts_window,posts_baseline,hcp_authors,trend_score,status (docs/insights.md).") { trendsProfile, trendsOut };
         insightsTrends.TreatUnmatchedTokensAsErrors = false;
-        insightsTrends.SetAction((parse, ct) => InsightsTrendsAsync(parse.GetValue(trendsProfile)!, parse.GetValue(trendsOut), parse.UnmatchedTokens, stdout, ct));
-        var insightsVerb = new Command("insights", "Conversation insights of a profile's topic as CSV (docs/insights.md).") { insightsTrends };
+        insightsTrends.SetAction((parse, ct) => InsightsCsvAsync("trends", parse.GetValue(trendsProfile)!, parse.GetValue(trendsOut), parse.UnmatchedTokens, stdout, ct));
+        var concernsProfile = new Option<string>("--profile") { Description = "The profile whose latest complete run's concern themes to write.", Required = true };
+        var concernsOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
+        var insightsConcerns = new Command("concerns", "Write a profile's themes of concerns and unmet needs as CSV: theme,posts,hcp_authors,example_post_ids (docs/insights.md).") { concernsProfile, concernsOut };
+        insightsConcerns.TreatUnmatchedTokensAsErrors = false;
+        insightsConcerns.SetAction((parse, ct) => InsightsCsvAsync("concerns", parse.GetValue(concernsProfile)!, parse.GetValue(concernsOut), parse.UnmatchedTokens, stdout, ct));
+        var insightsVerb = new Command("insights", "Conversation insights of a profile's topic as CSV (docs/insights.md).") { insightsTrends, insightsConcerns };
 
         var userEmail = new Argument<string?>("EMAIL") { Description = "The user's e-mail address.", Arity = ArgumentArity.ZeroOrOne };
         var emailOption = new Option<string?>("--email") { Description = "The user's e-mail address (as the EMAIL argument)." };
@@ -667,7 +672,8 @@ public static class DolMapperCommandLine
         return Success;
     }
 
-    private static async Task<int> InsightsTrendsAsync(string profile, string? output, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary><c>insights trends</c> and <c>insights concerns</c>: one of the latest run's insight tables as CSV, audited like the download.</summary>
+    private static async Task<int> InsightsCsvAsync(string table, string profile, string? output, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
     {
         await using var app = await CommandAppAsync(unmatched, cancellationToken);
         var insights = app.Services.GetRequiredService<Features.Insights.InsightsQuery>();
@@ -680,12 +686,15 @@ public static class DolMapperCommandLine
         }
         if (run.Definition is { TopicScoped: false })
         {
-            throw new StartupException($"'{profile}' is read over everything a person posts (scope \"all\"): trends are kept for profiles read in their topic.");
+            throw new StartupException($"'{profile}' is read over everything a person posts (scope \"all\"): insights are kept for profiles read in their topic.");
         }
+        Task<int> Write(TextWriter writer) => table == "trends"
+            ? insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken)
+            : insights.WriteConcernsCsvAsync(run.RunId, writer, cancellationToken);
         int rows;
         if (output is null)
         {
-            rows = await insights.WriteTrendsCsvAsync(run.RunId, stdout, cancellationToken);
+            rows = await Write(stdout);
             await stdout.FlushAsync(cancellationToken);
         }
         else
@@ -693,14 +702,14 @@ public static class DolMapperCommandLine
             var temporary = output + ".partial";
             await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)))
             {
-                rows = await insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken);
+                rows = await Write(writer);
             }
             File.Move(temporary, output, overwrite: true);
-            await stdout.WriteLineAsync($"Wrote {rows:N0} trends of '{profile}' (run {run.RunId} of {run.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
+            await stdout.WriteLineAsync($"Wrote {rows:N0} {(table == "trends" ? "trends" : "concern themes")} of '{profile}' (run {run.RunId} of {run.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
         }
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Data.AuditLog.WriteAsync(connection, null, $"cli:{Environment.UserName}", "export.trends.csv", profile, new { run = run.RunId, version = run.Version, rows, file = output }, cancellationToken);
+        await Data.AuditLog.WriteAsync(connection, null, $"cli:{Environment.UserName}", $"export.{table}.csv", profile, new { run = run.RunId, version = run.Version, rows, file = output }, cancellationToken);
         return Success;
     }
 
