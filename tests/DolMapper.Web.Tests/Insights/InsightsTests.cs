@@ -124,11 +124,12 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
     public async Task Erasing_a_person_takes_them_out_of_the_trends_drivers_examples_and_items_that_name_them()
     {
         var connection = await ScoredWorldAsync();
-        var person = (long)(await Sql.ScalarAsync(connection, "SELECT person_id FROM accounts WHERE handle = 'onc1'"))!;
+        var person = (long)(await Sql.ScalarAsync(connection, "SELECT person_id FROM accounts WHERE handle = 'onc2'"))!;
         Assert.True(await Sql.CountAsync(connection, $"SELECT count(*) FROM topic_trends WHERE {person} = ANY (driver_person_ids)") > 0);
-        Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends t WHERE EXISTS (SELECT 1 FROM posts x JOIN accounts a ON a.id = x.account_id WHERE a.handle = 'onc1' AND x.id = ANY (t.example_post_ids))") > 0);
+        Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends t WHERE EXISTS (SELECT 1 FROM posts x JOIN accounts a ON a.id = x.account_id WHERE a.handle = 'onc2' AND x.id = ANY (t.example_post_ids))") > 0);
+        Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM topic_concern_themes t WHERE EXISTS (SELECT 1 FROM posts x JOIN accounts a ON a.id = x.account_id WHERE a.handle = 'onc2' AND x.id = ANY (t.example_post_ids))") > 0);
         // A term made of their handle, as if others kept naming them.
-        await Sql.ExecuteAsync(connection, "INSERT INTO topic_trends (run_id, kind, item, status, rank, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent, posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids) SELECT run_id, 'term', 'onc1 says', 'steady', 999, 0, 0, 0, 0, 0, 5, 5, 2, 0, '{}', '{}', '{}' FROM topic_trends LIMIT 1");
+        await Sql.ExecuteAsync(connection, "INSERT INTO topic_trends (run_id, kind, item, status, rank, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent, posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids) SELECT run_id, 'term', 'onc2 says', 'steady', 999, 0, 0, 0, 0, 0, 5, 5, 2, 0, '{}', '{}', '{}' FROM topic_trends LIMIT 1");
 
         await using var dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(connection);
         var erased = await new DolMapper.Web.Compliance.OptOutRegistry(dataSource).EraseAsync(person, "DSR", "admin", CancellationToken.None);
@@ -137,7 +138,9 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM topic_trends WHERE {person} = ANY (driver_person_ids)"));
         Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends WHERE cardinality(driver_person_ids) <> cardinality(driver_posts)"));
         Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends t, unnest(t.example_post_ids) e(id) WHERE NOT EXISTS (SELECT 1 FROM posts x WHERE x.id = e.id)"));
-        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends WHERE item LIKE '%onc1%'"));
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_concern_themes t, unnest(t.example_post_ids) e(id) WHERE NOT EXISTS (SELECT 1 FROM posts x WHERE x.id = e.id)"));
+        Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_concern_themes WHERE theme = 'prior authorization'"));
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends WHERE item LIKE '%onc2%'"));
         // The others still drive the rising hashtag.
         Assert.True(await Sql.CountAsync(connection, "SELECT cardinality(driver_person_ids) FROM topic_trends WHERE item = 'trop2'") >= 3);
     }
