@@ -395,7 +395,7 @@ public sealed class DemoWorldWriter
                 text = $"Heading to {next.Conference.Name} next week. Who else? " + text;
             }
 
-            PlantTrends(areaInfo.Key, createdAt, ref text);
+            PlantTrends(areaInfo.Key, person.IsHcp, createdAt, ref text);
             var full = text;
             foreach (var tag in _hashtags)
             {
@@ -544,13 +544,18 @@ public sealed class DemoWorldWriter
     /// random stream so the rest of the world is as it was: in the area's posts a hashtag that is
     /// rare until the last week and frequent in it, and a term that appears only in the last week.
     /// </summary>
-    private void PlantTrends(string area, DateTime createdAt, ref string text)
+    private void PlantTrends(string area, bool hcp, DateTime createdAt, ref string text)
     {
         if (area != PlantedTrends.Area)
         {
             return;
         }
-        var lastWeek = createdAt >= _world.Options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddDays(-PlantedTrends.LastDays);
+        var end = _world.Options.End.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var lastWeek = createdAt >= end.AddDays(-PlantedTrends.LastDays);
+        if (hcp && createdAt >= end.AddDays(-PlantedTrends.ConcernDays) && _trendRng.Chance(0.06))
+        {
+            text += " " + PlantedTrends.ConcernSentences[_trendRng.Next(PlantedTrends.ConcernSentences.Length)];
+        }
         if (_trendRng.Chance(lastWeek ? 0.08 : 0.003))
         {
             _hashtags.Add(PlantedTrends.RisingHashtag);
@@ -722,6 +727,18 @@ public static class PlantedTrends
     public const string RisingHashtag = "TROP2";
     /// <summary>In 4% of the area's last week's posts, never before.</summary>
     public const string EmergingTerm = "datopotamab deruxtecan";
+    /// <summary>The concern theme HCPs voice in 6% of the area's posts of the last <see cref="ConcernDays"/> days.</summary>
+    public const string ConcernTheme = "biosimilar trastuzumab";
+    /// <summary>How many days before the world's end the planted concerns run.</summary>
+    public const double ConcernDays = 56;
+    /// <summary>The ways the planted concern is voiced (one is appended to the post).</summary>
+    public static readonly string[] ConcernSentences =
+    [
+        "Anyone else struggling to get biosimilar trastuzumab approved? Patients wait weeks.",
+        "We need a faster route to biosimilar trastuzumab, my patients cannot start on time.",
+        "Worried our biosimilar trastuzumab supply will not last the month.",
+        "Is anyone else seeing delays with biosimilar trastuzumab deliveries?",
+    ];
     /// <summary>The sentence that carries <see cref="EmergingTerm"/>: every term of it is new in the last week.</summary>
     public const string EmergingSentence = "Datopotamab deruxtecan data look practice-changing.";
 }

@@ -10,7 +10,7 @@ namespace DolMapper.Web.Tests.Insights;
 public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     [Fact]
-    public async Task The_planted_rising_hashtag_leads_the_oncology_risers_the_steady_giant_is_not_rising_and_the_new_term_emerges()
+    public async Task The_planted_rising_hashtag_leads_the_risers_the_giants_stay_steady_the_new_term_emerges_and_the_planted_concern_is_a_top_theme()
     {
         var world = await ScoredDemoWorld.GetAsync(postgres);
         var connection = world.Scoring.ConnectionString;
@@ -30,6 +30,8 @@ public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHe
 
         var themes = await Sql.ColumnAsync(connection, $"SELECT theme || ' (' || posts || ' posts, ' || hcp_authors || ' HCPs)' FROM topic_concern_themes WHERE run_id = {run} ORDER BY rank");
         output.WriteLine("concern themes: " + string.Join(", ", themes.Take(12)));
+        // The planted concern theme (docs/demo-world.md) is among the first three.
+        Assert.Contains(themes.Take(3), t => t.StartsWith(PlantedTrends.ConcernTheme + " (", StringComparison.Ordinal));
 
         var emerging = await Sql.ColumnAsync(connection, $"SELECT item FROM topic_trends WHERE run_id = {run} AND kind = 'term' AND status = 'emerging' ORDER BY rank");
         output.WriteLine("emerging terms: " + string.Join(", ", emerging.Take(10)));
