@@ -9,7 +9,8 @@ namespace DolMapper.Scoring.Insights;
 /// <param name="Hashtags">Its hashtags.</param>
 /// <param name="Urls">Its links.</param>
 /// <param name="Engagement">Likes, reposts and quotes it received.</param>
-public sealed record TrendPost(long PostId, long PersonId, bool Hcp, DateTime CreatedAt, string? Text, string[]? Hashtags, string[]? Urls, long Engagement);
+/// <param name="AccountId">The author's account id (with <paramref name="PostId"/> the post's key: examples are looked up by both).</param>
+public sealed record TrendPost(long PostId, long PersonId, bool Hcp, DateTime CreatedAt, string? Text, string[]? Hashtags, string[]? Urls, long Engagement, long AccountId = 0);
 
 /// <summary>One day of an item: posts, those by HCPs, and the engagement they received.</summary>
 public readonly record struct TrendDay(DateOnly Day, int Posts, int HcpPosts, long Engagement);
@@ -46,7 +47,7 @@ public sealed record TrendItem
     /// <summary>The HCPs who post it most over the last four weeks (the window when none did), with their posts.</summary>
     public IReadOnlyList<(long PersonId, int Posts)> Drivers { get; init; } = [];
     /// <summary>Up to three posts that show it: by HCPs first, most engaged, the most recent weeks first.</summary>
-    public IReadOnlyList<long> ExamplePosts { get; init; } = [];
+    public IReadOnlyList<(long AccountId, long PostId)> ExamplePosts { get; init; } = [];
 }
 
 /// <summary>
@@ -224,7 +225,7 @@ public sealed class TopicTrends
         var windowHcpAuthors = keptIds.ToDictionary(id => id, _ => new HashSet<long>());
         var drivers = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
         var driversWindow = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
-        var examples = keptIds.ToDictionary(id => id, _ => new List<(int Rank, long Engagement, long Post)>());
+        var examples = keptIds.ToDictionary(id => id, _ => new List<(int Rank, long Engagement, long Post, long Account)>());
         // The last week's authors of every kept item (the candidates' sets above only cover items with enough posts to trend).
         var keptRecentAuthors = keptIds.ToDictionary(id => id, _ => (Hcp: new HashSet<long>(), Public: new HashSet<long>()));
         for (var i = 0; i < _posts.Count; i++)
@@ -256,7 +257,7 @@ public sealed class TopicTrends
                 // HCPs' posts first, then the last week, the last four, the rest; the most engaged within each.
                 var rank = (post.Hcp ? 0 : 3) + (back == 0 ? 0 : back < 4 ? 1 : 2);
                 var list = examples[id];
-                list.Add((rank, post.Engagement, post.PostId));
+                list.Add((rank, post.Engagement, post.PostId, post.AccountId));
                 if (list.Count > 12)
                 {
                     list.Sort(ExampleOrder);
@@ -289,7 +290,7 @@ public sealed class TopicTrends
                 EngagementWindow = dayList.Sum(d => d.Engagement),
                 Days = dayList,
                 Drivers = [.. byPosts.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(10).Select(p => (p.Key, p.Value))],
-                ExamplePosts = [.. exampleList.Take(3).Select(e => e.Post)],
+                ExamplePosts = [.. exampleList.Take(3).Select(e => (e.Account, e.Post))],
             };
         }).OrderBy(t => TrendStatus.Order(t.Status)).ThenByDescending(t => t.TrendScore).ThenByDescending(t => t.PostsWindow).ThenBy(t => t.Kind, StringComparer.Ordinal).ThenBy(t => t.Item, StringComparer.Ordinal)];
     }
@@ -350,7 +351,7 @@ public sealed class TopicTrends
                 weight[id] = inConcerns[id] * Math.Log(lift);
             }
         }
-        var themes = new Dictionary<int, (List<long> Posts, HashSet<long> Authors, List<(long Engagement, long Post)> Examples)>();
+        var themes = new Dictionary<int, (List<long> Posts, HashSet<long> Authors, List<(long Engagement, long Post, long Account)> Examples)>();
         for (var i = 0; i < _posts.Count; i++)
         {
             if (!_concern[i])
@@ -378,11 +379,11 @@ public sealed class TopicTrends
             }
             theme.Posts.Add(_posts[i].PostId);
             theme.Authors.Add(_posts[i].PersonId);
-            theme.Examples.Add((_posts[i].Engagement, _posts[i].PostId));
+            theme.Examples.Add((_posts[i].Engagement, _posts[i].PostId, _posts[i].AccountId));
         }
         return [.. themes.Where(t => t.Value.Posts.Count >= MinimumPosts)
             .Select(t => new ConcernTheme(_items[t.Key].Item, t.Value.Posts.Count, t.Value.Authors.Count,
-                [.. t.Value.Examples.OrderByDescending(e => e.Engagement).ThenBy(e => e.Post).Take(3).Select(e => e.Post)]))
+                [.. t.Value.Examples.OrderByDescending(e => e.Engagement).ThenBy(e => e.Post).Take(3).Select(e => (e.Account, e.Post))]))
             .OrderByDescending(t => t.Posts).ThenByDescending(t => t.HcpAuthors).ThenBy(t => t.Theme, StringComparer.Ordinal)];
     }
 
@@ -414,7 +415,7 @@ public sealed class TopicTrends
     /// <summary>How much more common in concern posts than in the topic's posts a term must be to name a theme.</summary>
     public const double ThemeLift = 2;
 
-    private static int ExampleOrder((int Rank, long Engagement, long Post) a, (int Rank, long Engagement, long Post) b) =>
+    private static int ExampleOrder((int Rank, long Engagement, long Post, long Account) a, (int Rank, long Engagement, long Post, long Account) b) =>
         a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : a.Engagement != b.Engagement ? b.Engagement.CompareTo(a.Engagement) : a.Post.CompareTo(b.Post);
 
     /// <summary>An item's status and trend score from its last week's posts, its baseline weeks and its last week's authors.</summary>
@@ -442,7 +443,7 @@ public sealed class TopicTrends
 }
 
 /// <summary>A theme of concerns and unmet needs: the term that names it, the concern posts it holds, their HCP authors and up to three example posts (most engaged first).</summary>
-public sealed record ConcernTheme(string Theme, int Posts, int HcpAuthors, IReadOnlyList<long> ExamplePosts);
+public sealed record ConcernTheme(string Theme, int Posts, int HcpAuthors, IReadOnlyList<(long AccountId, long PostId)> ExamplePosts);
 
 /// <summary>The trend statuses, in the order lists show them.</summary>
 public static class TrendStatus

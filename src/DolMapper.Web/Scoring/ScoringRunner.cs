@@ -176,7 +176,7 @@ public sealed class ScoringRunner(
             {
                 if (inputs.AccountIndex.TryGetValue(accountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0 && !inputs.OptedOut[p])
                 {
-                    trends!.Add(new TrendPost(postId, inputs.PersonIds[p], inputs.IsHcp(p, definition.MinHcpConfidence), createdAt, text, hashtags, urls, engagement));
+                    trends!.Add(new TrendPost(postId, inputs.PersonIds[p], inputs.IsHcp(p, definition.MinHcpConfidence), createdAt, text, hashtags, urls, engagement, accountId));
                 }
             }
             await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, [.. mayBeScored], congressTags, cancellationToken,
@@ -248,7 +248,7 @@ public sealed class ScoringRunner(
     /// <summary>The run's topic trends, their days and its concern themes (binary COPY); pages read them once the run is complete.</summary>
     private static async Task WriteTrendsAsync(NpgsqlConnection connection, long runId, IReadOnlyList<TrendItem> items, IReadOnlyList<ConcernTheme> concerns, CancellationToken cancellationToken)
     {
-        using (var copy = await connection.BeginBinaryImportAsync("COPY topic_concern_themes (run_id, theme, rank, posts, hcp_authors, example_post_ids) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        using (var copy = await connection.BeginBinaryImportAsync("COPY topic_concern_themes (run_id, theme, rank, posts, hcp_authors, example_post_ids, example_account_ids) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             var rank = 0;
             foreach (var theme in concerns)
@@ -259,13 +259,14 @@ public sealed class ScoringRunner(
                 copy.Write(++rank, NpgsqlDbType.Integer);
                 copy.Write(theme.Posts, NpgsqlDbType.Integer);
                 copy.Write(theme.HcpAuthors, NpgsqlDbType.Integer);
-                copy.Write(theme.ExamplePosts.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(theme.ExamplePosts.Select(e => e.PostId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(theme.ExamplePosts.Select(e => e.AccountId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
             }
             await copy.CompleteAsync(cancellationToken);
         }
         using (var copy = await connection.BeginBinaryImportAsync(
             "COPY topic_trends (run_id, kind, item, status, rank, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent, " +
-            "posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            "posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids, example_account_ids) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
             var rank = 0;
             foreach (var item in items)
@@ -287,7 +288,8 @@ public sealed class ScoringRunner(
                 copy.Write(item.EngagementWindow, NpgsqlDbType.Bigint);
                 copy.Write(item.Drivers.Select(d => d.PersonId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
                 copy.Write(item.Drivers.Select(d => d.Posts).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer);
-                copy.Write(item.ExamplePosts.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(item.ExamplePosts.Select(e => e.PostId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(item.ExamplePosts.Select(e => e.AccountId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
             }
             await copy.CompleteAsync(cancellationToken);
         }

@@ -32,6 +32,8 @@ public sealed class TopicTrend
     public int[] DriverPosts { get; set; } = [];
     /// <summary>Example posts (post ids), best first.</summary>
     public long[] ExamplePostIds { get; set; } = [];
+    /// <summary>The example posts' accounts, in the same order: with the post id a post's key, so an example is found by index.</summary>
+    public long[] ExampleAccountIds { get; set; } = [];
 }
 
 /// <summary>One day of a <see cref="TopicTrend"/>: posts, HCPs' posts and the engagement they received.</summary>
@@ -89,6 +91,8 @@ public sealed class TopicConcernTheme
     public int HcpAuthors { get; set; }
     /// <summary>Example posts (post ids), most engaged first.</summary>
     public long[] ExamplePostIds { get; set; } = [];
+    /// <summary>The example posts' accounts, in the same order.</summary>
+    public long[] ExampleAccountIds { get; set; } = [];
 }
 
 internal sealed class TopicConcernThemeConfiguration : IEntityTypeConfiguration<TopicConcernTheme>

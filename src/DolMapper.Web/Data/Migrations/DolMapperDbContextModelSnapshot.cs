@@ -1827,6 +1827,11 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("theme");
 
+                    b.PrimitiveCollection<long[]>("ExampleAccountIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("example_account_ids");
+
                     b.PrimitiveCollection<long[]>("ExamplePostIds")
                         .IsRequired()
                         .HasColumnType("bigint[]")
@@ -1881,6 +1886,11 @@ namespace DolMapper.Web.Data.Migrations
                     b.Property<long>("EngagementWindow")
                         .HasColumnType("bigint")
                         .HasColumnName("engagement_window");
+
+                    b.PrimitiveCollection<long[]>("ExampleAccountIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("example_account_ids");
 
                     b.PrimitiveCollection<long[]>("ExamplePostIds")
                         .IsRequired()

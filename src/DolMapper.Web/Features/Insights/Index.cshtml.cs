@@ -43,6 +43,6 @@ public sealed class IndexModel(InsightsQuery insights, RankingQuery rankings) : 
                 status is TrendStatus.Rising or TrendStatus.Emerging ? 50 : Kind is null ? 3 * Shown : Shown, cancellationToken, byVolume: status == TrendStatus.Steady);
         }
         ByStatus = byStatus;
-        Concerns = await insights.ConcernsAsync(run.RunId, cancellationToken);
+        Concerns = await insights.ConcernsAsync(run.RunId, cancellationToken, limit: Shown);
     }
 }

@@ -83,11 +83,11 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         TrendRow row;
-        long[] drivers, examples;
+        long[] drivers, examples, exampleAccounts;
         int[] driverPosts;
         await using (var command = new NpgsqlCommand("""
             SELECT rank, kind, item, status, trend_score, posts_recent, posts_baseline, hcp_authors_recent, public_authors_recent,
-                   posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids
+                   posts_window, hcp_posts_window, hcp_authors_window, engagement_window, driver_person_ids, driver_posts, example_post_ids, example_account_ids
             FROM topic_trends WHERE run_id = @run AND kind = @kind AND item = @item
             """, connection))
         {
@@ -103,6 +103,7 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             drivers = reader.Get<long[]>("driver_person_ids") ?? [];
             driverPosts = reader.Get<int[]>("driver_posts") ?? [];
             examples = reader.Get<long[]>("example_post_ids") ?? [];
+            exampleAccounts = reader.Get<long[]>("example_account_ids") ?? [];
         }
 
         var weeks = new List<(DateOnly, int, int)>();
@@ -139,25 +140,30 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             }
         }
 
-        var posts = await ExamplesAsync(connection, examples, cancellationToken);
+        var posts = await ExamplesAsync(connection, exampleAccounts, examples, cancellationToken);
         return new TrendDetail(row, weeks, people, posts);
     }
 
-    /// <summary>Example posts by id, in the order given, leaving out deleted posts and persons who opted out.</summary>
-    private static async Task<List<TrendExample>> ExamplesAsync(NpgsqlConnection connection, long[] ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Example posts by key (account, id) — found by the posts' primary key, where the id alone
+    /// would scan every post — in the order given, leaving out deleted posts and persons who opted out.
+    /// </summary>
+    private static async Task<List<TrendExample>> ExamplesAsync(NpgsqlConnection connection, long[] accounts, long[] ids, CancellationToken cancellationToken)
     {
         var posts = new List<TrendExample>();
         await using var command = new NpgsqlCommand($"""
             SELECT x.id, coalesce(p.display_name, a.handle, '(no name)') AS author, a.handle, x.created_at, x.text, x.platform, x.external_id,
                    x.likes + x.reposts + x.quotes AS engagement
-            FROM unnest(@ids) WITH ORDINALITY AS e(post_id, n)
-            JOIN posts x ON x.id = e.post_id AND x.deleted_at IS NULL
+            FROM unnest(@accounts, @ids) WITH ORDINALITY AS e(account_id, post_id, n)
+            JOIN posts x ON x.account_id = e.account_id AND x.id = e.post_id AND x.deleted_at IS NULL
             JOIN accounts a ON a.id = x.account_id
             JOIN persons p ON p.id = a.person_id
             WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
             ORDER BY e.n
             """, connection);
-        command.Parameters.AddWithValue("ids", ids);
+        // Runs kept before the accounts were kept beside the ids have none: their examples are not shown.
+        command.Parameters.AddWithValue("accounts", accounts.Length == ids.Length ? accounts : []);
+        command.Parameters.AddWithValue("ids", accounts.Length == ids.Length ? ids : []);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -174,26 +180,25 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
     /// <summary>The CSV columns of <c>insights concerns</c> (docs/insights.md).</summary>
     public static readonly IReadOnlyList<string> ConcernsHeader = ["theme", "posts", "hcp_authors", "example_post_ids"];
 
-    /// <summary>The run's concern themes, the most posts first, each with its example posts.</summary>
-    public async Task<IReadOnlyList<ConcernRow>> ConcernsAsync(long runId, CancellationToken cancellationToken)
+    /// <summary>The run's concern themes, the most posts first (at most <paramref name="limit"/>), each with its example posts (all looked up in one query).</summary>
+    public async Task<IReadOnlyList<ConcernRow>> ConcernsAsync(long runId, CancellationToken cancellationToken, int? limit = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var themes = new List<(string Theme, int Posts, int Authors, long[] Examples)>();
-        await using (var command = new NpgsqlCommand("SELECT theme, posts, hcp_authors, example_post_ids FROM topic_concern_themes WHERE run_id = @run ORDER BY rank", connection))
+        var themes = new List<(string Theme, int Posts, int Authors, long[] Examples, long[] Accounts)>();
+        await using (var command = new NpgsqlCommand("SELECT theme, posts, hcp_authors, example_post_ids, example_account_ids FROM topic_concern_themes WHERE run_id = @run ORDER BY rank LIMIT @limit", connection))
         {
             command.Parameters.AddWithValue("run", runId);
+            command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)limit ?? DBNull.Value });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                themes.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.Get<long[]>("example_post_ids") ?? []));
+                var ids = reader.Get<long[]>("example_post_ids") ?? [];
+                var accounts = reader.Get<long[]>("example_account_ids") ?? [];
+                themes.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), accounts.Length == ids.Length ? ids : [], accounts.Length == ids.Length ? accounts : []));
             }
         }
-        var rows = new List<ConcernRow>();
-        foreach (var (theme, posts, authors, examples) in themes)
-        {
-            rows.Add(new ConcernRow(theme, posts, authors, await ExamplesAsync(connection, examples, cancellationToken)));
-        }
-        return rows;
+        var examples = (await ExamplesAsync(connection, [.. themes.SelectMany(t => t.Accounts)], [.. themes.SelectMany(t => t.Examples)], cancellationToken)).ToDictionary(e => e.PostId);
+        return [.. themes.Select(t => new ConcernRow(t.Theme, t.Posts, t.Authors, [.. t.Examples.Where(examples.ContainsKey).Select(id => examples[id])]))];
     }
 
     /// <summary>Writes the run's concern themes as CSV (the columns of <see cref="ConcernsHeader"/>; example posts as platform:id, space-separated); returns the rows written.</summary>

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace DolMapper.Web.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class ExampleAccounts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long[]>(
+                name: "example_account_ids",
+                table: "topic_trends",
+                type: "bigint[]",
+                nullable: false,
+                defaultValue: new long[0]);
+
+            migrationBuilder.AddColumn<long[]>(
+                name: "example_account_ids",
+                table: "topic_concern_themes",
+                type: "bigint[]",
+                nullable: false,
+                defaultValue: new long[0]);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "example_account_ids",
+                table: "topic_trends");
+
+            migrationBuilder.DropColumn(
+                name: "example_account_ids",
+                table: "topic_concern_themes");
+        }
+    }
+}
