@@ -159,9 +159,12 @@ public sealed class TopicTrends
         var n = _items.Count;
         var total = new int[n];
         var weekly = new int[n * (BaselineWeeks + 1)];
+        // The last week's authors of every item posted then: they decide whether an item can trend, and lists show them.
+        var recentAuthors = new Dictionary<int, (HashSet<long> Hcp, HashSet<long> Public)>();
         for (var i = 0; i < _posts.Count; i++)
         {
-            var back = WeekBack(_posts[i].CreatedAt);
+            var post = _posts[i];
+            var back = WeekBack(post.CreatedAt);
             foreach (var id in _postItems[i])
             {
                 total[id]++;
@@ -169,25 +172,13 @@ public sealed class TopicTrends
                 {
                     weekly[id * (BaselineWeeks + 1) + back]++;
                 }
-            }
-        }
-        // Authors of the last week, for candidates only (enough posts to be anything but steady).
-        var recentAuthors = new Dictionary<int, (HashSet<long> Hcp, HashSet<long> Public)>();
-        for (var i = 0; i < _posts.Count; i++)
-        {
-            if (WeekBack(_posts[i].CreatedAt) != 0)
-            {
-                continue;
-            }
-            foreach (var id in _postItems[i])
-            {
-                if (weekly[id * (BaselineWeeks + 1)] >= MinimumPosts)
+                if (back == 0)
                 {
                     if (!recentAuthors.TryGetValue(id, out var sets))
                     {
                         recentAuthors[id] = sets = ([], []);
                     }
-                    (_posts[i].Hcp ? sets.Hcp : sets.Public).Add(_posts[i].PersonId);
+                    (post.Hcp ? sets.Hcp : sets.Public).Add(post.PersonId);
                 }
             }
         }
@@ -226,8 +217,6 @@ public sealed class TopicTrends
         var drivers = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
         var driversWindow = keptIds.ToDictionary(id => id, _ => new Dictionary<long, int>());
         var examples = keptIds.ToDictionary(id => id, _ => new List<(int Rank, long Engagement, long Post, long Account)>());
-        // The last week's authors of every kept item (the candidates' sets above only cover items with enough posts to trend).
-        var keptRecentAuthors = keptIds.ToDictionary(id => id, _ => (Hcp: new HashSet<long>(), Public: new HashSet<long>()));
         for (var i = 0; i < _posts.Count; i++)
         {
             var post = _posts[i];
@@ -238,10 +227,6 @@ public sealed class TopicTrends
                 if (!isKept[id])
                 {
                     continue;
-                }
-                if (back == 0)
-                {
-                    (post.Hcp ? keptRecentAuthors[id].Hcp : keptRecentAuthors[id].Public).Add(post.PersonId);
                 }
                 var d = days[id].GetValueOrDefault(day);
                 days[id][day] = (d.Posts + 1, d.Hcp + (post.Hcp ? 1 : 0), d.Engagement + post.Engagement);
@@ -270,7 +255,7 @@ public sealed class TopicTrends
         {
             var (kind, item) = _items[k.Id];
             var dayList = days[k.Id].OrderBy(d => d.Key).Select(d => new TrendDay(d.Key, d.Value.Posts, d.Value.Hcp, d.Value.Engagement)).ToList();
-            var recent = keptRecentAuthors[k.Id];
+            var recent = recentAuthors.TryGetValue(k.Id, out var sets) ? sets : ([], []);
             var byPosts = drivers[k.Id].Count > 0 ? drivers[k.Id] : driversWindow[k.Id];
             var exampleList = examples[k.Id];
             exampleList.Sort(ExampleOrder);

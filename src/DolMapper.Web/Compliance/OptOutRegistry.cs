@@ -233,31 +233,20 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             """);
         // The topic trends (docs/insights.md): their posts as examples, their ids as drivers, and any
         // item that names them (a term from their name or handle) go; the counts are no one's.
-        await Step("trend_examples", """
-            UPDATE topic_trends t
-            SET example_post_ids = ARRAY(SELECT e.id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
-                                         WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n),
-                example_account_ids = ARRAY(SELECT e.account_id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
-                                            WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n)
-            WHERE t.example_account_ids && ARRAY(SELECT id FROM erased_accounts)
-                  -- Rows kept before the accounts were: their examples cannot be shown, and go.
-               OR (cardinality(t.example_account_ids) <> cardinality(t.example_post_ids)
-                   AND EXISTS (SELECT 1 FROM posts x WHERE x.id = ANY (t.example_post_ids) AND x.account_id IN (SELECT id FROM erased_accounts)))
-            """);
-        await Step("concern_examples", """
-            UPDATE topic_concern_themes t
-            SET example_post_ids = ARRAY(SELECT e.id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
-                                         WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n),
-                example_account_ids = ARRAY(SELECT e.account_id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
-                                            WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n)
-            WHERE t.example_account_ids && ARRAY(SELECT id FROM erased_accounts)
-                  -- Rows kept before the accounts were: their examples cannot be shown, and go.
-               OR (cardinality(t.example_account_ids) <> cardinality(t.example_post_ids)
-                   AND EXISTS (SELECT 1 FROM posts x WHERE x.id = ANY (t.example_post_ids) AND x.account_id IN (SELECT id FROM erased_accounts)))
-            """);
-        await Step("concern_themes", """
-            DELETE FROM topic_concern_themes t WHERE EXISTS (SELECT 1 FROM erased_terms e WHERE strpos(lower(t.theme), lower(e.term)) > 0)
-            """);
+        foreach (var (table, named) in new[] { ("topic_trends", "item"), ("topic_concern_themes", "theme") })
+        {
+            await Step($"{table}_examples", $"""
+                UPDATE {table} t
+                SET example_post_ids = ARRAY(SELECT e.id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
+                                             WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n),
+                    example_account_ids = ARRAY(SELECT e.account_id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
+                                                WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n)
+                WHERE t.example_account_ids && ARRAY(SELECT id FROM erased_accounts)
+                """);
+            await Step($"{table}_naming", $"""
+                DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM erased_terms e WHERE strpos(lower(t.{named}), lower(e.term)) > 0)
+                """);
+        }
         await Step("trend_drivers", """
             UPDATE topic_trends t
             SET driver_person_ids = ARRAY(SELECT d.id FROM unnest(t.driver_person_ids, t.driver_posts) WITH ORDINALITY d(id, posts, n)
@@ -265,9 +254,6 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
                 driver_posts = ARRAY(SELECT d.posts FROM unnest(t.driver_person_ids, t.driver_posts) WITH ORDINALITY d(id, posts, n)
                                      WHERE d.id NOT IN (SELECT id FROM erased_persons) ORDER BY d.n)
             WHERE t.driver_person_ids && ARRAY(SELECT id FROM erased_persons)
-            """);
-        await Step("trend_items", """
-            DELETE FROM topic_trends t WHERE EXISTS (SELECT 1 FROM erased_terms e WHERE strpos(lower(t.item), lower(e.term)) > 0)
             """);
         await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
         await Step("quarantined_lines", """

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using CsvHelper;
 
 namespace DolMapper.Web.Infrastructure;
 
@@ -21,6 +23,21 @@ public static class Downloads
             }
         }
         return builder.ToString().Trim('-') is { Length: > 0 } slug ? slug : fallback;
+    }
+
+    /// <summary>
+    /// A CSV writer as every export writes: RFC 4180 with CRLF, numbers in the invariant culture,
+    /// no neutralising of its own (text cells go through <see cref="CsvText"/>, so numbers stay numbers).
+    /// </summary>
+    public static CsvWriter CsvWriter(TextWriter output) =>
+        CsvHelper.CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.None, NewLine = "\r\n", FormatProvider = CultureInfo.InvariantCulture }, true);
+
+    /// <summary>Starts <paramref name="response"/> as a CSV download named <paramref name="fileName"/>, never cached.</summary>
+    public static void StartCsv(HttpResponse response, string fileName)
+    {
+        response.ContentType = "text/csv; charset=utf-8";
+        response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = fileName, FileName = fileName }.ToString();
+        response.Headers.CacheControl = "no-store";
     }
 
     /// <summary>

@@ -23,6 +23,10 @@ namespace DolMapper.Web.Data.Migrations
                 type: "bigint[]",
                 nullable: false,
                 defaultValue: new long[0]);
+
+            // Examples kept without their accounts cannot be looked up by the posts' key: they go
+            // (the next run keeps new ones), so every row's two arrays match.
+            migrationBuilder.Sql("UPDATE topic_trends SET example_post_ids = '{}'; UPDATE topic_concern_themes SET example_post_ids = '{}';");
         }
 
         /// <inheritdoc />

@@ -36,9 +36,7 @@ public static class InsightsEndpoints
                     ? $"'{profile}' has no complete scoring run yet." : $"There is no profile called '{profile}'.");
             }
             var file = $"dolmapper-{table}-{Downloads.Slug(profile)}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
-            context.Response.ContentType = "text/csv; charset=utf-8";
-            context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = file, FileName = file }.ToString();
-            context.Response.Headers.CacheControl = "no-store";
+            Downloads.StartCsv(context.Response, file);
             int rows;
             await using (var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
             {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using DolMapper.Scoring.Insights;
 using DolMapper.Web.Data;
 using DolMapper.Web.Features.Rankings;
@@ -161,9 +160,8 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
             ORDER BY e.n
             """, connection);
-        // Runs kept before the accounts were kept beside the ids have none: their examples are not shown.
-        command.Parameters.AddWithValue("accounts", accounts.Length == ids.Length ? accounts : []);
-        command.Parameters.AddWithValue("ids", accounts.Length == ids.Length ? ids : []);
+        command.Parameters.AddWithValue("accounts", accounts);
+        command.Parameters.AddWithValue("ids", ids);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -192,9 +190,7 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var ids = reader.Get<long[]>("example_post_ids") ?? [];
-                var accounts = reader.Get<long[]>("example_account_ids") ?? [];
-                themes.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), accounts.Length == ids.Length ? ids : [], accounts.Length == ids.Length ? accounts : []));
+                themes.Add((reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.Get<long[]>("example_post_ids") ?? [], reader.Get<long[]>("example_account_ids") ?? []));
             }
         }
         var examples = (await ExamplesAsync(connection, [.. themes.SelectMany(t => t.Accounts)], [.. themes.SelectMany(t => t.Examples)], cancellationToken)).ToDictionary(e => e.PostId);
@@ -202,55 +198,35 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
     }
 
     /// <summary>Writes the run's concern themes as CSV (the columns of <see cref="ConcernsHeader"/>; example posts as platform:id, space-separated); returns the rows written.</summary>
-    public async Task<int> WriteConcernsCsvAsync(long runId, TextWriter output, CancellationToken cancellationToken)
-    {
-        var options = new CsvWriterOptions { Injection = CsvInjection.None, NewLine = "\r\n", FormatProvider = CultureInfo.InvariantCulture };
-        await using var csv = CsvWriter.Create(output, options, true);
-        foreach (var column in ConcernsHeader)
-        {
-            csv.WriteField(column);
-        }
-        await csv.EndRecordAsync(cancellationToken);
-        var rows = 0;
-        foreach (var c in await ConcernsAsync(runId, cancellationToken))
-        {
-            csv.WriteField(Downloads.CsvText(c.Theme));
-            csv.WriteField(c.Posts.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(c.HcpAuthors.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(Downloads.CsvText(string.Join(' ', c.Examples.Select(e => e.ImportId))));
-            await csv.EndRecordAsync(cancellationToken);
-            rows++;
-        }
-        await csv.FlushAsync(cancellationToken);
-        return rows;
-    }
+    public async Task<int> WriteConcernsCsvAsync(long runId, TextWriter output, CancellationToken cancellationToken) =>
+        await WriteCsvAsync(output, ConcernsHeader, await ConcernsAsync(runId, cancellationToken), c =>
+        [
+            Downloads.CsvText(c.Theme), Number(c.Posts), Number(c.HcpAuthors), Downloads.CsvText(string.Join(' ', c.Examples.Select(e => e.ImportId))),
+        ], cancellationToken);
 
     /// <summary>Writes the run's trends as CSV (the columns of <see cref="TrendsHeader"/>); returns the rows written.</summary>
-    public async Task<int> WriteTrendsCsvAsync(long runId, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> WriteTrendsCsvAsync(long runId, TextWriter output, CancellationToken cancellationToken) =>
+        await WriteCsvAsync(output, TrendsHeader, await TrendsAsync(runId, null, null, null, cancellationToken), t =>
+        [
+            Number(t.Rank), t.Kind, Downloads.CsvText(t.Item), Number(t.PostsRecent), t.PostsBaseline.ToString("0.##", CultureInfo.InvariantCulture),
+            Number(t.HcpAuthorsRecent), t.TrendScore.ToString("0.##", CultureInfo.InvariantCulture), t.Status,
+        ], cancellationToken);
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<int> WriteCsvAsync<T>(TextWriter output, IReadOnlyList<string> header, IReadOnlyList<T> rows, Func<T, string[]> fields, CancellationToken cancellationToken)
     {
-        var options = new CsvWriterOptions { Injection = CsvInjection.None, NewLine = "\r\n", FormatProvider = CultureInfo.InvariantCulture };
-        await using var csv = CsvWriter.Create(output, options, true);
-        foreach (var column in TrendsHeader)
+        await using var csv = Downloads.CsvWriter(output);
+        foreach (var record in rows.Select(fields).Prepend([.. header]))
         {
-            csv.WriteField(column);
-        }
-        await csv.EndRecordAsync(cancellationToken);
-        var rows = 0;
-        foreach (var t in await TrendsAsync(runId, null, null, null, cancellationToken))
-        {
-            csv.WriteField(t.Rank.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(t.Kind);
-            csv.WriteField(Downloads.CsvText(t.Item));
-            csv.WriteField(t.PostsRecent.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(t.PostsBaseline.ToString("0.##", CultureInfo.InvariantCulture));
-            csv.WriteField(t.HcpAuthorsRecent.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(t.TrendScore.ToString("0.##", CultureInfo.InvariantCulture));
-            csv.WriteField(t.Status);
+            foreach (var field in record)
+            {
+                csv.WriteField(field);
+            }
             await csv.EndRecordAsync(cancellationToken);
-            rows++;
         }
         await csv.FlushAsync(cancellationToken);
-        return rows;
+        return rows.Count;
     }
 
     /// <summary>Whether <paramref name="kind"/> is one of the item kinds.</summary>

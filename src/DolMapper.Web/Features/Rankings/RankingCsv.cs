@@ -1,6 +1,5 @@
 using DolMapper.Web.Data.Entities;
 using System.Globalization;
-using CsvHelper;
 using DolMapper.Scoring;
 using DolMapper.Web.Infrastructure;
 using Npgsql;
@@ -77,14 +76,8 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("top", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = request.Top is { } top ? top : DBNull.Value });
         command.CommandTimeout = 0;
 
-        var options = new CsvWriterOptions
-        {
-            // Neutralising is done per text cell below, so numbers stay numbers.
-            Injection = CsvInjection.None,
-            NewLine = "\r\n",
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        await using var csv = CsvWriter.Create(output, options, true);
+        // Neutralising is done per text cell below, so numbers stay numbers.
+        await using var csv = Downloads.CsvWriter(output);
         foreach (var column in Header)
         {
             csv.WriteField(column);

@@ -50,12 +50,7 @@ public static class RankingEndpoints
         }
         var bom = context.Request.Query["bom"] is { Count: > 0 } b && b.ToString() is "1" or "true" or "on";
         var name = $"dolmapper-{Downloads.Slug(profile)}{(listName is null ? "" : "-" + Downloads.Slug(listName))}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
-        context.Response.ContentType = "text/csv; charset=utf-8";
-        context.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
-        {
-            FileNameStar = name, FileName = name,
-        }.ToString();
-        context.Response.Headers.CacheControl = "no-store";
+        Downloads.StartCsv(context.Response, name);
         RankingExportResult? result;
         await using (var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: bom), 1 << 16, leaveOpen: true))
         {

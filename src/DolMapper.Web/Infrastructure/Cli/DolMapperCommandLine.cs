@@ -638,28 +638,8 @@ public static class DolMapperCommandLine
         }
         await using var app = await CommandAppAsync(unmatched, cancellationToken);
         var csv = app.Services.GetRequiredService<Features.Rankings.RankingCsv>();
-        Features.Rankings.RankingExportResult? result;
-        if (output is null)
-        {
-            result = await csv.WriteAsync(new Features.Rankings.RankingExportRequest(profile, top), stdout, cancellationToken);
-            await stdout.FlushAsync(cancellationToken);
-        }
-        else
-        {
-            var temporary = output + ".partial";
-            await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: bom)))
-            {
-                result = await csv.WriteAsync(new Features.Rankings.RankingExportRequest(profile, top), writer, cancellationToken);
-            }
-            if (result is null)
-            {
-                File.Delete(temporary);
-            }
-            else
-            {
-                File.Move(temporary, output, overwrite: true);
-            }
-        }
+        var result = await WriteOutputAsync(output, bom, stdout, writer => csv.WriteAsync(new Features.Rankings.RankingExportRequest(profile, top), writer, cancellationToken),
+            written => written is not null, cancellationToken);
         if (result is null)
         {
             throw new StartupException($"'{profile}' has no complete scoring run yet: run 'score --profile \"{profile}\"' first (or check the name with 'profiles export').");
@@ -670,6 +650,36 @@ public static class DolMapperCommandLine
         }
         await csv.AuditAsync(null, $"cli:{Environment.UserName}", profile, result, new { top, file = output }, cancellationToken);
         return Success;
+    }
+
+    /// <summary>
+    /// Writes an export to standard output, or to <paramref name="output"/> through a ".partial" file
+    /// moved into place when complete (so a failed or empty export never leaves half a file; one that
+    /// <paramref name="keep"/> refuses is dropped).
+    /// </summary>
+    private static async Task<T> WriteOutputAsync<T>(string? output, bool bom, TextWriter stdout, Func<TextWriter, Task<T>> write, Func<T, bool> keep, CancellationToken cancellationToken)
+    {
+        if (output is null)
+        {
+            var written = await write(stdout);
+            await stdout.FlushAsync(cancellationToken);
+            return written;
+        }
+        var temporary = output + ".partial";
+        T result;
+        await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: bom)))
+        {
+            result = await write(writer);
+        }
+        if (keep(result))
+        {
+            File.Move(temporary, output, overwrite: true);
+        }
+        else
+        {
+            File.Delete(temporary);
+        }
+        return result;
     }
 
     /// <summary><c>insights trends</c> and <c>insights concerns</c>: one of the latest run's insight tables as CSV, audited like the download.</summary>
@@ -688,23 +698,11 @@ public static class DolMapperCommandLine
         {
             throw new StartupException($"'{profile}' is read over everything a person posts (scope \"all\"): insights are kept for profiles read in their topic.");
         }
-        Task<int> Write(TextWriter writer) => table == "trends"
+        var rows = await WriteOutputAsync(output, bom: false, stdout, writer => table == "trends"
             ? insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken)
-            : insights.WriteConcernsCsvAsync(run.RunId, writer, cancellationToken);
-        int rows;
-        if (output is null)
+            : insights.WriteConcernsCsvAsync(run.RunId, writer, cancellationToken), _ => true, cancellationToken);
+        if (output is not null)
         {
-            rows = await Write(stdout);
-            await stdout.FlushAsync(cancellationToken);
-        }
-        else
-        {
-            var temporary = output + ".partial";
-            await using (var writer = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)))
-            {
-                rows = await Write(writer);
-            }
-            File.Move(temporary, output, overwrite: true);
             await stdout.WriteLineAsync($"Wrote {rows:N0} {(table == "trends" ? "trends" : "concern themes")} of '{profile}' (run {run.RunId} of {run.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
         }
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();

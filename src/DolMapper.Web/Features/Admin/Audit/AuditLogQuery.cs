@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using DolMapper.Web.Scoring;
 using Npgsql;
 
@@ -76,7 +75,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource)
             """);
         Bind(command, filter);
         command.CommandTimeout = 0;
-        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.None, NewLine = "\r\n", FormatProvider = CultureInfo.InvariantCulture }, true);
+        await using var csv = Infrastructure.Downloads.CsvWriter(output);
         foreach (var column in new[] { "id", "at", "user", "action", "target", "details" })
         {
             csv.WriteField(column);
