@@ -140,7 +140,7 @@ public sealed class ConcernClassifier
         foreach (var group in Enumerable.Range(0, examples.Count).GroupBy(i => (examples[i].Language, examples[i].Concern)))
         {
             var k = 0;
-            foreach (var i in group.OrderBy(i => Stable(examples[i].Text)))
+            foreach (var i in group.OrderBy(i => TextHash.Stable(examples[i].Text)))
             {
                 fold[i] = k++ % folds;
             }
@@ -166,16 +166,5 @@ public sealed class ConcernClassifier
             recalls.Add(tp + fn == 0 ? 1 : (double)tp / (tp + fn));
         }
         return new ConcernEvaluation(folds, examples.Count, precisions.Average(), recalls.Average(), precisions.Min(), recalls.Min(), threshold);
-    }
-
-    /// <summary>A hash of a text that does not change between runs (string.GetHashCode does).</summary>
-    private static ulong Stable(string text)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-        return hash;
     }
 }

@@ -1,0 +1,222 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Transforms.Text;
+
+namespace DolMapper.Scoring.Insights;
+
+/// <summary>The tone of a post about a product.</summary>
+public static class Tone
+{
+    /// <summary>Speaks well of the product: efficacy, tolerability, access won.</summary>
+    public const string Positive = "positive";
+    /// <summary>Speaks ill of it: failure, toxicity, price, shortages.</summary>
+    public const string Negative = "negative";
+    /// <summary>Neither: news, questions, dosing, teaching.</summary>
+    public const string Neutral = "neutral";
+    /// <summary>The three, in the order the columns and charts show them.</summary>
+    public static readonly IReadOnlyList<string> All = [Positive, Negative, Neutral];
+}
+
+/// <summary>One labelled post of the tone corpus (Insights/ToneCorpus/README.md); "{P}" stands for the product's name.</summary>
+public sealed record ToneExample(string Language, string Tone, string Text)
+{
+    /// <summary>The hand-written corpus kept in the assembly (tone.tsv), which the classifier is trained on.</summary>
+    public static IReadOnlyList<ToneExample> Corpus() => Read("tone.tsv");
+
+    /// <summary>The held-out rows (tone-test.tsv), written after the lexicon and never trained on.</summary>
+    public static IReadOnlyList<ToneExample> TestSet() => Read("tone-test.tsv");
+
+    private static IReadOnlyList<ToneExample> Read(string file)
+    {
+        using var stream = typeof(ToneExample).Assembly.GetManifestResourceStream("tone-corpus/" + file) ?? throw new InvalidDataException($"Missing resource tone-corpus/{file}.");
+        using var reader = new StreamReader(stream);
+        var examples = new List<ToneExample>();
+        while (reader.ReadLine() is { } line)
+        {
+            var parts = line.Split('\t');
+            if (parts.Length == 3)
+            {
+                examples.Add(new ToneExample(parts[0], parts[1], parts[2]));
+            }
+        }
+        return examples;
+    }
+}
+
+/// <summary>Held-out figures of the tone classifier: macro-F1 over the three tones, and each tone's F1, over folds.</summary>
+public sealed record ToneEvaluation(int Folds, int Examples, double MacroF1, double LowestFoldMacroF1, IReadOnlyDictionary<string, double> F1);
+
+/// <summary>
+/// The tone of a post that mentions a product (docs/insights.md): an ML.NET multiclass classifier —
+/// word uni- and bigrams and character n-grams of the lower-cased text beside the counts of
+/// <see cref="ToneLexicon"/>'s words that speak well and ill of a treatment, maximum entropy (SDCA) —
+/// trained on a hand-written corpus in six languages where every product name is one placeholder,
+/// so the model learns how HCPs speak of a product, never which product. Posts are classified
+/// with the product's name replaced by the same placeholder.
+/// </summary>
+public sealed class ToneClassifier
+{
+    /// <summary>What a product's name is replaced with, in the corpus and in the posts classified.</summary>
+    public const string Placeholder = "{P}";
+    /// <summary>Character n-gram length.</summary>
+    public const int CharNgrams = 4;
+    /// <summary>The regularisation (chosen on the folds that report the figures, Insights/ToneCorpus/README.md).</summary>
+    public const float L2 = 0.0001f;
+    private const int Seed = 20261207;
+
+    private static readonly Lazy<ToneClassifier> Shared = new(() => Train());
+
+    /// <summary>The classifier trained on the corpus, once per process.</summary>
+    public static ToneClassifier Default => Shared.Value;
+
+    private readonly ThreadLocal<PredictionEngine<Row, Prediction>> _engines;
+
+    private ToneClassifier(MLContext ml, ITransformer model) =>
+        _engines = new ThreadLocal<PredictionEngine<Row, Prediction>>(() => ml.Model.CreatePredictionEngine<Row, Prediction>(model));
+
+    private sealed class Row
+    {
+        public string Text { get; set; } = "";
+        public string Label { get; set; } = "";
+        /// <summary>The lexicon's counts of words that speak well and ill of the product (<see cref="ToneLexicon"/>).</summary>
+        [VectorType(2)]
+        public float[] Lexicon { get; set; } = new float[2];
+    }
+
+    private static Row Read(string text, string label = "")
+    {
+        var (positive, negative) = ToneLexicon.Count(text);
+        return new Row { Text = text, Label = label, Lexicon = [Math.Min(positive, 3), Math.Min(negative, 3)] };
+    }
+
+    private sealed class Prediction
+    {
+        [ColumnName("PredictedTone")]
+        public string Tone { get; set; } = "";
+    }
+
+    /// <summary>Trains on <paramref name="examples"/> (the corpus by default).</summary>
+    public static ToneClassifier Train(IEnumerable<ToneExample>? examples = null, int charNgrams = CharNgrams, float l2 = L2)
+    {
+        var ml = new MLContext(seed: Seed);
+        var data = ml.Data.LoadFromEnumerable((examples ?? ToneExample.Corpus()).Select(e => Read(e.Text, e.Tone)));
+        var text = new TextFeaturizingEstimator.Options
+        {
+            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+            KeepDiacritics = false,
+            KeepPunctuations = false,
+            KeepNumbers = false,
+            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+            CharFeatureExtractor = charNgrams == 0 ? null : new WordBagEstimator.Options { NgramLength = charNgrams, UseAllLengths = false },
+            Norm = TextFeaturizingEstimator.NormFunction.L2,
+        };
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(Row.Label))
+            .Append(ml.Transforms.Text.FeaturizeText("Words", text, nameof(Row.Text)))
+            .Append(ml.Transforms.Concatenate("Features", "Words", nameof(Row.Lexicon)))
+            .AppendCacheCheckpoint(ml)
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
+            {
+                LabelColumnName = "LabelKey",
+                FeatureColumnName = "Features",
+                L2Regularization = l2,
+                MaximumNumberOfIterations = 200,
+                NumberOfThreads = 1,
+            }))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedTone", "PredictedLabel"));
+        return new ToneClassifier(ml, pipeline.Fit(data));
+    }
+
+    /// <summary>The tone of <paramref name="text"/>, where the product's name is already <see cref="Placeholder"/>.</summary>
+    public string Classify(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? Tone.Neutral : _engines.Value!.Predict(Read(text)).Tone;
+
+    /// <summary>
+    /// Held-out figures: the corpus split into <paramref name="folds"/> folds (each language and tone
+    /// spread over them alike), each fold classified by a model trained on the others.
+    /// </summary>
+    public static ToneEvaluation Evaluate(IReadOnlyList<ToneExample>? examples = null, int folds = 5, int charNgrams = CharNgrams, float l2 = L2)
+    {
+        examples ??= ToneExample.Corpus();
+        var fold = new int[examples.Count];
+        foreach (var group in Enumerable.Range(0, examples.Count).GroupBy(i => (examples[i].Language, examples[i].Tone)))
+        {
+            var k = 0;
+            foreach (var i in group.OrderBy(i => TextHash.Stable(examples[i].Text)))
+            {
+                fold[i] = k++ % folds;
+            }
+        }
+        var counts = Tone.All.ToDictionary(t => t, _ => (Tp: 0, Fp: 0, Fn: 0));
+        var foldMacro = new List<double>();
+        for (var f = 0; f < folds; f++)
+        {
+            var classifier = Train(examples.Where((_, i) => fold[i] != f), charNgrams, l2);
+            var local = Tone.All.ToDictionary(t => t, _ => (Tp: 0, Fp: 0, Fn: 0));
+            for (var i = 0; i < examples.Count; i++)
+            {
+                if (fold[i] != f)
+                {
+                    continue;
+                }
+                var said = classifier.Classify(examples[i].Text);
+                var truth = examples[i].Tone;
+                foreach (var table in new[] { counts, local })
+                {
+                    if (said == truth)
+                    {
+                        table[truth] = table[truth] with { Tp = table[truth].Tp + 1 };
+                    }
+                    else
+                    {
+                        table[said] = table[said] with { Fp = table[said].Fp + 1 };
+                        table[truth] = table[truth] with { Fn = table[truth].Fn + 1 };
+                    }
+                }
+            }
+            foldMacro.Add(Tone.All.Average(t => F1(local[t])));
+        }
+        var f1 = Tone.All.ToDictionary(t => t, t => F1(counts[t]));
+        return new ToneEvaluation(folds, examples.Count, f1.Values.Average(), foldMacro.Min(), f1);
+    }
+
+    /// <summary>Macro-F1 on the held-out rows (<see cref="ToneExample.TestSet"/>) of a model trained on the whole corpus.</summary>
+    public static ToneEvaluation Test(int charNgrams = CharNgrams, float l2 = L2)
+    {
+        var classifier = Train(null, charNgrams, l2);
+        var test = ToneExample.TestSet();
+        var counts = Tone.All.ToDictionary(t => t, _ => (Tp: 0, Fp: 0, Fn: 0));
+        foreach (var example in test)
+        {
+            var said = classifier.Classify(example.Text);
+            if (said == example.Tone)
+            {
+                counts[said] = counts[said] with { Tp = counts[said].Tp + 1 };
+            }
+            else
+            {
+                counts[said] = counts[said] with { Fp = counts[said].Fp + 1 };
+                counts[example.Tone] = counts[example.Tone] with { Fn = counts[example.Tone].Fn + 1 };
+            }
+        }
+        var f1 = Tone.All.ToDictionary(t => t, t => F1(counts[t]));
+        return new ToneEvaluation(1, test.Count, f1.Values.Average(), f1.Values.Average(), f1);
+    }
+
+    private static double F1((int Tp, int Fp, int Fn) c) => c.Tp == 0 ? 0 : 2.0 * c.Tp / (2.0 * c.Tp + c.Fp + c.Fn);
+}
+
+/// <summary>Hashes that do not change between runs (string.GetHashCode does).</summary>
+public static class TextHash
+{
+    /// <summary>FNV-1a over the text's characters.</summary>
+    public static ulong Stable(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return hash;
+    }
+}
