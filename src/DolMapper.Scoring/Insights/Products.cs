@@ -182,6 +182,9 @@ public sealed record ProductList
         };
     }
 
+    /// <summary>This list as the file format (one object).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
     /// <summary>The lists as the file format (an array of them).</summary>
     public static string ToJson(IEnumerable<ProductList> lists) => JsonSerializer.Serialize(lists.ToList(), Options);
 }

@@ -336,7 +336,7 @@ public sealed class TopicTrends
                 weight[id] = inConcerns[id] * Math.Log(lift);
             }
         }
-        var themes = new Dictionary<int, (List<long> Posts, HashSet<long> Authors, List<(long Engagement, long Post, long Account)> Examples)>();
+        var themes = new Dictionary<int, (List<long> Posts, HashSet<long> Authors, List<(long Engagement, long Post, long Account)> Examples, List<long> Voices)>();
         for (var i = 0; i < _posts.Count; i++)
         {
             if (!_concern[i])
@@ -360,15 +360,19 @@ public sealed class TopicTrends
             }
             if (!themes.TryGetValue(best, out var theme))
             {
-                themes[best] = theme = ([], [], []);
+                themes[best] = theme = ([], [], [], []);
             }
             theme.Posts.Add(_posts[i].PostId);
             theme.Authors.Add(_posts[i].PersonId);
+            theme.Voices.Add(_posts[i].PersonId);
             theme.Examples.Add((_posts[i].Engagement, _posts[i].PostId, _posts[i].AccountId));
         }
         return [.. themes.Where(t => t.Value.Posts.Count >= MinimumPosts)
             .Select(t => new ConcernTheme(_items[t.Key].Item, t.Value.Posts.Count, t.Value.Authors.Count,
-                [.. t.Value.Examples.OrderByDescending(e => e.Engagement).ThenBy(e => e.Post).Take(3).Select(e => (e.Account, e.Post))]))
+                [.. t.Value.Examples.OrderByDescending(e => e.Engagement).ThenBy(e => e.Post).Take(3).Select(e => (e.Account, e.Post))])
+            {
+                Voices = [.. t.Value.Voices.GroupBy(v => v).Select(g => (g.Key, g.Count())).OrderBy(v => v.Key)],
+            })
             .OrderByDescending(t => t.Posts).ThenByDescending(t => t.HcpAuthors).ThenBy(t => t.Theme, StringComparer.Ordinal)];
     }
 
@@ -428,7 +432,11 @@ public sealed class TopicTrends
 }
 
 /// <summary>A theme of concerns and unmet needs: the term that names it, the concern posts it holds, their HCP authors and up to three example posts (most engaged first).</summary>
-public sealed record ConcernTheme(string Theme, int Posts, int HcpAuthors, IReadOnlyList<(long AccountId, long PostId)> ExamplePosts);
+public sealed record ConcernTheme(string Theme, int Posts, int HcpAuthors, IReadOnlyList<(long AccountId, long PostId)> ExamplePosts)
+{
+    /// <summary>Each HCP who voiced it, with their posts in it (the DOL page lists a person's themes).</summary>
+    public IReadOnlyList<(long PersonId, int Posts)> Voices { get; init; } = [];
+}
 
 /// <summary>The trend statuses, in the order lists show them.</summary>
 public static class TrendStatus

@@ -255,6 +255,28 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
                                      WHERE d.id NOT IN (SELECT id FROM erased_persons) ORDER BY d.n)
             WHERE t.driver_person_ids && ARRAY(SELECT id FROM erased_persons)
             """);
+        // The product counts (docs/insights.md): their mentions per product go, their posts as examples
+        // (with the tone each was read as) and their ids as drivers; the weekly counts are no one's.
+        await Step("product_examples", """
+            UPDATE product_summaries t
+            SET example_post_ids = ARRAY(SELECT e.id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
+                                         WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n),
+                example_tones = ARRAY(SELECT e.tone FROM unnest(t.example_tones, t.example_account_ids) WITH ORDINALITY e(tone, account_id, n)
+                                      WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n),
+                example_account_ids = ARRAY(SELECT e.account_id FROM unnest(t.example_post_ids, t.example_account_ids) WITH ORDINALITY e(id, account_id, n)
+                                            WHERE e.account_id NOT IN (SELECT id FROM erased_accounts) ORDER BY e.n)
+            WHERE t.example_account_ids && ARRAY(SELECT id FROM erased_accounts)
+            """);
+        await Step("product_drivers", """
+            UPDATE product_summaries t
+            SET driver_person_ids = ARRAY(SELECT d.id FROM unnest(t.driver_person_ids, t.driver_mentions) WITH ORDINALITY d(id, mentions, n)
+                                          WHERE d.id NOT IN (SELECT id FROM erased_persons) ORDER BY d.n),
+                driver_mentions = ARRAY(SELECT d.mentions FROM unnest(t.driver_person_ids, t.driver_mentions) WITH ORDINALITY d(id, mentions, n)
+                                        WHERE d.id NOT IN (SELECT id FROM erased_persons) ORDER BY d.n)
+            WHERE t.driver_person_ids && ARRAY(SELECT id FROM erased_persons)
+            """);
+        await Step("person_product_mentions", "DELETE FROM person_product_mentions WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("person_concern_themes", "DELETE FROM person_concern_themes WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
         await Step("quarantined_lines", """
             DELETE FROM quarantine q WHERE EXISTS (

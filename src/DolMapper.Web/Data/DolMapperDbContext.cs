@@ -30,6 +30,11 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<TopicTrend> TopicTrends => Set<TopicTrend>();
     public DbSet<TopicTrendDay> TopicTrendDays => Set<TopicTrendDay>();
     public DbSet<TopicConcernTheme> TopicConcernThemes => Set<TopicConcernTheme>();
+    public DbSet<PersonConcernTheme> PersonConcernThemes => Set<PersonConcernTheme>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<ProductWeek> ProductWeeks => Set<ProductWeek>();
+    public DbSet<ProductSummary> ProductSummaries => Set<ProductSummary>();
+    public DbSet<PersonProductMention> PersonProductMentions => Set<PersonProductMention>();
     public DbSet<PersonaAssignment> PersonaAssignments => Set<PersonaAssignment>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();

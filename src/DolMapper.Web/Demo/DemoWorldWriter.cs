@@ -39,6 +39,7 @@ public sealed class DemoWorldWriter
     private readonly Dictionary<(string Platform, string Country, int Area), AliasTable> _localTargets = [];
     private readonly Dictionary<string, AliasTable> _communityTargets = [];
     private readonly Rng _trendRng;
+    private readonly Rng _launchRng;
     /// <summary>Per person and area, the share of posts owed to the area so far (<see cref="PickArea"/>).</summary>
     private readonly double[] _areaCredit;
     /// <summary>Per person and habit (scholarly link, community hashtag), the habit owed so far (<see cref="Steady"/>).</summary>
@@ -53,6 +54,7 @@ public sealed class DemoWorldWriter
         _world = world;
         _rng = Rng.For(world.Options.Seed, "posts");
         _trendRng = Rng.For(world.Options.Seed, "trends");
+        _launchRng = Rng.For(world.Options.Seed, "launch");
         _json = new Utf8JsonWriter(_buffer, JsonOptions);
         _output = output;
         _lastPost = new string?[world.Accounts.Length];
@@ -396,6 +398,7 @@ public sealed class DemoWorldWriter
             }
 
             PlantTrends(areaInfo.Key, person.IsHcp, createdAt, ref text);
+            PlantLaunch(areaInfo.Key, person.IsHcp, createdAt, ref text);
             var full = text;
             foreach (var tag in _hashtags)
             {
@@ -564,6 +567,38 @@ public sealed class DemoWorldWriter
         {
             text += " " + PlantedTrends.EmergingSentence;
         }
+    }
+
+    /// <summary>
+    /// The planted launch (<see cref="PlantedLaunch"/>, docs/demo-world.md), dealt by its own random
+    /// stream: in the area's HCP posts a sentence about one of three products, the two incumbents
+    /// sharing the talk until the launch date and the new product taking a large share after it.
+    /// </summary>
+    private void PlantLaunch(string area, bool hcp, DateTime createdAt, ref string text)
+    {
+        if (area != PlantedLaunch.Area || !hcp || !_launchRng.Chance(PlantedLaunch.PostShare))
+        {
+            return;
+        }
+        var launched = DateOnly.FromDateTime(createdAt) >= PlantedLaunch.LaunchDate;
+        var shares = launched ? PlantedLaunch.SharesAfter : PlantedLaunch.SharesBefore;
+        var draw = _launchRng.NextDouble();
+        var product = 0;
+        while (product < shares.Length - 1 && draw >= shares[product])
+        {
+            draw -= shares[product];
+            product++;
+        }
+        var (name, tones) = PlantedLaunch.Products[product];
+        if (!launched && product == 0)
+        {
+            // Before its launch the new product is talked about by its generic name, as a trial drug.
+            text += " " + PlantedLaunch.TrialSentences[_launchRng.Next(PlantedLaunch.TrialSentences.Length)];
+            return;
+        }
+        var toneDraw = _launchRng.NextDouble();
+        var sentences = toneDraw < tones.Positive ? PlantedLaunch.Positive : toneDraw < tones.Positive + tones.Negative ? PlantedLaunch.Negative : PlantedLaunch.Neutral;
+        text += " " + sentences[_launchRng.Next(sentences.Length)].Replace("{P}", name, StringComparison.Ordinal);
     }
 
     private string PostId(DemoAccount account, DateTime createdAt)
@@ -741,4 +776,57 @@ public static class PlantedTrends
     ];
     /// <summary>The sentence that carries <see cref="EmergingTerm"/>: every term of it is new in the last week.</summary>
     public const string EmergingSentence = "Datopotamab deruxtecan data look practice-changing.";
+}
+
+/// <summary>The product launch the demo world plants for the insights' share of voice (docs/demo-world.md).</summary>
+public static class PlantedLaunch
+{
+    /// <summary>The therapy area whose HCP posts talk about the products.</summary>
+    public const string Area = "oncology";
+    /// <summary>The share of the area's HCP posts that talk about one of the products.</summary>
+    public const double PostShare = 0.03;
+    /// <summary>The new product's launch: ten weeks before the world's default end (a Monday).</summary>
+    public static readonly DateOnly LaunchDate = new DemoWorldOptions().End.AddDays(-69);
+    /// <summary>The new product and the two incumbents, each with the tones HCPs speak of it in (positive, negative; the rest neutral).</summary>
+    public static readonly (string Name, (double Positive, double Negative) Tones)[] Products =
+    [
+        ("Oncavra", (0.55, 0.15)),
+        ("Trelixa", (0.35, 0.35)),
+        ("Vexolid", (0.25, 0.45)),
+    ];
+    /// <summary>The generic names, in the order of <see cref="Products"/>.</summary>
+    public static readonly string[] GenericNames = ["zanitumab", "moratinib", "pemarolimab"];
+    /// <summary>Who is talked about before the launch: the new product only as a trial drug (5%), the incumbents sharing the rest.</summary>
+    public static readonly double[] SharesBefore = [0.05, 0.57, 0.38];
+    /// <summary>Who is talked about from the launch: the new product takes 45%.</summary>
+    public static readonly double[] SharesAfter = [0.45, 0.33, 0.22];
+    /// <summary>The new product before its launch, by its generic name.</summary>
+    public static readonly string[] TrialSentences =
+    [
+        "Enrolling patients in the zanitumab phase 3 trial this month.",
+        "Zanitumab trial update expected at the next congress.",
+    ];
+    /// <summary>How HCPs speak well of a product ("{P}" is its name).</summary>
+    public static readonly string[] Positive =
+    [
+        "Really pleased with how my patients are doing on {P}.",
+        "{P} has been excellent in clinic, responses are holding.",
+        "Impressed by {P} so far, very few side effects.",
+        "Great to have {P} as an option for my patients.",
+    ];
+    /// <summary>How HCPs speak ill of a product.</summary>
+    public static readonly string[] Negative =
+    [
+        "Disappointed with {P}, two more patients progressed.",
+        "Had to stop {P} again because of severe toxicity.",
+        "The price of {P} is unacceptable for what it offers.",
+        "Worried about the safety signal with {P}.",
+    ];
+    /// <summary>How HCPs mention a product without a verdict.</summary>
+    public static readonly string[] Neutral =
+    [
+        "Reviewing the {P} dosing guidance before clinic.",
+        "{P} was discussed at tumour board today.",
+        "Updated {P} prescribing information is out.",
+    ];
 }

@@ -534,7 +534,7 @@ internal static class ScoringInputLoader
         return default;
     }
 
-    private static string LikeEscape(string text) =>
+    internal static string LikeEscape(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>

@@ -162,6 +162,15 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
             if (!await db.ScoringProfiles.AnyAsync(p => p.Name == example.Name, cancellationToken))
             {
                 await SaveAsync(example, user, cancellationToken);
+                // The demo world's planted launch and its competitors (docs/demo-world.md), listed with the profile.
+                if (ExampleProfiles.ProductsOf(example) is { } products)
+                {
+                    var saved = await new ProductLists(db).SaveAsync([products], user, cancellationToken);
+                    if (!saved.Ok)
+                    {
+                        throw new InvalidOperationException(string.Join(" ", saved.Problems));
+                    }
+                }
                 added++;
             }
         }
@@ -231,6 +240,21 @@ public static class ExampleProfiles
     };
 
     public static IReadOnlyList<ProfileDefinition> All { get; } = [OncologyScientificExchange, CardiologyAwarenessUk, DiabetesNewVoices];
+
+    /// <summary>The product list that ships with an example profile (the demo world's planted launch), or null.</summary>
+    public static DolMapper.Scoring.Insights.ProductList? ProductsOf(ProfileDefinition profile) =>
+        profile.Name != OncologyScientificExchange.Name ? null : new DolMapper.Scoring.Insights.ProductList
+        {
+            Profile = profile.Name,
+            Products = [.. Demo.PlantedLaunch.Products.Select((p, i) => new DolMapper.Scoring.Insights.ProductDefinition
+            {
+                Name = p.Name,
+                GenericName = Demo.PlantedLaunch.GenericNames[i],
+                Synonyms = i == 0 ? ["Oncavera", "Onkavra"] : [],
+                Competitors = i == 0 ? [.. Demo.PlantedLaunch.Products.Skip(1).Select(c => c.Name)] : [],
+                LaunchDate = i == 0 ? Demo.PlantedLaunch.LaunchDate : null,
+            })],
+        };
 
     /// <summary>The demo world's therapy areas each example is about (for the ground-truth rule).</summary>
     public static IReadOnlyList<string> AreasOf(ProfileDefinition profile) => profile.Name switch

@@ -221,6 +221,15 @@ public sealed class ScoringRunner(
                 details["trends"] = new { posts = trends.Posts, items = items.Count, rising = items.Count(i => i.Status == TrendStatus.Rising), emerging = items.Count(i => i.Status == TrendStatus.Emerging), concern_themes = concerns.Count };
                 Mark("trends", step);
             }
+            if (KeepTrends && await ProductLists.ForProfileAsync(connection, profile.ProfileId, cancellationToken) is { Count: > 0 } products)
+            {
+                progress?.Report($"{definition.Name}: counting product mentions");
+                var mentions = await CountProductMentionsAsync(connection, inputs, definition, products, cancellationToken);
+                var (weeks, summaries, persons) = mentions.Build();
+                await WriteProductsAsync(connection, runId, weeks, summaries, persons, cancellationToken);
+                details["products"] = new { products = products.Count, mentions = mentions.Mentions };
+                Mark("products", step);
+            }
             await WriteAsync(connection, runId, inputs, computed, details, timings, step, clock, cancellationToken);
             var message = $"{definition.Name} v{profile.Version}: scored {computed.Population.Length:N0} persons over {windowPosts:N0} posts (window ending {snapshot:yyyy-MM-dd}) in {clock.Elapsed.TotalSeconds:0.0} s; run {runId}.";
             logger.LogInformation("Scoring run complete: {Message}", message);
@@ -261,6 +270,21 @@ public sealed class ScoringRunner(
                 copy.Write(theme.HcpAuthors, NpgsqlDbType.Integer);
                 copy.Write(theme.ExamplePosts.Select(e => e.PostId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
                 copy.Write(theme.ExamplePosts.Select(e => e.AccountId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        using (var copy = await connection.BeginBinaryImportAsync("COPY person_concern_themes (run_id, person_id, theme, posts) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var theme in concerns)
+            {
+                foreach (var (person, posts) in theme.Voices)
+                {
+                    copy.StartRow();
+                    copy.Write(runId, NpgsqlDbType.Bigint);
+                    copy.Write(person, NpgsqlDbType.Bigint);
+                    copy.Write(theme.Theme, NpgsqlDbType.Text);
+                    copy.Write(posts, NpgsqlDbType.Integer);
+                }
             }
             await copy.CompleteAsync(cancellationToken);
         }
@@ -308,6 +332,110 @@ public sealed class ScoringRunner(
                     copy.Write(day.HcpPosts, NpgsqlDbType.Integer);
                     copy.Write(day.Engagement, NpgsqlDbType.Bigint);
                 }
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Reads the window's HCP posts that name a product of the profile (HCPs at the profile's
+    /// confidence, reposts left out: amplifying is not mentioning), a cheap LIKE on the names first,
+    /// then the whole-word match and the tone in <see cref="ProductMentions"/>.
+    /// </summary>
+    private static async Task<ProductMentions> CountProductMentionsAsync(NpgsqlConnection connection, ScoringInputs inputs, ProfileDefinition definition,
+        IReadOnlyList<ProductDefinition> products, CancellationToken cancellationToken)
+    {
+        var mentions = new ProductMentions(products, inputs.From, inputs.Snapshot);
+        var accounts = new List<long>();
+        foreach (var ap in inputs.Posts)
+        {
+            if (inputs.AccountIndex.TryGetValue(ap.AccountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0
+                && !inputs.OptedOut[p] && inputs.IsHcp(p, definition.MinHcpConfidence))
+            {
+                accounts.Add(ap.AccountId);
+            }
+        }
+        await using var command = new NpgsqlCommand("""
+            SELECT p.id, p.account_id, p.created_at, p.text, p.likes + p.reposts + p.quotes
+            FROM posts p
+            WHERE p.account_id = ANY(@accounts) AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
+              AND p.repost_of_post_external_id IS NULL AND lower(p.text) LIKE ANY(@likes)
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("accounts", accounts.ToArray());
+        command.Parameters.AddWithValue("from", inputs.From);
+        command.Parameters.AddWithValue("to", inputs.Snapshot);
+        command.Parameters.AddWithValue("likes", mentions.Names.Select(n => "%" + ScoringInputLoader.LikeEscape(n) + "%").ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var account = reader.GetInt64(1);
+            var person = inputs.PersonIds[inputs.AccountPerson[inputs.AccountIndex[account]]];
+            mentions.Add(new ProductPost(reader.GetInt64(0), account, person, reader.GetDateTime(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4)));
+        }
+        return mentions;
+    }
+
+    /// <summary>The run's product weeks, summaries and per-person mentions (binary COPY).</summary>
+    private static async Task WriteProductsAsync(NpgsqlConnection connection, long runId, IReadOnlyList<DolMapper.Scoring.Insights.ProductWeek> weeks,
+        IReadOnlyList<DolMapper.Scoring.Insights.ProductSummary> summaries, IReadOnlyList<PersonProductMentions> persons, CancellationToken cancellationToken)
+    {
+        using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY product_summaries (run_id, product, rank, competitors, launch_date, mentions, hcp_authors, positive, negative, neutral, " +
+            "driver_person_ids, driver_mentions, example_post_ids, example_account_ids, example_tones) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            var rank = 0;
+            foreach (var s in summaries.OrderByDescending(s => s.Mentions).ThenBy(s => s.Product, StringComparer.Ordinal))
+            {
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(s.Product, NpgsqlDbType.Text);
+                copy.Write(++rank, NpgsqlDbType.Integer);
+                copy.Write(s.Competitors.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                if (s.LaunchDate is { } launch) copy.Write(launch, NpgsqlDbType.Date); else copy.WriteNull();
+                copy.Write(s.Mentions, NpgsqlDbType.Integer);
+                copy.Write(s.HcpAuthors, NpgsqlDbType.Integer);
+                copy.Write(s.Positive, NpgsqlDbType.Integer);
+                copy.Write(s.Negative, NpgsqlDbType.Integer);
+                copy.Write(s.Neutral, NpgsqlDbType.Integer);
+                copy.Write(s.Drivers.Select(d => d.PersonId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(s.Drivers.Select(d => d.Mentions).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer);
+                copy.Write(s.Examples.Select(e => e.PostId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(s.Examples.Select(e => e.AccountId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+                copy.Write(s.Examples.Select(e => e.Tone).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY product_weeks (run_id, product, week, hcp_mentions, hcp_authors, share_of_voice, positive, negative, neutral) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var w in weeks)
+            {
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(w.Product, NpgsqlDbType.Text);
+                copy.Write(w.Week, NpgsqlDbType.Date);
+                copy.Write(w.HcpMentions, NpgsqlDbType.Integer);
+                copy.Write(w.HcpAuthors, NpgsqlDbType.Integer);
+                if (w.ShareOfVoice is { } share) copy.Write(share, NpgsqlDbType.Double); else copy.WriteNull();
+                copy.Write(w.Positive, NpgsqlDbType.Integer);
+                copy.Write(w.Negative, NpgsqlDbType.Integer);
+                copy.Write(w.Neutral, NpgsqlDbType.Integer);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY person_product_mentions (run_id, person_id, product, mentions, positive, negative, neutral) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var m in persons)
+            {
+                copy.StartRow();
+                copy.Write(runId, NpgsqlDbType.Bigint);
+                copy.Write(m.PersonId, NpgsqlDbType.Bigint);
+                copy.Write(m.Product, NpgsqlDbType.Text);
+                copy.Write(m.Mentions, NpgsqlDbType.Integer);
+                copy.Write(m.Positive, NpgsqlDbType.Integer);
+                copy.Write(m.Negative, NpgsqlDbType.Integer);
+                copy.Write(m.Neutral, NpgsqlDbType.Integer);
             }
             await copy.CompleteAsync(cancellationToken);
         }

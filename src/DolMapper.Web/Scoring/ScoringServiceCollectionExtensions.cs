@@ -7,6 +7,7 @@ public static class ScoringServiceCollectionExtensions
     {
         services.AddSingleton<HcpClassificationService>();
         services.AddScoped<ScoringProfiles>();
+        services.AddScoped<ProductLists>();
         services.AddScoped<ScoringRunner>();
         services.AddScoped<ScoringRunJob>();
         services.AddSingleton<ProfilePreview>();

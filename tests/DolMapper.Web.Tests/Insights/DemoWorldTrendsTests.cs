@@ -40,4 +40,37 @@ public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHe
         var planted = PlantedTrends.EmergingSentence.ToLowerInvariant();
         Assert.All(emerging, t => Assert.Contains(t, planted));
     }
+
+    [Fact]
+    public async Task The_planted_launch_takes_its_share_of_voice_from_the_two_competitors()
+    {
+        var world = await ScoredDemoWorld.GetAsync(postgres);
+        var connection = world.Scoring.ConnectionString;
+        var run = await Sql.ScalarAsync(connection, $"""
+            SELECT r.id FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
+            WHERE p.name = '{ExampleProfiles.OncologyScientificExchange.Name}' AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1
+            """);
+        var summaries = await Sql.ColumnAsync(connection, $"SELECT product || ' ' || mentions || ' (' || positive || '+ ' || negative || '- ' || neutral || ')' FROM product_summaries WHERE run_id = {run} ORDER BY rank");
+        output.WriteLine("products: " + string.Join(", ", summaries));
+        Assert.Equal(PlantedLaunch.Products.Length, summaries.Count);
+        var weeks = (await Sql.ColumnAsync(connection, $"SELECT product || '|' || week || '|' || hcp_mentions || '|' || hcp_authors || '|' || coalesce(share_of_voice::text, '') FROM product_weeks WHERE run_id = {run}"))
+            .Select(r => r.Split('|'))
+            .Select(r => new DolMapper.Scoring.Insights.ProductWeek(r[0], DateOnly.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture), r[4].Length == 0 ? null : double.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture), 0, 0, 0))
+            .ToList();
+        var (name, _) = PlantedLaunch.Products[0];
+        var summary = new DolMapper.Scoring.Insights.ProductSummary(name, [.. PlantedLaunch.Products.Skip(1).Select(p => p.Name)], PlantedLaunch.LaunchDate, 0, 0, 0, 0, 0, [], []);
+        var launch = DolMapper.Scoring.Insights.ProductMentions.Launch(summary, weeks);
+        foreach (var (product, (before, after)) in launch.ShareOfVoice)
+        {
+            output.WriteLine($"{product}: share of voice {before:P0} before the launch, {after:P0} after");
+        }
+        // Planted: 5% before (as a trial drug), 45% after; the incumbents give up what it takes.
+        Assert.InRange(launch.ShareOfVoice[name].Before!.Value, 0, 0.12);
+        Assert.InRange(launch.ShareOfVoice[name].After!.Value, 0.35, 0.55);
+        foreach (var (competitor, _) in PlantedLaunch.Products.Skip(1))
+        {
+            Assert.True(launch.ShareOfVoice[competitor].After < launch.ShareOfVoice[competitor].Before, $"{competitor} did not lose share");
+        }
+    }
 }

@@ -97,6 +97,11 @@ public sealed class InsightsTests(PostgresFixture postgres) : IClassFixture<Post
         Assert.Contains("data-testid=\"drives\"", dol);
         Assert.Contains("#trop2 ↑", System.Net.WebUtility.HtmlDecode(dol));
         Assert.Contains("/Insights/Item?profile=Trend%20test&amp;kind=hashtag&amp;item=trop2", dol);
+        // … and lists the concerns they voiced.
+        Assert.Contains("data-testid=\"person-concerns\"", dol);
+        Assert.Contains("prior authorization", dol);
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM person_concern_themes c WHERE NOT EXISTS (SELECT 1 FROM topic_concern_themes t WHERE t.run_id = c.run_id AND t.theme = c.theme)"));
+        Assert.Equal(6, await Sql.CountAsync(connection, "SELECT sum(posts) FROM person_concern_themes WHERE theme = 'prior authorization'"));
 
         // What HCPs ask for: the concern theme, on the page and in its CSV.
         Assert.Equal("prior authorization", await Sql.ScalarAsync(connection, "SELECT theme FROM topic_concern_themes ORDER BY rank LIMIT 1"));

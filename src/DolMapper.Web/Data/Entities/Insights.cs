@@ -106,3 +106,23 @@ internal sealed class TopicConcernThemeConfiguration : IEntityTypeConfiguration<
     }
 }
 
+
+/// <summary>How many of a concern theme's posts one HCP wrote in a run (the DOL page lists a person's concerns).</summary>
+public sealed class PersonConcernTheme
+{
+    public long RunId { get; set; }
+    public long PersonId { get; set; }
+    public required string Theme { get; set; }
+    public int Posts { get; set; }
+}
+
+internal sealed class PersonConcernThemeConfiguration : IEntityTypeConfiguration<PersonConcernTheme>
+{
+    public void Configure(EntityTypeBuilder<PersonConcernTheme> b)
+    {
+        b.ToTable("person_concern_themes");
+        b.HasKey(t => new { t.RunId, t.PersonId, t.Theme });
+        b.HasIndex(t => t.PersonId);
+        b.HasOne<TopicConcernTheme>().WithMany().HasForeignKey(t => new { t.RunId, t.Theme }).OnDelete(DeleteBehavior.Cascade);
+    }
+}

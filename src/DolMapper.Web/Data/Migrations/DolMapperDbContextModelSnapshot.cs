@@ -822,6 +822,36 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("persons", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonConcernTheme", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Theme")
+                        .HasColumnType("text")
+                        .HasColumnName("theme");
+
+                    b.Property<int>("Posts")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts");
+
+                    b.HasKey("RunId", "PersonId", "Theme")
+                        .HasName("pk_person_concern_themes");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_concern_themes_person_id");
+
+                    b.HasIndex("RunId", "Theme")
+                        .HasDatabaseName("ix_person_concern_themes_run_id_theme");
+
+                    b.ToTable("person_concern_themes", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonMerge", b =>
                 {
                     b.Property<long>("Id")
@@ -925,6 +955,45 @@ namespace DolMapper.Web.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_person_not_ranked_reason", "reason IN ('no_relevant_post', 'outside_market', 'unknown_location')");
                         });
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonProductMention", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Product")
+                        .HasColumnType("text")
+                        .HasColumnName("product");
+
+                    b.Property<int>("Mentions")
+                        .HasColumnType("integer")
+                        .HasColumnName("mentions");
+
+                    b.Property<int>("Negative")
+                        .HasColumnType("integer")
+                        .HasColumnName("negative");
+
+                    b.Property<int>("Neutral")
+                        .HasColumnType("integer")
+                        .HasColumnName("neutral");
+
+                    b.Property<int>("Positive")
+                        .HasColumnType("integer")
+                        .HasColumnName("positive");
+
+                    b.HasKey("RunId", "PersonId", "Product")
+                        .HasName("pk_person_product_mentions");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_product_mentions_person_id");
+
+                    b.ToTable("person_product_mentions", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
@@ -1405,6 +1474,183 @@ namespace DolMapper.Web.Data.Migrations
                         .HasName("pk_post_tombstones");
 
                     b.ToTable("post_tombstones", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Product", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.PrimitiveCollection<string[]>("Competitors")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("competitors");
+
+                    b.Property<string>("GenericName")
+                        .HasColumnType("text")
+                        .HasColumnName("generic_name");
+
+                    b.Property<DateOnly?>("LaunchDate")
+                        .HasColumnType("date")
+                        .HasColumnName("launch_date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("ProfileId")
+                        .HasColumnType("integer")
+                        .HasColumnName("profile_id");
+
+                    b.PrimitiveCollection<string[]>("Synonyms")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("synonyms");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_products");
+
+                    b.HasIndex("ProfileId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_products_profile_id_name");
+
+                    b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.ProductSummary", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Product")
+                        .HasColumnType("text")
+                        .HasColumnName("product");
+
+                    b.PrimitiveCollection<string[]>("Competitors")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("competitors");
+
+                    b.PrimitiveCollection<int[]>("DriverMentions")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("driver_mentions");
+
+                    b.PrimitiveCollection<long[]>("DriverPersonIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("driver_person_ids");
+
+                    b.PrimitiveCollection<long[]>("ExampleAccountIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("example_account_ids");
+
+                    b.PrimitiveCollection<long[]>("ExamplePostIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("example_post_ids");
+
+                    b.PrimitiveCollection<string[]>("ExampleTones")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("example_tones");
+
+                    b.Property<int>("HcpAuthors")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_authors");
+
+                    b.Property<DateOnly?>("LaunchDate")
+                        .HasColumnType("date")
+                        .HasColumnName("launch_date");
+
+                    b.Property<int>("Mentions")
+                        .HasColumnType("integer")
+                        .HasColumnName("mentions");
+
+                    b.Property<int>("Negative")
+                        .HasColumnType("integer")
+                        .HasColumnName("negative");
+
+                    b.Property<int>("Neutral")
+                        .HasColumnType("integer")
+                        .HasColumnName("neutral");
+
+                    b.Property<int>("Positive")
+                        .HasColumnType("integer")
+                        .HasColumnName("positive");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.HasKey("RunId", "Product")
+                        .HasName("pk_product_summaries");
+
+                    b.ToTable("product_summaries", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.ProductWeek", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Product")
+                        .HasColumnType("text")
+                        .HasColumnName("product");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date")
+                        .HasColumnName("week");
+
+                    b.Property<int>("HcpAuthors")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_authors");
+
+                    b.Property<int>("HcpMentions")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_mentions");
+
+                    b.Property<int>("Negative")
+                        .HasColumnType("integer")
+                        .HasColumnName("negative");
+
+                    b.Property<int>("Neutral")
+                        .HasColumnType("integer")
+                        .HasColumnName("neutral");
+
+                    b.Property<int>("Positive")
+                        .HasColumnType("integer")
+                        .HasColumnName("positive");
+
+                    b.Property<double?>("ShareOfVoice")
+                        .HasColumnType("double precision")
+                        .HasColumnName("share_of_voice");
+
+                    b.HasKey("RunId", "Product", "Week")
+                        .HasName("pk_product_weeks");
+
+                    b.ToTable("product_weeks", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Publication", b =>
@@ -2356,6 +2602,16 @@ namespace DolMapper.Web.Data.Migrations
                         .HasConstraintName("fk_ingestion_runs_sources_source_id");
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonConcernTheme", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.TopicConcernTheme", null)
+                        .WithMany()
+                        .HasForeignKey("RunId", "Theme")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_concern_themes_topic_concern_themes_run_id_theme");
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonNotRanked", b =>
                 {
                     b.HasOne("DolMapper.Web.Data.Entities.Person", null)
@@ -2371,6 +2627,16 @@ namespace DolMapper.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_person_not_ranked_scoring_runs_run_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonProductMention", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_product_mentions_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonScore", b =>
@@ -2453,6 +2719,36 @@ namespace DolMapper.Web.Data.Migrations
                         .HasForeignKey("SourceId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_posts_sources_source_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Product", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringProfile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_products_scoring_profiles_profile_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.ProductSummary", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_summaries_scoring_runs_run_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.ProductWeek", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_weeks_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.QuarantinedItem", b =>

@@ -19,6 +19,7 @@ public sealed class IndexModel(InsightsQuery insights, RankingQuery rankings) : 
     public bool TopicScoped { get; private set; }
     public IReadOnlyDictionary<string, IReadOnlyList<TrendRow>> ByStatus { get; private set; } = new Dictionary<string, IReadOnlyList<TrendRow>>();
     public IReadOnlyList<ConcernRow> Concerns { get; private set; } = [];
+    public IReadOnlyList<ProductRow> Products { get; private set; } = [];
 
     public async Task OnGetAsync(string? profile, string? kind, CancellationToken cancellationToken)
     {
@@ -36,6 +37,11 @@ public sealed class IndexModel(InsightsQuery insights, RankingQuery rankings) : 
         }
         Run = run;
         TopicScoped = run.Definition?.TopicScoped ?? false;
+        Products = await insights.ProductsAsync(run.RunId, cancellationToken);
+        if (!TopicScoped)
+        {
+            return;
+        }
         var byStatus = new Dictionary<string, IReadOnlyList<TrendRow>>();
         foreach (var status in TrendStatus.All)
         {

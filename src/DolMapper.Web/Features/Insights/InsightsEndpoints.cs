@@ -13,11 +13,14 @@ public static class InsightsEndpoints
     public const string TrendsCsv = "insights-trends-csv";
     /// <summary>The concern themes download's name.</summary>
     public const string ConcernsCsv = "insights-concerns-csv";
+    /// <summary>The product weeks download's name.</summary>
+    public const string ProductsCsv = "insights-products-csv";
 
     public static void Map(IEndpointRouteBuilder app)
     {
         Map(app, "/Insights/trends.csv", TrendsCsv, "trends", (insights, run, writer, ct) => insights.WriteTrendsCsvAsync(run, writer, ct));
         Map(app, "/Insights/concerns.csv", ConcernsCsv, "concerns", (insights, run, writer, ct) => insights.WriteConcernsCsvAsync(run, writer, ct));
+        Map(app, "/Insights/products.csv", ProductsCsv, "products", (insights, run, writer, ct) => insights.WriteProductsCsvAsync(run, writer, ct));
     }
 
     private static void Map(IEndpointRouteBuilder app, string path, string name, string table, Func<InsightsQuery, long, TextWriter, CancellationToken, Task<int>> write)

@@ -27,6 +27,22 @@ public sealed record ConcernRow(string Theme, int Posts, int HcpAuthors, IReadOn
 /// <summary>One item opened: its row, its weeks (HCP and public posts), its drivers and example posts.</summary>
 public sealed record TrendDetail(TrendRow Row, IReadOnlyList<(DateOnly WeekStart, int Hcp, int Public)> Weeks, IReadOnlyList<TrendDriver> Drivers, IReadOnlyList<TrendExample> Examples);
 
+/// <summary>A product over the run's window as the products table shows it.</summary>
+public sealed record ProductRow(int Rank, string Product, IReadOnlyList<string> Competitors, DateOnly? LaunchDate, int Mentions, int HcpAuthors, int Positive, int Negative, int Neutral)
+{
+    /// <summary>Its share of all the window's mentions of its set (itself and its competitors, or the whole list).</summary>
+    public double? ShareOfVoice { get; init; }
+}
+
+/// <summary>One week of one product (the chart, the CSV and the launch view read them).</summary>
+public sealed record ProductWeekRow(string Product, DateOnly Week, int HcpMentions, int HcpAuthors, double? ShareOfVoice, int Positive, int Negative, int Neutral);
+
+/// <summary>An example post with the tone it was read as.</summary>
+public sealed record ToneExamplePost(string Tone, TrendExample Post);
+
+/// <summary>One product opened: its row, its set's weeks, the HCPs who mention it most and a post of each tone.</summary>
+public sealed record ProductDetail(ProductRow Row, IReadOnlyList<ProductWeekRow> Weeks, IReadOnlyList<TrendDriver> Drivers, IReadOnlyList<ToneExamplePost> Examples);
+
 /// <summary>
 /// Reads a profile's topic trends as its latest complete run stored them (docs/insights.md): pages
 /// and exports read these aggregates, never the posts themselves (an opened item's example posts
@@ -228,6 +244,119 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
         await csv.FlushAsync(cancellationToken);
         return rows.Count;
     }
+
+    /// <summary>The CSV columns of <c>insights products</c> (docs/insights.md).</summary>
+    public static readonly IReadOnlyList<string> ProductsHeader = ["product", "week", "hcp_mentions", "share_of_voice", "positive", "negative", "neutral"];
+
+    /// <summary>The run's products, the most mentioned first, each with its share of its set's mentions over the window.</summary>
+    public async Task<IReadOnlyList<ProductRow>> ProductsAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT rank, product, competitors, launch_date, mentions, hcp_authors, positive, negative, neutral
+            FROM product_summaries WHERE run_id = @run ORDER BY rank
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        var rows = new List<ProductRow>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(ProductRowOf(reader));
+            }
+        }
+        var mentions = rows.ToDictionary(r => r.Product, r => r.Mentions, StringComparer.OrdinalIgnoreCase);
+        return [.. rows.Select(r =>
+        {
+            var set = r.Competitors.Count > 0 ? r.Competitors.Append(r.Product) : mentions.Keys;
+            var all = set.Sum(p => mentions.GetValueOrDefault(p));
+            return r with { ShareOfVoice = all == 0 ? null : (double)r.Mentions / all };
+        })];
+    }
+
+    private static ProductRow ProductRowOf(NpgsqlDataReader reader) => new(
+        reader.Get<int>("rank"), reader.Get<string>("product")!, reader.Get<string[]>("competitors") ?? [], reader.Get<DateOnly?>("launch_date"),
+        reader.Get<int>("mentions"), reader.Get<int>("hcp_authors"), reader.Get<int>("positive"), reader.Get<int>("negative"), reader.Get<int>("neutral"));
+
+    /// <summary>The run's product weeks (of <paramref name="products"/> only, when given), by product then week.</summary>
+    public async Task<IReadOnlyList<ProductWeekRow>> ProductWeeksAsync(long runId, IReadOnlyList<string>? products, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT w.product, w.week, w.hcp_mentions, w.hcp_authors, w.share_of_voice, w.positive, w.negative, w.neutral
+            FROM product_weeks w JOIN product_summaries s ON s.run_id = w.run_id AND s.product = w.product
+            WHERE w.run_id = @run AND (@products::text[] IS NULL OR w.product = ANY(@products))
+            ORDER BY s.rank, w.week
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.Add(new NpgsqlParameter("products", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)products?.ToArray() ?? DBNull.Value });
+        var rows = new List<ProductWeekRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ProductWeekRow(reader.GetString(0), reader.Get<DateOnly>("week"), reader.GetInt32(2), reader.GetInt32(3), reader.Get<double?>("share_of_voice"),
+                reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
+        }
+        return rows;
+    }
+
+    /// <summary>One product of the run opened (its set's weeks, drivers, a post of each tone), or null when the run did not count it.</summary>
+    public async Task<ProductDetail?> ProductAsync(long runId, string product, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        ProductRow row;
+        long[] drivers, examples, exampleAccounts;
+        int[] driverMentions;
+        string[] tones;
+        await using (var command = new NpgsqlCommand("""
+            SELECT rank, product, competitors, launch_date, mentions, hcp_authors, positive, negative, neutral,
+                   driver_person_ids, driver_mentions, example_post_ids, example_account_ids, example_tones
+            FROM product_summaries WHERE run_id = @run AND product = @product
+            """, connection))
+        {
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("product", product);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+            row = ProductRowOf(reader);
+            drivers = reader.Get<long[]>("driver_person_ids") ?? [];
+            driverMentions = reader.Get<int[]>("driver_mentions") ?? [];
+            examples = reader.Get<long[]>("example_post_ids") ?? [];
+            exampleAccounts = reader.Get<long[]>("example_account_ids") ?? [];
+            tones = reader.Get<string[]>("example_tones") ?? [];
+        }
+        var people = new List<TrendDriver>();
+        await using (var command = new NpgsqlCommand($"""
+            SELECT p.id, coalesce(p.display_name, '(no name)') AS name, p.specialty, p.country, d.mentions
+            FROM unnest(@ids, @mentions) WITH ORDINALITY AS d(person_id, mentions, n)
+            JOIN persons p ON p.id = d.person_id
+            WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
+            ORDER BY d.n
+            """, connection))
+        {
+            command.Parameters.AddWithValue("ids", drivers);
+            command.Parameters.AddWithValue("mentions", driverMentions);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                people.Add(new TrendDriver(reader.GetInt64(0), reader.GetString(1), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.GetInt32(4)));
+            }
+        }
+        var posts = (await ExamplesAsync(connection, exampleAccounts, examples, cancellationToken)).ToDictionary(e => e.PostId);
+        var toned = examples.Select((id, i) => (id, Tone: i < tones.Length ? tones[i] : Tone.Neutral)).Where(e => posts.ContainsKey(e.id)).Select(e => new ToneExamplePost(e.Tone, posts[e.id])).ToList();
+        await connection.CloseAsync();
+        var weeks = await ProductWeeksAsync(runId, [row.Product, .. row.Competitors], cancellationToken);
+        return new ProductDetail(row, weeks, people, toned);
+    }
+
+    /// <summary>Writes the run's product weeks as CSV (the columns of <see cref="ProductsHeader"/>); returns the rows written.</summary>
+    public async Task<int> WriteProductsCsvAsync(long runId, TextWriter output, CancellationToken cancellationToken) =>
+        await WriteCsvAsync(output, ProductsHeader, await ProductWeeksAsync(runId, null, cancellationToken), w =>
+        [
+            Downloads.CsvText(w.Product), w.Week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Number(w.HcpMentions),
+            w.ShareOfVoice is { } share ? share.ToString("0.###", CultureInfo.InvariantCulture) : "", Number(w.Positive), Number(w.Negative), Number(w.Neutral),
+        ], cancellationToken);
 
     /// <summary>Whether <paramref name="kind"/> is one of the item kinds.</summary>
     public static bool IsKind(string? kind) => kind is not null && TermExtractor.Kinds.Contains(kind);

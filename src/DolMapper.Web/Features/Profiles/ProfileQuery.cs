@@ -22,6 +22,10 @@ public sealed record DolProfile(
     public IReadOnlyList<(string Domain, int Links)> Domains { get; init; } = [];
     /// <summary>Items of the profile's topic trends (kind, item, status) among whose leading HCPs the person is, with their posts on each.</summary>
     public IReadOnlyList<(string Kind, string Item, string Status, int Posts)> Drives { get; init; } = [];
+    /// <summary>The themes of concerns and unmet needs they voiced in the run's last nine weeks, with their posts in each.</summary>
+    public IReadOnlyList<(string Theme, int Posts)> Concerns { get; init; } = [];
+    /// <summary>The products of the profile's list they mentioned over the window, by tone.</summary>
+    public IReadOnlyList<(string Product, int Mentions, int Positive, int Negative, int Neutral)> ProductMentions { get; init; } = [];
     /// <summary>Persons of the same ranking who reply to, quote, repost or mention this person, most often first.</summary>
     public IReadOnlyList<Peer> EngagedBy { get; init; } = [];
     /// <summary>Persons of the same ranking this person replies to, quotes, reposts or mentions.</summary>
@@ -177,6 +181,28 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
                 drives.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3)));
             }
         }
+        var concerns = new List<(string, int)>();
+        await using (var t = new NpgsqlCommand("SELECT theme, posts FROM person_concern_themes WHERE run_id = @run AND person_id = @p ORDER BY posts DESC, theme LIMIT 10", connection))
+        {
+            t.Parameters.AddWithValue("p", personId);
+            t.Parameters.AddWithValue("run", runId);
+            await using var r = await t.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                concerns.Add((r.GetString(0), r.GetInt32(1)));
+            }
+        }
+        var productMentions = new List<(string, int, int, int, int)>();
+        await using (var t = new NpgsqlCommand("SELECT product, mentions, positive, negative, neutral FROM person_product_mentions WHERE run_id = @run AND person_id = @p ORDER BY mentions DESC, product", connection))
+        {
+            t.Parameters.AddWithValue("p", personId);
+            t.Parameters.AddWithValue("run", runId);
+            await using var r = await t.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                productMentions.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)));
+            }
+        }
         var engagedBy = await PeersAsync(connection, "ta.person_id = @p", "sa.person_id", personId, runId, cancellationToken);
         var engages = await PeersAsync(connection, "sa.person_id = @p", "ta.person_id", personId, runId, cancellationToken);
         (string, string?)? relationship = evidence.TryGetProperty("relationship", out var rel) && rel.ValueKind == JsonValueKind.Object
@@ -187,7 +213,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         return new DolProfile(header.Id, header.PublicId, header.Name, header.Profession, header.Specialty, header.Country, header.Confidence, terms,
             accounts, profile, header.Version, header.RunAt, header.Rank, header.Score, header.Tier, values, raw, contributions, evidence, posts, history)
         {
-            Activity = activity, Hashtags = hashtags, Domains = domains, Drives = drives, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
+            Activity = activity, Hashtags = hashtags, Domains = domains, Drives = drives, Concerns = concerns, ProductMentions = productMentions, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
             Definition = definition,
         };
     }

@@ -148,7 +148,22 @@ public static class DolMapperCommandLine
         var insightsConcerns = new Command("concerns", "Write a profile's themes of concerns and unmet needs as CSV: theme,posts,hcp_authors,example_post_ids (docs/insights.md).") { concernsProfile, concernsOut };
         insightsConcerns.TreatUnmatchedTokensAsErrors = false;
         insightsConcerns.SetAction((parse, ct) => InsightsCsvAsync("concerns", parse.GetValue(concernsProfile)!, parse.GetValue(concernsOut), parse.UnmatchedTokens, stdout, ct));
-        var insightsVerb = new Command("insights", "Conversation insights of a profile's topic as CSV (docs/insights.md).") { insightsTrends, insightsConcerns };
+        var productsProfile = new Option<string>("--profile") { Description = "The profile whose latest complete run's product counts to write.", Required = true };
+        var productsOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
+        var insightsProducts = new Command("products", "Write a profile's HCP mentions per product and week as CSV: product,week,hcp_mentions,share_of_voice,positive,negative,neutral (docs/insights.md).") { productsProfile, productsOut };
+        insightsProducts.TreatUnmatchedTokensAsErrors = false;
+        insightsProducts.SetAction((parse, ct) => InsightsCsvAsync("products", parse.GetValue(productsProfile)!, parse.GetValue(productsOut), parse.UnmatchedTokens, stdout, ct));
+        var insightsVerb = new Command("insights", "Conversation insights of a profile as CSV (docs/insights.md).") { insightsTrends, insightsConcerns, insightsProducts };
+
+        var productFile = new Argument<string>("FILE") { Description = "A JSON file: one product list {\"profile\": …, \"products\": […]} or an array of them (docs/insights.md)." };
+        var productsImport = new Command("import", "Import product lists; each replaces its profile's list. Nothing is saved if any list is invalid.") { productFile };
+        productsImport.TreatUnmatchedTokensAsErrors = false;
+        productsImport.SetAction((parse, ct) => ProductsImportAsync(parse.GetValue(productFile)!, parse.UnmatchedTokens, stdout, ct));
+        var productsExportProfile = new Option<string?>("--profile") { Description = "Only this profile's list (default: every profile that has products)." };
+        var productsExport = new Command("export", "Print product lists as JSON (an array of lists).") { productsExportProfile };
+        productsExport.TreatUnmatchedTokensAsErrors = false;
+        productsExport.SetAction((parse, ct) => ProductsExportAsync(parse.GetValue(productsExportProfile), parse.UnmatchedTokens, stdout, ct));
+        var productsVerb = new Command("products", "Product lists per profile as JSON: import and export (docs/insights.md).") { productsImport, productsExport };
 
         var userEmail = new Argument<string?>("EMAIL") { Description = "The user's e-mail address.", Arity = ArgumentArity.ZeroOrOne };
         var emailOption = new Option<string?>("--email") { Description = "The user's e-mail address (as the EMAIL argument)." };
@@ -197,6 +212,7 @@ public static class DolMapperCommandLine
         root.Subcommands.Add(score);
         root.Subcommands.Add(export);
         root.Subcommands.Add(insightsVerb);
+        root.Subcommands.Add(productsVerb);
         root.Subcommands.Add(usersVerb);
 
         // No verb: serve, with whatever configuration switches were given.
@@ -602,6 +618,37 @@ public static class DolMapperCommandLine
         return Success;
     }
 
+    private static async Task<int> ProductsImportAsync(string file, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            throw new StartupException($"no such file: {file}");
+        }
+        var json = await File.ReadAllTextAsync(file, cancellationToken);
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<Scoring.ProductLists>().ImportAsync(json, $"cli:{Environment.UserName}", cancellationToken);
+        if (!result.Ok)
+        {
+            throw new StartupException($"{file}: nothing imported:" + Environment.NewLine + string.Join(Environment.NewLine, result.Problems.Select(p => "  - " + p)));
+        }
+        foreach (var list in result.Saved)
+        {
+            await stdout.WriteLineAsync($"Saved {list.Products.Count} products for '{list.Profile}'; its next scoring run counts them.");
+        }
+        return Success;
+    }
+
+    private static async Task<int> ProductsExportAsync(string? profile, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var lists = await scope.ServiceProvider.GetRequiredService<Scoring.ProductLists>().ExportAsync(profile, cancellationToken)
+            ?? throw new StartupException($"no scoring profile named '{profile}'.");
+        await stdout.WriteLineAsync(DolMapper.Scoring.Insights.ProductList.ToJson(lists));
+        return Success;
+    }
+
     private static async Task<int> ScoreAsync(string? profile, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
     {
         await using var app = await CommandAppAsync(unmatched, cancellationToken);
@@ -694,16 +741,20 @@ public static class DolMapperCommandLine
                 ? $"'{profile}' has no complete scoring run yet: run 'score --profile \"{profile}\"' first."
                 : $"there is no profile called '{profile}' (see 'profiles export' for the names).");
         }
-        if (run.Definition is { TopicScoped: false })
+        if (run.Definition is { TopicScoped: false } && table != "products")
         {
             throw new StartupException($"'{profile}' is read over everything a person posts (scope \"all\"): insights are kept for profiles read in their topic.");
         }
-        var rows = await WriteOutputAsync(output, bom: false, stdout, writer => table == "trends"
-            ? insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken)
-            : insights.WriteConcernsCsvAsync(run.RunId, writer, cancellationToken), _ => true, cancellationToken);
+        var rows = await WriteOutputAsync(output, bom: false, stdout, writer => table switch
+        {
+            "trends" => insights.WriteTrendsCsvAsync(run.RunId, writer, cancellationToken),
+            "products" => insights.WriteProductsCsvAsync(run.RunId, writer, cancellationToken),
+            _ => insights.WriteConcernsCsvAsync(run.RunId, writer, cancellationToken),
+        }, _ => true, cancellationToken);
         if (output is not null)
         {
-            await stdout.WriteLineAsync($"Wrote {rows:N0} {(table == "trends" ? "trends" : "concern themes")} of '{profile}' (run {run.RunId} of {run.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
+            var what = table switch { "trends" => "trends", "products" => "product weeks", _ => "concern themes" };
+            await stdout.WriteLineAsync($"Wrote {rows:N0} {what} of '{profile}' (run {run.RunId} of {run.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
         }
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -56,6 +56,19 @@
         });
         trend.dataset.drawn = 'true';
     }
+    // A product's share of voice a week against its competitors (the insights' product page; the launch week marked in the labels).
+    const share = document.getElementById('product-share');
+    if (share && window.Chart) {
+        const colours = ['13,110,253', '220,53,69', '25,135,84', '253,126,20', '111,66,193', '32,201,151'];
+        const series = JSON.parse(share.dataset.series);
+        new Chart(share, {
+            type: 'line',
+            data: { labels: JSON.parse(share.dataset.labels), datasets: series.map((s, i) => ({ label: s.name, data: s.values, spanGaps: true, tension: 0.2,
+                borderColor: `rgb(${colours[i % colours.length]})`, backgroundColor: `rgb(${colours[i % colours.length]})`, borderWidth: i === 0 ? 3 : 2 })) },
+            options: { animation: false, scales: { x: { ticks: { maxTicksLimit: 13 } }, y: { min: 0, max: 100, title: { display: true, text: 'share of voice, %' } } } }
+        });
+        share.dataset.drawn = 'true';
+    }
     const compare = document.getElementById('compare-radar');
     if (compare && window.Chart) {
         const colours = ['13,110,253', '220,53,69', '25,135,84', '253,126,20'];
