@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Func<BenchmarkContext, Task<IReadOnlyList<Re
     ["score"] = ScoreSuite.RunAsync,
     ["pagerank"] = PageRankSuite.RunAsync,
     ["web"] = WebSuite.RunAsync,
+    ["insights"] = InsightsSuite.RunAsync,
     ["export"] = ExportSuite.RunAsync,
     ["personas"] = PersonaSuite.RunAsync,
 };

@@ -38,11 +38,10 @@ public static class ScoreSuite
             await profiles.SaveAsync(everything, "benchmark", CancellationToken.None);
         }
 
-        async Task<ScoringRunReport> RunAsync(string? name = null, bool keepTrends = true)
+        async Task<ScoringRunReport> RunAsync(string? name = null)
         {
             await using var scope = app.Services.CreateAsyncScope();
             var runner = scope.ServiceProvider.GetRequiredService<ScoringRunner>();
-            runner.KeepTrends = keepTrends;
             var report = Assert(await runner.RunAsync(name ?? profile, "benchmark", null, CancellationToken.None));
             return report;
         }
@@ -72,12 +71,6 @@ public static class ScoreSuite
         results.Add(new Result("score", scale, "peak memory of the process", peak, "GB", "—", null, null, "≤ 2 GB", peak <= 2.0,
             "peak working set of the benchmark process, which holds the scoring run"));
 
-        // What keeping the topic's trends current costs (docs/insights.md): the same run without them,
-        // first, so that the run kept for the web suites is one with its trends.
-        clock.Restart();
-        var bare = await RunAsync(topicProfile.Name, keepTrends: false);
-        var bareSeconds = clock.Elapsed.TotalSeconds;
-
         // The topic reading's cost: its ratio to the same GROUP BY within 1.3× of the run over everything.
         clock.Restart();
         var topicRun = await RunAsync(topicProfile.Name);
@@ -86,10 +79,6 @@ public static class ScoreSuite
         results.Add(new Result("score", scale, "one topic-scoped scoring run (topic graph)", topicSeconds, "s",
             "PostgreSQL GROUP BY account over the window", groupBy, topicSeconds / groupBy, $"ratio ≤ 1.3 × {seconds / groupBy:0.0}", topicSeconds / groupBy <= 1.3 * seconds / groupBy,
             $"{topicRun.Message} Steps (s): {topicSteps}"));
-        var trendsStep = topicSteps is string json && System.Text.Json.JsonDocument.Parse(json).RootElement.TryGetProperty("trends", out var step) ? step.GetDouble() : 0;
-        results.Add(new Result("score", scale, "the topic-scoped run keeping its trends, against the same run without", topicSeconds, "s",
-            "the topic-scoped run without the trends", bareSeconds, topicSeconds / bareSeconds, "ratio ≤ 1.2", topicSeconds / bareSeconds <= 1.2,
-            $"{bare.Message}; the run with them spent {trendsStep:0.00} s in its step 'trends' (counting), besides reading the topic's texts"));
         // Keep the scored world for the web and export suites.
         NpgsqlConnection.ClearAllPools();
         await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{runDatabase}' AND pid <> pg_backend_pid()");

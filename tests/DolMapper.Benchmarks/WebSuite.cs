@@ -34,9 +34,6 @@ public static partial class WebSuite
         var name = await web.ScalarAsync<string>("SELECT split_part(display_name, ' ', 2) FROM persons WHERE display_name LIKE '% %' ORDER BY id LIMIT 1 OFFSET 1000");
         var country = await web.ScalarAsync<string>("SELECT country FROM person_scores WHERE country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
         var specialty = await web.ScalarAsync<string>("SELECT specialty FROM person_scores WHERE specialty IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
-        // The topic profile's insights (docs/insights.md): the page and its first item, read from the run's aggregates.
-        var topic = Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name);
-        var firstItem = await web.ScalarAsync<string>("SELECT kind || '&item=' || item FROM topic_trends WHERE run_id = (SELECT max(run_id) FROM topic_trends) ORDER BY rank LIMIT 1");
         var kinds = new (string Kind, string Path)[]
         {
 
@@ -47,8 +44,6 @@ public static partial class WebSuite
             ("sorted by a question (science)", $"/Rankings?profile={profile}&sort=science"),
             // The example read in its topic: the name search also looks among the HCPs it did not rank.
             ("name search, topic profile (ranked and not ranked)", $"/Rankings?profile={Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name)}&q={Uri.EscapeDataString(name)}"),
-            ("insights page, topic profile", $"/Insights?profile={topic}"),
-            ("insights item page, topic profile", $"/Insights/Item?profile={topic}&kind={firstItem}"),
         };
         var clients = new List<HttpClient>();
         for (var i = 0; i < Clients; i++)
@@ -66,8 +61,7 @@ public static partial class WebSuite
             var seconds = clock.Elapsed.TotalSeconds;
             // What the process (app and clients) paid per request, for reading the figure: allocations and collections.
             var perRequest = (GC.GetTotalAllocatedBytes() - allocated) / (double)(RequestsPerKind + Clients) / 1024;
-            // The insights pages' target is the (≤ 300 ms); the rankings' is 150 ms.
-            var target = path.StartsWith("/Insights", StringComparison.Ordinal) ? 300 : 150;
+            const int target = 150;
             results.Add(new Result("web", context.Scale, $"p95, {kind}", p95, "ms", $"p95 of /health/live, {Clients} clients", baseline, p95 / baseline,
                 $"≤ {target} ms", p95 <= target,
                 $"{persons:N0} scored persons; {RequestsPerKind} requests by {Clients} concurrent clients: GET {path}; {(RequestsPerKind + Clients) / seconds:0} requests/s, {perRequest:N0} KB allocated per request, {GC.CollectionCount(0) - gen0} gen0 / {GC.CollectionCount(2) - gen2} gen2 collections"));
@@ -175,7 +169,7 @@ public static partial class WebSuite
     }
 
     /// <summary>p95 in milliseconds of <see cref="RequestsPerKind"/> GETs of <paramref name="path"/> by the clients at once, after a warm-up.</summary>
-    private static async Task<double> LoadAsync(IReadOnlyList<HttpClient> clients, string path)
+    internal static async Task<double> LoadAsync(IReadOnlyList<HttpClient> clients, string path)
     {
         // Like a load generator: the whole body is read (the clock stops at its last byte) into a
         // reused buffer. Buffering each page into a growing array in this process (the app's own)

@@ -172,11 +172,20 @@ public sealed class ScoringRunner(
             }
             // The topic's trends (docs/insights.md) from the topic's own posts, read while the scan is at hand.
             var trends = definition.TopicScoped && KeepTrends ? new TopicTrends(inputs.Snapshot, definition.WindowDays, ConcernClassifier.Default.IsConcern) : null;
+            // The profile's products (docs/insights.md): in a topic-scoped run their mentions are
+            // counted in the topic's posts, read here with the trends; otherwise by a scan of their own.
+            var products = KeepTrends ? await ProductLists.ForProfileAsync(connection, profile.ProfileId, cancellationToken) : [];
+            var mentions = products.Count > 0 && trends is not null ? new ProductMentions(products, inputs.From, inputs.Snapshot) : null;
             void ReadTopicPost(long postId, long accountId, DateTime createdAt, string? text, string[]? hashtags, string[]? urls, long engagement)
             {
                 if (inputs.AccountIndex.TryGetValue(accountId, out var a) && !inputs.AccountBot[a] && inputs.AccountPerson[a] is var p and >= 0 && !inputs.OptedOut[p])
                 {
-                    trends!.Add(new TrendPost(postId, inputs.PersonIds[p], inputs.IsHcp(p, definition.MinHcpConfidence), createdAt, text, hashtags, urls, engagement, accountId));
+                    var hcp = inputs.IsHcp(p, definition.MinHcpConfidence);
+                    trends!.Add(new TrendPost(postId, inputs.PersonIds[p], hcp, createdAt, text, hashtags, urls, engagement, accountId));
+                    if (hcp && createdAt > inputs.From && createdAt <= inputs.Snapshot)
+                    {
+                        mentions?.Add(new ProductPost(postId, accountId, inputs.PersonIds[p], createdAt, text, engagement));
+                    }
                 }
             }
             await ScoringInputLoader.LoadTopicAsync(connection, inputs, definition.Keywords, definition.TopicScoped, [.. mayBeScored], congressTags, cancellationToken,
@@ -221,10 +230,10 @@ public sealed class ScoringRunner(
                 details["trends"] = new { posts = trends.Posts, items = items.Count, rising = items.Count(i => i.Status == TrendStatus.Rising), emerging = items.Count(i => i.Status == TrendStatus.Emerging), concern_themes = concerns.Count };
                 Mark("trends", step);
             }
-            if (KeepTrends && await ProductLists.ForProfileAsync(connection, profile.ProfileId, cancellationToken) is { Count: > 0 } products)
+            if (products.Count > 0)
             {
                 progress?.Report($"{definition.Name}: counting product mentions");
-                var mentions = await CountProductMentionsAsync(connection, inputs, definition, products, cancellationToken);
+                mentions ??= await CountProductMentionsAsync(connection, inputs, definition, products, cancellationToken);
                 var (weeks, summaries, persons) = mentions.Build();
                 await WriteProductsAsync(connection, runId, weeks, summaries, persons, cancellationToken);
                 details["products"] = new { products = products.Count, mentions = mentions.Mentions };
@@ -338,9 +347,10 @@ public sealed class ScoringRunner(
     }
 
     /// <summary>
-    /// Reads the window's HCP posts that name a product of the profile (HCPs at the profile's
-    /// confidence, reposts left out: amplifying is not mentioning), a cheap LIKE on the names first,
-    /// then the whole-word match and the tone in <see cref="ProductMentions"/>.
+    /// For a profile read over everything (no topic scan to ride on): reads the window's HCP posts
+    /// that name a product of the profile (HCPs at the profile's confidence, reposts left out:
+    /// amplifying is not mentioning), a cheap LIKE on the names first, then the whole-word match and
+    /// the tone in <see cref="ProductMentions"/>.
     /// </summary>
     private static async Task<ProductMentions> CountProductMentionsAsync(NpgsqlConnection connection, ScoringInputs inputs, ProfileDefinition definition,
         IReadOnlyList<ProductDefinition> products, CancellationToken cancellationToken)

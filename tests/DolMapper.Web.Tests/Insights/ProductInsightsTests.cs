@@ -35,8 +35,9 @@ public sealed class ProductInsightsTests(PostgresFixture postgres) : IClassFixtu
         }
         """;
 
-    private async Task<string> ScoredWorldAsync()
+    private async Task<string> ScoredWorldAsync(ProfileDefinition? profile = null)
     {
+        profile ??= Profile;
         var db = await ImportDatabase.CreateAsync(postgres);
         var lines = new List<string>();
         for (var a = 1; a <= 6; a++)
@@ -67,8 +68,8 @@ public sealed class ProductInsightsTests(PostgresFixture postgres) : IClassFixtu
         }
         Assert.True((await db.ImportAsync(lines)).Clean);
         await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
-        await scoring.SaveProfileAsync(Profile);
-        var saved = await scoring.InScopeAsync(sp => sp.GetRequiredService<ProductLists>().ImportAsync(ListJson(Profile.Name), "admin", CancellationToken.None));
+        await scoring.SaveProfileAsync(profile);
+        var saved = await scoring.InScopeAsync(sp => sp.GetRequiredService<ProductLists>().ImportAsync(ListJson(profile.Name), "admin", CancellationToken.None));
         Assert.True(saved.Ok, string.Join(" ", saved.Problems));
         var run = Assert.Single(await scoring.ScoreAsync());
         Assert.True(run.Complete, run.Message);
@@ -122,6 +123,19 @@ public sealed class ProductInsightsTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal("product,week,hcp_mentions,share_of_voice,positive,negative,neutral", rows[0]);
         Assert.Contains(rows, r => r.StartsWith($"Oncavra,{Launch:yyyy-MM-dd},2,0.5,", StringComparison.Ordinal));
         Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.products.csv'"));
+    }
+
+    [Fact]
+    public async Task A_profile_read_over_everything_counts_the_same_mentions_by_a_scan_of_its_own()
+    {
+        var connection = await ScoredWorldAsync(Profile with { Name = "Launch everywhere", Scope = ProfileDefinition.AllScope });
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM topic_trends"));
+        Assert.Equal(16, await Sql.CountAsync(connection, "SELECT sum(hcp_mentions) FROM product_weeks WHERE product = 'Oncavra'"));
+        Assert.Equal(8 * 3 + 8, await Sql.CountAsync(connection, "SELECT sum(hcp_mentions) FROM product_weeks WHERE product = 'Trelixa'"));
+        await using var app = await TestApp.StartAsync(connection);
+        var page = await (await app.SignInAsync(Roles.BrandManager)).GetStringAsync("/Insights?profile=Launch%20everywhere");
+        Assert.Contains("data-testid=\"not-topic\"", page);
+        Assert.Contains("data-product=\"Oncavra\"", page);
     }
 
     [Fact]
