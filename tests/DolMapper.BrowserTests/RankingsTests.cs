@@ -181,9 +181,21 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await Assertions.Expect(page.GetByTestId("trend-status")).ToHaveTextAsync("steady");
         await Assertions.Expect(page.GetByTestId("drivers").GetByRole(AriaRole.Link).First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("insights-item"), FullPage = true });
+        var itemPage = page.Url;
+
+        // The planted launch: from the products table to its page, its share of voice drawn against the competitors.
+        await page.GotoAsync("/Insights?profile=" + Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name));
+        var launched = DolMapper.Web.Demo.PlantedLaunch.Products[0].Name;
+        await page.GetByTestId("products").GetByRole(AriaRole.Link, new() { Name = launched, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(launched);
+        await Assertions.Expect(page.GetByTestId("launch-view")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#product-share")).ToHaveAttributeAsync("data-drawn", "true");
+        await Assertions.Expect(page.GetByTestId("launch-share")).ToHaveCountAsync(DolMapper.Web.Demo.PlantedLaunch.Products.Length);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("insights-product"), FullPage = true });
+        var productPage = page.Url;
 
         await page.SetViewportSizeAsync(390, 844);
-        foreach (var path in new[] { page.Url, "/Insights?profile=" + Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name) })
+        foreach (var path in new[] { itemPage, productPage, "/Insights?profile=" + Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name) })
         {
             await page.GotoAsync(path);
             Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, $"{path} is wider than a phone");
