@@ -9,15 +9,18 @@ namespace DolMapper.Web.Tests.Insights;
 [Trait("Category", "Slow")]
 public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
+    /// <summary>The oncology example's latest complete run.</summary>
+    private static Task<object?> OncologyRunAsync(string connection) => Sql.ScalarAsync(connection, $"""
+        SELECT r.id FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
+        WHERE p.name = '{ExampleProfiles.OncologyScientificExchange.Name}' AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1
+        """);
+
     [Fact]
     public async Task The_planted_rising_hashtag_leads_the_risers_the_giants_stay_steady_the_new_term_emerges_and_the_planted_concern_is_a_top_theme()
     {
         var world = await ScoredDemoWorld.GetAsync(postgres);
         var connection = world.Scoring.ConnectionString;
-        var run = await Sql.ScalarAsync(connection, $"""
-            SELECT r.id FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
-            WHERE p.name = '{ExampleProfiles.OncologyScientificExchange.Name}' AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1
-            """);
+        var run = await OncologyRunAsync(connection);
         var rising = await Sql.ColumnAsync(connection, $"SELECT item FROM topic_trends WHERE run_id = {run} AND kind = 'hashtag' AND status = 'rising' ORDER BY rank");
         output.WriteLine("rising hashtags: " + string.Join(", ", rising.Take(10)));
         Assert.Equal(PlantedTrends.RisingHashtag.ToLowerInvariant(), rising.FirstOrDefault());
@@ -46,10 +49,7 @@ public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHe
     {
         var world = await ScoredDemoWorld.GetAsync(postgres);
         var connection = world.Scoring.ConnectionString;
-        var run = await Sql.ScalarAsync(connection, $"""
-            SELECT r.id FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
-            WHERE p.name = '{ExampleProfiles.OncologyScientificExchange.Name}' AND r.status = 'complete' ORDER BY r.id DESC LIMIT 1
-            """);
+        var run = await OncologyRunAsync(connection);
         var summaries = await Sql.ColumnAsync(connection, $"SELECT product || ' ' || mentions || ' (' || positive || '+ ' || negative || '- ' || neutral || ')' FROM product_summaries WHERE run_id = {run} ORDER BY rank");
         output.WriteLine("products: " + string.Join(", ", summaries));
         Assert.Equal(PlantedLaunch.Products.Length, summaries.Count);

@@ -137,26 +137,31 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             }
         }
 
-        var people = new List<TrendDriver>();
-        await using (var command = new NpgsqlCommand($"""
-            SELECT p.id, coalesce(p.display_name, '(no name)') AS name, p.specialty, p.country, d.posts
-            FROM unnest(@ids, @posts) WITH ORDINALITY AS d(person_id, posts, n)
-            JOIN persons p ON p.id = d.person_id
-            WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
-            ORDER BY d.n
-            """, connection))
-        {
-            command.Parameters.AddWithValue("ids", drivers);
-            command.Parameters.AddWithValue("posts", driverPosts);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                people.Add(new TrendDriver(reader.GetInt64(0), reader.GetString(1), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.GetInt32(4)));
-            }
-        }
+        var people = await DriversAsync(connection, drivers, driverPosts, cancellationToken);
 
         var posts = await ExamplesAsync(connection, exampleAccounts, examples, cancellationToken);
         return new TrendDetail(row, weeks, people, posts);
+    }
+
+    /// <summary>The HCPs who drive an item or mention a product, in the order kept, with their counts; those who opted out are left out.</summary>
+    private static async Task<List<TrendDriver>> DriversAsync(NpgsqlConnection connection, long[] ids, int[] counts, CancellationToken cancellationToken)
+    {
+        var people = new List<TrendDriver>();
+        await using var command = new NpgsqlCommand($"""
+            SELECT p.id, coalesce(p.display_name, '(no name)') AS name, p.specialty, p.country, d.count
+            FROM unnest(@ids, @counts) WITH ORDINALITY AS d(person_id, count, n)
+            JOIN persons p ON p.id = d.person_id
+            WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
+            ORDER BY d.n
+            """, connection);
+        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("counts", counts);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            people.Add(new TrendDriver(reader.GetInt64(0), reader.GetString(1), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.GetInt32(4)));
+        }
+        return people;
     }
 
     /// <summary>
@@ -326,23 +331,7 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             exampleAccounts = reader.Get<long[]>("example_account_ids") ?? [];
             tones = reader.Get<string[]>("example_tones") ?? [];
         }
-        var people = new List<TrendDriver>();
-        await using (var command = new NpgsqlCommand($"""
-            SELECT p.id, coalesce(p.display_name, '(no name)') AS name, p.specialty, p.country, d.mentions
-            FROM unnest(@ids, @mentions) WITH ORDINALITY AS d(person_id, mentions, n)
-            JOIN persons p ON p.id = d.person_id
-            WHERE p.id NOT IN ({OptOutSql.OptedOutPersons})
-            ORDER BY d.n
-            """, connection))
-        {
-            command.Parameters.AddWithValue("ids", drivers);
-            command.Parameters.AddWithValue("mentions", driverMentions);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                people.Add(new TrendDriver(reader.GetInt64(0), reader.GetString(1), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.GetInt32(4)));
-            }
-        }
+        var people = await DriversAsync(connection, drivers, driverMentions, cancellationToken);
         var posts = (await ExamplesAsync(connection, exampleAccounts, examples, cancellationToken)).ToDictionary(e => e.PostId);
         var toned = examples.Select((id, i) => (id, Tone: i < tones.Length ? tones[i] : Tone.Neutral)).Where(e => posts.ContainsKey(e.id)).Select(e => new ToneExamplePost(e.Tone, posts[e.id])).ToList();
         await connection.CloseAsync();
