@@ -135,9 +135,10 @@ public sealed class ProductMentions
     }
 
     /// <summary>
-    /// The launch view: a product's share of voice, and its competitors', over the weeks before and
-    /// after its launch; the means of the <paramref name="weeksAround"/> weeks before the launch week
-    /// and of the launch week and those after it.
+    /// The launch view: a product's share of voice, and its competitors', within the set of the
+    /// product and its competitors, over the weeks before and after its launch; and each one's share
+    /// of all the set's mentions over the <paramref name="weeksAround"/> weeks before the launch week
+    /// and over the launch week and those after it.
     /// </summary>
     public static LaunchView Launch(ProductSummary product, IReadOnlyList<ProductWeek> weeks, int weeksAround = 12)
     {
@@ -147,20 +148,18 @@ public sealed class ProductMentions
         }
         var launchWeek = WeekOf(launch.ToDateTime(TimeOnly.MinValue));
         var names = new[] { product.Product }.Concat(product.Competitors).ToList();
-        var shown = weeks.Where(w => names.Contains(w.Product, StringComparer.OrdinalIgnoreCase)
+        var inRange = weeks.Where(w => names.Contains(w.Product, StringComparer.OrdinalIgnoreCase)
             && w.Week >= launchWeek.AddDays(-7 * weeksAround) && w.Week < launchWeek.AddDays(7 * (weeksAround + 1))).ToList();
-        var means = names.ToDictionary(n => n, n =>
+        // Shares within the launch's set (the product and its competitors), whatever set each competitor has of its own, so the rows of a week add up to 100%.
+        var totals = inRange.GroupBy(w => w.Week).ToDictionary(g => g.Key, g => g.Sum(w => w.HcpMentions));
+        var shown = inRange.Select(w => w with { ShareOfVoice = totals[w.Week] == 0 ? null : (double)w.HcpMentions / totals[w.Week] }).ToList();
+        double? Share(string name, bool after)
         {
-            double? Mean(IEnumerable<ProductWeek> rows)
-            {
-                var list = rows.Where(r => string.Equals(r.Product, n, StringComparison.OrdinalIgnoreCase)).ToList();
-                var mentions = list.Sum(r => r.HcpMentions);
-                // Weighted by the set's mentions: the share of all the set's mentions in those weeks.
-                var setMentions = list.Sum(r => r.ShareOfVoice is { } s and > 0 ? r.HcpMentions / s : 0);
-                return setMentions > 0 ? mentions / setMentions : list.Count > 0 && list.Any(r => r.ShareOfVoice is not null) ? 0 : null;
-            }
-            return (Mean(shown.Where(w => w.Week < launchWeek)), Mean(shown.Where(w => w.Week >= launchWeek)));
-        });
+            var rows = shown.Where(w => (w.Week >= launchWeek) == after).ToList();
+            var all = rows.Sum(w => w.HcpMentions);
+            return all == 0 ? null : (double)rows.Where(w => string.Equals(w.Product, name, StringComparison.OrdinalIgnoreCase)).Sum(w => w.HcpMentions) / all;
+        }
+        var means = names.ToDictionary(n => n, n => (Share(n, after: false), Share(n, after: true)));
         return new LaunchView(product.Product, launchWeek, shown, means);
     }
 }

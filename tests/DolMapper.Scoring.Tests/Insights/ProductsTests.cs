@@ -104,5 +104,9 @@ public sealed class ProductsTests
         Assert.Equal(0.5, launch.ShareOfVoice["Oncavra"].After!.Value, 6);
         Assert.Equal(0.75, launch.ShareOfVoice["Trelixa"].Before!.Value, 6);
         Assert.Equal(0.25, launch.ShareOfVoice["Trelixa"].After!.Value, 6);
+        // Within the launch's set every week and each period add up to the whole.
+        Assert.Equal(1, launch.ShareOfVoice.Values.Sum(s => s.Before ?? 0), 6);
+        Assert.Equal(1, launch.ShareOfVoice.Values.Sum(s => s.After ?? 0), 6);
+        Assert.All(launch.Weeks.GroupBy(w => w.Week).Where(g => g.Any(w => w.HcpMentions > 0)), g => Assert.Equal(1, g.Sum(w => w.ShareOfVoice ?? 0), 6));
     }
 }

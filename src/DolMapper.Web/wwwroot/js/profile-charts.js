@@ -63,7 +63,7 @@
         const series = JSON.parse(share.dataset.series);
         new Chart(share, {
             type: 'line',
-            data: { labels: JSON.parse(share.dataset.labels), datasets: series.map((s, i) => ({ label: s.name, data: s.values, spanGaps: true, tension: 0.2,
+            data: { labels: JSON.parse(share.dataset.labels), datasets: series.map((s, i) => ({ label: s.name, data: s.values, spanGaps: true, tension: 0,
                 borderColor: `rgb(${colours[i % colours.length]})`, backgroundColor: `rgb(${colours[i % colours.length]})`, borderWidth: i === 0 ? 3 : 2 })) },
             options: { animation: false, scales: { x: { ticks: { maxTicksLimit: 13 } }, y: { min: 0, max: 100, title: { display: true, text: 'share of voice, %' } } } }
         });
