@@ -93,17 +93,7 @@ public sealed class ConcernClassifier
     private static ITransformer Fit(MLContext ml, IEnumerable<ConcernExample> examples, int charNgrams, float l2)
     {
         var data = ml.Data.LoadFromEnumerable(examples.Select(e => new Row { Text = e.Text, Label = e.Concern }));
-        var text = new TextFeaturizingEstimator.Options
-        {
-            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-            KeepDiacritics = false,
-            KeepPunctuations = true,
-            KeepNumbers = false,
-            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-            CharFeatureExtractor = charNgrams == 0 ? null : new WordBagEstimator.Options { NgramLength = charNgrams, UseAllLengths = false },
-            Norm = TextFeaturizingEstimator.NormFunction.L2,
-        };
-        var pipeline = ml.Transforms.Text.FeaturizeText("Features", text, nameof(Row.Text))
+        var pipeline = ml.Transforms.Text.FeaturizeText("Features", TextFeatures.Options(charNgrams, keepPunctuation: true), nameof(Row.Text))
             .AppendCacheCheckpoint(ml)
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
             {
@@ -167,4 +157,21 @@ public sealed class ConcernClassifier
         }
         return new ConcernEvaluation(folds, examples.Count, precisions.Average(), recalls.Average(), precisions.Min(), recalls.Min(), threshold);
     }
+}
+
+/// <summary>How the insights' text classifiers read a post: lower-cased, diacritics dropped, numbers dropped, word uni- and bigrams and character n-grams, L2-normed.</summary>
+internal static class TextFeatures
+{
+    /// <param name="charNgrams">Character n-gram length (0: words only).</param>
+    /// <param name="keepPunctuation">Whether punctuation stays (a question mark tells a concern; it tells no tone).</param>
+    public static TextFeaturizingEstimator.Options Options(int charNgrams, bool keepPunctuation) => new()
+    {
+        CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+        KeepDiacritics = false,
+        KeepPunctuations = keepPunctuation,
+        KeepNumbers = false,
+        WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+        CharFeatureExtractor = charNgrams == 0 ? null : new WordBagEstimator.Options { NgramLength = charNgrams, UseAllLengths = false },
+        Norm = TextFeaturizingEstimator.NormFunction.L2,
+    };
 }

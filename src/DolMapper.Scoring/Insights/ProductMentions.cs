@@ -140,14 +140,14 @@ public sealed class ProductMentions
     /// of all the set's mentions over the <paramref name="weeksAround"/> weeks before the launch week
     /// and over the launch week and those after it.
     /// </summary>
-    public static LaunchView Launch(ProductSummary product, IReadOnlyList<ProductWeek> weeks, int weeksAround = 12)
+    public static LaunchView Launch(string product, IReadOnlyList<string> competitors, DateOnly? launchDate, IReadOnlyList<ProductWeek> weeks, int weeksAround = 12)
     {
-        if (product.LaunchDate is not { } launch)
+        if (launchDate is not { } launch)
         {
-            return new LaunchView(product.Product, null, [], new Dictionary<string, (double?, double?)>());
+            return new LaunchView(product, null, [], new Dictionary<string, (double?, double?)>());
         }
         var launchWeek = WeekOf(launch.ToDateTime(TimeOnly.MinValue));
-        var names = new[] { product.Product }.Concat(product.Competitors).ToList();
+        var names = new[] { product }.Concat(competitors).ToList();
         var inRange = weeks.Where(w => names.Contains(w.Product, StringComparer.OrdinalIgnoreCase)
             && w.Week >= launchWeek.AddDays(-7 * weeksAround) && w.Week < launchWeek.AddDays(7 * (weeksAround + 1))).ToList();
         // Shares within the launch's set (the product and its competitors), whatever set each competitor has of its own, so the rows of a week add up to 100%.
@@ -160,7 +160,7 @@ public sealed class ProductMentions
             return all == 0 ? null : (double)rows.Where(w => string.Equals(w.Product, name, StringComparison.OrdinalIgnoreCase)).Sum(w => w.HcpMentions) / all;
         }
         var means = names.ToDictionary(n => n, n => (Share(n, after: false), Share(n, after: true)));
-        return new LaunchView(product.Product, launchWeek, shown, means);
+        return new LaunchView(product, launchWeek, shown, means);
     }
 }
 

@@ -101,16 +101,7 @@ public sealed class ToneClassifier
     {
         var ml = new MLContext(seed: Seed);
         var data = ml.Data.LoadFromEnumerable((examples ?? ToneExample.Corpus()).Select(e => Read(e.Text, e.Tone)));
-        var text = new TextFeaturizingEstimator.Options
-        {
-            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-            KeepDiacritics = false,
-            KeepPunctuations = false,
-            KeepNumbers = false,
-            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-            CharFeatureExtractor = charNgrams == 0 ? null : new WordBagEstimator.Options { NgramLength = charNgrams, UseAllLengths = false },
-            Norm = TextFeaturizingEstimator.NormFunction.L2,
-        };
+        var text = TextFeatures.Options(charNgrams, keepPunctuation: false);
         var pipeline = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(Row.Label))
             .Append(ml.Transforms.Text.FeaturizeText("Words", text, nameof(Row.Text)))
             .Append(ml.Transforms.Concatenate("Features", "Words", nameof(Row.Lexicon)))
@@ -147,12 +138,12 @@ public sealed class ToneClassifier
                 fold[i] = k++ % folds;
             }
         }
-        var counts = Tone.All.ToDictionary(t => t, _ => (Tp: 0, Fp: 0, Fn: 0));
+        var all = new Tally();
         var foldMacro = new List<double>();
         for (var f = 0; f < folds; f++)
         {
             var classifier = Train(examples.Where((_, i) => fold[i] != f), charNgrams, l2);
-            var local = Tone.All.ToDictionary(t => t, _ => (Tp: 0, Fp: 0, Fn: 0));
+            var local = new Tally();
             for (var i = 0; i < examples.Count; i++)
             {
                 if (fold[i] != f)
@@ -160,24 +151,12 @@ public sealed class ToneClassifier
                     continue;
                 }
                 var said = classifier.Classify(examples[i].Text);
-                var truth = examples[i].Tone;
-                foreach (var table in new[] { counts, local })
-                {
-                    if (said == truth)
-                    {
-                        table[truth] = table[truth] with { Tp = table[truth].Tp + 1 };
-                    }
-                    else
-                    {
-                        table[said] = table[said] with { Fp = table[said].Fp + 1 };
-                        table[truth] = table[truth] with { Fn = table[truth].Fn + 1 };
-                    }
-                }
+                all.Add(said, examples[i].Tone);
+                local.Add(said, examples[i].Tone);
             }
-            foldMacro.Add(Tone.All.Average(t => F1(local[t])));
+            foldMacro.Add(local.MacroF1);
         }
-        var f1 = Tone.All.ToDictionary(t => t, t => F1(counts[t]));
-        return new ToneEvaluation(folds, examples.Count, f1.Values.Average(), foldMacro.Min(), f1);
+        return new ToneEvaluation(folds, examples.Count, all.MacroF1, foldMacro.Min(), all.F1);
     }
 
     /// <summary>Macro-F1 on the held-out rows (<see cref="ToneExample.TestSet"/>) of a model trained on the whole corpus.</summary>
@@ -185,22 +164,33 @@ public sealed class ToneClassifier
     {
         var classifier = Train(null, charNgrams, l2);
         var test = ToneExample.TestSet();
-        var counts = Tone.All.ToDictionary(t => t, _ => (Tp: 0, Fp: 0, Fn: 0));
+        var tally = new Tally();
         foreach (var example in test)
         {
-            var said = classifier.Classify(example.Text);
-            if (said == example.Tone)
-            {
-                counts[said] = counts[said] with { Tp = counts[said].Tp + 1 };
-            }
-            else
-            {
-                counts[said] = counts[said] with { Fp = counts[said].Fp + 1 };
-                counts[example.Tone] = counts[example.Tone] with { Fn = counts[example.Tone].Fn + 1 };
-            }
+            tally.Add(classifier.Classify(example.Text), example.Tone);
         }
-        var f1 = Tone.All.ToDictionary(t => t, t => F1(counts[t]));
-        return new ToneEvaluation(1, test.Count, f1.Values.Average(), f1.Values.Average(), f1);
+        return new ToneEvaluation(1, test.Count, tally.MacroF1, tally.MacroF1, tally.F1);
+    }
+
+    /// <summary>True positives, false positives and false negatives per tone.</summary>
+    private sealed class Tally
+    {
+        private readonly Dictionary<string, (int Tp, int Fp, int Fn)> _counts = Tone.All.ToDictionary(t => t, _ => (0, 0, 0));
+
+        public void Add(string said, string truth)
+        {
+            if (said == truth)
+            {
+                _counts[truth] = _counts[truth] with { Tp = _counts[truth].Tp + 1 };
+                return;
+            }
+            _counts[said] = _counts[said] with { Fp = _counts[said].Fp + 1 };
+            _counts[truth] = _counts[truth] with { Fn = _counts[truth].Fn + 1 };
+        }
+
+        public IReadOnlyDictionary<string, double> F1 => Tone.All.ToDictionary(t => t, t => ToneClassifier.F1(_counts[t]));
+
+        public double MacroF1 => F1.Values.Average();
     }
 
     private static double F1((int Tp, int Fp, int Fn) c) => c.Tp == 0 ? 0 : 2.0 * c.Tp / (2.0 * c.Tp + c.Fp + c.Fn);

@@ -98,7 +98,7 @@ public sealed class ProductsTests
         Assert.Equal([Tone.Positive, Tone.Neutral], oncavra.Examples.Select(e => e.Tone));
         Assert.Equal(5, persons.Single(p => p.PersonId == 8 && p.Product == "Oncavra").Mentions);
 
-        var launch = ProductMentions.Launch(oncavra, weeks);
+        var launch = ProductMentions.Launch(oncavra.Product, oncavra.Competitors, oncavra.LaunchDate, weeks);
         Assert.Equal(new DateOnly(2026, 9, 28), launch.LaunchWeek);
         Assert.Equal(0, launch.ShareOfVoice["Oncavra"].Before!.Value, 6);
         Assert.Equal(0.5, launch.ShareOfVoice["Oncavra"].After!.Value, 6);

@@ -59,8 +59,7 @@ public sealed class DemoWorldTrendsTests(PostgresFixture postgres, ITestOutputHe
                 int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture), r[4].Length == 0 ? null : double.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture), 0, 0, 0))
             .ToList();
         var (name, _) = PlantedLaunch.Products[0];
-        var summary = new DolMapper.Scoring.Insights.ProductSummary(name, [.. PlantedLaunch.Products.Skip(1).Select(p => p.Name)], PlantedLaunch.LaunchDate, 0, 0, 0, 0, 0, [], []);
-        var launch = DolMapper.Scoring.Insights.ProductMentions.Launch(summary, weeks);
+        var launch = DolMapper.Scoring.Insights.ProductMentions.Launch(name, [.. PlantedLaunch.Products.Skip(1).Select(p => p.Name)], PlantedLaunch.LaunchDate, weeks);
         foreach (var (product, (before, after)) in launch.ShareOfVoice)
         {
             output.WriteLine($"{product}: share of voice {before:P0} before the launch, {after:P0} after");

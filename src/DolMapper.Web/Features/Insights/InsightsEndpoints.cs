@@ -35,8 +35,7 @@ public static class InsightsEndpoints
             var run = await insights.LatestRunAsync(profile, cancellationToken);
             if (run is null)
             {
-                return Results.NotFound(await insights.ProfileExistsAsync(profile, cancellationToken)
-                    ? $"'{profile}' has no complete scoring run yet." : $"There is no profile called '{profile}'.");
+                return Results.NotFound(await insights.NoRunMessageAsync(profile, cancellationToken));
             }
             var file = $"dolmapper-{table}-{Downloads.Slug(profile)}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
             Downloads.StartCsv(context.Response, file);

@@ -34,14 +34,11 @@ public sealed record ProductRow(int Rank, string Product, IReadOnlyList<string> 
     public double? ShareOfVoice { get; init; }
 }
 
-/// <summary>One week of one product (the chart, the CSV and the launch view read them).</summary>
-public sealed record ProductWeekRow(string Product, DateOnly Week, int HcpMentions, int HcpAuthors, double? ShareOfVoice, int Positive, int Negative, int Neutral);
-
 /// <summary>An example post with the tone it was read as.</summary>
 public sealed record ToneExamplePost(string Tone, TrendExample Post);
 
 /// <summary>One product opened: its row, its set's weeks, the HCPs who mention it most and a post of each tone.</summary>
-public sealed record ProductDetail(ProductRow Row, IReadOnlyList<ProductWeekRow> Weeks, IReadOnlyList<TrendDriver> Drivers, IReadOnlyList<ToneExamplePost> Examples);
+public sealed record ProductDetail(ProductRow Row, IReadOnlyList<ProductWeek> Weeks, IReadOnlyList<TrendDriver> Drivers, IReadOnlyList<ToneExamplePost> Examples);
 
 /// <summary>
 /// Reads a profile's topic trends as its latest complete run stored them (docs/insights.md): pages
@@ -55,6 +52,10 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
 
     /// <summary>The profile's latest complete run, or null (no such profile, or no run yet).</summary>
     public Task<RankingRun?> LatestRunAsync(string profile, CancellationToken cancellationToken) => rankings.LatestRunAsync(profile, cancellationToken);
+
+    /// <summary>Why a profile has no run to read: it has no complete run yet, or there is no such profile.</summary>
+    public async Task<string> NoRunMessageAsync(string profile, CancellationToken cancellationToken) =>
+        await ProfileExistsAsync(profile, cancellationToken) ? $"'{profile}' has no complete scoring run yet." : $"There is no profile called '{profile}'.";
 
     /// <summary>Whether the profile exists at all (a name with no run is not the same as an unknown name).</summary>
     public async Task<bool> ProfileExistsAsync(string profile, CancellationToken cancellationToken)
@@ -283,7 +284,7 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
         reader.Get<int>("mentions"), reader.Get<int>("hcp_authors"), reader.Get<int>("positive"), reader.Get<int>("negative"), reader.Get<int>("neutral"));
 
     /// <summary>The run's product weeks (of <paramref name="products"/> only, when given), by product then week.</summary>
-    public async Task<IReadOnlyList<ProductWeekRow>> ProductWeeksAsync(long runId, IReadOnlyList<string>? products, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProductWeek>> ProductWeeksAsync(long runId, IReadOnlyList<string>? products, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT w.product, w.week, w.hcp_mentions, w.hcp_authors, w.share_of_voice, w.positive, w.negative, w.neutral
@@ -293,11 +294,11 @@ public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rank
             """);
         command.Parameters.AddWithValue("run", runId);
         command.Parameters.Add(new NpgsqlParameter("products", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)products?.ToArray() ?? DBNull.Value });
-        var rows = new List<ProductWeekRow>();
+        var rows = new List<ProductWeek>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new ProductWeekRow(reader.GetString(0), reader.Get<DateOnly>("week"), reader.GetInt32(2), reader.GetInt32(3), reader.Get<double?>("share_of_voice"),
+            rows.Add(new ProductWeek(reader.GetString(0), reader.Get<DateOnly>("week"), reader.GetInt32(2), reader.GetInt32(3), reader.Get<double?>("share_of_voice"),
                 reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7)));
         }
         return rows;

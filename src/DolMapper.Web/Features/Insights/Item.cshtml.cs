@@ -21,9 +21,7 @@ public sealed class ItemModel(InsightsQuery insights) : PageModel
         Run = await insights.LatestRunAsync(profile, cancellationToken);
         if (Run is null)
         {
-            return NotFound(await insights.ProfileExistsAsync(profile, cancellationToken)
-                ? $"'{profile}' has no complete scoring run yet."
-                : $"There is no profile called '{profile}'.");
+            return NotFound(await insights.NoRunMessageAsync(profile, cancellationToken));
         }
         Detail = await insights.ItemAsync(Run.RunId, kind!, item, cancellationToken);
         return Detail is null ? NotFound($"The latest run of '{profile}' kept no {kind} '{item}' (too few posts in its topic).") : Page();

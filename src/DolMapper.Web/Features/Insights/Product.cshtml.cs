@@ -27,9 +27,7 @@ public sealed class ProductModel(InsightsQuery insights) : PageModel
         Run = await insights.LatestRunAsync(profile, cancellationToken);
         if (Run is null)
         {
-            return NotFound(await insights.ProfileExistsAsync(profile, cancellationToken)
-                ? $"'{profile}' has no complete scoring run yet."
-                : $"There is no profile called '{profile}'.");
+            return NotFound(await insights.NoRunMessageAsync(profile, cancellationToken));
         }
         Detail = await insights.ProductAsync(Run.RunId, product, cancellationToken);
         if (Detail is null)
@@ -39,9 +37,7 @@ public sealed class ProductModel(InsightsQuery insights) : PageModel
         var r = Detail.Row;
         if (r.LaunchDate is not null)
         {
-            var summary = new ProductSummary(r.Product, r.Competitors, r.LaunchDate, r.Mentions, r.HcpAuthors, r.Positive, r.Negative, r.Neutral, [], []);
-            var weeks = Detail.Weeks.Select(w => new ProductWeek(w.Product, w.Week, w.HcpMentions, w.HcpAuthors, w.ShareOfVoice, w.Positive, w.Negative, w.Neutral)).ToList();
-            var launch = ProductMentions.Launch(summary, weeks, WeeksAroundLaunch);
+            var launch = ProductMentions.Launch(r.Product, r.Competitors, r.LaunchDate, Detail.Weeks, WeeksAroundLaunch);
             Launch = launch.Weeks.Count > 0 ? launch : null;
         }
         return Page();
