@@ -39,6 +39,10 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
     public DbSet<Event> Events => Set<Event>();
+    public DbSet<EventVersion> EventVersions => Set<EventVersion>();
+    public DbSet<EventAnalysis> EventAnalyses => Set<EventAnalysis>();
+    public DbSet<EventBucket> EventBuckets => Set<EventBucket>();
+    public DbSet<EventPerson> EventPersons => Set<EventPerson>();
     public DbSet<Feedback> Feedback => Set<Feedback>();
     public DbSet<Shortlist> Shortlists => Set<Shortlist>();
     public DbSet<ShortlistEntry> ShortlistEntries => Set<ShortlistEntry>();

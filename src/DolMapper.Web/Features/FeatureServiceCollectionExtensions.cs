@@ -26,6 +26,7 @@ public static class FeatureServiceCollectionExtensions
         Rankings.RankingEndpoints.Map(app);
         Shortlists.ShortlistEndpoints.Map(app);
         Insights.InsightsEndpoints.Map(app);
+        Events.EventEndpoints.Map(app);
         return app;
     }
 }

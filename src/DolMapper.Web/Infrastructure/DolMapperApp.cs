@@ -178,6 +178,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         services.AddSingleton<Demo.DemoSeeder>();
         Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, builder.Configuration);
         Scoring.ScoringServiceCollectionExtensions.AddScoring(services);
+        Events.EventServiceCollectionExtensions.AddEvents(services);
         Features.FeatureServiceCollectionExtensions.AddFeatures(services);
 
         AddJobs(services, role, connectionString);

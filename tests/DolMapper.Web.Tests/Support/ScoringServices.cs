@@ -43,6 +43,7 @@ public sealed class ScoringServices : IAsyncDisposable
         services.AddDolMapperData(connectionString);
         DolMapper.Web.Ingestion.Sources.SourceServiceCollectionExtensions.AddIngestion(services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services.AddScoring();
+        DolMapper.Web.Events.EventServiceCollectionExtensions.AddEvents(services);
         services.AddFeatures();
         _provider = services.BuildServiceProvider();
     }

@@ -3,29 +3,6 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace DolMapper.Web.Data.Entities;
 
-/// <summary>A congress or other event, recognised by its hashtags.</summary>
-public sealed class Event
-{
-    public int Id { get; set; }
-    public required string Name { get; set; }
-    public string[] Hashtags { get; set; } = [];
-    public DateOnly StartsOn { get; set; }
-    public DateOnly EndsOn { get; set; }
-    public string? Location { get; set; }
-    public string? Country { get; set; }
-    public string? TherapyArea { get; set; }
-    public string? Url { get; set; }
-}
-
-internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
-{
-    public void Configure(EntityTypeBuilder<Event> b)
-    {
-        b.HasIndex(e => e.StartsOn);
-        b.HasIndex(e => e.Hashtags).HasMethod("gin");
-    }
-}
-
 /// <summary>An analyst's verdict on a person for a profile; trains the learned ranking.</summary>
 public sealed class Feedback
 {

@@ -394,52 +394,235 @@ namespace DolMapper.Web.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<string>("Country")
-                        .HasColumnType("text")
-                        .HasColumnName("country");
-
-                    b.Property<DateOnly>("EndsOn")
-                        .HasColumnType("date")
-                        .HasColumnName("ends_on");
-
-                    b.PrimitiveCollection<string[]>("Hashtags")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("hashtags");
-
-                    b.Property<string>("Location")
-                        .HasColumnType("text")
-                        .HasColumnName("location");
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("name");
-
-                    b.Property<DateOnly>("StartsOn")
-                        .HasColumnType("date")
-                        .HasColumnName("starts_on");
-
-                    b.Property<string>("TherapyArea")
-                        .HasColumnType("text")
-                        .HasColumnName("therapy_area");
-
-                    b.Property<string>("Url")
-                        .HasColumnType("text")
-                        .HasColumnName("url");
 
                     b.HasKey("Id")
                         .HasName("pk_events");
 
-                    b.HasIndex("Hashtags")
-                        .HasDatabaseName("ix_events_hashtags");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Hashtags"), "gin");
-
-                    b.HasIndex("StartsOn")
-                        .HasDatabaseName("ix_events_starts_on");
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_events_name");
 
                     b.ToTable("events", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventAnalysis", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTime?>("DataUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("data_until");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<int>("EventId")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_id");
+
+                    b.Property<int>("EventVersionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_version_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_event_analyses");
+
+                    b.HasIndex("EventVersionId")
+                        .HasDatabaseName("ix_event_analyses_event_version_id");
+
+                    b.HasIndex("EventId", "Status", "CompletedAt")
+                        .HasDatabaseName("ix_event_analyses_event_id_status_completed_at");
+
+                    b.ToTable("event_analyses", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_event_analyses_status", "status IN ('running', 'complete', 'failed')");
+                        });
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventBucket", b =>
+                {
+                    b.Property<long>("AnalysisId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("analysis_id");
+
+                    b.Property<int>("Hours")
+                        .HasColumnType("integer")
+                        .HasColumnName("hours");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<int>("Authors")
+                        .HasColumnType("integer")
+                        .HasColumnName("authors");
+
+                    b.Property<int>("HcpPosts")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_posts");
+
+                    b.Property<int>("Posts")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts");
+
+                    b.HasKey("AnalysisId", "Hours", "StartsAt")
+                        .HasName("pk_event_buckets");
+
+                    b.ToTable("event_buckets", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventPerson", b =>
+                {
+                    b.Property<long>("AnalysisId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("analysis_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Audience")
+                        .HasColumnType("integer")
+                        .HasColumnName("audience");
+
+                    b.Property<long>("EngagementAfter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("engagement_after");
+
+                    b.Property<long>("EngagementBefore")
+                        .HasColumnType("bigint")
+                        .HasColumnName("engagement_before");
+
+                    b.Property<long>("EngagementDuring")
+                        .HasColumnType("bigint")
+                        .HasColumnName("engagement_during");
+
+                    b.Property<bool>("Hcp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("hcp");
+
+                    b.Property<int>("HcpAudience")
+                        .HasColumnType("integer")
+                        .HasColumnName("hcp_audience");
+
+                    b.Property<bool>("NewVoice")
+                        .HasColumnType("boolean")
+                        .HasColumnName("new_voice");
+
+                    b.Property<int>("PostsAfter")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts_after");
+
+                    b.Property<int>("PostsBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts_before");
+
+                    b.Property<int>("PostsDuring")
+                        .HasColumnType("integer")
+                        .HasColumnName("posts_during");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<long>("ReachDuring")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reach_during");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
+                    b.Property<int>("TopicPostsBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("topic_posts_before");
+
+                    b.HasKey("AnalysisId", "PersonId")
+                        .HasName("pk_event_persons");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_event_persons_person_id");
+
+                    b.HasIndex("AnalysisId", "Rank")
+                        .HasDatabaseName("ix_event_persons_analysis_id_rank");
+
+                    b.ToTable("event_persons", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.Property<int>("EventId")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_event_versions");
+
+                    b.HasIndex("EventId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_event_versions_event_id_version");
+
+                    b.ToTable("event_versions", (string)null);
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Feedback", b =>
@@ -2563,6 +2746,53 @@ namespace DolMapper.Web.Data.Migrations
                         .HasConstraintName("fk_crm_relationships_persons_person_id");
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventAnalysis", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Event", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_event_analyses_events_event_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.EventVersion", null)
+                        .WithMany()
+                        .HasForeignKey("EventVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_event_analyses_event_versions_event_version_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventBucket", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.EventAnalysis", null)
+                        .WithMany()
+                        .HasForeignKey("AnalysisId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_event_buckets_event_analyses_analysis_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventPerson", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.EventAnalysis", null)
+                        .WithMany()
+                        .HasForeignKey("AnalysisId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_event_persons_event_analyses_analysis_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.EventVersion", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Event", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_event_versions_events_event_id");
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Feedback", b =>
                 {
                     b.HasOne("DolMapper.Web.Data.Entities.Person", null)
@@ -2949,6 +3179,11 @@ namespace DolMapper.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.Event", b =>
+                {
+                    b.Navigation("Versions");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Person", b =>

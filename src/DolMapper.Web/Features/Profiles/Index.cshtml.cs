@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DolMapper.Web.Features.Profiles;
 
 /// <summary>One DOL's explained score under a profile (every role); Analysts and Admins can add them to a shortlist.</summary>
-public sealed class IndexModel(ProfileQuery profiles, Scoring.LearnedRanking learned, Rankings.RankingQuery rankings) : PageModel
+public sealed class IndexModel(ProfileQuery profiles, Scoring.LearnedRanking learned, Rankings.RankingQuery rankings, Web.Events.EventQuery events) : PageModel
 {
+    /// <summary>The events the person took part in, and their role there (docs/events.md).</summary>
+    public IReadOnlyList<Web.Events.PersonEvent> Events { get; private set; } = [];
     /// <summary>This analyst's verdict on the person for the profile.</summary>
     public string? Verdict { get; private set; }
     public DolProfile? Dol { get; private set; }
@@ -23,6 +25,7 @@ public sealed class IndexModel(ProfileQuery profiles, Scoring.LearnedRanking lea
         {
             return NotFound();
         }
+        Events = await events.OfPersonAsync(id, cancellationToken);
         if (CanShortlist)
         {
             if (await rankings.LatestRunAsync(profile, cancellationToken) is { } run && run.Profile == profile)

@@ -164,6 +164,20 @@ public static class DolMapperCommandLine
         productsExport.TreatUnmatchedTokensAsErrors = false;
         productsExport.SetAction((parse, ct) => ProductsExportAsync(parse.GetValue(productsExportProfile), parse.UnmatchedTokens, stdout, ct));
         var productsVerb = new Command("products", "Product lists per profile as JSON: import and export (docs/insights.md).") { productsImport, productsExport };
+        var eventFile = new Argument<string>("FILE") { Description = "A JSON file: one event or an array of them (docs/events.md)." };
+        var eventsImport = new Command("import", "Import events; an existing name gets a new version. Nothing is saved if any event is invalid.") { eventFile };
+        eventsImport.TreatUnmatchedTokensAsErrors = false;
+        eventsImport.SetAction((parse, ct) => EventsImportAsync(parse.GetValue(eventFile)!, parse.UnmatchedTokens, stdout, ct));
+        var eventsExportName = new Argument<string?>("NAME") { Description = "Only this event (default: every event, as an array).", Arity = ArgumentArity.ZeroOrOne };
+        var eventsExport = new Command("export", "Print events as JSON.") { eventsExportName };
+        eventsExport.TreatUnmatchedTokensAsErrors = false;
+        eventsExport.SetAction((parse, ct) => EventsExportAsync(parse.GetValue(eventsExportName), parse.UnmatchedTokens, stdout, ct));
+        var eventsReportName = new Argument<string>("NAME") { Description = "The event's name." };
+        var eventsReportOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
+        var eventsReport = new Command("report", "Write an event's participants, ranked by engagement during it, as CSV: rank,person_id,name,handles,profession,specialty,country,posts_during,engagement_during,reach_during,hcp_audience_share,posts_before,new_voice,dol_score,profile (docs/events.md). Reads the event first when its reading is missing or out of date.") { eventsReportName, eventsReportOut };
+        eventsReport.TreatUnmatchedTokensAsErrors = false;
+        eventsReport.SetAction((parse, ct) => EventsReportAsync(parse.GetValue(eventsReportName)!, parse.GetValue(eventsReportOut), parse.UnmatchedTokens, stdout, ct));
+        var eventsVerb = new Command("events", "Congresses, launches, awareness days and campaigns: import, export and report (docs/events.md).") { eventsImport, eventsExport, eventsReport };
 
         var userEmail = new Argument<string?>("EMAIL") { Description = "The user's e-mail address.", Arity = ArgumentArity.ZeroOrOne };
         var emailOption = new Option<string?>("--email") { Description = "The user's e-mail address (as the EMAIL argument)." };
@@ -213,6 +227,7 @@ public static class DolMapperCommandLine
         root.Subcommands.Add(export);
         root.Subcommands.Add(insightsVerb);
         root.Subcommands.Add(productsVerb);
+        root.Subcommands.Add(eventsVerb);
         root.Subcommands.Add(usersVerb);
 
         // No verb: serve, with whatever configuration switches were given.
@@ -646,6 +661,73 @@ public static class DolMapperCommandLine
         var lists = await scope.ServiceProvider.GetRequiredService<Scoring.ProductLists>().ExportAsync(profile, cancellationToken)
             ?? throw new StartupException($"no scoring profile named '{profile}'.");
         await stdout.WriteLineAsync(DolMapper.Scoring.Insights.ProductList.ToJson(lists));
+        return Success;
+    }
+
+    private static async Task<int> EventsImportAsync(string file, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+        {
+            throw new StartupException($"no such file: {file}");
+        }
+        var json = await File.ReadAllTextAsync(file, cancellationToken);
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<Events.EventStore>().ImportAsync(json, $"cli:{Environment.UserName}", cancellationToken);
+        if (!result.Ok)
+        {
+            throw new StartupException($"{file}: nothing imported:" + Environment.NewLine + string.Join(Environment.NewLine, result.Problems.Select(p => "  - " + p)));
+        }
+        foreach (var (stored, created, newVersion) in result.Saved)
+        {
+            await stdout.WriteLineAsync(created ? $"Created '{stored.Definition.Name}' (version 1)."
+                : newVersion ? $"Saved '{stored.Definition.Name}' as version {stored.Version}."
+                : $"'{stored.Definition.Name}' is unchanged (version {stored.Version}).");
+        }
+        await stdout.WriteLineAsync("Each event is read by the server's next job run, or now by 'events report NAME'.");
+        return Success;
+    }
+
+    private static async Task<int> EventsExportAsync(string? name, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var json = await scope.ServiceProvider.GetRequiredService<Events.EventStore>().ExportAsync(name, cancellationToken)
+            ?? throw new StartupException($"no event named '{name}' (see 'events export' for the names).");
+        await stdout.WriteLineAsync(json);
+        return Success;
+    }
+
+    private static async Task<int> EventsReportAsync(string name, string? output, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<Events.EventStore>();
+        var query = scope.ServiceProvider.GetRequiredService<Events.EventQuery>();
+        var stored = await store.LatestAsync(name, cancellationToken)
+            ?? throw new StartupException($"no event named '{name}' (see 'events export' for the names).");
+        var state = await query.StateAsync(stored, cancellationToken);
+        if (state.Shown is null || state.FromOlderVersion)
+        {
+            var report = await scope.ServiceProvider.GetRequiredService<Events.EventAnalyzer>().AnalyzeAsync(stored, cancellationToken);
+            if (!report.Succeeded)
+            {
+                throw new StartupException(report.Message);
+            }
+            state = await query.StateAsync(stored, cancellationToken);
+        }
+        var reading = state.Shown!;
+        var rows = await query.RowsAsync(reading.Id, stored.Definition.Profile, limit: null, newVoicesOnly: false, cancellationToken);
+        var written = await WriteOutputAsync(output, bom: false, stdout, writer => Events.EventReport.WriteCsvAsync(rows, writer, cancellationToken), _ => true, cancellationToken);
+        if (output is not null)
+        {
+            await stdout.WriteLineAsync(rows.Count == 0
+                ? $"Nobody posted in the conversation of '{name}' during {stored.Definition.DatesInWords()}; wrote the header only to {output}."
+                : $"Wrote {written:N0} participants of '{name}' (read {reading.CompletedAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
+        }
+        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await Data.AuditLog.WriteAsync(connection, null, $"cli:{Environment.UserName}", "export.event.csv", name, new { analysis = reading.Id, version = stored.Version, rows = written, file = output }, cancellationToken);
         return Success;
     }
 

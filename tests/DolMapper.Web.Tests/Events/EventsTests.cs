@@ -1,0 +1,179 @@
+using System.Net;
+using System.Text.Json;
+using DolMapper.Scoring;
+using DolMapper.Web.Events;
+using DolMapper.Web.Infrastructure.Auth;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DolMapper.Web.Tests.Events;
+
+/// <summary>
+/// Events (docs/events.md) on a hand-built world: a three-day congress in Los Angeles time, a leader
+/// who talked about the topic for weeks, a new voice who did not, an old hand, a post at 23:30 local
+/// time on the last day. Saved and versioned from JSON, read by the analyzer, shown on the pages and
+/// exported by page and command line.
+/// </summary>
+public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+{
+    private static readonly ProfileDefinition Profile = new()
+    {
+        Name = "Events test", Hashtags = ["bcsm"], Weights = new Dictionary<string, double> { ["relevance"] = 1, ["activity"] = 1 },
+    };
+
+    private const string EventJson = """
+        {"name": "Summit 2026", "kind": "congress", "series": "Summit", "hashtags": ["summit26"], "start": "2026-09-14", "end": "2026-09-16",
+         "time_zone": "America/Los_Angeles", "location": "San Diego, USA", "profile": "Events test"}
+        """;
+
+    // Pacific daylight time: local midnight of the first day is 07:00 UTC.
+    private static readonly DateTime Start = new(2026, 9, 14, 7, 0, 0, DateTimeKind.Utc);
+
+    private async Task<string> WorldAsync()
+    {
+        var db = await ImportDatabase.CreateAsync(postgres);
+        var lines = new List<string>();
+        for (var a = 1; a <= 6; a++)
+        {
+            lines.Add(JsonSerializer.Serialize(new { type = "account", platform = "x", id = $"{a}", handle = $"onc{a}", name = $"Dr. Onc {a}, MD", bio = "Medical oncologist. Breast cancer trials.", country = "US", followers = 1000 * a }));
+        }
+        lines.Add(JsonSerializer.Serialize(new { type = "account", platform = "x", id = "7", handle = "fan7", name = "Sam", bio = "Dog lover, coffee, football.", country = "US" }));
+        var id = 0;
+        void Post(int account, DateTime at, string[] tags, int likes = 0, object? reply = null) =>
+            lines.Add(JsonSerializer.Serialize(new { type = "post", platform = "x", id = $"{++id}", account_id = $"{account}", created_at = at.ToString("O"), text = "Talking oncology " + string.Join(" ", tags.Select(t => "#" + t)), hashtags = tags, likes, reply_to = reply }));
+        // Before: the leader (1) and the old hand (3) talk about the topic for weeks; the new voice (2) does not.
+        for (var d = 25; d >= 1; d -= 3)
+        {
+            Post(1, Start.AddDays(-d), ["bcsm"], 5);
+            Post(3, Start.AddDays(-d).AddHours(2), ["bcsm"], 5);
+        }
+        Post(1, Start.AddDays(-2), ["summit26"], 10);
+        // During: the leader, the new voice, the old hand, a quiet participant (5) with one post.
+        for (var h = 0; h < 60; h += 12)
+        {
+            Post(1, Start.AddHours(h + 1), ["summit26"], 400);
+        }
+        for (var h = 0; h < 48; h += 16)
+        {
+            Post(2, Start.AddHours(h + 3), ["summit26", "bcsm"], 150);
+            Post(3, Start.AddHours(h + 4), ["summit26"], 100);
+        }
+        Post(5, Start.AddHours(10), ["summit26"], 1);
+        // The public account replies to the leader during the event (its audience).
+        lines.Add(JsonSerializer.Serialize(new { type = "post", platform = "x", id = $"{++id}", account_id = "7", created_at = Start.AddHours(20).ToString("O"), text = "Great talk!", reply_to = new { post_id = "10", account_id = "1" } }));
+        Post(6, Start.AddHours(21), ["bcsm"], 1, new { post_id = "10", account_id = "1" });
+        // 23:30 local time on the last day (06:30 UTC the next day) is during; 00:30 local after it is after.
+        Post(4, new DateTime(2026, 9, 17, 6, 30, 0, DateTimeKind.Utc), ["summit26"], 20);
+        Post(4, new DateTime(2026, 9, 17, 7, 30, 0, DateTimeKind.Utc), ["summit26"], 20);
+        Post(2, Start.AddDays(5), ["summit26"], 30);
+        Assert.True((await db.ImportAsync(lines)).Clean);
+        await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
+        await scoring.SaveProfileAsync(Profile);
+        var run = Assert.Single(await scoring.ScoreAsync());
+        Assert.True(run.Complete, run.Message);
+        return db.ConnectionString;
+    }
+
+    [Fact]
+    public async Task An_event_is_versioned_read_in_its_time_zone_and_shows_its_leaders_and_new_voices()
+    {
+        var connection = await WorldAsync();
+        await using var scoring = await ScoringServices.CreateAsync(connection);
+
+        // Bad input stores nothing; a valid file creates version 1, the same again changes nothing, a change makes version 2.
+        var refused = await scoring.InScopeAsync(sp => sp.GetRequiredService<EventStore>().ImportAsync(EventJson.Replace("Events test", "No such profile"), "analyst", CancellationToken.None));
+        Assert.Contains(refused.Problems, p => p.Contains("no scoring profile named 'No such profile'"));
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM events"));
+        var created = await scoring.InScopeAsync(sp => sp.GetRequiredService<EventStore>().ImportAsync(EventJson, "analyst", CancellationToken.None));
+        Assert.True(created.Ok, string.Join(" ", created.Problems));
+        Assert.True(Assert.Single(created.Saved).Created);
+        var same = await scoring.InScopeAsync(sp => sp.GetRequiredService<EventStore>().ImportAsync(EventJson, "analyst", CancellationToken.None));
+        Assert.False(Assert.Single(same.Saved).NewVersion);
+        var changed = await scoring.InScopeAsync(sp => sp.GetRequiredService<EventStore>().ImportAsync(EventJson.Replace("San Diego, USA", "San Diego, California"), "analyst", CancellationToken.None));
+        Assert.Equal(2, Assert.Single(changed.Saved).Event.Version);
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => Sql.ExecuteAsync(connection, "UPDATE event_versions SET version = 9"));
+
+        var report = await scoring.InScopeAsync(sp => sp.GetRequiredService<EventAnalyzer>().AnalyzeAsync("Summit 2026", CancellationToken.None));
+        Assert.NotNull(report);
+        Assert.True(report.Succeeded, report.Message);
+        string Role(string handle) => $"SELECT e.role FROM event_persons e JOIN accounts a ON a.person_id = e.person_id WHERE a.handle = '{handle}'";
+        async Task<long> Count(string column, string handle) => await Sql.CountAsync(connection, $"SELECT e.{column} FROM event_persons e JOIN accounts a ON a.person_id = e.person_id WHERE a.handle = '{handle}'");
+        Assert.Equal("leader", await Sql.ScalarAsync(connection, Role("onc1")));
+        Assert.Equal(1, await Count("rank", "onc1"));
+        Assert.Equal(5, await Count("posts_during", "onc1"));
+        Assert.Equal(1, await Count("posts_before", "onc1"));
+        Assert.Equal(10, await Count("topic_posts_before", "onc1"));
+        Assert.Equal(1000, await Count("reach_during", "onc1"));
+        Assert.Equal(2, await Count("audience", "onc1"));
+        Assert.Equal(1, await Count("hcp_audience", "onc1"));
+        Assert.Equal("new_voice", await Sql.ScalarAsync(connection, Role("onc2")));
+        Assert.Equal(1, await Count("posts_after", "onc2"));
+        Assert.NotEqual("new_voice", await Sql.ScalarAsync(connection, Role("onc3")));
+        // One post is not a voice.
+        Assert.NotEqual("new_voice", await Sql.ScalarAsync(connection, Role("onc5")));
+        // The time zone: 23:30 local on the last day counts as during, 00:30 the day after as after.
+        Assert.Equal(1, await Count("posts_during", "onc4"));
+        Assert.Equal(1, await Count("posts_after", "onc4"));
+        // A three-day event is shown by the hour, in its time zone.
+        Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_buckets WHERE hours = 1") > 0);
+        Assert.Equal(1, await Sql.CountAsync(connection, $"SELECT count(*) FROM event_buckets WHERE hours = 24 AND starts_at = '{Start:yyyy-MM-dd HH:mm}+00'"));
+
+        await using var app = await TestApp.StartAsync(connection);
+        var manager = await app.SignInAsync(Roles.BrandManager);
+        var list = WebUtility.HtmlDecode(await manager.GetStringAsync("/Events"));
+        Assert.Contains("data-name=\"Summit 2026\"", list);
+        Assert.DoesNotContain("event-json", list);
+        var page = WebUtility.HtmlDecode(await manager.GetStringAsync("/Events/Event?name=Summit%202026"));
+        Assert.Matches("data-testid=\"leader\" data-person=\"[^\"]+\" data-rank=\"1\" data-role=\"leader\"", page);
+        Assert.Contains("data-testid=\"new-voice\"", page);
+        Assert.Contains("Dr. Onc 2, MD", page);
+        Assert.Contains("data-phase=\"0\" data-posts=\"13\"", page);
+        Assert.DoesNotContain("data-testid=\"event-csv\"", page);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Events/Event?name=Nothing")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await manager.GetAsync("/Events/report.csv?name=Summit%202026")).StatusCode);
+
+        // The DOL page lists the event and the role.
+        var person = (long)(await Sql.ScalarAsync(connection, "SELECT person_id FROM accounts WHERE handle = 'onc2'"))!;
+        var dol = WebUtility.HtmlDecode(await manager.GetStringAsync($"/Profiles/{person}?profile={Uri.EscapeDataString(Profile.Name)}"));
+        Assert.Contains("data-testid=\"person-events\"", dol);
+        Assert.Contains("New voice", dol);
+
+        var analyst = await app.SignInAsync(Roles.Analyst);
+        var csv = (await analyst.GetStringAsync("/Events/report.csv?name=Summit%202026")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("rank,person_id,name,handles,profession,specialty,country,posts_during,engagement_during,reach_during,hcp_audience_share,posts_before,new_voice,dol_score,profile", csv[0]);
+        Assert.StartsWith("1,", csv[1]);
+        Assert.Contains("x:onc1", csv[1]);
+        Assert.Contains(",false,", csv[1]);
+        Assert.EndsWith(",Events test", csv[1]);
+        Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.event.csv'"));
+
+        // The analyst edits events on the list page; a bad one is refused with its reason.
+        var editor = WebUtility.HtmlDecode(await analyst.GetStringAsync("/Events?edit=Summit%202026"));
+        Assert.Contains("event-json", editor);
+
+        // The command line: export, report.
+        var database = $"--ConnectionStrings:DolMapper={connection}";
+        var directory = TestPaths.NewTempDirectory("events-cli");
+        try
+        {
+            await using (var export = await CliProcess.RunAsync(["events", "export", "Summit 2026", database]))
+            {
+                Assert.True(export.ExitCode == 0, export.StandardError);
+                Assert.Contains("\"location\": \"San Diego, California\"", export.StandardOutput);
+            }
+            var file = Path.Combine(directory, "summit.csv");
+            await using (var cli = await CliProcess.RunAsync(["events", "report", "Summit 2026", "--out", file, database]))
+            {
+                Assert.True(cli.ExitCode == 0, cli.StandardError);
+            }
+            var rows = await File.ReadAllLinesAsync(file);
+            Assert.Equal(csv.Length, rows.Length);
+            await using var missing = await CliProcess.RunAsync(["events", "report", "Nothing", database]);
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Contains("no event named 'Nothing'", missing.StandardError);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
