@@ -40,6 +40,10 @@ public sealed class DemoWorldWriter
     private readonly Dictionary<string, AliasTable> _communityTargets = [];
     private readonly Rng _trendRng;
     private readonly Rng _launchRng;
+    private readonly Rng _eventRng;
+    /// <summary>The planted events' own posts (<see cref="PlantedEvents"/>), in time order, and the next one to write.</summary>
+    private readonly IReadOnlyList<PlantedEvents.PlantedPost> _plantedPosts;
+    private int _nextPlanted;
     /// <summary>Per person and area, the share of posts owed to the area so far (<see cref="PickArea"/>).</summary>
     private readonly double[] _areaCredit;
     /// <summary>Per person and habit (scholarly link, community hashtag), the habit owed so far (<see cref="Steady"/>).</summary>
@@ -55,6 +59,8 @@ public sealed class DemoWorldWriter
         _rng = Rng.For(world.Options.Seed, "posts");
         _trendRng = Rng.For(world.Options.Seed, "trends");
         _launchRng = Rng.For(world.Options.Seed, "launch");
+        _eventRng = Rng.For(world.Options.Seed, "events");
+        _plantedPosts = PlantedEvents.Posts(world, Rng.For(world.Options.Seed, "event-posts"));
         _json = new Utf8JsonWriter(_buffer, JsonOptions);
         _output = output;
         _lastPost = new string?[world.Accounts.Length];
@@ -194,7 +200,8 @@ public sealed class DemoWorldWriter
             carry = exact - count;
             if (d == options.Days - 1)
             {
-                count = options.Posts - _posts;
+                // The last day makes the total come out right, the planted events' posts included.
+                count = Math.Max(0, options.Posts - _posts - PlantedStillDue());
             }
             var day = start.AddDays(d);
             var today = conferences.Where(c => d >= c.Day && d < c.Day + c.Conference.Days).ToList();
@@ -221,12 +228,14 @@ public sealed class DemoWorldWriter
                     pendingDeletions.Enqueue((_postCounter + _rng.Next(50, 5000), account.Platform, toDelete));
                 }
             }
+            WritePlantedPosts(day.AddDays(1));
         }
         while (pendingDeletions.Count > 0)
         {
             var (_, platform, id) = pendingDeletions.Dequeue();
             WriteDeletion(platform, id);
         }
+        WritePlantedPosts(start.AddDays(options.Days));
         WriteRelationships();
         FlushChunk(force: true);
         return new DemoWorldSummary(_world.Persons.Length, _world.Accounts.Length, _posts, _lines, _accountLines, _deletions, _relationships, _bytes);
@@ -399,6 +408,10 @@ public sealed class DemoWorldWriter
 
             PlantTrends(areaInfo.Key, person.IsHcp, createdAt, ref text);
             PlantLaunch(areaInfo.Key, person.IsHcp, createdAt, ref text);
+            if (PlantedEvents.TagFor(areaInfo.Key, person.Role, createdAt, _eventRng) is { } eventTag)
+            {
+                AddTag(eventTag);
+            }
             var full = text;
             foreach (var tag in _hashtags)
             {
@@ -599,6 +612,70 @@ public sealed class DemoWorldWriter
         var toneDraw = _launchRng.NextDouble();
         var sentences = toneDraw < tones.Positive ? PlantedLaunch.Positive : toneDraw < tones.Positive + tones.Negative ? PlantedLaunch.Negative : PlantedLaunch.Neutral;
         text += " " + sentences[_launchRng.Next(sentences.Length)].Replace("{P}", name, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Writes the planted events' posts dated before <paramref name="until"/> and inside the world's
+    /// days (docs/demo-world.md, "Planted events"). Their ids come from their own sequence, and the
+    /// world's random stream and post counter are not touched.
+    /// </summary>
+    private void WritePlantedPosts(DateTime until)
+    {
+        var first = _world.Options.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var last = first.AddDays(_world.Options.Days);
+        while (_nextPlanted < _plantedPosts.Count && _plantedPosts[_nextPlanted].CreatedAt < until)
+        {
+            var post = _plantedPosts[_nextPlanted++];
+            if (post.CreatedAt < first || post.CreatedAt >= last)
+            {
+                continue;
+            }
+            var account = _world.Accounts[post.Account];
+            var ms = (long)(post.CreatedAt - DateTime.UnixEpoch).TotalMilliseconds;
+            var sequence = 0x3FF000 + _nextPlanted;
+            var id = account.Platform switch
+            {
+                "x" => (((ms - 1288834974657L) << 22) | (sequence & 0x3FFFFFL)).ToString(CultureInfo.InvariantCulture),
+                "bluesky" => account.PostIdPrefix + Tid(ms * 1000 + 999),
+                _ => account.PostIdPrefix + ((ms << 16) | 0xFFFF).ToString(CultureInfo.InvariantCulture),
+            };
+            _json.Reset(_buffer);
+            _json.WriteStartObject();
+            _json.WriteString("type", "post");
+            _json.WriteString("platform", account.Platform);
+            _json.WriteString("id", id);
+            _json.WriteString("account_id", account.Id);
+            _json.WriteString("created_at", post.CreatedAt);
+            _json.WriteString("text", post.Text);
+            _json.WriteString("lang", "en");
+            _json.WriteStartArray("hashtags");
+            foreach (var tag in post.Hashtags)
+            {
+                _json.WriteStringValue(tag);
+            }
+            _json.WriteEndArray();
+            _json.WriteNumber("likes", post.Likes);
+            _json.WriteNumber("replies", post.Likes / 20);
+            _json.WriteNumber("reposts", post.Likes / 5);
+            _json.WriteNumber("quotes", post.Likes / 50);
+            _json.WriteEndObject();
+            EndLine();
+            account.PostsCount++;
+            _posts++;
+        }
+    }
+
+    /// <summary>The planted posts not written yet that fall inside the world's days.</summary>
+    private int PlantedStillDue()
+    {
+        var first = _world.Options.Start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var last = first.AddDays(_world.Options.Days);
+        var due = 0;
+        for (var i = _nextPlanted; i < _plantedPosts.Count; i++)
+        {
+            due += _plantedPosts[i].CreatedAt >= first && _plantedPosts[i].CreatedAt < last ? 1 : 0;
+        }
+        return due;
     }
 
     private string PostId(DemoAccount account, DateTime createdAt)

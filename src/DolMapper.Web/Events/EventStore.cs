@@ -137,5 +137,21 @@ public sealed class EventStore(DolMapperDbContext db)
         return EventDefinition.ToJson((await LatestAsync(cancellationToken)).OrderBy(e => e.Definition.Name, StringComparer.Ordinal).Select(e => e.Definition));
     }
 
+    /// <summary>Saves the example events that are missing (never overwrites an edited one); the profiles they name must exist.</summary>
+    public async Task<int> EnsureExamplesAsync(string? user, CancellationToken cancellationToken)
+    {
+        var names = ExampleEvents.All.Select(e => e.Name).ToList();
+        var existing = await db.Events.AsNoTracking().Where(e => names.Contains(e.Name)).Select(e => e.Name).ToListAsync(cancellationToken);
+        var profiles = await db.ScoringProfiles.AsNoTracking().Select(p => p.Name).ToListAsync(cancellationToken);
+        // An example whose profile is gone (renamed by an admin) is left out rather than refused.
+        var missing = ExampleEvents.All.Where(e => !existing.Contains(e.Name) && (e.Profile is null || profiles.Contains(e.Profile))).ToList();
+        if (missing.Count == 0)
+        {
+            return 0;
+        }
+        var result = await SaveAsync(missing, user, cancellationToken);
+        return result.Ok ? missing.Count : throw new InvalidOperationException(string.Join(" ", result.Problems));
+    }
+
     private static StoredEvent ToStored(EventVersion v, EventDefinition d) => new(v.EventId, v.Id, v.Version, v.CreatedAt, v.CreatedBy, d);
 }

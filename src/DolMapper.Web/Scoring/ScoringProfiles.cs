@@ -174,6 +174,8 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
                 added++;
             }
         }
+        // The demo world's example events (docs/events.md), which name the example profiles.
+        await new Events.EventStore(db).EnsureExamplesAsync(user, cancellationToken);
         return added;
     }
 

@@ -131,6 +131,14 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/Events/Event?name=Nothing")).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await manager.GetAsync("/Events/report.csv?name=Summit%202026")).StatusCode);
 
+        // The rankings filter "took part in event X".
+        var all = WebUtility.HtmlDecode(await manager.GetStringAsync("/Rankings?profile=Events%20test"));
+        Assert.Contains("Dr. Onc 6, MD", all);
+        Assert.Contains("<option value=\"Summit 2026\"", all);
+        var took = WebUtility.HtmlDecode(await manager.GetStringAsync("/Rankings?profile=Events%20test&event=Summit%202026"));
+        Assert.Contains("Dr. Onc 1, MD", took);
+        Assert.DoesNotContain("Dr. Onc 6, MD", took);
+
         // The DOL page lists the event and the role.
         var person = (long)(await Sql.ScalarAsync(connection, "SELECT person_id FROM accounts WHERE handle = 'onc2'"))!;
         var dol = WebUtility.HtmlDecode(await manager.GetStringAsync($"/Profiles/{person}?profile={Uri.EscapeDataString(Profile.Name)}"));

@@ -11,7 +11,7 @@ namespace DolMapper.Web.Features.Rankings;
 /// paging; htmx swaps only the results when a filter changes. Analysts and Admins also export the
 /// view as CSV and add ticked persons to a shortlist; everyone can compare ticked persons.
 /// </summary>
-public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : PageModel
+public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Web.Events.EventStore events) : PageModel
 {
     /// <summary>The feedback buttons of one person (a partial the rankings and the profile page share).</summary>
     public sealed record FeedbackButtons(string Profile, long PersonId, string? Verdict, string Token);
@@ -24,6 +24,10 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : 
     [BindProperty(SupportsGet = true, Name = "platform")] public string? Platform { get; set; }
     [BindProperty(SupportsGet = true, Name = "relationship")] public string? Relationship { get; set; }
     [BindProperty(SupportsGet = true, Name = "persona")] public int? Persona { get; set; }
+    /// <summary>Only persons who took part in this event (its latest reading; docs/events.md).</summary>
+    [BindProperty(SupportsGet = true, Name = "event")] public string? Event { get; set; }
+    /// <summary>The events to filter by, newest first.</summary>
+    public IReadOnlyList<string> Events { get; private set; } = [];
     [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
     /// <summary>Lists the HCPs the run left out for this reason (<c>notranked=unknown_location</c>, …).</summary>
     [BindProperty(SupportsGet = true, Name = "notranked")] public string? NotRankedReason { get; set; }
@@ -79,8 +83,9 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : 
             Profile = Profiles.FirstOrDefault();
         }
         Result = await rankings.PageAsync(
-            new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber), Platform, Relationship, Persona),
+            new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber), Platform, Relationship, Persona, Event),
             cancellationToken);
+        Events = [.. (await events.LatestAsync(cancellationToken)).Select(e => e.Definition.Name)];
         if (Result is not null)
         {
             HasLearned = Result.Run.HasLearnedRanking;
@@ -135,7 +140,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned) : 
     private Dictionary<string, string?> Query() => new()
     {
         ["profile"] = Result?.Profile, ["country"] = Country, ["specialty"] = Specialty, ["profession"] = Profession, ["tier"] = Tier,
-        ["platform"] = Platform, ["relationship"] = Relationship, ["persona"] = Persona?.ToString(CultureInfo.InvariantCulture),
+        ["platform"] = Platform, ["relationship"] = Relationship, ["persona"] = Persona?.ToString(CultureInfo.InvariantCulture), ["event"] = Event,
         ["q"] = Search, ["min"] = MinScore?.ToString(CultureInfo.InvariantCulture), ["sort"] = Result?.Filter.Sort,
         ["page"] = PageNumber > 1 ? PageNumber.ToString(CultureInfo.InvariantCulture) : null,
     };

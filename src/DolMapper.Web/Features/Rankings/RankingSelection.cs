@@ -11,7 +11,7 @@ namespace DolMapper.Web.Features.Rankings;
 public sealed record RankingFilter(
     string? Profile = null, string? Country = null, string? Specialty = null, string? Profession = null, string? Tier = null,
     string? Search = null, double? MinScore = null, string? Sort = null, int Page = 1,
-    string? Platform = null, string? Relationship = null, int? Persona = null)
+    string? Platform = null, string? Relationship = null, int? Persona = null, string? Event = null)
 {
     public const int PageSize = 50;
 
@@ -54,6 +54,8 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
           AND (@platform::text IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = s.person_id AND a.platform = @platform AND NOT a.is_stub))
           AND (@search::text IS NULL OR s.search_text ILIKE @search)
           AND (@ids::bigint[] IS NULL OR s.person_id = ANY(@ids))
+          AND (@event::text IS NULL OR s.person_id IN (SELECT e.person_id FROM event_persons e WHERE e.analysis_id = (
+                SELECT a.id FROM event_analyses a JOIN events ev ON ev.id = a.event_id WHERE ev.name = @event AND a.status = @eventComplete ORDER BY a.completed_at DESC LIMIT 1)))
         """;
 
     public string OrderBy => filter.SortKey switch
@@ -78,6 +80,8 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
         Text(command, "tier", filter.Tier);
         Text(command, "platform", filter.Platform);
         Text(command, "relationship", filter.Relationship);
+        Text(command, "event", filter.Event);
+        command.Parameters.AddWithValue("eventComplete", Data.Entities.RunStatuses.Complete);
         command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Double) { Value = (object?)filter.MinScore ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("persona", NpgsqlDbType.Integer) { Value = (object?)filter.Persona ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("search", NpgsqlDbType.Text)
