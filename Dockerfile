@@ -11,7 +11,7 @@ RUN dotnet publish src/DolMapper.Web/DolMapper.Web.csproj -c Release --no-restor
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # LightGBM (ML.NET) needs the GNU OpenMP runtime.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgomp1 \
+ && apt-get install -y --no-install-recommends libgomp1 tzdata \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
