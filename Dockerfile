@@ -9,7 +9,7 @@ COPY src/ src/
 RUN dotnet publish src/DolMapper.Web/DolMapper.Web.csproj -c Release --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# LightGBM (ML.NET) needs the GNU OpenMP runtime.
+# LightGBM (ML.NET) needs the GNU OpenMP runtime; events read their days in IANA time zones (tzdata).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgomp1 tzdata \
  && rm -rf /var/lib/apt/lists/*

@@ -10,6 +10,7 @@ var suites = new Dictionary<string, Func<BenchmarkContext, Task<IReadOnlyList<Re
     ["pagerank"] = PageRankSuite.RunAsync,
     ["web"] = WebSuite.RunAsync,
     ["insights"] = InsightsSuite.RunAsync,
+    ["events"] = EventsSuite.RunAsync,
     ["export"] = ExportSuite.RunAsync,
     ["personas"] = PersonaSuite.RunAsync,
 };

@@ -40,6 +40,9 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await scoring.SeedDemoWorldAsync(new DemoWorldOptions { Persons = 400, Posts = 12_000, Seed = 5 });
         await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None));
         Assert.All(await scoring.ScoreAsync(), r => Assert.True(r.Complete, r.Message));
+        // The example events, read as the job after a scoring run reads them.
+        Assert.All(await scoring.InScopeAsync(sp => sp.GetRequiredService<DolMapper.Web.Events.EventAnalyzer>().AnalyzeAllAsync(onlyStale: true, CancellationToken.None)),
+            r => Assert.True(r.Succeeded, r.Message));
         return connection;
     }
 
@@ -204,13 +207,46 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
     }
 
     [Fact]
+    public async Task A_brand_manager_opens_a_congress_sees_who_drove_it_compares_the_editions_and_the_pages_fit_a_phone()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);
+        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Events", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("event-row")).ToHaveCountAsync(DolMapper.Web.Events.ExampleEvents.All.Count);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("events"), FullPage = true });
+        var edition = DolMapper.Web.Demo.PlantedEvents.Summit2026.Name;
+        await page.GetByRole(AriaRole.Link, new() { Name = edition, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(edition);
+        await Assertions.Expect(page.Locator("#trend-weeks")).ToHaveAttributeAsync("data-drawn", "true");
+        await Assertions.Expect(page.GetByTestId("phase")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("leader").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("leader").First).ToHaveAttributeAsync("data-rank", "1");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("event"), FullPage = true });
+        var eventPage = page.Url;
+
+        await page.GetByTestId("compare-edition").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("compare-volume")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(DolMapper.Web.Demo.PlantedEvents.Summit2025.Name);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("event-compare"), FullPage = true });
+        var comparePage = page.Url;
+
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { "/Events", eventPage, comparePage })
+        {
+            await page.GotoAsync(path);
+            Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, $"{path} is wider than a phone");
+        }
+        await page.GotoAsync(eventPage);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("event-phone"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Each_role_sees_only_its_pages_and_every_page_is_kept_as_a_screenshot()
     {
         var expected = new Dictionary<string, string[]>
         {
-            [Roles.BrandManager] = ["Home", "Rankings", "Personas", "Insights"],
-            [Roles.Analyst] = ["Home", "Rankings", "Personas", "Insights", "Shortlists", "Import"],
-            [Roles.Admin] = ["Home", "Rankings", "Personas", "Insights", "Shortlists", "Import", "Profiles", "Sources", "Users", "Persons", "CRM", "Opt-outs", "Audit log", "Jobs"],
+            [Roles.BrandManager] = ["Home", "Rankings", "Personas", "Insights", "Events"],
+            [Roles.Analyst] = ["Home", "Rankings", "Personas", "Insights", "Events", "Shortlists", "Import"],
+            [Roles.Admin] = ["Home", "Rankings", "Personas", "Insights", "Events", "Shortlists", "Import", "Profiles", "Sources", "Users", "Persons", "CRM", "Opt-outs", "Audit log", "Jobs"],
         };
         foreach (var (role, links) in expected)
         {

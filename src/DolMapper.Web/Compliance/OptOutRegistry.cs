@@ -277,6 +277,24 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             """);
         await Step("person_product_mentions", "DELETE FROM person_product_mentions WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("person_concern_themes", "DELETE FROM person_concern_themes WHERE person_id IN (SELECT id FROM erased_persons)");
+        // Events (docs/events.md): their rows as participants (with the name and handles kept for the
+        // report), their posts among an event's most engaged, and shared links that name them; the
+        // volume counts are no one's.
+        await Step("event_persons", "DELETE FROM event_persons WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("event_top_posts", """
+            UPDATE event_analyses a
+            SET details = jsonb_set(a.details, '{top_posts}', coalesce((SELECT jsonb_agg(t ORDER BY n) FROM jsonb_array_elements(a.details -> 'top_posts') WITH ORDINALITY x(t, n)
+                                                                       WHERE (t ->> 'person_id')::bigint NOT IN (SELECT id FROM erased_persons)), '[]'::jsonb))
+            WHERE jsonb_typeof(a.details -> 'top_posts') = 'array'
+              AND EXISTS (SELECT 1 FROM jsonb_array_elements(a.details -> 'top_posts') t WHERE (t ->> 'person_id')::bigint IN (SELECT id FROM erased_persons))
+            """);
+        await Step("event_links", """
+            UPDATE event_analyses a
+            SET details = jsonb_set(a.details, '{links}', coalesce((SELECT jsonb_agg(l ORDER BY n) FROM jsonb_array_elements(a.details -> 'links') WITH ORDINALITY x(l, n)
+                                                                   WHERE NOT EXISTS (SELECT 1 FROM erased_terms e WHERE strpos(lower(l ->> 'url'), lower(e.term)) > 0)), '[]'::jsonb))
+            WHERE jsonb_typeof(a.details -> 'links') = 'array'
+              AND EXISTS (SELECT 1 FROM jsonb_array_elements(a.details -> 'links') l, erased_terms e WHERE strpos(lower(l ->> 'url'), lower(e.term)) > 0)
+            """);
         await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
         await Step("quarantined_lines", """
             DELETE FROM quarantine q WHERE EXISTS (

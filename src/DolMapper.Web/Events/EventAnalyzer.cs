@@ -206,14 +206,19 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
         var rows = new Dictionary<long, EventPerson>();
         await using (var people = new NpgsqlCommand("""
             WITH during AS (SELECT DISTINCT person_id FROM event_scan WHERE in_event AND phase = 0),
-            reach AS (SELECT person_id, sum(followers)::bigint AS reach FROM (SELECT DISTINCT person_id, account_id, followers FROM event_scan WHERE in_event AND phase = 0) r GROUP BY person_id)
-            SELECT s.person_id,
-                   count(*) FILTER (WHERE in_event AND phase = -1), count(*) FILTER (WHERE in_event AND phase = 0), count(*) FILTER (WHERE in_event AND phase = 1),
-                   coalesce(sum(engagement) FILTER (WHERE in_event AND phase = -1), 0)::bigint, coalesce(sum(engagement) FILTER (WHERE in_event AND phase = 0), 0)::bigint,
-                   coalesce(sum(engagement) FILTER (WHERE in_event AND phase = 1), 0)::bigint,
-                   count(*) FILTER (WHERE phase = -1), bool_or(hcp), min(r.reach)
-            FROM event_scan s JOIN during d ON d.person_id = s.person_id LEFT JOIN reach r ON r.person_id = s.person_id
-            GROUP BY s.person_id
+            reach AS (SELECT person_id, sum(followers)::bigint AS reach FROM (SELECT DISTINCT person_id, account_id, followers FROM event_scan WHERE in_event AND phase = 0) r GROUP BY person_id),
+            handles AS (SELECT a.person_id, string_agg(a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id), ' ' ORDER BY a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id)) AS handles
+                        FROM accounts a JOIN during d ON d.person_id = a.person_id WHERE NOT a.is_stub GROUP BY a.person_id),
+            counts AS (
+                SELECT s.person_id,
+                       count(*) FILTER (WHERE in_event AND phase = -1) AS b, count(*) FILTER (WHERE in_event AND phase = 0) AS d, count(*) FILTER (WHERE in_event AND phase = 1) AS a,
+                       coalesce(sum(engagement) FILTER (WHERE in_event AND phase = -1), 0)::bigint AS eb, coalesce(sum(engagement) FILTER (WHERE in_event AND phase = 0), 0)::bigint AS ed,
+                       coalesce(sum(engagement) FILTER (WHERE in_event AND phase = 1), 0)::bigint AS ea,
+                       count(*) FILTER (WHERE phase = -1) AS topic, bool_or(hcp) AS hcp
+                FROM event_scan s JOIN during d ON d.person_id = s.person_id GROUP BY s.person_id)
+            SELECT c.person_id, c.b, c.d, c.a, c.eb, c.ed, c.ea, c.topic, c.hcp, r.reach,
+                   n.public_id, n.display_name, coalesce(h.handles, ''), n.profession, n.specialty, n.country
+            FROM counts c JOIN persons n ON n.id = c.person_id LEFT JOIN reach r ON r.person_id = c.person_id LEFT JOIN handles h ON h.person_id = c.person_id
             """, connection) { CommandTimeout = 0 })
         await using (var reader = await people.ExecuteReaderAsync(cancellationToken))
         {
@@ -226,6 +231,9 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
                     PostsBefore = (int)reader.GetInt64(1), PostsDuring = (int)reader.GetInt64(2), PostsAfter = (int)reader.GetInt64(3),
                     EngagementBefore = reader.GetInt64(4), EngagementDuring = reader.GetInt64(5), EngagementAfter = reader.GetInt64(6),
                     TopicPostsBefore = (int)reader.GetInt64(7), Hcp = reader.GetBoolean(8), ReachDuring = reader.IsDBNull(9) ? 0 : reader.GetInt64(9),
+                    PublicId = reader.GetString(10), DisplayName = reader.IsDBNull(11) ? null : reader.GetString(11), Handles = reader.GetString(12),
+                    Profession = reader.IsDBNull(13) ? null : reader.GetString(13), Specialty = reader.IsDBNull(14) ? null : reader.GetString(14),
+                    Country = reader.IsDBNull(15) ? null : reader.GetString(15),
                 };
             }
         }
@@ -265,7 +273,8 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
         }
         await using (var writer = await connection.BeginBinaryImportAsync("""
             COPY event_persons (analysis_id, person_id, rank, posts_before, posts_during, posts_after, engagement_before, engagement_during, engagement_after,
-                                reach_during, audience, hcp_audience, topic_posts_before, hcp, new_voice, role) FROM STDIN (FORMAT BINARY)
+                                reach_during, audience, hcp_audience, topic_posts_before, hcp, new_voice, role,
+                                public_id, display_name, handles, profession, specialty, country) FROM STDIN (FORMAT BINARY)
             """, cancellationToken))
         {
             foreach (var r in rows.Values.OrderBy(r => r.Rank))
@@ -287,6 +296,17 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
                 await writer.WriteAsync(r.Hcp, NpgsqlDbType.Boolean, cancellationToken);
                 await writer.WriteAsync(r.NewVoice, NpgsqlDbType.Boolean, cancellationToken);
                 await writer.WriteAsync(r.Role, NpgsqlDbType.Text, cancellationToken);
+                foreach (var text in new[] { r.PublicId, r.DisplayName, r.Handles, r.Profession, r.Specialty, r.Country })
+                {
+                    if (text is null)
+                    {
+                        await writer.WriteNullAsync(cancellationToken);
+                    }
+                    else
+                    {
+                        await writer.WriteAsync(text, NpgsqlDbType.Text, cancellationToken);
+                    }
+                }
             }
             await writer.CompleteAsync(cancellationToken);
         }

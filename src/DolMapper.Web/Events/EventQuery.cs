@@ -145,14 +145,11 @@ public sealed class EventQuery(NpgsqlDataSource dataSource)
             WITH latest_runs AS (
                 SELECT DISTINCT ON (r.profile_id) r.id AS run_id, p.name FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
                 WHERE r.status = @complete AND p.active ORDER BY r.profile_id, r.completed_at DESC)
-            SELECT e.person_id, n.public_id, n.display_name,
-                   coalesce((SELECT string_agg(h, ' ' ORDER BY h) FROM (SELECT a.platform || ':' || coalesce(nullif(a.handle, ''), a.external_id) AS h
-                             FROM accounts a WHERE a.person_id = e.person_id AND NOT a.is_stub) handles), '') AS handles,
-                   n.profession, n.specialty, n.country, e.rank, e.posts_before, e.posts_during, e.posts_after,
+            SELECT e.person_id, coalesce(e.public_id, e.person_id::text), e.display_name, coalesce(e.handles, '') AS handles,
+                   e.profession, e.specialty, e.country, e.rank, e.posts_before, e.posts_during, e.posts_after,
                    e.engagement_before, e.engagement_during, e.engagement_after, e.reach_during, e.audience, e.hcp_audience, e.topic_posts_before,
                    e.hcp, e.new_voice, e.role, sc.score, sc.profile
             FROM event_persons e
-            JOIN persons n ON n.id = e.person_id
             {score}
             WHERE e.analysis_id = @analysis AND (NOT @newVoices OR e.new_voice)
               AND NOT {OptOutSql.IsOptedOut("e.person_id")}

@@ -38,8 +38,8 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         }
         lines.Add(JsonSerializer.Serialize(new { type = "account", platform = "x", id = "7", handle = "fan7", name = "Sam", bio = "Dog lover, coffee, football.", country = "US" }));
         var id = 0;
-        void Post(int account, DateTime at, string[] tags, int likes = 0, object? reply = null) =>
-            lines.Add(JsonSerializer.Serialize(new { type = "post", platform = "x", id = $"{++id}", account_id = $"{account}", created_at = at.ToString("O"), text = "Talking oncology " + string.Join(" ", tags.Select(t => "#" + t)), hashtags = tags, likes, reply_to = reply }));
+        void Post(int account, DateTime at, string[] tags, int likes = 0, object? reply = null, string? url = null) =>
+            lines.Add(JsonSerializer.Serialize(new { type = "post", platform = "x", id = $"{++id}", account_id = $"{account}", created_at = at.ToString("O"), text = "Talking oncology " + string.Join(" ", tags.Select(t => "#" + t)), hashtags = tags, likes, reply_to = reply, urls = url is null ? null : new[] { url } }));
         // Before: the leader (1) and the old hand (3) talk about the topic for weeks; the new voice (2) does not.
         for (var d = 25; d >= 1; d -= 3)
         {
@@ -50,7 +50,7 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         // During: the leader, the new voice, the old hand, a quiet participant (5) with one post.
         for (var h = 0; h < 60; h += 12)
         {
-            Post(1, Start.AddHours(h + 1), ["summit26"], 400);
+            Post(1, Start.AddHours(h + 1), ["summit26"], 400, url: h == 0 ? "https://onc1.substack.com/p/summit-day-one" : "https://www.nejm.org/doi/full/10.1056/NEJMoa2600001");
         }
         for (var h = 0; h < 48; h += 16)
         {
@@ -158,6 +158,18 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         var editor = WebUtility.HtmlDecode(await analyst.GetStringAsync("/Events?edit=Summit%202026"));
         Assert.Contains("event-json", editor);
 
+        // An event running now, with no posts yet: shown as running, "after" not yet, and an honest empty state.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var running = $$"""{"name": "Running day", "kind": "awareness_day", "hashtags": ["nothingyet"], "start": "{{today.AddDays(-1):yyyy-MM-dd}}", "end": "{{today.AddDays(1):yyyy-MM-dd}}"}""";
+        Assert.True((await scoring.InScopeAsync(sp => sp.GetRequiredService<EventStore>().ImportAsync(running, "analyst", CancellationToken.None))).Ok);
+        var notRead = WebUtility.HtmlDecode(await manager.GetStringAsync("/Events/Event?name=Running%20day"));
+        Assert.Contains("data-testid=\"event-not-read\"", notRead);
+        Assert.True((await scoring.InScopeAsync(sp => sp.GetRequiredService<EventAnalyzer>().AnalyzeAsync("Running day", CancellationToken.None)))!.Succeeded);
+        var runningPage = WebUtility.HtmlDecode(await manager.GetStringAsync("/Events/Event?name=Running%20day"));
+        Assert.Contains("Running now", runningPage);
+        Assert.Contains("data-testid=\"event-empty\"", runningPage);
+        Assert.Matches("data-phase=\"1\" data-posts=\"0\">\\s*<th scope=\"row\">After</th>(.|\\n)*?not yet", runningPage);
+
         // The command line: export, report.
         var database = $"--ConnectionStrings:DolMapper={connection}";
         var directory = TestPaths.NewTempDirectory("events-cli");
@@ -183,5 +195,30 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Erasing_a_person_takes_their_rows_their_top_posts_and_the_links_that_name_them()
+    {
+        var connection = await WorldAsync();
+        await using var scoring = await ScoringServices.CreateAsync(connection);
+        Assert.True((await scoring.InScopeAsync(sp => sp.GetRequiredService<EventStore>().ImportAsync(EventJson, "analyst", CancellationToken.None))).Ok);
+        Assert.True((await scoring.InScopeAsync(sp => sp.GetRequiredService<EventAnalyzer>().AnalyzeAsync("Summit 2026", CancellationToken.None)))!.Succeeded);
+        var person = (long)(await Sql.ScalarAsync(connection, "SELECT person_id FROM accounts WHERE handle = 'onc1'"))!;
+        Assert.Equal(1, await Sql.CountAsync(connection, $"SELECT count(*) FROM event_persons WHERE person_id = {person}"));
+        Assert.True(await Sql.CountAsync(connection, $"SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'top_posts') t WHERE (t ->> 'person_id')::bigint = {person}") > 0);
+        Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'links') l WHERE l ->> 'url' LIKE '%onc1.substack%'"));
+        Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'links') l WHERE l ->> 'kind' = 'journal'"));
+
+        await using var dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(connection);
+        var erased = await new DolMapper.Web.Compliance.OptOutRegistry(dataSource).EraseAsync(person, "DSR", "admin", CancellationToken.None);
+        Assert.True(erased.Done, erased.Message);
+        Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM event_persons WHERE person_id = {person}"));
+        Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'top_posts') t WHERE (t ->> 'person_id')::bigint = {person}"));
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'links') l WHERE l ->> 'url' LIKE '%onc1%'"));
+        // Others' rows and the counts stay.
+        Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_persons") > 0);
+        Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'top_posts') t") > 0);
+        Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_buckets") > 0);
     }
 }

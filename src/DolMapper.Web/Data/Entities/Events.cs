@@ -128,6 +128,13 @@ public sealed class EventPerson
     public bool NewVoice { get; set; }
     /// <summary>leader, new_voice or participant (docs/events.md).</summary>
     public required string Role { get; set; }
+    /// <summary>Who they were when the event was read (the report lists tens of thousands; a join per row would cost a second): public id, name, handles, profession, specialty, country.</summary>
+    public string? PublicId { get; set; }
+    public string? DisplayName { get; set; }
+    public string? Handles { get; set; }
+    public string? Profession { get; set; }
+    public string? Specialty { get; set; }
+    public string? Country { get; set; }
 }
 
 internal sealed class EventPersonConfiguration : IEntityTypeConfiguration<EventPerson>

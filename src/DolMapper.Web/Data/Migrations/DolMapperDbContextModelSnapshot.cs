@@ -519,6 +519,14 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("audience");
 
+                    b.Property<string>("Country")
+                        .HasColumnType("text")
+                        .HasColumnName("country");
+
+                    b.Property<string>("DisplayName")
+                        .HasColumnType("text")
+                        .HasColumnName("display_name");
+
                     b.Property<long>("EngagementAfter")
                         .HasColumnType("bigint")
                         .HasColumnName("engagement_after");
@@ -530,6 +538,10 @@ namespace DolMapper.Web.Data.Migrations
                     b.Property<long>("EngagementDuring")
                         .HasColumnType("bigint")
                         .HasColumnName("engagement_during");
+
+                    b.Property<string>("Handles")
+                        .HasColumnType("text")
+                        .HasColumnName("handles");
 
                     b.Property<bool>("Hcp")
                         .HasColumnType("boolean")
@@ -555,6 +567,14 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("posts_during");
 
+                    b.Property<string>("Profession")
+                        .HasColumnType("text")
+                        .HasColumnName("profession");
+
+                    b.Property<string>("PublicId")
+                        .HasColumnType("text")
+                        .HasColumnName("public_id");
+
                     b.Property<int>("Rank")
                         .HasColumnType("integer")
                         .HasColumnName("rank");
@@ -568,6 +588,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("role");
+
+                    b.Property<string>("Specialty")
+                        .HasColumnType("text")
+                        .HasColumnName("specialty");
 
                     b.Property<int>("TopicPostsBefore")
                         .HasColumnType("integer")

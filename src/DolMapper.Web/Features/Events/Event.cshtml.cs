@@ -30,6 +30,37 @@ public sealed class EventModel(EventStore store, EventQuery query, IAuthorizatio
     /// <summary>Other editions of the same series, for "compare with".</summary>
     public IReadOnlyList<string> OtherEditions { get; private set; } = [];
 
+    /// <summary>
+    /// Every hour (a day before to a day after a short event) or every local day (the three windows)
+    /// with the empty ones as zero, so the chart's time axis is continuous; none past the newest post.
+    /// </summary>
+    public static IReadOnlyList<EventBucket> Filled(IReadOnlyList<EventBucket> stored, EventDefinition d, DateTime? dataUntil)
+    {
+        var w = d.Windows();
+        var zone = d.Zone();
+        var byStart = stored.ToDictionary(b => b.StartsAt);
+        var starts = new List<DateTime>();
+        if (d.Hourly)
+        {
+            for (var t = w.Start.AddDays(-1); t < w.End.AddDays(1); t = t.AddHours(1))
+            {
+                starts.Add(t);
+            }
+        }
+        else
+        {
+            for (var day = d.Start.AddDays(-d.EffectiveBeforeDays); day <= d.End.AddDays(d.EffectiveAfterDays); day = day.AddDays(1))
+            {
+                starts.Add(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), zone));
+            }
+        }
+        var until = dataUntil ?? DateTime.MaxValue;
+        return [.. starts.Where(t => t <= until || byStart.ContainsKey(t))
+            .Select(t => byStart.TryGetValue(t, out var b) ? b : new EventBucket { StartsAt = t, Hours = d.Hourly ? 1 : 24 })
+            .Concat(stored.Where(b => !starts.Contains(b.StartsAt)))
+            .OrderBy(b => b.StartsAt)];
+    }
+
     public async Task<IActionResult> OnGetAsync(string? name, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name))
@@ -51,7 +82,7 @@ public sealed class EventModel(EventStore store, EventQuery query, IAuthorizatio
         }
         if (State.Shown is { } reading)
         {
-            Buckets = await query.BucketsAsync(reading.Id, d.Hourly ? 1 : 24, cancellationToken);
+            Buckets = Filled(await query.BucketsAsync(reading.Id, d.Hourly ? 1 : 24, cancellationToken), d, reading.DataUntil);
             Leaders = await query.RowsAsync(reading.Id, d.Profile, Shown, newVoicesOnly: false, cancellationToken);
             NewVoices = await query.RowsAsync(reading.Id, d.Profile, EventRoles.ProminentTop, newVoicesOnly: true, cancellationToken);
             Participants = (await query.CountsAsync(reading.Id, cancellationToken)).Participants;
