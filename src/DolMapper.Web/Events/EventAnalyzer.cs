@@ -6,6 +6,7 @@ using DolMapper.Scoring.Hcp;
 using DolMapper.Web.Data;
 using DolMapper.Web.Data.Entities;
 using DolMapper.Web.Infrastructure;
+using DolMapper.Web.Infrastructure.Jobs;
 using DolMapper.Web.Scoring;
 using Npgsql;
 using NpgsqlTypes;
@@ -96,6 +97,8 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
             start.Parameters.AddWithValue("running", RunStatuses.Running);
             analysisId = (long)(await start.ExecuteScalarAsync(cancellationToken))!;
         }
+        // Held while this process reads, so a crash leaves a reading the recovery can tell is dead.
+        await RunLiveness.HoldAsync(connection, RunLiveness.Event, analysisId, cancellationToken);
         try
         {
             var topic = definition.Profile is { } profileName ? (await profiles.LatestAsync(profileName, cancellationToken))?.Definition : null;
@@ -129,12 +132,21 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
             await FailAsync(analysisId, "cancelled");
             throw;
         }
+        finally
+        {
+            await RunLiveness.ReleaseAsync(connection, RunLiveness.Event, analysisId);
+        }
     }
 
     private async Task FailAsync(long analysisId, string reason)
     {
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var command = new NpgsqlCommand("UPDATE event_analyses SET status = @failed, completed_at = now(), error = @error WHERE id = @id", connection);
+        // The rows a failed reading wrote name people and are never shown: they go with it.
+        await using var command = new NpgsqlCommand("""
+            UPDATE event_analyses SET status = @failed, completed_at = now(), error = @error WHERE id = @id;
+            DELETE FROM event_persons WHERE analysis_id = @id;
+            DELETE FROM event_buckets WHERE analysis_id = @id;
+            """, connection);
         command.Parameters.AddWithValue("failed", RunStatuses.Failed);
         command.Parameters.AddWithValue("error", reason);
         command.Parameters.AddWithValue("id", analysisId);

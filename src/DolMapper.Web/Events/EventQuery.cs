@@ -134,9 +134,21 @@ public sealed class EventQuery(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<EventRow>> RowsAsync(long analysisId, string? profile, int? limit, bool newVoicesOnly, CancellationToken cancellationToken)
     {
+        var rows = new List<EventRow>();
+        await foreach (var row in StreamAsync(analysisId, profile, limit, newVoicesOnly, cancellationToken))
+        {
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>The rows of <see cref="RowsAsync"/> one at a time, as the database sends them (the report writes each as it arrives).</summary>
+    public async IAsyncEnumerable<EventRow> StreamAsync(long analysisId, string? profile, int? limit, bool newVoicesOnly,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var run = profile is null ? null : await RunOfAsync(profile, cancellationToken);
         var score = profile is not null
-            ? "LEFT JOIN LATERAL (SELECT s.score, @profile::text AS profile FROM person_scores s WHERE s.run_id = @run AND s.person_id = e.person_id) sc ON true"
+            ? "LEFT JOIN person_scores sc ON sc.run_id = @run AND sc.person_id = e.person_id"
             : """
               LEFT JOIN LATERAL (SELECT s.score, lr.name AS profile FROM latest_runs lr JOIN person_scores s ON s.run_id = lr.run_id AND s.person_id = e.person_id
                                  ORDER BY s.score DESC LIMIT 1) sc ON true
@@ -145,10 +157,10 @@ public sealed class EventQuery(NpgsqlDataSource dataSource)
             WITH latest_runs AS (
                 SELECT DISTINCT ON (r.profile_id) r.id AS run_id, p.name FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
                 WHERE r.status = @complete AND p.active ORDER BY r.profile_id, r.completed_at DESC)
-            SELECT e.person_id, coalesce(e.public_id, e.person_id::text), e.display_name, coalesce(e.handles, '') AS handles,
+            SELECT e.person_id, coalesce(e.public_id, e.person_id::text), e.display_name, coalesce(e.handles, ''),
                    e.profession, e.specialty, e.country, e.rank, e.posts_before, e.posts_during, e.posts_after,
                    e.engagement_before, e.engagement_during, e.engagement_after, e.reach_during, e.audience, e.hcp_audience, e.topic_posts_before,
-                   e.hcp, e.new_voice, e.role, sc.score, sc.profile
+                   e.hcp, e.new_voice, e.role, sc.score, {(profile is null ? "sc.profile" : "CASE WHEN sc.score IS NULL THEN NULL ELSE @profile::text END")}
             FROM event_persons e
             {score}
             WHERE e.analysis_id = @analysis AND (NOT @newVoices OR e.new_voice)
@@ -158,22 +170,20 @@ public sealed class EventQuery(NpgsqlDataSource dataSource)
             """);
         command.Parameters.AddWithValue("analysis", analysisId);
         command.Parameters.AddWithValue("complete", RunStatuses.Complete);
-        command.Parameters.AddWithValue("profile", (object?)profile ?? DBNull.Value);
+        command.Parameters.Add(new NpgsqlParameter("profile", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)profile ?? DBNull.Value });
         command.Parameters.AddWithValue("run", (object?)run ?? -1L);
         command.Parameters.AddWithValue("newVoices", newVoicesOnly);
         command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = limit is { } l ? l : DBNull.Value });
         command.CommandTimeout = 0;
-        var rows = new List<EventRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new EventRow(reader.GetInt64(0), reader.GetString(1), reader.Get<string>("display_name"), reader.GetString(3),
-                reader.Get<string>("profession"), reader.Get<string>("specialty"), reader.Get<string>("country"),
+            yield return new EventRow(reader.GetInt64(0), reader.GetString(1), Text(2), reader.GetString(3), Text(4), Text(5), Text(6),
                 reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13),
                 reader.GetInt64(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17), reader.GetBoolean(18), reader.GetBoolean(19), reader.GetString(20),
-                reader.IsDBNull(21) ? null : reader.GetDouble(21), reader.Get<string>("profile")));
+                reader.IsDBNull(21) ? null : reader.GetDouble(21), Text(22));
         }
-        return rows;
     }
 
     /// <summary>How many participants and new voices a reading holds.</summary>

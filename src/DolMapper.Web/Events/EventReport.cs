@@ -17,16 +17,18 @@ public static class EventReport
     ];
 
     /// <summary>Writes <paramref name="rows"/>; returns how many.</summary>
-    public static async Task<int> WriteCsvAsync(IReadOnlyList<EventRow> rows, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> WriteCsvAsync(IAsyncEnumerable<EventRow> rows, TextWriter output, CancellationToken cancellationToken)
     {
+        var count = 0;
         await using var csv = Downloads.CsvWriter(output);
         foreach (var column in Header)
         {
             csv.WriteField(column);
         }
         await csv.EndRecordAsync(cancellationToken);
-        foreach (var r in rows)
+        await foreach (var r in rows.WithCancellation(cancellationToken))
         {
+            count++;
             csv.WriteField(r.Rank);
             csv.WriteField(Downloads.CsvText(r.PublicId));
             csv.WriteField(Downloads.CsvText(r.Name));
@@ -45,6 +47,6 @@ public static class EventReport
             await csv.EndRecordAsync(cancellationToken);
         }
         await csv.FlushAsync();
-        return rows.Count;
+        return count;
     }
 }

@@ -216,6 +216,16 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM event_persons WHERE person_id = {person}"));
         Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'top_posts') t WHERE (t ->> 'person_id')::bigint = {person}"));
         Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'links') l WHERE l ->> 'url' LIKE '%onc1%'"));
+        // A reading a crash left marked running (its process gone) is failed by the recovery, and its rows go.
+        var version = await Sql.ScalarAsync(connection, "SELECT id FROM event_versions ORDER BY id DESC LIMIT 1");
+        var dead = await Sql.ScalarAsync(connection, $"INSERT INTO event_analyses (event_id, event_version_id, status, started_at, details) SELECT event_id, id, 'running', now(), '{{}}' FROM event_versions WHERE id = {version} RETURNING id");
+        await Sql.ExecuteAsync(connection, $"INSERT INTO event_persons (analysis_id, person_id, rank, posts_before, posts_during, posts_after, engagement_before, engagement_during, engagement_after, reach_during, audience, hcp_audience, topic_posts_before, hcp, new_voice, role) SELECT {dead}, person_id, rank, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, hcp, false, 'participant' FROM event_persons LIMIT 2");
+        var recovered = await new DolMapper.Web.Infrastructure.Jobs.InterruptedWork(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<DolMapper.Web.Infrastructure.Jobs.InterruptedWork>.Instance).RecoverAsync(CancellationToken.None);
+        Assert.Equal([Convert.ToInt64(dead)], recovered.EventReadings);
+        Assert.Equal("failed", await Sql.ScalarAsync(connection, $"SELECT status FROM event_analyses WHERE id = {dead}"));
+        Assert.Equal(0, await Sql.CountAsync(connection, $"SELECT count(*) FROM event_persons WHERE analysis_id = {dead}"));
+        Assert.Equal("complete", await Sql.ScalarAsync(connection, "SELECT status FROM event_analyses WHERE status = 'complete' LIMIT 1"));
+
         // Others' rows and the counts stay.
         Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_persons") > 0);
         Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'top_posts') t") > 0);

@@ -32,16 +32,16 @@ public static class EventEndpoints
             {
                 return Results.NotFound($"'{name}' has not been read yet; its page says when it is.");
             }
-            var rows = await query.RowsAsync(reading.Id, stored.Definition.Profile, limit: null, newVoicesOnly: false, cancellationToken);
             var file = $"dolmapper-event-{Downloads.Slug(name)}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
             Downloads.StartCsv(context.Response, file);
+            int rows;
             await using (var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
             {
-                await EventReport.WriteCsvAsync(rows, writer, cancellationToken);
+                rows = await EventReport.WriteCsvAsync(query.StreamAsync(reading.Id, stored.Definition.Profile, limit: null, newVoicesOnly: false, cancellationToken), writer, cancellationToken);
             }
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await Data.AuditLog.WriteAsync(connection, null, context.User.Identity?.Name ?? "?", "export.event.csv", name,
-                new { analysis = reading.Id, version = stored.Version, rows = rows.Count, file }, cancellationToken, context.User.FindFirstValue(ClaimTypes.NameIdentifier));
+                new { analysis = reading.Id, version = stored.Version, rows, file }, cancellationToken, context.User.FindFirstValue(ClaimTypes.NameIdentifier));
             return Results.Empty;
         }).RequireAuthorization(Policies.Analyst).WithName(ReportCsv);
     }

@@ -717,11 +717,11 @@ public static class DolMapperCommandLine
             state = await query.StateAsync(stored, cancellationToken);
         }
         var reading = state.Shown!;
-        var rows = await query.RowsAsync(reading.Id, stored.Definition.Profile, limit: null, newVoicesOnly: false, cancellationToken);
-        var written = await WriteOutputAsync(output, bom: false, stdout, writer => Events.EventReport.WriteCsvAsync(rows, writer, cancellationToken), _ => true, cancellationToken);
+        var written = await WriteOutputAsync(output, bom: false, stdout, writer => Events.EventReport.WriteCsvAsync(
+            query.StreamAsync(reading.Id, stored.Definition.Profile, limit: null, newVoicesOnly: false, cancellationToken), writer, cancellationToken), _ => true, cancellationToken);
         if (output is not null)
         {
-            await stdout.WriteLineAsync(rows.Count == 0
+            await stdout.WriteLineAsync(written == 0
                 ? $"Nobody posted in the conversation of '{name}' during {stored.Definition.DatesInWords()}; wrote the header only to {output}."
                 : $"Wrote {written:N0} participants of '{name}' (read {reading.CompletedAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
         }

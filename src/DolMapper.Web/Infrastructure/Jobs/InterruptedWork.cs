@@ -5,11 +5,11 @@ using Npgsql;
 namespace DolMapper.Web.Infrastructure.Jobs;
 
 /// <summary>What one pass of <see cref="InterruptedWork"/> found and put right.</summary>
-public sealed record RecoveredWork(IReadOnlyList<long> IngestionRuns, IReadOnlyList<long> ScoringRuns, IReadOnlyList<string> DroppedTables);
+public sealed record RecoveredWork(IReadOnlyList<long> IngestionRuns, IReadOnlyList<long> ScoringRuns, IReadOnlyList<string> DroppedTables, IReadOnlyList<long> EventReadings);
 
 /// <summary>
 /// Puts right what a crash (kill -9, power loss, an out-of-memory kill) left behind: ingestion and
-/// scoring runs still marked running with no process working on them (<see cref="RunLiveness"/>)
+/// scoring runs and event readings still marked running with no process working on them (<see cref="RunLiveness"/>)
 /// are marked failed, and the detached score tables of runs that never completed are dropped, with
 /// their evidence (they hold personal data). Runs at every start of a web or worker process and
 /// every few minutes as a job; safe beside live runs, which hold their locks.
@@ -36,6 +36,15 @@ public sealed class InterruptedWork(NpgsqlDataSource dataSource, ILogger<Interru
         var scoring = await FailDeadRunsAsync(connection, RunLiveness.Scoring,
             $"SELECT id FROM scoring_runs WHERE status = '{RunStatuses.Running}' ORDER BY id",
             $"UPDATE scoring_runs SET status = '{RunStatuses.Failed}', completed_at = now(), error = @message WHERE id = @id AND status = '{RunStatuses.Running}'",
+            cancellationToken);
+        // An event's reading (docs/events.md): marked failed, and the rows it had written go (they name people).
+        var events = await FailDeadRunsAsync(connection, RunLiveness.Event,
+            $"SELECT id FROM event_analyses WHERE status = '{RunStatuses.Running}' ORDER BY id",
+            $"""
+            UPDATE event_analyses SET status = '{RunStatuses.Failed}', completed_at = now(), error = @message WHERE id = @id AND status = '{RunStatuses.Running}';
+            DELETE FROM event_persons WHERE analysis_id = @id;
+            DELETE FROM event_buckets WHERE analysis_id = @id;
+            """,
             cancellationToken);
 
         // A run's own table is attached (a partition) only by the transaction that completes it:
@@ -66,12 +75,12 @@ public sealed class InterruptedWork(NpgsqlDataSource dataSource, ILogger<Interru
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        if (ingestion.Count + scoring.Count + dropped.Count > 0)
+        if (ingestion.Count + scoring.Count + dropped.Count + events.Count > 0)
         {
-            logger.LogWarning("Recovered interrupted work: ingestion runs {Ingestion} and scoring runs {Scoring} marked failed; left-over tables dropped: {Tables}",
-                ingestion, scoring, dropped);
+            logger.LogWarning("Recovered interrupted work: ingestion runs {Ingestion}, scoring runs {Scoring} and event readings {Events} marked failed; left-over tables dropped: {Tables}",
+                ingestion, scoring, events, dropped);
         }
-        return new RecoveredWork(ingestion, scoring, dropped);
+        return new RecoveredWork(ingestion, scoring, dropped, events);
     }
 
     /// <summary>Marks failed, with <see cref="Message"/>, each run <paramref name="running"/> selects whose liveness lock is free.</summary>

@@ -13,6 +13,7 @@ public static class RunLiveness
 {
     public const string Ingestion = "ingestion";
     public const string Scoring = "scoring";
+    public const string Event = "event";
 
     private static string Name(string kind, long runId) => $"run:{kind}:{runId}";
 
