@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -85,17 +84,9 @@ public sealed record EventDefinition
     [JsonPropertyName("after_days")]
     public int? AfterDays { get; init; }
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        AllowTrailingCommas = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    private static JsonSerializerOptions Options => JsonFiles.Indented;
 
-    private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+    private static JsonSerializerOptions Compact => JsonFiles.Compact;
 
     /// <summary>The days read as "before".</summary>
     [JsonIgnore]
@@ -217,9 +208,7 @@ public sealed record EventDefinition
         List<EventDefinition?>? events;
         try
         {
-            events = json.TrimStart().StartsWith('[')
-                ? JsonSerializer.Deserialize<List<EventDefinition?>>(json, Options)
-                : [JsonSerializer.Deserialize<EventDefinition>(json, Options)];
+            events = JsonFiles.ReadOneOrMany<EventDefinition>(json);
         }
         catch (JsonException e)
         {

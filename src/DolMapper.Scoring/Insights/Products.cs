@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
@@ -40,15 +39,7 @@ public sealed record ProductList
     [JsonPropertyName("products")]
     public IReadOnlyList<ProductDefinition> Products { get; init; } = [];
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        AllowTrailingCommas = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    private static JsonSerializerOptions Options => JsonFiles.Indented;
 
     /// <summary>Reads a file's text: one list object or an array of them; every problem is returned as a sentence, nothing is half-read.</summary>
     public static IReadOnlyList<ProductList> ParseMany(string json, out IReadOnlyList<string> problems)
@@ -58,10 +49,7 @@ public sealed record ProductList
         List<ProductList?>? lists;
         try
         {
-            var trimmed = json.TrimStart();
-            lists = trimmed.StartsWith('[')
-                ? JsonSerializer.Deserialize<List<ProductList?>>(json, Options)
-                : [JsonSerializer.Deserialize<ProductList>(json, Options)];
+            lists = JsonFiles.ReadOneOrMany<ProductList>(json);
         }
         catch (JsonException e)
         {

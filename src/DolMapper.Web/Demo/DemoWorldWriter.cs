@@ -339,13 +339,7 @@ public sealed class DemoWorldWriter
         }
 
         var id = PostId(account, createdAt);
-        _json.Reset(_buffer);
-        _json.WriteStartObject();
-        _json.WriteString("type", "post");
-        _json.WriteString("platform", account.Platform);
-        _json.WriteString("id", id);
-        _json.WriteString("account_id", account.Id);
-        _json.WriteString("created_at", createdAt);
+        StartPost(account, id, createdAt);
         if (kind != 2)
         {
             _hashtags.Clear();
@@ -639,13 +633,7 @@ public sealed class DemoWorldWriter
                 "bluesky" => account.PostIdPrefix + Tid(ms * 1000 + 999),
                 _ => account.PostIdPrefix + ((ms << 16) | 0xFFFF).ToString(CultureInfo.InvariantCulture),
             };
-            _json.Reset(_buffer);
-            _json.WriteStartObject();
-            _json.WriteString("type", "post");
-            _json.WriteString("platform", account.Platform);
-            _json.WriteString("id", id);
-            _json.WriteString("account_id", account.Id);
-            _json.WriteString("created_at", post.CreatedAt);
+            StartPost(account, id, post.CreatedAt);
             _json.WriteString("text", post.Text);
             _json.WriteString("lang", "en");
             _json.WriteStartArray("hashtags");
@@ -663,6 +651,18 @@ public sealed class DemoWorldWriter
             account.PostsCount++;
             _posts++;
         }
+    }
+
+    /// <summary>Starts a post's line: its type, platform, id, author and time.</summary>
+    private void StartPost(DemoAccount account, string id, DateTime createdAt)
+    {
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        _json.WriteString("type", "post");
+        _json.WriteString("platform", account.Platform);
+        _json.WriteString("id", id);
+        _json.WriteString("account_id", account.Id);
+        _json.WriteString("created_at", createdAt);
     }
 
     /// <summary>The planted posts not written yet that fall inside the world's days.</summary>
