@@ -154,9 +154,14 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         Assert.EndsWith(",Events test", csv[1]);
         Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.event.csv'"));
 
-        // The analyst edits events on the list page; a bad one is refused with its reason.
+        // The analyst edits events on the list page, from the latest version or an earlier one.
         var editor = WebUtility.HtmlDecode(await analyst.GetStringAsync("/Events?edit=Summit%202026"));
         Assert.Contains("event-json", editor);
+        Assert.Contains("San Diego, California", editor);
+        var analystPage = WebUtility.HtmlDecode(await analyst.GetStringAsync("/Events/Event?name=Summit%202026"));
+        Assert.Contains("data-testid=\"event-versions\"", analystPage);
+        var earlier = WebUtility.HtmlDecode(await analyst.GetStringAsync("/Events?edit=Summit%202026&version=1"));
+        Assert.Contains("San Diego, USA", earlier);
 
         // An event running now, with no posts yet: shown as running, "after" not yet, and an honest empty state.
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

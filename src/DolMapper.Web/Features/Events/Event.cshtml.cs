@@ -27,6 +27,8 @@ public sealed class EventModel(EventStore store, EventQuery query, IAuthorizatio
     public int Participants { get; private set; }
     public IReadOnlyDictionary<long, (string? Text, string? Handle, string? Url, DateTime CreatedAt)> TopPosts { get; private set; } = new Dictionary<long, (string?, string?, string?, DateTime)>();
     public bool CanExport { get; private set; }
+    /// <summary>Every version of the event, the newest first (analysts and admins see them).</summary>
+    public IReadOnlyList<StoredEvent> Versions { get; private set; } = [];
     /// <summary>Other editions of the same series, for "compare with".</summary>
     public IReadOnlyList<string> OtherEditions { get; private set; } = [];
 
@@ -76,6 +78,10 @@ public sealed class EventModel(EventStore store, EventQuery query, IAuthorizatio
         Status = d.Windows().StatusAt(DateTime.UtcNow);
         CanExport = (await authorization.AuthorizeAsync(User, Policies.Analyst)).Succeeded;
         State = await query.StateAsync(Event, cancellationToken);
+        if (CanExport)
+        {
+            Versions = await store.VersionsAsync(Event.EventId, cancellationToken);
+        }
         if (d.Series is not null)
         {
             OtherEditions = [.. (await store.LatestAsync(cancellationToken)).Where(e => e.Definition.Series == d.Series && e.Definition.Name != d.Name).Select(e => e.Definition.Name)];

@@ -40,7 +40,7 @@ public sealed class IndexModel(EventStore store, EventQuery query, IBackgroundJo
         Location = "Berlin, Germany",
     }.ToJson();
 
-    public async Task<IActionResult> OnGetAsync(string? edit, bool? create, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? edit, int? version, bool? create, CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);
         if (edit is not null && CanEdit)
@@ -49,6 +49,15 @@ public sealed class IndexModel(EventStore store, EventQuery query, IBackgroundJo
             if (stored is null)
             {
                 return NotFound($"There is no event called '{edit}'.");
+            }
+            // An earlier version to start from (saving it makes it the newest version again).
+            if (version is { } v && v != stored.Version)
+            {
+                stored = (await store.VersionsAsync(stored.EventId, cancellationToken)).FirstOrDefault(x => x.Version == v);
+                if (stored is null)
+                {
+                    return NotFound($"'{edit}' has no version {v}.");
+                }
             }
             Editing = edit;
             Json = stored.Definition.ToJson();
