@@ -24,6 +24,7 @@ public sealed class ScoringRunJob(ScoringRunner runner, ScoringProfiles profiles
         }
         // Personas are trained by their own job, so the run is visible without waiting for them.
         PersonaTrainingJob.Enqueue(jobs, report.RunId!.Value);
+        EngagementSuggestionsJob.Enqueue(jobs, report.RunId!.Value);
         jobs.Enqueue<LearnedRankingJob>(job => job.ApplyAsync(report.RunId!.Value, CancellationToken.None));
         // Events whose windows new posts may reach are read again (docs/events.md).
         Events.EventAnalysisJob.EnqueueStale(jobs);

@@ -15,6 +15,8 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<PersonaTrainingJob>();
         services.AddScoped<LearnedRanking>();
         services.AddScoped<LearnedRankingJob>();
+        services.AddScoped<EngagementSuggestions>();
+        services.AddScoped<EngagementSuggestionsJob>();
         return services;
     }
 }

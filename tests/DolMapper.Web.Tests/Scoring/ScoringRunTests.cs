@@ -222,14 +222,15 @@ public sealed class ScoringRunTests(PostgresFixture postgres) : IClassFixture<Po
             "rank,person_id,name,handles,profession,specialty,country,score,tier,persona," +
             "relevance,relevance_raw,hcp_following,hcp_following_raw,peer_trust,peer_trust_raw,activity,activity_raw," +
             "public_influence,public_influence_raw,presence,presence_raw,relationship,relationship_raw,science,science_raw," +
-            "geography,geography_raw,community,community_raw,relationship_kind,profile,profile_version,run_at,npi",
+            "geography,geography_raw,community,community_raw,relationship_kind,profile,profile_version,run_at,npi," +
+            "suggested_channel,best_times,top_formats,suggested_collaboration",
             lines[0]);
         var first = ParseCsvLine(lines[1]);
         Assert.Equal("1", first[0]);
         Assert.Equal("x:anaruiz_onc", first[3]);
         Assert.Equal("1%", first[8]);
-        Assert.Equal(Oncology.Name, first[^4]);
-        Assert.Equal("1", first[^3]);
+        Assert.Equal(Oncology.Name, first[^8]);
+        Assert.Equal("1", first[^7]);
     }
 
     [Fact]

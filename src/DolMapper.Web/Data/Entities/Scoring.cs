@@ -286,3 +286,31 @@ internal sealed class TrainedModelConfiguration : IEntityTypeConfiguration<Train
         b.HasOne<ScoringProfile>().WithMany().HasForeignKey(m => m.ProfileId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>How one could engage a ranked person (docs/engagement.md), derived after the run from their own posts in its window.</summary>
+public sealed class PersonEngagement
+{
+    public long RunId { get; set; }
+    public long PersonId { get; set; }
+    public required string Channel { get; set; }
+    public required string ChannelReason { get; set; }
+    public required string BestTimes { get; set; }
+    /// <summary>The two hours of <see cref="BestTimes"/> in UTC.</summary>
+    public int[] BestHoursUtc { get; set; } = [];
+    public required string TimesReason { get; set; }
+    public string[] TopFormats { get; set; } = [];
+    public required string FormatsReason { get; set; }
+    public string[] Collaborations { get; set; } = [];
+    public string[] CollaborationReasons { get; set; } = [];
+}
+
+internal sealed class PersonEngagementConfiguration : IEntityTypeConfiguration<PersonEngagement>
+{
+    public void Configure(EntityTypeBuilder<PersonEngagement> b)
+    {
+        b.ToTable("person_engagement");
+        b.HasKey(e => new { e.RunId, e.PersonId });
+        b.HasIndex(e => e.PersonId);
+        b.HasOne<ScoringRun>().WithMany().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

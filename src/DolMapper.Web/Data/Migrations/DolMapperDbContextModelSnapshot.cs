@@ -1059,6 +1059,70 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("person_concern_themes", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonEngagement", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.PrimitiveCollection<int[]>("BestHoursUtc")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("best_hours_utc");
+
+                    b.Property<string>("BestTimes")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("best_times");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ChannelReason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("channel_reason");
+
+                    b.PrimitiveCollection<string[]>("CollaborationReasons")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("collaboration_reasons");
+
+                    b.PrimitiveCollection<string[]>("Collaborations")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("collaborations");
+
+                    b.Property<string>("FormatsReason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("formats_reason");
+
+                    b.Property<string>("TimesReason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("times_reason");
+
+                    b.PrimitiveCollection<string[]>("TopFormats")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("top_formats");
+
+                    b.HasKey("RunId", "PersonId")
+                        .HasName("pk_person_engagement");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_person_engagement_person_id");
+
+                    b.ToTable("person_engagement", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonMerge", b =>
                 {
                     b.Property<long>("Id")
@@ -2864,6 +2928,16 @@ namespace DolMapper.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_person_concern_themes_topic_concern_themes_run_id_theme");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonEngagement", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_person_engagement_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonNotRanked", b =>

@@ -6,7 +6,15 @@ using Npgsql;
 
 namespace DolMapper.Web.Features.Personas;
 
-public sealed record PersonaCard(int Id, string Key, string Name, int Members, double Share, string Think, string Feel, string Do, double[] TypicalSignals);
+public sealed record PersonaCard(int Id, string Key, string Name, int Members, double Share, string Think, string Feel, string Do, double[] TypicalSignals)
+{
+    /// <summary>How its members could be engaged, summarised from their own suggestions (docs/engagement.md); null until they are derived.</summary>
+    public PersonaEngagement? Engagement { get; init; }
+}
+
+/// <summary>A persona's members' suggestions in short: the most common channel, two-hour window (UTC), formats and collaborations, each with how many members it holds for.</summary>
+public sealed record PersonaEngagement(int Members, (string Channel, int Count) Channel, (int HourUtc, int Count) Hours,
+    IReadOnlyList<(string Format, int Count)> Formats, IReadOnlyList<(string Collaboration, int Count)> Collaborations);
 
 /// <summary>A profile's active persona model: when it was trained, its k and silhouettes, and its personas (largest first).</summary>
 public sealed record PersonaModelView(int Version, DateTime TrainedAt, int K, string? Silhouettes, IReadOnlyList<PersonaCard> Personas);
@@ -58,6 +66,32 @@ public sealed class PersonaQuery(NpgsqlDataSource dataSource)
             }
         }
 
+        var engagement = new Dictionary<int, PersonaEngagement>();
+        await using (var command = new NpgsqlCommand("""
+            WITH m AS (SELECT pm.persona_id, e.* FROM persona_assignments pm JOIN person_engagement e ON e.run_id = pm.run_id AND e.person_id = pm.person_id WHERE pm.run_id = @run)
+            SELECT persona_id, 'n' AS kind, '' AS item, count(*) AS members FROM m GROUP BY persona_id
+            UNION ALL SELECT persona_id, 'channel', channel, count(*) FROM m GROUP BY persona_id, channel
+            UNION ALL SELECT persona_id, 'hour', best_hours_utc[1]::text, count(*) FROM m GROUP BY persona_id, best_hours_utc[1]
+            UNION ALL SELECT persona_id, 'format', f, count(*) FROM m, unnest(top_formats) f GROUP BY persona_id, f
+            UNION ALL SELECT persona_id, 'collaboration', c, count(*) FROM m, unnest(collaborations) c GROUP BY persona_id, c
+            """, connection).With("run", runId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            var rows = new List<(int Persona, string Kind, string Item, int Count)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetInt32(0), reader.GetString(1), reader.GetString(2), (int)reader.GetInt64(3)));
+            }
+            foreach (var group in rows.GroupBy(r => r.Persona))
+            {
+                (string, int) Top(string kind) => group.Where(r => r.Kind == kind).OrderByDescending(r => r.Count).ThenBy(r => r.Item, StringComparer.Ordinal).Select(r => (r.Item, r.Count)).FirstOrDefault();
+                List<(string, int)> Tops(string kind) => [.. group.Where(r => r.Kind == kind).OrderByDescending(r => r.Count).ThenBy(r => r.Item, StringComparer.Ordinal).Take(2).Select(r => (r.Item, r.Count))];
+                var hour = Top("hour");
+                engagement[group.Key] = new PersonaEngagement(group.Where(r => r.Kind == "n").Sum(r => r.Count), Top("channel"),
+                    (int.TryParse(hour.Item1, System.Globalization.CultureInfo.InvariantCulture, out var h) ? h : 0, hour.Item2), Tops("format"), Tops("collaboration"));
+            }
+        }
+
         var cards = new List<PersonaCard>();
         await using (var command = new NpgsqlCommand(
             "SELECT id, key, name, member_count, traits::text AS traits FROM personas WHERE model_id = @model ORDER BY member_count DESC", connection).With("model", modelId))
@@ -70,7 +104,7 @@ public sealed class PersonaQuery(NpgsqlDataSource dataSource)
                 var id = reader.Get<int>("id");
                 cards.Add(new PersonaCard(id, reader.Get<string>("key")!, reader.Get<string>("name")!, reader.Get<int>("member_count"), 0,
                     summary.GetProperty("think").GetString() ?? "", summary.GetProperty("feel").GetString() ?? "", summary.GetProperty("do").GetString() ?? "",
-                    typical.GetValueOrDefault(id, new double[Questions.Count])));
+                    typical.GetValueOrDefault(id, new double[Questions.Count])) { Engagement = engagement.GetValueOrDefault(id) });
             }
         }
         var total = Math.Max(1, cards.Sum(c => c.Members));

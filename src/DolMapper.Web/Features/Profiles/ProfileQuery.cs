@@ -26,6 +26,8 @@ public sealed record DolProfile(
     public IReadOnlyList<(string Theme, int Posts)> Concerns { get; init; } = [];
     /// <summary>The products of the profile's list they mentioned over the window, by tone.</summary>
     public IReadOnlyList<(string Product, int Mentions, int Positive, int Negative, int Neutral)> ProductMentions { get; init; } = [];
+    /// <summary>How one could engage them (docs/engagement.md); null until the run's suggestions are derived, or without a post of their own.</summary>
+    public Data.Entities.PersonEngagement? Engagement { get; init; }
     /// <summary>Persons of the same ranking who reply to, quote, repost or mention this person, most often first.</summary>
     public IReadOnlyList<Peer> EngagedBy { get; init; } = [];
     /// <summary>Persons of the same ranking this person replies to, quotes, reposts or mentions.</summary>
@@ -203,6 +205,25 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
                 productMentions.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)));
             }
         }
+        Data.Entities.PersonEngagement? engagement = null;
+        await using (var t = new NpgsqlCommand("""
+            SELECT channel, channel_reason, best_times, best_hours_utc, times_reason, top_formats, formats_reason, collaborations, collaboration_reasons
+            FROM person_engagement WHERE run_id = @run AND person_id = @p
+            """, connection))
+        {
+            t.Parameters.AddWithValue("p", personId);
+            t.Parameters.AddWithValue("run", runId);
+            await using var r = await t.ExecuteReaderAsync(cancellationToken);
+            if (await r.ReadAsync(cancellationToken))
+            {
+                engagement = new Data.Entities.PersonEngagement
+                {
+                    RunId = runId, PersonId = personId, Channel = r.GetString(0), ChannelReason = r.GetString(1), BestTimes = r.GetString(2),
+                    BestHoursUtc = r.GetFieldValue<int[]>(3), TimesReason = r.GetString(4), TopFormats = r.GetFieldValue<string[]>(5), FormatsReason = r.GetString(6),
+                    Collaborations = r.GetFieldValue<string[]>(7), CollaborationReasons = r.GetFieldValue<string[]>(8),
+                };
+            }
+        }
         var engagedBy = await PeersAsync(connection, "ta.person_id = @p", "sa.person_id", personId, runId, cancellationToken);
         var engages = await PeersAsync(connection, "sa.person_id = @p", "ta.person_id", personId, runId, cancellationToken);
         (string, string?)? relationship = evidence.TryGetProperty("relationship", out var rel) && rel.ValueKind == JsonValueKind.Object
@@ -213,7 +234,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
         return new DolProfile(header.Id, header.PublicId, header.Name, header.Profession, header.Specialty, header.Country, header.Confidence, terms,
             accounts, profile, header.Version, header.RunAt, header.Rank, header.Score, header.Tier, values, raw, contributions, evidence, posts, history)
         {
-            Activity = activity, Hashtags = hashtags, Domains = domains, Drives = drives, Concerns = concerns, ProductMentions = productMentions, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
+            Activity = activity, Hashtags = hashtags, Domains = domains, Drives = drives, Concerns = concerns, ProductMentions = productMentions, Engagement = engagement, EngagedBy = engagedBy, Engages = engages, Persona = persona, Relationship = relationship,
             Definition = definition,
         };
     }

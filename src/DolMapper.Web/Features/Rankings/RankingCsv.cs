@@ -30,6 +30,7 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         "rank", "person_id", "name", "handles", "profession", "specialty", "country", "score", "tier", "persona",
         .. Questions.All.SelectMany(k => new[] { k, k + "_raw" }),
         "relationship_kind", "profile", "profile_version", "run_at", "npi",
+        "suggested_channel", "best_times", "top_formats", "suggested_collaboration",
     ];
 
     /// <summary>The latest complete run of <paramref name="profile"/>, or null when there is none.</summary>
@@ -64,9 +65,11 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
             SELECT {RankingSelection.DisplayRank} AS rank, p.public_id AS person_id, p.display_name AS name, {RankingSelection.Handles} AS handles,
                    s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona,
                    {signals},
-                   s.relationship_kind, p.npi
+                   s.relationship_kind, p.npi,
+                   en.channel AS suggested_channel, en.best_times, array_to_string(en.top_formats, ' ') AS top_formats, array_to_string(en.collaborations, ' ') AS suggested_collaboration
             FROM person_scores s
             JOIN persons p ON p.id = s.person_id
+            LEFT JOIN person_engagement en ON en.run_id = s.run_id AND en.person_id = s.person_id
             LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
             WHERE {selection.Where}
             ORDER BY {selection.OrderBy}

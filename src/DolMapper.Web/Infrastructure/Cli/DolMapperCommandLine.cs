@@ -750,6 +750,8 @@ public static class DolMapperCommandLine
             {
                 var trained = await personas.TrainAsync(run, cancellationToken);
                 await stdout.WriteLineAsync($"{report.Profile}: {trained.Message}");
+                var suggested = await scope.ServiceProvider.GetRequiredService<Scoring.EngagementSuggestions>().ComputeAsync(run, cancellationToken);
+                await stdout.WriteLineAsync($"{report.Profile}: {suggested.Message}");
                 if (await scope.ServiceProvider.GetRequiredService<Scoring.LearnedRanking>().ApplyActiveAsync(run, cancellationToken))
                 {
                     await stdout.WriteLineAsync($"{report.Profile}: the learned ranking is applied to the run.");
