@@ -29,6 +29,7 @@ public sealed class PersonasTests(PostgresFixture postgres, BrowserFixture brows
             Assert.True(report.Complete, report.Message);
             run = report.RunId!.Value;
             Assert.True((await new PersonaTraining(scoring.Get<NpgsqlDataSource>(), NullLogger<PersonaTraining>.Instance).TrainAsync(run, CancellationToken.None)).Trained);
+            Assert.True((await scoring.InScopeAsync(sp => sp.GetRequiredService<EngagementSuggestions>().ComputeAsync(run, CancellationToken.None))).Persons > 0);
         }
         _app = await TestApp.StartAsync(_connection);
         // Earlier feedback of the demo analyst: every other person of the run, by their weighted rank.
@@ -62,6 +63,8 @@ public sealed class PersonasTests(PostgresFixture postgres, BrowserFixture brows
         Assert.InRange(await personas.CountAsync(), 4, 8);
         await Assertions.Expect(personas.First.GetByRole(AriaRole.Heading)).Not.ToBeEmptyAsync();
         await Assertions.Expect(personas.First.GetByTestId("persona-think")).ToContainTextAsync("#");
+        // How to engage each persona, summed up from its members' suggestions.
+        await Assertions.Expect(personas.First.GetByTestId("persona-engagement")).ToContainTextAsync("Most active and engaged on");
         await Assertions.Expect(brand.Locator("canvas.dm-radar[data-drawn='true']")).ToHaveCountAsync(await personas.CountAsync());
         await brand.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("personas"), FullPage = true });
         // Its members: the rankings filtered to the persona.

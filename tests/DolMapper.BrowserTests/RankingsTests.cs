@@ -39,7 +39,12 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await using var scoring = await ScoringServices.CreateAsync(connection);
         await scoring.SeedDemoWorldAsync(new DemoWorldOptions { Persons = 400, Posts = 12_000, Seed = 5 });
         await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None));
-        Assert.All(await scoring.ScoreAsync(), r => Assert.True(r.Complete, r.Message));
+        foreach (var run in await scoring.ScoreAsync())
+        {
+            Assert.True(run.Complete, run.Message);
+            // The suggestions the job derives after each run.
+            await scoring.InScopeAsync(sp => sp.GetRequiredService<EngagementSuggestions>().ComputeAsync(run.RunId!.Value, CancellationToken.None));
+        }
         // The example events, read as the job after a scoring run reads them.
         Assert.All(await scoring.InScopeAsync(sp => sp.GetRequiredService<DolMapper.Web.Events.EventAnalyzer>().AnalyzeAllAsync(onlyStale: true, CancellationToken.None)),
             r => Assert.True(r.Succeeded, r.Message));
@@ -81,6 +86,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await Assertions.Expect(page.GetByTestId("dol-name")).ToHaveTextAsync(name);
         await Assertions.Expect(page.GetByTestId("questions")).ToContainTextAsync("posts in the window are on the profile's topic");
         await Assertions.Expect(page.GetByTestId("radar")).ToHaveAttributeAsync("data-drawn", "true");
+        await Assertions.Expect(page.GetByTestId("suggested-channel")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("contributions")).ToHaveAttributeAsync("data-drawn", "true");
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("profile"), FullPage = true });
     }

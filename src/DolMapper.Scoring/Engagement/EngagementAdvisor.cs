@@ -194,13 +194,14 @@ public static class EngagementAdvisor
 
         // What: the formats whose posts earn more than their average.
         var average = (double)engagement / posts;
-        var formats = inputs.Formats.Where(f => f.Value.Posts >= MinFormatPosts)
+        // Plain posts are what is left, not a format to suggest.
+        var formats = inputs.Formats.Where(f => f.Value.Posts >= MinFormatPosts && f.Key != PostFormats.Post)
             .Select(f => (Format: f.Key, PerPost: (double)f.Value.Engagement / f.Value.Posts, f.Value.Posts))
             .Where(f => f.PerPost > average && f.PerPost > 0)
             .OrderByDescending(f => f.PerPost).ThenBy(f => f.Format, StringComparer.Ordinal)
             .Take(2).ToList();
         var formatsReason = formats.Count == 0
-            ? $"No kind of post earns them more than their average ({average.ToString("0.#", culture)} engagements a post) over at least {MinFormatPosts} posts."
+            ? $"No threads, journal links, congress coverage, patient stories or video links earn them more than their average ({average.ToString("0.#", culture)} engagements a post) over at least {MinFormatPosts} posts."
             : string.Join("; ", formats.Select(f => $"{PostFormats.Words(f.Format)} earn {(average == 0 ? "" : (f.PerPost / average).ToString("0.0", culture) + "× ")}their average ({f.PerPost.ToString("0.#", culture)} engagements a post over {f.Posts} posts)")) + ".";
 
         // How: collaboration types matched to their signals.
