@@ -74,6 +74,15 @@ public sealed class ConcernClassifier
     {
         public string Text { get; set; } = "";
         public bool Label { get; set; }
+        /// <summary>The tone lexicon's counts of words that speak well and ill (<see cref="ToneLexicon"/>): praise is rarely a concern.</summary>
+        [VectorType(2)]
+        public float[] Lexicon { get; set; } = new float[2];
+    }
+
+    private static Row Read(string text, bool label = false)
+    {
+        var (positive, negative) = ToneLexicon.Count(text);
+        return new Row { Text = text, Label = label, Lexicon = [Math.Min(positive, 3), Math.Min(negative, 3)] };
     }
 
     private sealed class Prediction
@@ -92,8 +101,9 @@ public sealed class ConcernClassifier
 
     private static ITransformer Fit(MLContext ml, IEnumerable<ConcernExample> examples, int charNgrams, float l2)
     {
-        var data = ml.Data.LoadFromEnumerable(examples.Select(e => new Row { Text = e.Text, Label = e.Concern }));
-        var pipeline = ml.Transforms.Text.FeaturizeText("Features", TextFeatures.Options(charNgrams, keepPunctuation: true), nameof(Row.Text))
+        var data = ml.Data.LoadFromEnumerable(examples.Select(e => Read(e.Text, e.Concern)));
+        var pipeline = ml.Transforms.Text.FeaturizeText("Words", TextFeatures.Options(charNgrams, keepPunctuation: true), nameof(Row.Text))
+            .Append(ml.Transforms.Concatenate("Features", "Words", nameof(Row.Lexicon)))
             .AppendCacheCheckpoint(ml)
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
             {
@@ -113,7 +123,7 @@ public sealed class ConcernClassifier
         {
             return 0;
         }
-        return _engines.Value!.Predict(new Row { Text = text }).Probability;
+        return _engines.Value!.Predict(Read(text)).Probability;
     }
 
     /// <summary>Whether <paramref name="text"/> voices a concern or an unmet need.</summary>
