@@ -112,6 +112,8 @@ public static class EventsSuite
         {
             // The scored world is shared by the other suites: the tag goes again.
             await context.ExecuteAsync($"UPDATE posts SET hashtags = array_remove(hashtags, '{Tag}') WHERE hashtags @> ARRAY['{Tag}']", database);
+            // Tagging and untagging left two dead versions of ~100,000 rows: vacuumed, so the suites after this one scan what they scanned before.
+            await context.ExecuteAsync("VACUUM ANALYZE posts", database);
         }
         return results;
     }
