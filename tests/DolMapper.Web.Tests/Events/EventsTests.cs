@@ -236,4 +236,41 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'top_posts') t") > 0);
         Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_buckets") > 0);
     }
+
+    [Fact]
+    public async Task Analysts_create_events_on_the_page_a_bad_one_is_refused_with_its_reasons_and_brand_managers_cannot()
+    {
+        var db = await ImportDatabase.CreateAsync(postgres);
+        await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
+        await scoring.SaveProfileAsync(Profile);
+        await using var app = await TestApp.StartAsync(db.ConnectionString);
+        var analyst = await app.SignInAsync(Roles.Analyst);
+        async Task<HttpResponseMessage> SaveAsync(HttpClient client, string json)
+        {
+            var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Json"] = json, ["__RequestVerificationToken"] = TestApp.AntiforgeryToken(await client.GetStringAsync("/Events")) });
+            return await client.PostAsync("/Events", form);
+        }
+        var editor = WebUtility.HtmlDecode(await analyst.GetStringAsync("/Events?create=true"));
+        Assert.Contains("\"kind\": \"congress\"", editor);
+
+        var bad = WebUtility.HtmlDecode(await (await SaveAsync(analyst, EventJson.Replace("\"end\": \"2026-09-16\"", "\"end\": \"2026-09-01\"").Replace("America/Los_Angeles", "Moon/Base"))).Content.ReadAsStringAsync());
+        Assert.Contains("data-testid=\"event-problems\"", bad);
+        Assert.Contains("end: 2026-09-01 is before the start", bad);
+        Assert.Contains("time_zone: 'Moon/Base' is not a time zone", bad);
+        Assert.Equal(0, await Sql.CountAsync(db.ConnectionString, "SELECT count(*) FROM events"));
+
+        var saved = await SaveAsync(analyst, EventJson);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains("/Events/Event?name=Summit%202026", saved.Headers.Location!.OriginalString);
+        Assert.Equal(1, await Sql.CountAsync(db.ConnectionString, "SELECT count(*) FROM event_versions"));
+        Assert.Equal(1, await Sql.CountAsync(db.ConnectionString, "SELECT count(*) FROM audit_log WHERE action = 'event.created' AND target = 'Summit 2026'"));
+
+        // A brand manager reads events but cannot save one (the page has no editor for them, and a post is refused).
+        var manager = await app.SignInAsync(Roles.BrandManager);
+        Assert.DoesNotContain("event-json", await manager.GetStringAsync("/Events?create=true"));
+        var refused = await SaveAsync(manager, EventJson.Replace("Summit 2026", "Summit 2027"));
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(1, await Sql.CountAsync(db.ConnectionString, "SELECT count(*) FROM events"));
+    }
 }
