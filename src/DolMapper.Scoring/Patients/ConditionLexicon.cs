@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace DolMapper.Scoring.Patients;
@@ -88,18 +86,6 @@ public static class ConditionLexicon
     /// <summary>How a condition is said of a person: "talks about breast cancer" — never "has".</summary>
     public static string Wording(Condition condition) => $"talks about {condition.Name}";
 
-    /// <summary>Lower case without accents, so "Migräne" and "migrane", "cáncer" and "cancer" meet.</summary>
-    public static string Fold(string text)
-    {
-        var decomposed = text.ToLowerInvariant().Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-            {
-                builder.Append(c);
-            }
-        }
-        return builder.ToString().Normalize(NormalizationForm.FormC);
-    }
+    /// <summary>Lower case without accents, so "Migräne" and "migrane", "cáncer" and "cancer" meet (the specialty lexicon's folding).</summary>
+    public static string Fold(string text) => Hcp.SpecialtyLexicon.Fold(text);
 }
