@@ -106,6 +106,10 @@ public sealed class EventStore(DolMapperDbContext db)
         return [.. rows.Select(v => ToStored(v, EventDefinition.FromStored(v.Definition))).OrderByDescending(e => e.Definition.Start).ThenBy(e => e.Definition.Name, StringComparer.Ordinal)];
     }
 
+    /// <summary>Every event's name, the newest created first (for a filter: no definitions read).</summary>
+    public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken) =>
+        await db.Events.AsNoTracking().OrderByDescending(e => e.CreatedAt).ThenBy(e => e.Name).Select(e => e.Name).ToListAsync(cancellationToken);
+
     /// <summary>The latest version of the event named <paramref name="name"/>; null when there is none.</summary>
     public Task<StoredEvent?> LatestAsync(string name, CancellationToken cancellationToken) =>
         LatestOfAsync(db.EventVersions.Where(v => db.Events.Any(e => e.Id == v.EventId && e.Name == name)), cancellationToken);

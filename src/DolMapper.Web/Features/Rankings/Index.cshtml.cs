@@ -26,7 +26,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     [BindProperty(SupportsGet = true, Name = "persona")] public int? Persona { get; set; }
     /// <summary>Only persons who took part in this event (its latest reading; docs/events.md).</summary>
     [BindProperty(SupportsGet = true, Name = "event")] public string? Event { get; set; }
-    /// <summary>The events to filter by, newest first.</summary>
+    /// <summary>The events to filter by, the newest created first.</summary>
     public IReadOnlyList<string> Events { get; private set; } = [];
     [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
     /// <summary>Lists the HCPs the run left out for this reason (<c>notranked=unknown_location</c>, …).</summary>
@@ -85,7 +85,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
         Result = await rankings.PageAsync(
             new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber), Platform, Relationship, Persona, Event),
             cancellationToken);
-        Events = [.. (await events.LatestAsync(cancellationToken)).Select(e => e.Definition.Name)];
+        Events = await events.NamesAsync(cancellationToken);
         if (Result is not null)
         {
             HasLearned = Result.Run.HasLearnedRanking;
