@@ -5,7 +5,7 @@ namespace DolMapper.Web.Events;
 /// <summary>
 /// Events are read as Hangfire jobs (docs/events.md): one event when it is saved, and after every
 /// scoring run the events whose reading may be out of date (never read, read from an older version,
-/// or with windows that new posts may still reach). A failed reading is recorded and not retried.
+/// or read before posts were last stored). A failed reading is recorded and not retried.
 /// </summary>
 public sealed class EventAnalysisJob(EventAnalyzer analyzer, ILogger<EventAnalysisJob> logger)
 {

@@ -40,7 +40,7 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
         return stored is null ? null : await AnalyzeAsync(stored, cancellationToken);
     }
 
-    /// <summary>Reads every event (those whose "after" window ended more than a day before their last reading are read again only when never read).</summary>
+    /// <summary>Reads every event, or with <paramref name="onlyStale"/> only those whose reading may be out of date.</summary>
     public async Task<IReadOnlyList<EventAnalysisReport>> AnalyzeAllAsync(bool onlyStale, CancellationToken cancellationToken)
     {
         var reports = new List<EventAnalysisReport>();
@@ -57,26 +57,23 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
 
     /// <summary>
     /// True when the event's reading may be out of date: never read, read from an older version, or
-    /// its windows overlap posts stored since the reading.
+    /// read before an ingestion run that stored or changed posts finished (posts arrive only through
+    /// ingestion — sources and imports, backfills of old days included; erasure mends the readings
+    /// itself). So the readings queued after each profile's scoring run read an event once per new data.
     /// </summary>
     private async Task<bool> IsStaleAsync(StoredEvent stored, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            SELECT event_version_id, completed_at FROM event_analyses
-            WHERE event_id = @event AND status = @complete ORDER BY completed_at DESC LIMIT 1
+            SELECT a.event_version_id,
+                   EXISTS (SELECT 1 FROM ingestion_runs i WHERE i.finished_at >= a.started_at AND i.new + i.updated > 0)
+            FROM event_analyses a
+            WHERE a.event_id = @event AND a.status = @complete ORDER BY a.completed_at DESC LIMIT 1
             """, connection);
         command.Parameters.AddWithValue("event", stored.EventId);
         command.Parameters.AddWithValue("complete", RunStatuses.Complete);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return true;
-        }
-        var version = reader.GetInt32(0);
-        var completed = reader.GetDateTime(1);
-        // A reading made after the "after" window ended (plus a day for late posts) stays true.
-        return version != stored.VersionId || completed < stored.Definition.Windows().AfterTo.AddDays(1);
+        return !await reader.ReadAsync(cancellationToken) || reader.GetInt32(0) != stored.VersionId || reader.GetBoolean(1);
     }
 
     /// <summary>Reads <paramref name="stored"/> now.</summary>

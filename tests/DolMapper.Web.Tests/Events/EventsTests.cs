@@ -235,6 +235,15 @@ public sealed class EventsTests(PostgresFixture postgres) : IClassFixture<Postgr
         Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_persons") > 0);
         Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_analyses a, jsonb_array_elements(a.details -> 'top_posts') t") > 0);
         Assert.True(await Sql.CountAsync(connection, "SELECT count(*) FROM event_buckets") > 0);
+
+        // Read once, an event is read again only when posts were stored since (an import, here a backfill of an old day).
+        Assert.Empty(await scoring.InScopeAsync(sp => sp.GetRequiredService<EventAnalyzer>().AnalyzeAllAsync(onlyStale: true, CancellationToken.None)));
+        await using (var more = await ImportDatabase.AttachAsync(connection))
+        {
+            Assert.True((await more.ImportAsync([JsonSerializer.Serialize(new { type = "post", platform = "x", id = "backfill-1", account_id = "3", created_at = "2026-01-05T10:00:00Z", text = "Old news #bcsm", hashtags = new[] { "bcsm" } })])).Clean);
+        }
+        Assert.Single(await scoring.InScopeAsync(sp => sp.GetRequiredService<EventAnalyzer>().AnalyzeAllAsync(onlyStale: true, CancellationToken.None)));
+        Assert.Empty(await scoring.InScopeAsync(sp => sp.GetRequiredService<EventAnalyzer>().AnalyzeAllAsync(onlyStale: true, CancellationToken.None)));
     }
 
     [Fact]
