@@ -1,16 +1,23 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using DolMapper.Scoring.Patients;
 
 namespace DolMapper.Scoring;
 
 /// <summary>
 /// A scoring profile as docs/formats.md ("Scoring profile") defines its JSON: name, hashtags, keywords, target
 /// countries, window, minimum HCP confidence, the ten weights, whether it is active, its scope and
-/// whether only persons located in the target countries are ranked.
+/// whether only persons located in the target countries are ranked. A profile of kind <c>patient</c>
+/// (docs/patients.md) ranks patient influencers on the six patient questions instead of HCPs on the ten.
 /// </summary>
 public sealed record ProfileDefinition
 {
+    /// <summary>Kind <c>hcp</c>: ranks HCPs on the ten questions (the default).</summary>
+    public const string HcpKind = "hcp";
+    /// <summary>Kind <c>patient</c>: ranks patient influencers (advocates and caregivers) on <see cref="PatientQuestions"/>.</summary>
+    public const string PatientKind = "patient";
+
     /// <summary>Scope <c>topic</c>: the questions that can be read in the topic are measured on relevant posts and the topic's engagement graph; persons without a relevant post are not ranked.</summary>
     public const string TopicScope = "topic";
     /// <summary>Scope <c>all</c>: every question is measured over everything a person does (a general-awareness profile).</summary>
@@ -18,6 +25,12 @@ public sealed record ProfileDefinition
 
     /// <summary>The profile's identity.</summary>
     public required string Name { get; init; }
+    /// <summary>Whom the profile ranks: <see cref="HcpKind"/> or <see cref="PatientKind"/>; fixed once the profile exists.</summary>
+    public string Kind { get; init; } = HcpKind;
+    /// <summary>Patient profiles: the conditions (keys of <see cref="ConditionLexicon"/>) or therapy areas whose talk counts as on the condition.</summary>
+    public IReadOnlyList<string> Conditions { get; init; } = [];
+    /// <summary>Patient profiles: whether brand managers may see it (an admin's choice, off by default); analysts and admins always do.</summary>
+    public bool VisibleToBrandManagers { get; init; }
     /// <summary>Hashtags, lower case without '#'.</summary>
     public IReadOnlyList<string> Hashtags { get; init; } = [];
     /// <summary>Keywords matched as whole words, case-insensitive.</summary>
@@ -36,6 +49,13 @@ public sealed record ProfileDefinition
     public string? Scope { get; init; }
     /// <summary>As given; null: the default (true when the profile names countries).</summary>
     public bool? LocatedInCountriesOnly { get; init; }
+
+    /// <summary>True for a patient influencer profile.</summary>
+    public bool IsPatient => Kind == PatientKind;
+    /// <summary>The question keys the profile's weights name: the ten, or the six patient questions.</summary>
+    public IReadOnlyList<string> QuestionKeys => IsPatient ? PatientQuestions.All : Questions.All;
+    /// <summary>The conditions the profile's condition questions look for: each named condition, every condition of each named area.</summary>
+    public IReadOnlyList<Condition> ConditionsLookedFor => [.. ConditionLexicon.All.Where(c => Conditions.Contains(c.Key) || Conditions.Contains(c.Area))];
 
     /// <summary>Whether the profile has a topic to look for (hashtags or keywords).</summary>
     public bool HasTopic => Hashtags.Count > 0 || Keywords.Count > 0;
@@ -59,6 +79,24 @@ public sealed record ProfileDefinition
         else if (Name.Length > 200)
         {
             problems.Add("The name is longer than 200 characters.");
+        }
+        if (Kind is not (HcpKind or PatientKind))
+        {
+            problems.Add($"kind is '{Kind}'; it must be \"{HcpKind}\" (ranks HCPs) or \"{PatientKind}\" (ranks patient influencers).");
+            return problems;
+        }
+        if (IsPatient)
+        {
+            ValidatePatient(problems);
+            return problems;
+        }
+        if (Conditions.Count > 0)
+        {
+            problems.Add("conditions apply to patient profiles only (kind \"patient\"); an HCP profile's topic is its hashtags and keywords.");
+        }
+        if (VisibleToBrandManagers)
+        {
+            problems.Add("visible_to_brand_managers applies to patient profiles only; HCP profiles are visible to every role.");
         }
         if (Scope is not null and not (TopicScope or AllScope))
         {
@@ -97,6 +135,52 @@ public sealed record ProfileDefinition
         return problems;
     }
 
+    private void ValidatePatient(List<string> problems)
+    {
+        if (Scope is not null)
+        {
+            problems.Add("scope applies to HCP profiles only; a patient profile reads each person's own posts.");
+        }
+        foreach (var condition in Conditions.Where(c => !ConditionLexicon.All.Any(x => x.Key == c) && !ConditionLexicon.Areas.Contains(c)))
+        {
+            problems.Add($"conditions: '{condition}' is neither a condition ({string.Join(", ", ConditionLexicon.All.Select(c => c.Key).Distinct())}) nor a therapy area ({string.Join(", ", ConditionLexicon.Areas)}).");
+        }
+        if (Conditions.Count == 0 && !HasTopic && Weights.GetValueOrDefault(PatientQuestions.ConditionRelevance) != 0)
+        {
+            problems.Add("Give at least one condition (or hashtag or keyword): condition_relevance has a weight but nothing to look for.");
+        }
+        if (LocatedInCountriesOnly == true && Countries.Count == 0)
+        {
+            problems.Add("located_in_countries_only is true but 'countries' is empty: name the target countries, or set it to false.");
+        }
+        foreach (var (key, value) in Weights)
+        {
+            if (!PatientQuestions.IsKey(key))
+            {
+                problems.Add($"'{key}' is not a patient question key; the keys are {string.Join(", ", PatientQuestions.All)}.");
+            }
+            else if (!double.IsFinite(value) || value < -1 || value > 1)
+            {
+                problems.Add($"The weight of '{key}' is {value}; weights must lie between -1 and 1.");
+            }
+        }
+        if (PatientQuestions.All.All(k => Weights.GetValueOrDefault(k) == 0))
+        {
+            problems.Add("All weights are zero: give at least one question a weight.");
+        }
+        foreach (var country in Countries.Where(c => !CountryCodes.IsValid(c)))
+        {
+            problems.Add($"countries: '{country}' is not an ISO 3166-1 alpha-2 country code (such as US, GB, DE).");
+        }
+        if (WindowDays is < 7 or > 730)
+        {
+            problems.Add($"The window is {WindowDays} days; it must be between 7 and 730.");
+        }
+    }
+
+    /// <summary>The weight of each of <see cref="QuestionKeys"/>, in their order (a missing key is 0).</summary>
+    public double[] OrderedWeights() => [.. QuestionKeys.Select(k => Weights.GetValueOrDefault(k))];
+
     /// <summary>The weights as a <see cref="Scoring.Weights"/> (valid profiles only).</summary>
     public Weights ToWeights()
     {
@@ -124,6 +208,9 @@ public sealed record ProfileDefinition
         var active = true;
         string? scope = null;
         bool? locatedOnly = null;
+        var kind = HcpKind;
+        var conditions = new List<string>();
+        var visible = false;
         foreach (var property in element.EnumerateObject())
         {
             switch (property.Name)
@@ -133,6 +220,27 @@ public sealed record ProfileDefinition
                     break;
                 case "hashtags":
                     ReadStrings(property.Value, "hashtags", hashtags, errors, t => t.Trim().TrimStart('#').ToLowerInvariant());
+                    break;
+                case "kind":
+                    kind = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString()!.Trim().ToLowerInvariant(),
+                        JsonValueKind.Null => HcpKind,
+                        _ => Fail($"'kind' must be \"{HcpKind}\" or \"{PatientKind}\".") ?? HcpKind,
+                    };
+                    break;
+                case "conditions":
+                    ReadStrings(property.Value, "conditions", conditions, errors, c => c.Trim().ToLowerInvariant());
+                    break;
+                case "visible_to_brand_managers":
+                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        visible = property.Value.GetBoolean();
+                    }
+                    else if (property.Value.ValueKind != JsonValueKind.Null)
+                    {
+                        errors.Add("'visible_to_brand_managers' must be true or false.");
+                    }
                     break;
                 case "keywords":
                     ReadStrings(property.Value, "keywords", keywords, errors, k => k.Trim());
@@ -219,6 +327,9 @@ public sealed record ProfileDefinition
         return new ProfileDefinition
         {
             Name = name!,
+            Kind = kind,
+            Conditions = [.. conditions.Where(c => c.Length > 0).Distinct(StringComparer.Ordinal)],
+            VisibleToBrandManagers = visible,
             Hashtags = [.. hashtags.Where(h => h.Length > 0).Distinct(StringComparer.Ordinal)],
             Keywords = [.. keywords.Where(k => k.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)],
             Countries = [.. countries.Distinct(StringComparer.Ordinal)],
@@ -292,10 +403,29 @@ public sealed record ProfileDefinition
     {
         writer.WriteStartObject();
         writer.WriteString("name", Name);
+        writer.WriteString("kind", Kind);
+        if (IsPatient)
+        {
+            WriteArray(writer, "conditions", Conditions);
+        }
         WriteArray(writer, "hashtags", Hashtags);
         WriteArray(writer, "keywords", Keywords);
         WriteArray(writer, "countries", Countries);
         writer.WriteNumber("window_days", WindowDays);
+        if (IsPatient)
+        {
+            writer.WriteStartObject("weights");
+            foreach (var key in PatientQuestions.All)
+            {
+                writer.WriteNumber(key, Weights.TryGetValue(key, out var w) ? w : 0);
+            }
+            writer.WriteEndObject();
+            writer.WriteBoolean("active", Active);
+            writer.WriteBoolean("located_in_countries_only", MarketOnly);
+            writer.WriteBoolean("visible_to_brand_managers", VisibleToBrandManagers);
+            writer.WriteEndObject();
+            return;
+        }
         writer.WriteNumber("min_hcp_confidence", MinHcpConfidence);
         writer.WriteStartObject("weights");
         foreach (var key in Questions.All)
@@ -326,18 +456,21 @@ public sealed record ProfileDefinition
         static string List(IEnumerable<string> values) => string.Join(", ", values.Order(StringComparer.Ordinal));
         static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
         Compare("name", before.Name, Name);
+        Compare("kind", before.Kind, Kind);
+        Compare("conditions", List(before.Conditions), List(Conditions));
         Compare("hashtags", List(before.Hashtags), List(Hashtags));
         Compare("keywords", List(before.Keywords.Select(k => k.ToLowerInvariant())), List(Keywords.Select(k => k.ToLowerInvariant())));
         Compare("countries", List(before.Countries), List(Countries));
         Compare("window_days", before.WindowDays.ToString(CultureInfo.InvariantCulture), WindowDays.ToString(CultureInfo.InvariantCulture));
         Compare("min_hcp_confidence", Number(before.MinHcpConfidence), Number(MinHcpConfidence));
-        foreach (var key in Questions.All)
+        foreach (var key in QuestionKeys.Union(before.QuestionKeys))
         {
             Compare($"weights.{key}", Number(before.Weights.GetValueOrDefault(key)), Number(Weights.GetValueOrDefault(key)));
         }
         Compare("active", before.Active ? "true" : "false", Active ? "true" : "false");
         Compare("scope", before.EffectiveScope, EffectiveScope);
         Compare("located_in_countries_only", before.MarketOnly ? "true" : "false", MarketOnly ? "true" : "false");
+        Compare("visible_to_brand_managers", before.VisibleToBrandManagers ? "true" : "false", VisibleToBrandManagers ? "true" : "false");
         return changes;
     }
 
@@ -347,12 +480,15 @@ public sealed record ProfileDefinition
 
     private static string Canonical(ProfileDefinition p) => string.Join("\n",
         p.Name,
+        p.Kind,
+        string.Join(",", p.Conditions.Order(StringComparer.Ordinal)),
+        p.VisibleToBrandManagers.ToString(),
         string.Join(",", p.Hashtags.Order(StringComparer.Ordinal)),
         string.Join(",", p.Keywords.Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal)),
         string.Join(",", p.Countries.Order(StringComparer.Ordinal)),
         p.WindowDays.ToString(CultureInfo.InvariantCulture),
         p.MinHcpConfidence.ToString("R", CultureInfo.InvariantCulture),
-        string.Join(",", Questions.All.Select(k => (p.Weights.TryGetValue(k, out var w) ? w : 0).ToString("R", CultureInfo.InvariantCulture))),
+        string.Join(",", p.QuestionKeys.Select(k => (p.Weights.TryGetValue(k, out var w) ? w : 0).ToString("R", CultureInfo.InvariantCulture))),
         p.Active.ToString(),
         p.EffectiveScope,
         p.MarketOnly.ToString());

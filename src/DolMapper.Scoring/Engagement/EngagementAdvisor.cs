@@ -1,3 +1,4 @@
+using DolMapper.Scoring.Patients;
 using System.Globalization;
 
 namespace DolMapper.Scoring.Engagement;
@@ -76,6 +77,10 @@ public static class Collaborations
     public const string ContentCoCreation = "content_co_creation";
     /// <summary>Nothing stands out: follow and engage first.</summary>
     public const string Follow = "follow_and_engage";
+    /// <summary>A patient advisory role (patient influencers).</summary>
+    public const string PatientAdvisory = "patient_advisory";
+    /// <summary>Co-design of patient materials, services or studies (patient influencers).</summary>
+    public const string CoDesign = "co_design";
 
     /// <summary>The type in words.</summary>
     public static string Words(string kind) => kind switch
@@ -85,6 +90,8 @@ public static class Collaborations
         CongressCoverage => "congress coverage",
         PatientProgramme => "patient-programme partnership",
         ContentCoCreation => "content co-creation",
+        PatientAdvisory => "patient advisory role",
+        CoDesign => "co-design of patient materials, services or studies",
         _ => "follow and engage with their posts first",
     };
 }
@@ -209,12 +216,16 @@ public static class EngagementAdvisor
         string Top(string key) => $"top {Math.Max(1, (int)Math.Round(100 * (1 - Signal(key))))}%";
         var kinds = new List<string>();
         var reasons = new List<string>();
-        if (Signal(Questions.PeerTrust) >= Strong && Signal(Questions.Science) >= Strong)
+        if (inputs.Signals.ContainsKey(PatientQuestions.Trust))
+        {
+            PatientCollaborations(Signal, Top, kinds, reasons);
+        }
+        else if (Signal(Questions.PeerTrust) >= Strong && Signal(Questions.Science) >= Strong)
         {
             kinds.Add(Scoring.Engagement.Collaborations.AdvisoryBoard);
             reasons.Add($"peers trust them ({Top(Questions.PeerTrust)}) and they engage with the science ({Top(Questions.Science)})");
         }
-        if (Signal(Questions.PublicInfluence) >= Strong && Signal(Questions.Activity) >= Strong)
+        if (!inputs.Signals.ContainsKey(PatientQuestions.Trust) && Signal(Questions.PublicInfluence) >= Strong && Signal(Questions.Activity) >= Strong)
         {
             kinds.Add(Scoring.Engagement.Collaborations.SpeakerOrEducation);
             reasons.Add($"they reach the public ({Top(Questions.PublicInfluence)}) and post a lot ({Top(Questions.Activity)})");
@@ -224,7 +235,7 @@ public static class EngagementAdvisor
             kinds.Add(Scoring.Engagement.Collaborations.CongressCoverage);
             reasons.Add($"they covered congresses in {congress.Posts} posts");
         }
-        if (Signal(Questions.Community) >= Strong)
+        if (!inputs.Signals.ContainsKey(PatientQuestions.Trust) && Signal(Questions.Community) >= Strong)
         {
             kinds.Add(Scoring.Engagement.Collaborations.PatientProgramme);
             reasons.Add($"they support patient communities ({Top(Questions.Community)})");
@@ -242,6 +253,30 @@ public static class EngagementAdvisor
         }
         return new EngagementAdvice(channel, channelReason, bestTimes, bestHoursUtc, zoneId, timesReason,
             [.. formats.Select(f => f.Format)], formatsReason, kinds, reasons);
+    }
+
+    /// <summary>
+    /// A patient influencer's collaborations: a patient advisory role when patients and HCPs trust
+    /// them and the sources they link hold up, co-design (of materials, services or studies) when they
+    /// support other patients on the condition, content co-creation when they reach many steadily.
+    /// </summary>
+    private static void PatientCollaborations(Func<string, double> signal, Func<string, string> top, List<string> kinds, List<string> reasons)
+    {
+        if (signal(PatientQuestions.Trust) >= Strong && signal(PatientQuestions.InformationQuality) >= 0.5)
+        {
+            kinds.Add(Scoring.Engagement.Collaborations.PatientAdvisory);
+            reasons.Add($"patients and HCPs trust them ({top(PatientQuestions.Trust)}) and the health sources they link hold up");
+        }
+        if (signal(PatientQuestions.Support) >= Strong && signal(PatientQuestions.ConditionRelevance) >= Strong)
+        {
+            kinds.Add(Scoring.Engagement.Collaborations.CoDesign);
+            reasons.Add($"they support other patients ({top(PatientQuestions.Support)}) and talk about the condition ({top(PatientQuestions.ConditionRelevance)})");
+        }
+        if (signal(PatientQuestions.Reach) >= Strong && signal(PatientQuestions.Consistency) >= Strong && signal(PatientQuestions.InformationQuality) >= 0.5)
+        {
+            kinds.Add(Scoring.Engagement.Collaborations.ContentCoCreation);
+            reasons.Add($"they reach many ({top(PatientQuestions.Reach)}) and post steadily ({top(PatientQuestions.Consistency)})");
+        }
     }
 
     private static string Percent(long part, long whole) => whole == 0 ? "0%" : (100.0 * part / whole).ToString("0", CultureInfo.InvariantCulture) + "%";
