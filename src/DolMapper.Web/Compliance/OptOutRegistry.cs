@@ -326,6 +326,7 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
         await Step("not_ranked", "DELETE FROM person_not_ranked WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("persona_assignments", "DELETE FROM persona_assignments WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("engagement_suggestions", "DELETE FROM person_engagement WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("patient_scores", "DELETE FROM patient_scores WHERE person_id IN (SELECT id FROM erased_persons)");
         // A run's own table before it is attached (a run being written, or one a crash left behind).
         await Step("detached_scores", """
             DO $$

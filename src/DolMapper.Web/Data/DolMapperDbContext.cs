@@ -37,6 +37,7 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<PersonProductMention> PersonProductMentions => Set<PersonProductMention>();
     public DbSet<PersonaAssignment> PersonaAssignments => Set<PersonaAssignment>();
     public DbSet<PersonEngagement> PersonEngagement => Set<PersonEngagement>();
+    public DbSet<PatientScore> PatientScores => Set<PatientScore>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
     public DbSet<Event> Events => Set<Event>();

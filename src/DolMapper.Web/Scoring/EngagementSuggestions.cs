@@ -47,9 +47,18 @@ public sealed class EngagementSuggestions(NpgsqlDataSource dataSource, ILogger<E
             to = DateTime.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
             completed = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc);
         }
+        // A patient profile's run has its rows and its own questions in patient_scores (docs/patients.md).
+        bool patients;
+        await using (var kind = new NpgsqlCommand("SELECT p.kind = 'patient' FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id WHERE r.id = @run", connection))
+        {
+            kind.Parameters.AddWithValue("run", runId);
+            patients = (bool)(await kind.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var table = patients ? "patient_scores" : "person_scores";
+        var questions = patients ? DolMapper.Scoring.Patients.PatientQuestions.All : Questions.All;
         var tallies = new Dictionary<long, Tally>();
         await using (var persons = new NpgsqlCommand($"""
-            SELECT s.person_id, s.country, {string.Join(", ", Questions.All.Select(k => "s." + k))} FROM person_scores s WHERE s.run_id = @run
+            SELECT s.person_id, s.country, {string.Join(", ", questions.Select(k => "s." + k))} FROM {table} s WHERE s.run_id = @run
             """, connection))
         {
             persons.Parameters.AddWithValue("run", runId);
@@ -57,17 +66,17 @@ public sealed class EngagementSuggestions(NpgsqlDataSource dataSource, ILogger<E
             while (await reader.ReadAsync(cancellationToken))
             {
                 var tally = new Tally { Country = reader.IsDBNull(1) ? null : reader.GetString(1) };
-                for (var q = 0; q < Questions.All.Count; q++)
+                for (var q = 0; q < questions.Count; q++)
                 {
-                    tally.Signals[Questions.All[q]] = reader.GetDouble(2 + q);
+                    tally.Signals[questions[q]] = reader.GetDouble(2 + q);
                 }
                 tallies[reader.GetInt64(0)] = tally;
             }
         }
-        await using (var accounts = new NpgsqlCommand("""
+        await using (var accounts = new NpgsqlCommand($"""
             DROP TABLE IF EXISTS engagement_accounts;
             CREATE TEMP TABLE engagement_accounts AS
-            SELECT a.id, a.person_id, a.external_id FROM accounts a JOIN person_scores s ON s.person_id = a.person_id AND s.run_id = @run;
+            SELECT a.id, a.person_id, a.external_id FROM accounts a JOIN {table} s ON s.person_id = a.person_id AND s.run_id = @run;
             ANALYZE engagement_accounts;
             """, connection))
         {

@@ -108,6 +108,10 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
         {
             return new LearnedReport(false, "No such profile.");
         }
+        if (profile.Definition.IsPatient)
+        {
+            return new LearnedReport(false, "Learned rankings are trained on HCP profiles; a patient profile ranks by its weights alone (docs/patients.md).");
+        }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         long runId;
         await using (var command = new NpgsqlCommand($"SELECT id FROM scoring_runs WHERE profile_id = @profile AND status = '{RunStatuses.Complete}' ORDER BY completed_at DESC LIMIT 1", connection))

@@ -40,12 +40,16 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         int profileId;
-        await using (var command = new NpgsqlCommand($"SELECT profile_id FROM scoring_runs WHERE id = @run AND status = '{RunStatuses.Complete}'", connection))
+        // Personas are found among the HCPs of HCP profiles; a patient profile's run has none (docs/patients.md).
+        await using (var command = new NpgsqlCommand($"""
+            SELECT r.profile_id FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
+            WHERE r.id = @run AND r.status = '{RunStatuses.Complete}' AND p.kind = 'hcp'
+            """, connection))
         {
             command.Parameters.AddWithValue("run", runId);
             if (await command.ExecuteScalarAsync(cancellationToken) is not int id)
             {
-                return new PersonaReport(false, $"Run {runId} is not a complete scoring run.");
+                return new PersonaReport(false, $"Run {runId} is not a complete scoring run of an HCP profile.");
             }
             profileId = id;
         }

@@ -35,8 +35,14 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
         ProfileDefinition? before = null;
         if (profile is null)
         {
-            profile = new ScoringProfile { Name = definition.Name, Active = definition.Active, CreatedAt = DateTime.UtcNow };
+            profile = new ScoringProfile { Name = definition.Name, Active = definition.Active, Kind = definition.Kind, CreatedAt = DateTime.UtcNow };
             db.ScoringProfiles.Add(profile);
+        }
+        else if (profile.Kind != definition.Kind)
+        {
+            // A run's rows live where its kind says (person_scores or patient_scores): a profile keeps its kind.
+            return new ProfileSaveResult(null, false, false,
+                [$"'{definition.Name}' is a profile of kind \"{profile.Kind}\"; its kind cannot change. Save the {definition.Kind} profile under another name."]);
         }
         else
         {
@@ -157,7 +163,7 @@ public sealed class ScoringProfiles(DolMapperDbContext db)
     public async Task<int> EnsureExamplesAsync(string? user, CancellationToken cancellationToken)
     {
         var added = 0;
-        foreach (var example in ExampleProfiles.All)
+        foreach (var example in ExampleProfiles.All.Concat(ExampleProfiles.Patients))
         {
             if (!await db.ScoringProfiles.AnyAsync(p => p.Name == example.Name, cancellationToken))
             {
@@ -242,6 +248,28 @@ public static class ExampleProfiles
     };
 
     public static IReadOnlyList<ProfileDefinition> All { get; } = [OncologyScientificExchange, CardiologyAwarenessUk, DiabetesNewVoices];
+
+    /// <summary>
+    /// The example patient influencer profile (docs/patients.md): the breast cancer conversation,
+    /// trust and the quality of the sources linked weighing most. An admin made it visible to brand
+    /// managers, as the demo's walk-through needs; new patient profiles start hidden from them.
+    /// </summary>
+    public static readonly ProfileDefinition BreastCancerPatientVoices = new()
+    {
+        Name = "Breast cancer - patient voices",
+        Kind = ProfileDefinition.PatientKind,
+        Conditions = ["breast_cancer"],
+        Hashtags = ["bcsm", "breastcancer", "mbc"],
+        WindowDays = 365,
+        VisibleToBrandManagers = true,
+        Weights = new Dictionary<string, double>
+        {
+            ["reach"] = 0.5, ["trust"] = 1, ["condition_relevance"] = 0.75, ["consistency"] = 0.5, ["support"] = 0.5, ["information_quality"] = 1,
+        },
+    };
+
+    /// <summary>The example patient profiles (saved with the HCP examples).</summary>
+    public static IReadOnlyList<ProfileDefinition> Patients { get; } = [BreastCancerPatientVoices];
 
     /// <summary>The product list that ships with an example profile (the demo world's planted launch), or null.</summary>
     public static DolMapper.Scoring.Insights.ProductList? ProductsOf(ProfileDefinition profile) =>

@@ -85,6 +85,10 @@ public sealed class ScoringRunner(
             {
                 throw new ScoringRunException("no posts in the database yet: import or ingest some first.");
             }
+            if (definition.IsPatient)
+            {
+                return await RunPatientsAsync(connection, runId, profile, snapshot.Value, timings, clock, progress, cancellationToken);
+            }
             var inputs = new ScoringInputs
             {
                 Snapshot = snapshot.Value,
@@ -261,6 +265,38 @@ public sealed class ScoringRunner(
         {
             await RunLiveness.ReleaseAsync(connection, RunLiveness.Scoring, runId);
         }
+    }
+
+    /// <summary>
+    /// A patient profile's run (<see cref="PatientScoringRun"/>): its rows and the "complete" status
+    /// commit together, and someone who opted out meanwhile is not published with it.
+    /// </summary>
+    private async Task<ScoringRunReport> RunPatientsAsync(NpgsqlConnection connection, long runId, StoredProfile profile, DateTime snapshot,
+        Dictionary<string, double> timings, Stopwatch clock, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var definition = profile.Definition;
+        progress?.Report($"{definition.Name}: reading patient influencers' posts and who engages them");
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (count, details) = await PatientScoringRun.ScoreAsync(connection, runId, definition, snapshot, cancellationToken);
+        await using (var optedOut = new NpgsqlCommand($"DELETE FROM patient_scores WHERE run_id = {runId} AND person_id IN ({Data.OptOutSql.OptedOutPersons})", connection, transaction))
+        {
+            await optedOut.ExecuteNonQueryAsync(cancellationToken);
+        }
+        timings["total"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        details["seconds"] = timings;
+        await using (var complete = new NpgsqlCommand($"""
+            UPDATE scoring_runs SET status = '{RunStatuses.Complete}', completed_at = now(), person_count = @count, details = @details::jsonb WHERE id = @id
+            """, connection, transaction))
+        {
+            complete.Parameters.AddWithValue("id", runId);
+            complete.Parameters.AddWithValue("count", count);
+            complete.Parameters.AddWithValue("details", JsonSerializer.Serialize(details));
+            await complete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        var message = $"{definition.Name} v{profile.Version}: ranked {count:N0} patient influencers (window ending {snapshot:yyyy-MM-dd}) in {clock.Elapsed.TotalSeconds:0.0} s; run {runId}.";
+        logger.LogInformation("Scoring run complete: {Message}", message);
+        return new ScoringRunReport(runId, definition.Name, profile.Version, true, count, snapshot, clock.Elapsed, message);
     }
 
     /// <summary>The run's topic trends, their days and its concern themes (binary COPY); pages read them once the run is complete.</summary>

@@ -10,6 +10,8 @@ public sealed class ScoringProfile
     public required string Name { get; set; }
     /// <summary>Active profiles are scored by the nightly run and by <c>score</c> without <c>--profile</c>.</summary>
     public bool Active { get; set; } = true;
+    /// <summary>Whom the profile ranks: <c>hcp</c> or <c>patient</c> (docs/patients.md); set when it is created and never changed.</summary>
+    public string Kind { get; set; } = "hcp";
     public DateTime CreatedAt { get; set; }
     public List<ScoringProfileVersion> Versions { get; set; } = [];
 }
@@ -19,6 +21,8 @@ internal sealed class ScoringProfileConfiguration : IEntityTypeConfiguration<Sco
     public void Configure(EntityTypeBuilder<ScoringProfile> b)
     {
         b.HasIndex(p => p.Name).IsUnique();
+        b.Property(p => p.Kind).HasMaxLength(16).HasDefaultValue("hcp");
+        b.ToTable(t => t.HasCheckConstraint("ck_scoring_profiles_kind", "kind IN ('hcp', 'patient')"));
     }
 }
 
@@ -312,5 +316,50 @@ internal sealed class PersonEngagementConfiguration : IEntityTypeConfiguration<P
         b.HasKey(e => new { e.RunId, e.PersonId });
         b.HasIndex(e => e.PersonId);
         b.HasOne<ScoringRun>().WithMany().HasForeignKey(e => e.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>
+/// A patient influencer's result in a run of a patient profile (docs/patients.md): score, rank, tier,
+/// the six patient signals, their raw measures and contributions, the conditions they talk about and
+/// the evidence behind each question. A patient run's rows live here, never in person_scores.
+/// </summary>
+public sealed class PatientScore
+{
+    public long RunId { get; set; }
+    public long PersonId { get; set; }
+    public double Score { get; set; }
+    public int Rank { get; set; }
+    public required string Tier { get; set; }
+    public string? Country { get; set; }
+    /// <summary>The conditions they talk about most (lexicon names), most posts first: worded "talks about …", never "has".</summary>
+    public string[] Conditions { get; set; } = [];
+    public double Reach { get; set; }
+    public double Trust { get; set; }
+    public double ConditionRelevance { get; set; }
+    public double Consistency { get; set; }
+    public double Support { get; set; }
+    public double InformationQuality { get; set; }
+    /// <summary>The raw measures, in the patient questions' order.</summary>
+    public double[] Raw { get; set; } = [];
+    /// <summary>Score points each question contributed, in the patient questions' order.</summary>
+    public double[] Contributions { get; set; } = [];
+    /// <summary>The figures and posts behind each question, as JSON.</summary>
+    public string Evidence { get; set; } = "{}";
+    /// <summary>Names and handles, folded, for the page's search.</summary>
+    public string? SearchText { get; set; }
+}
+
+internal sealed class PatientScoreConfiguration : IEntityTypeConfiguration<PatientScore>
+{
+    public void Configure(EntityTypeBuilder<PatientScore> b)
+    {
+        b.HasKey(s => new { s.RunId, s.PersonId });
+        b.HasIndex(s => new { s.RunId, s.Rank });
+        b.HasIndex(s => s.PersonId);
+        b.Property(s => s.Tier).HasMaxLength(8);
+        b.Property(s => s.Country).HasMaxLength(2);
+        b.Property(s => s.Evidence).HasColumnType("jsonb");
+        b.HasOne<ScoringRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -937,6 +937,95 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("opt_outs", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PatientScore", b =>
+                {
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<double>("ConditionRelevance")
+                        .HasColumnType("double precision")
+                        .HasColumnName("condition_relevance");
+
+                    b.PrimitiveCollection<string[]>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("conditions");
+
+                    b.Property<double>("Consistency")
+                        .HasColumnType("double precision")
+                        .HasColumnName("consistency");
+
+                    b.PrimitiveCollection<double[]>("Contributions")
+                        .IsRequired()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("contributions");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence");
+
+                    b.Property<double>("InformationQuality")
+                        .HasColumnType("double precision")
+                        .HasColumnName("information_quality");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.PrimitiveCollection<double[]>("Raw")
+                        .IsRequired()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("raw");
+
+                    b.Property<double>("Reach")
+                        .HasColumnType("double precision")
+                        .HasColumnName("reach");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
+                    b.Property<double>("Support")
+                        .HasColumnType("double precision")
+                        .HasColumnName("support");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("tier");
+
+                    b.Property<double>("Trust")
+                        .HasColumnType("double precision")
+                        .HasColumnName("trust");
+
+                    b.HasKey("RunId", "PersonId")
+                        .HasName("pk_patient_scores");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_patient_scores_person_id");
+
+                    b.HasIndex("RunId", "Rank")
+                        .HasDatabaseName("ix_patient_scores_run_id_rank");
+
+                    b.ToTable("patient_scores", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.Person", b =>
                 {
                     b.Property<long>("Id")
@@ -2045,6 +2134,14 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("hcp")
+                        .HasColumnName("kind");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text")
@@ -2057,7 +2154,10 @@ namespace DolMapper.Web.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_scoring_profiles_name");
 
-                    b.ToTable("scoring_profiles", (string)null);
+                    b.ToTable("scoring_profiles", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_scoring_profiles_kind", "kind IN ('hcp', 'patient')");
+                        });
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.ScoringProfileVersion", b =>
@@ -2918,6 +3018,16 @@ namespace DolMapper.Web.Data.Migrations
                         .HasForeignKey("SourceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_ingestion_runs_sources_source_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.PatientScore", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_scores_scoring_runs_run_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.PersonConcernTheme", b =>

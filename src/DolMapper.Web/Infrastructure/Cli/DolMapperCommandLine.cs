@@ -502,7 +502,7 @@ public static class DolMapperCommandLine
             var added = await scope.ServiceProvider.GetRequiredService<Scoring.ScoringProfiles>().EnsureExamplesAsync($"cli:{Environment.UserName}", cancellationToken);
             if (added > 0)
             {
-                await stdout.WriteLineAsync($"Added {added} example scoring profile(s): {string.Join(", ", Scoring.ExampleProfiles.All.Select(p => p.Name))}.");
+                await stdout.WriteLineAsync($"Added {added} example scoring profile(s): {string.Join(", ", Scoring.ExampleProfiles.All.Concat(Scoring.ExampleProfiles.Patients).Select(p => p.Name))}.");
             }
         }
         await stdout.WriteLineAsync($"Ground truth: {truthFile}");
