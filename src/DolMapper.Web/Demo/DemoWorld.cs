@@ -49,6 +49,8 @@ public sealed class DemoPerson
     public string? PlantedAudience { get; set; }
     /// <summary>A planted case the scorer must handle (docs/demo-world.md, "Planted stars"), else null.</summary>
     public string? Planted { get; set; }
+    /// <summary>A planted patient influencer (<see cref="PlantedPatients"/>, docs/demo-world.md), else null.</summary>
+    public string? PlantedPatient { get; set; }
     /// <summary>Whether one of their accounts says where they live (a real place or a country code), so a market can place them.</summary>
     public bool Located { get; set; }
     public required string Language { get; init; }
@@ -86,7 +88,7 @@ public sealed class DemoAccount
     public required string Id { get; init; }
     public required string Handle { get; init; }
     public required string Name { get; init; }
-    public required string Bio { get; init; }
+    public required string Bio { get; set; }
     public string? Location { get; init; }
     public string? CountryField { get; init; }
     public long Followers { get; set; }
@@ -217,7 +219,9 @@ public sealed class DemoWorld
         PlantStars(options, persons);
         var accounts = BuildAccounts(options, persons);
         AssignRelationships(options, persons);
-        return new DemoWorld { Options = options, Persons = persons, Accounts = accounts };
+        var world = new DemoWorld { Options = options, Persons = persons, Accounts = accounts };
+        PlantedPatients.Apply(world);
+        return world;
     }
 
     /// <summary>The therapy areas the example profiles are about, where the stars are planted.</summary>

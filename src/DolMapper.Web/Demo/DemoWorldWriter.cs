@@ -43,6 +43,8 @@ public sealed class DemoWorldWriter
     private readonly Rng _eventRng;
     /// <summary>The planted events' own posts (<see cref="PlantedEvents"/>), in time order, and the next one to write.</summary>
     private readonly IReadOnlyList<PlantedEvents.PlantedPost> _plantedPosts;
+    private readonly IReadOnlyList<PlantedPatients.PlantedPatientPost> _patientPosts;
+    private int _nextPatientPost;
     private int _nextPlanted;
     /// <summary>Per person and area, the share of posts owed to the area so far (<see cref="PickArea"/>).</summary>
     private readonly double[] _areaCredit;
@@ -61,6 +63,7 @@ public sealed class DemoWorldWriter
         _launchRng = Rng.For(world.Options.Seed, "launch");
         _eventRng = Rng.For(world.Options.Seed, "events");
         _plantedPosts = PlantedEvents.Posts(world, Rng.For(world.Options.Seed, "event-posts"));
+        _patientPosts = PlantedPatients.Posts(world);
         _json = new Utf8JsonWriter(_buffer, JsonOptions);
         _output = output;
         _lastPost = new string?[world.Accounts.Length];
@@ -229,6 +232,7 @@ public sealed class DemoWorldWriter
                 }
             }
             WritePlantedPosts(day.AddDays(1));
+            WritePatientPosts(day.AddDays(1));
         }
         while (pendingDeletions.Count > 0)
         {
@@ -236,6 +240,7 @@ public sealed class DemoWorldWriter
             WriteDeletion(platform, id);
         }
         WritePlantedPosts(start.AddDays(options.Days));
+        WritePatientPosts(start.AddDays(options.Days));
         WriteRelationships();
         FlushChunk(force: true);
         return new DemoWorldSummary(_world.Persons.Length, _world.Accounts.Length, _posts, _lines, _accountLines, _deletions, _relationships, _bytes);
@@ -642,6 +647,56 @@ public sealed class DemoWorldWriter
                 _json.WriteStringValue(tag);
             }
             _json.WriteEndArray();
+            _json.WriteNumber("likes", post.Likes);
+            _json.WriteNumber("replies", post.Likes / 20);
+            _json.WriteNumber("reposts", post.Likes / 5);
+            _json.WriteNumber("quotes", post.Likes / 50);
+            _json.WriteEndObject();
+            EndLine();
+            account.PostsCount++;
+            _posts++;
+        }
+    }
+
+    /// <summary>
+    /// Writes the planted patient influencers' posts and the replies they receive dated before
+    /// <paramref name="until"/> (docs/demo-world.md). They come on top of the world's post count and
+    /// do not touch its random stream.
+    /// </summary>
+    private void WritePatientPosts(DateTime until)
+    {
+        while (_nextPatientPost < _patientPosts.Count && _patientPosts[_nextPatientPost].CreatedAt < until)
+        {
+            var post = _patientPosts[_nextPatientPost++];
+            var account = _world.Accounts[post.Account];
+            StartPost(account, post.Id, post.CreatedAt);
+            _json.WriteString("text", post.Text);
+            _json.WriteString("lang", "en");
+            if (post.Urls.Length > 0)
+            {
+                _json.WriteStartArray("urls");
+                foreach (var url in post.Urls)
+                {
+                    _json.WriteStringValue(url);
+                }
+                _json.WriteEndArray();
+            }
+            if (post.Hashtags.Length > 0)
+            {
+                _json.WriteStartArray("hashtags");
+                foreach (var tag in post.Hashtags)
+                {
+                    _json.WriteStringValue(tag);
+                }
+                _json.WriteEndArray();
+            }
+            if (post.ReplyToPost is not null)
+            {
+                _json.WriteStartObject("reply_to");
+                _json.WriteString("post_id", post.ReplyToPost);
+                _json.WriteString("account_id", _world.Accounts[post.ReplyToAccount].Id);
+                _json.WriteEndObject();
+            }
             _json.WriteNumber("likes", post.Likes);
             _json.WriteNumber("replies", post.Likes / 20);
             _json.WriteNumber("reposts", post.Likes / 5);

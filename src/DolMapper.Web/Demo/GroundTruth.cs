@@ -32,7 +32,7 @@ public static class GroundTruth
     public sealed record PersonTruth(
         string PersonId, IReadOnlyList<string> Accounts, string Role, string Profession, string? Specialty, string Country,
         string? Archetype, IReadOnlyDictionary<string, double> Traits, IReadOnlyDictionary<string, double> Affinity, string? Crm,
-        string? Planted = null, bool Located = true);
+        string? Planted = null, bool Located = true, string? PlantedPatient = null);
 
     private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -54,7 +54,8 @@ public static class GroundTruth
             WorldVocabulary.Areas.Select((a, i) => (a.Key, p.Affinity[i])).ToDictionary(x => x.Key, x => x.Item2),
             p.CrmKind,
             p.Planted,
-            p.Located));
+            p.Located,
+            p.PlantedPatient));
 
     /// <summary>
     /// The id DolMapper gives the person: the import key where one was given, else "platform:id" of
@@ -118,6 +119,10 @@ public static class GroundTruth
             writer.WriteEndObject();
             writer.WriteString("crm", p.Crm);
             writer.WriteString("planted", p.Planted);
+            if (p.PlantedPatient is not null)
+            {
+                writer.WriteString("planted_patient", p.PlantedPatient);
+            }
             writer.WriteBoolean("located", p.Located);
             writer.WriteEndObject();
             Line();

@@ -68,10 +68,10 @@ public sealed class ScoringProfilesTests(PostgresFixture postgres) : IClassFixtu
         var edited = ExampleProfiles.DiabetesNewVoices with { WindowDays = 90 };
         await scoring.SaveProfileAsync(edited);
         var added = await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None));
-        Assert.Equal(2, added);
+        Assert.Equal(2 + ExampleProfiles.Patients.Count, added);
         Assert.Equal(0, await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().EnsureExamplesAsync("test", CancellationToken.None)));
         var diabetes = await scoring.InScopeAsync(sp => sp.GetRequiredService<ScoringProfiles>().LatestAsync(ExampleProfiles.DiabetesNewVoices.Name, CancellationToken.None));
         Assert.Equal(90, diabetes!.Definition.WindowDays);
-        Assert.All(ExampleProfiles.All, p => Assert.Empty(p.Validate()));
+        Assert.All(ExampleProfiles.All.Concat(ExampleProfiles.Patients), p => Assert.Empty(p.Validate()));
     }
 }
