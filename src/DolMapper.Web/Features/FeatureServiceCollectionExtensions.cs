@@ -10,6 +10,7 @@ public static class FeatureServiceCollectionExtensions
     {
         services.AddSingleton<Rankings.RankingQuery>();
         services.AddSingleton<Rankings.RankingCsv>();
+        services.AddSingleton<Patients.PatientQuery>();
         services.AddSingleton<Profiles.ProfileQuery>();
         services.AddSingleton<Personas.PersonaQuery>();
         services.AddSingleton<Insights.InsightsQuery>();
@@ -27,6 +28,7 @@ public static class FeatureServiceCollectionExtensions
         Shortlists.ShortlistEndpoints.Map(app);
         Insights.InsightsEndpoints.Map(app);
         Events.EventEndpoints.Map(app);
+        Patients.PatientEndpoints.Map(app);
         return app;
     }
 }

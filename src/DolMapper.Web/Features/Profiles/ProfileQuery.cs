@@ -205,25 +205,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
                 productMentions.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)));
             }
         }
-        Data.Entities.PersonEngagement? engagement = null;
-        await using (var t = new NpgsqlCommand("""
-            SELECT channel, channel_reason, best_times, best_hours_utc, times_reason, top_formats, formats_reason, collaborations, collaboration_reasons
-            FROM person_engagement WHERE run_id = @run AND person_id = @p
-            """, connection))
-        {
-            t.Parameters.AddWithValue("p", personId);
-            t.Parameters.AddWithValue("run", runId);
-            await using var r = await t.ExecuteReaderAsync(cancellationToken);
-            if (await r.ReadAsync(cancellationToken))
-            {
-                engagement = new Data.Entities.PersonEngagement
-                {
-                    RunId = runId, PersonId = personId, Channel = r.GetString(0), ChannelReason = r.GetString(1), BestTimes = r.GetString(2),
-                    BestHoursUtc = r.GetFieldValue<int[]>(3), TimesReason = r.GetString(4), TopFormats = r.GetFieldValue<string[]>(5), FormatsReason = r.GetString(6),
-                    Collaborations = r.GetFieldValue<string[]>(7), CollaborationReasons = r.GetFieldValue<string[]>(8),
-                };
-            }
-        }
+        var engagement = await Engagement.EngagementView.ReadAsync(connection, runId, personId, cancellationToken);
         var engagedBy = await PeersAsync(connection, "ta.person_id = @p", "sa.person_id", personId, runId, cancellationToken);
         var engages = await PeersAsync(connection, "sa.person_id = @p", "ta.person_id", personId, runId, cancellationToken);
         (string, string?)? relationship = evidence.TryGetProperty("relationship", out var rel) && rel.ValueKind == JsonValueKind.Object

@@ -11,7 +11,7 @@ namespace DolMapper.Web.Features.Rankings;
 /// paging; htmx swaps only the results when a filter changes. Analysts and Admins also export the
 /// view as CSV and add ticked persons to a shortlist; everyone can compare ticked persons.
 /// </summary>
-public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Web.Events.EventStore events) : PageModel
+public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Web.Events.EventStore events, Patients.PatientQuery patients) : PageModel
 {
     /// <summary>The feedback buttons of one person (a partial the rankings and the profile page share).</summary>
     public sealed record FeedbackButtons(string Profile, long PersonId, string? Verdict, string Token);
@@ -71,6 +71,8 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     public bool CanExport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
     /// <summary>This analyst's verdicts on the page's persons.</summary>
     public IReadOnlyDictionary<long, string> Verdicts { get; private set; } = new Dictionary<long, string>();
+    /// <summary>True when a patient influencer ranking is available to this user (the "Patient influencers" tab shows).</summary>
+    public bool HasPatientRankings { get; private set; }
     /// <summary>True when the profile has a learned ranking to sort by.</summary>
     public bool HasLearned { get; private set; }
 
@@ -78,6 +80,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     {
         PageNumber = Math.Max(1, page ?? 1);
         Profiles = await rankings.ProfilesAsync(cancellationToken);
+        HasPatientRankings = (await patients.ProfilesAsync(brandManager: !CanExport, cancellationToken)).Count > 0;
         if (Profile is null || !Profiles.Contains(Profile))
         {
             Profile = Profiles.FirstOrDefault();

@@ -54,7 +54,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         var names = new List<string>();
         await using var command = dataSource.CreateCommand($"""
             SELECT p.name FROM scoring_profiles p
-            WHERE EXISTS (SELECT 1 FROM scoring_runs r WHERE r.profile_id = p.id AND r.status = '{RunStatuses.Complete}')
+            WHERE p.kind = '{ProfileDefinition.HcpKind}' AND EXISTS (SELECT 1 FROM scoring_runs r WHERE r.profile_id = p.id AND r.status = '{RunStatuses.Complete}')
             ORDER BY p.active DESC, p.name
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -85,7 +85,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
                    v.definition::text AS definition,
                    (SELECT coalesce(sum(n.value::bigint), 0) FROM jsonb_each_text(r.details -> 'not_ranked') n)::bigint AS not_ranked
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
-            WHERE p.name = @name AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at DESC LIMIT 1
+            WHERE p.name = @name AND p.kind = '{ProfileDefinition.HcpKind}' AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at DESC LIMIT 1
             """);
         command.Parameters.AddWithValue("name", profile);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -18,6 +18,12 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
     public sealed class ProfileForm
     {
         public string Name { get; set; } = "";
+        /// <summary><c>hcp</c> or <c>patient</c> (docs/patients.md); fixed once the profile exists.</summary>
+        public string Kind { get; set; } = ProfileDefinition.HcpKind;
+        /// <summary>Patient profiles: condition keys or therapy areas, comma-separated.</summary>
+        public string? Conditions { get; set; }
+        /// <summary>Patient profiles: whether brand managers may see the ranking.</summary>
+        public bool VisibleToBrandManagers { get; set; }
         public string? Hashtags { get; set; }
         public string? Keywords { get; set; }
         public string? Countries { get; set; }
@@ -35,12 +41,15 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
         public static ProfileForm From(ProfileDefinition d, int version) => new()
         {
             Name = d.Name,
+            Kind = d.Kind,
+            Conditions = string.Join(", ", d.Conditions),
+            VisibleToBrandManagers = d.VisibleToBrandManagers,
             Hashtags = string.Join(", ", d.Hashtags),
             Keywords = string.Join(", ", d.Keywords),
             Countries = string.Join(", ", d.Countries),
             WindowDays = d.WindowDays,
             MinHcpConfidence = d.MinHcpConfidence,
-            Weights = [.. Questions.All.Select(k => d.Weights.GetValueOrDefault(k))],
+            Weights = [.. d.QuestionKeys.Select(k => d.Weights.GetValueOrDefault(k))],
             Active = d.Active,
             Scope = d.EffectiveScope,
             LocatedInCountriesOnly = d.LocatedInCountriesOnly ?? true,
@@ -51,14 +60,19 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
         {
             static string[] Split(string? text) =>
                 (text ?? "").Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var patient = Kind == ProfileDefinition.PatientKind;
+            var keys = patient ? DolMapper.Scoring.Patients.PatientQuestions.All : Questions.All;
             var weights = new Dictionary<string, double>();
-            for (var q = 0; q < Questions.Count; q++)
+            for (var q = 0; q < keys.Count; q++)
             {
-                weights[Questions.All[q]] = q < Weights.Length ? Math.Round(Weights[q], 4) : 0;
+                weights[keys[q]] = q < Weights.Length ? Math.Round(Weights[q], 4) : 0;
             }
             return new ProfileDefinition
             {
                 Name = Name.Trim(),
+                Kind = string.IsNullOrWhiteSpace(Kind) ? ProfileDefinition.HcpKind : Kind.Trim().ToLowerInvariant(),
+                Conditions = patient ? [.. Split(Conditions).Select(c => c.ToLowerInvariant()).Distinct()] : [],
+                VisibleToBrandManagers = patient && VisibleToBrandManagers,
                 Hashtags = [.. Split(Hashtags).Select(h => h.TrimStart('#').ToLowerInvariant()).Where(h => h.Length > 0).Distinct()],
                 Keywords = [.. Split(Keywords).Distinct(StringComparer.OrdinalIgnoreCase)],
                 Countries = [.. Split(Countries).Select(c => c.ToUpperInvariant()).Distinct()],
@@ -66,7 +80,7 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
                 MinHcpConfidence = MinHcpConfidence,
                 Weights = weights,
                 Active = Active,
-                Scope = string.IsNullOrWhiteSpace(Scope) ? null : Scope.Trim().ToLowerInvariant(),
+                Scope = patient || string.IsNullOrWhiteSpace(Scope) ? null : Scope.Trim().ToLowerInvariant(),
                 // With no countries the setting has nothing to apply to: left at its default rather than refused.
                 LocatedInCountriesOnly = Split(Countries).Length == 0 ? null : LocatedInCountriesOnly,
             };
@@ -88,7 +102,7 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
     /// <summary>Changes other than weights, which the preview cannot show (they change signals or the population).</summary>
     public IReadOnlyList<ProfileChange> NeedsRun { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(string? name, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? name, string? kind, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(name))
         {
@@ -101,7 +115,9 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
         }
         else
         {
-            Form = ProfileForm.From(new ProfileDefinition { Name = "", Weights = Questions.All.ToDictionary(k => k, k => k == Questions.Relevance ? 1.0 : 0.0) }, 0);
+            Form = kind == ProfileDefinition.PatientKind
+                ? ProfileForm.From(new ProfileDefinition { Name = "", Kind = ProfileDefinition.PatientKind, Weights = DolMapper.Scoring.Patients.PatientQuestions.All.ToDictionary(k => k, _ => 1.0) }, 0)
+                : ProfileForm.From(new ProfileDefinition { Name = "", Weights = Questions.All.ToDictionary(k => k, k => k == Questions.Relevance ? 1.0 : 0.0) }, 0);
         }
         return Page();
     }
@@ -158,6 +174,11 @@ public sealed class EditModel(ScoringProfiles profiles, ProfilePreview preview, 
         if (Current is null || Form.BaseVersion == 0)
         {
             PreviewMessage = "A new profile has no run to preview on yet: save it, and its first scoring run is queued.";
+            return;
+        }
+        if (definition.IsPatient)
+        {
+            PreviewMessage = "The live preview reads HCP runs. A patient profile's new weights show in its patient influencer ranking once the run that saving queues completes.";
             return;
         }
         var weights = DolMapper.Scoring.Weights.Create(definition.Weights, out var errors);
