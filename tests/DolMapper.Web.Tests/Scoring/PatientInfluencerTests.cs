@@ -111,6 +111,17 @@ public sealed class PatientInfluencerTests(PostgresFixture postgres) : IClassFix
         Assert.Equal(4, lines.Length);
         Assert.Equal(1, await Sql.CountAsync(connection, $"SELECT count(*) FROM audit_log WHERE action = 'export.patients.csv' AND target = '{Profile.Name}' AND (details ->> 'rows')::int = 3"));
 
+        // The command line's export writes the patient columns, and is audited too.
+        await using (var cli = await CliProcess.RunAsync(["export", "--profile", Profile.Name, "--top", "1", $"--ConnectionStrings:DolMapper={connection}"]))
+        {
+            Assert.True(cli.ExitCode == 0, cli.StandardError);
+            var exported = cli.StandardOutput.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, exported.Length);
+            Assert.Contains(",talks_about,", exported[0]);
+            Assert.StartsWith("1,x:ann,", exported[1]);
+        }
+        Assert.Equal(1, await Sql.CountAsync(connection, $"SELECT count(*) FROM audit_log WHERE action = 'export.patients.csv' AND (details ->> 'rows')::int = 1"));
+
         // Brand managers: hidden until an admin makes the profile visible; no export at all.
         var manager = await app.SignInAsync(Roles.BrandManager);
         Assert.Contains("shared with brand managers", WebUtility.HtmlDecode(await manager.GetStringAsync("/Patients")));
@@ -134,7 +145,7 @@ public sealed class PatientInfluencerTests(PostgresFixture postgres) : IClassFix
         Assert.Contains($"/Patients/{ann}", details);
         var listCsv = await analyst.GetStringAsync($"/Shortlists/{shortlist}/export.csv");
         Assert.Equal(2, listCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(2, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.patients.csv'"));
+        Assert.Equal(3, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.patients.csv'"));
 
         // Erasure takes their patient rows.
         await using var dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(connection);

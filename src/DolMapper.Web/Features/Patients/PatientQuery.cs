@@ -208,7 +208,8 @@ public sealed class PatientQuery(NpgsqlDataSource dataSource)
     /// Writes the run's rows (filtered like the page) as CSV: rank, person, what they talk about, the
     /// score, tier, the six signals and raw measures, and the engagement suggestions. Returns the rows written.
     /// </summary>
-    public async Task<int> WriteCsvAsync(PatientRun run, string? country, string? tier, string? search, IReadOnlyCollection<long>? personIds, TextWriter writer, CancellationToken cancellationToken)
+    public async Task<int> WriteCsvAsync(PatientRun run, string? country, string? tier, string? search, IReadOnlyCollection<long>? personIds, TextWriter writer,
+        CancellationToken cancellationToken, int? top = null)
     {
         await using var csv = Infrastructure.Downloads.CsvWriter(writer);
         foreach (var header in new[] { "rank", "person_id", "display_name", "handles", "country", "talks_about", "score", "tier" }
@@ -224,6 +225,10 @@ public sealed class PatientQuery(NpgsqlDataSource dataSource)
             var suggestions = await Engagement.EngagementView.ReadManyAsync(dataSource, run.RunId, [.. result.Rows.Select(r => r.PersonId)], cancellationToken);
             foreach (var row in result.Rows)
             {
+                if (rows == top)
+                {
+                    break;
+                }
                 csv.WriteField(row.Rank);
                 csv.WriteField(row.PublicId);
                 csv.WriteField(Infrastructure.Downloads.CsvText(row.Name ?? ""));
@@ -247,7 +252,7 @@ public sealed class PatientQuery(NpgsqlDataSource dataSource)
                 await csv.EndRecordAsync(cancellationToken);
                 rows++;
             }
-            if (result.Rows.Count < 1000)
+            if (result.Rows.Count < 1000 || rows == top)
             {
                 break;
             }

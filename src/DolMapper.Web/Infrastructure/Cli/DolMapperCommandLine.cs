@@ -768,6 +768,18 @@ public static class DolMapperCommandLine
             throw new StartupException("--top must be at least 1.");
         }
         await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        var patients = app.Services.GetRequiredService<Features.Patients.PatientQuery>();
+        if (await patients.LatestRunAsync(profile, brandManager: false, cancellationToken) is { } patientRun)
+        {
+            // A patient influencer profile (docs/patients.md): its own columns; every export of patient rows is audited.
+            var rows = await WriteOutputAsync(output, bom, stdout, writer => patients.WriteCsvAsync(patientRun, null, null, null, null, writer, cancellationToken, top), _ => true, cancellationToken);
+            if (output is not null)
+            {
+                await stdout.WriteLineAsync($"Wrote {rows:N0} patient influencer rows of '{profile}' (version {patientRun.Version}, run {patientRun.RunId} of {patientRun.RunAt:yyyy-MM-dd HH:mm} UTC) to {output}.");
+            }
+            await patients.AuditExportAsync(null, $"cli:{Environment.UserName}", patientRun, rows, new { top, file = output }, cancellationToken);
+            return Success;
+        }
         var csv = app.Services.GetRequiredService<Features.Rankings.RankingCsv>();
         var result = await WriteOutputAsync(output, bom, stdout, writer => csv.WriteAsync(new Features.Rankings.RankingExportRequest(profile, top), writer, cancellationToken),
             written => written is not null, cancellationToken);
