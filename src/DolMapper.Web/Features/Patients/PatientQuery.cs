@@ -247,8 +247,8 @@ public sealed class PatientQuery(NpgsqlDataSource dataSource)
                 var s = suggestions.GetValueOrDefault(row.PersonId);
                 csv.WriteField(s?.Channel ?? "");
                 csv.WriteField(s?.BestTimes ?? "");
-                csv.WriteField(s is null ? "" : string.Join("; ", s.TopFormats));
-                csv.WriteField(s is null ? "" : string.Join("; ", s.Collaborations));
+                csv.WriteField(s is null ? "" : string.Join(" ", s.TopFormats));
+                csv.WriteField(s is null ? "" : string.Join(" ", s.Collaborations));
                 await csv.EndRecordAsync(cancellationToken);
                 rows++;
             }
