@@ -174,6 +174,40 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
     }
 
     [Fact]
+    public async Task A_brand_manager_opens_the_patient_influencer_tab_sees_them_ranked_and_explained_on_a_laptop_and_a_phone()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Rankings" }).ClickAsync();
+        await page.GetByTestId("ranking-tabs").GetByRole(AriaRole.Link, new() { Name = "Patient influencers" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Patient profile")).ToHaveValueAsync(ExampleProfiles.BreastCancerPatientVoices.Name);
+        var rows = page.GetByTestId("patient-table").Locator("tbody tr");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        await Assertions.Expect(rows.First).ToContainTextAsync("talks about");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("patients"), FullPage = true });
+
+        var name = (await rows.First.Locator("a").First.InnerTextAsync()).Trim();
+        await rows.First.Locator("a").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("patient-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.GetByTestId("patient-questions").Locator("tbody tr")).ToHaveCountAsync(DolMapper.Scoring.Patients.PatientQuestions.All.Count);
+        await Assertions.Expect(page.GetByTestId("patient-questions")).ToContainTextAsync("replied to, quoted, reposted or mentioned them");
+        await Assertions.Expect(page.GetByTestId("engagement")).ToContainTextAsync("transfer of value");
+        Assert.DoesNotContain(" has breast cancer", await page.InnerTextAsync("main"), StringComparison.OrdinalIgnoreCase);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("patient"), FullPage = true });
+        var personPage = page.Url;
+
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { "/Patients", personPage })
+        {
+            await page.GotoAsync(path);
+            Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, $"{path} is wider than a phone");
+        }
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("patient-phone"), FullPage = true });
+        await page.GotoAsync("/Patients");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("patients-phone"), FullPage = true });
+    }
+
+    [Fact]
     public async Task A_brand_manager_opens_what_the_topic_talks_about_and_sees_its_weeks_drawn_on_a_phone_too()
     {
         var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);
