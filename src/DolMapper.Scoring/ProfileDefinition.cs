@@ -59,8 +59,8 @@ public sealed record ProfileDefinition
 
     /// <summary>Whether the profile has a topic to look for (hashtags or keywords).</summary>
     public bool HasTopic => Hashtags.Count > 0 || Keywords.Count > 0;
-    /// <summary>The scope that applies: as given, else <c>topic</c> when the profile has a topic and <c>all</c> when it has none.</summary>
-    public string EffectiveScope => Scope ?? (HasTopic ? TopicScope : AllScope);
+    /// <summary>The scope that applies: as given, else <c>topic</c> when the profile has a topic and <c>all</c> when it has none; <c>all</c> for a patient profile (each person's own posts are read).</summary>
+    public string EffectiveScope => IsPatient ? AllScope : Scope ?? (HasTopic ? TopicScope : AllScope);
     /// <summary>True when signals are read in the topic and the relevance floor applies.</summary>
     public bool TopicScoped => EffectiveScope == TopicScope;
     /// <summary>True when only persons whose own location is in a target country are ranked (the profile names countries and did not turn it off).</summary>

@@ -121,6 +121,11 @@ public sealed class PatientInfluencerTests(PostgresFixture postgres) : IClassFix
             Assert.StartsWith("1,x:ann,", exported[1]);
         }
         Assert.Equal(1, await Sql.CountAsync(connection, $"SELECT count(*) FROM audit_log WHERE action = 'export.patients.csv' AND (details ->> 'rows')::int = 1"));
+        await using (var cli = await CliProcess.RunAsync(["insights", "trends", "--profile", Profile.Name, $"--ConnectionStrings:DolMapper={connection}"]))
+        {
+            Assert.Equal(1, cli.ExitCode);
+            Assert.Contains("is a patient influencer profile", cli.StandardError);
+        }
 
         // Brand managers: hidden until an admin makes the profile visible; no export at all.
         var manager = await app.SignInAsync(Roles.BrandManager);
@@ -131,6 +136,16 @@ public sealed class PatientInfluencerTests(PostgresFixture postgres) : IClassFix
         Assert.True((await scoring.SaveProfileAsync(Profile with { VisibleToBrandManagers = true })).Saved);
         Assert.Contains("Ann Patient", WebUtility.HtmlDecode(await manager.GetStringAsync("/Patients")));
         Assert.Contains("Why they rank here", WebUtility.HtmlDecode(await manager.GetStringAsync($"/Patients/{ann}?profile={Uri.EscapeDataString(Profile.Name)}")));
+
+        // Admins edit a patient profile with its own questions, and its versions say what changed.
+        var admin = await app.SignInAsync(Roles.Admin);
+        var editor = WebUtility.HtmlDecode(await admin.GetStringAsync($"/Admin/Profiles/Edit?name={Uri.EscapeDataString(Profile.Name)}"));
+        Assert.Contains("data-testid=\"weight-information_quality\"", editor);
+        Assert.DoesNotContain("data-testid=\"weight-peer_trust\"", editor);
+        Assert.Contains("value=\"breast_cancer\"", editor);
+        Assert.Contains("data-testid=\"weight-peer_trust\"", WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Profiles/Edit")));
+        Assert.Contains("data-testid=\"weight-trust\"", WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Profiles/Edit?kind=patient")));
+        Assert.Contains("visible_to_brand_managers", WebUtility.HtmlDecode(await admin.GetStringAsync($"/Admin/Profiles/Versions?name={Uri.EscapeDataString(Profile.Name)}")));
 
         // Compare and a shortlist of patient influencers.
         var bea = (long)(await Sql.ScalarAsync(connection, "SELECT id FROM persons WHERE public_id = 'x:bea'"))!;

@@ -831,6 +831,10 @@ public static class DolMapperCommandLine
         await using var app = await CommandAppAsync(unmatched, cancellationToken);
         var insights = app.Services.GetRequiredService<Features.Insights.InsightsQuery>();
         var run = await insights.LatestRunAsync(profile, cancellationToken);
+        if (run is null && await app.Services.GetRequiredService<Features.Patients.PatientQuery>().LatestRunAsync(profile, brandManager: false, cancellationToken) is not null)
+        {
+            throw new StartupException($"'{profile}' is a patient influencer profile: insights are kept for HCP profiles read in their topic (see docs/patients.md).");
+        }
         if (run is null)
         {
             throw new StartupException(await insights.ProfileExistsAsync(profile, cancellationToken)
