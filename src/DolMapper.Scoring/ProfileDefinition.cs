@@ -88,8 +88,29 @@ public sealed record ProfileDefinition
         if (IsPatient)
         {
             ValidatePatient(problems);
-            return problems;
         }
+        else
+        {
+            ValidateHcp(problems);
+        }
+        // What both kinds share: the market, the countries and the window.
+        if (LocatedInCountriesOnly == true && Countries.Count == 0)
+        {
+            problems.Add("located_in_countries_only is true but 'countries' is empty: name the target countries, or set it to false.");
+        }
+        foreach (var country in Countries.Where(c => !CountryCodes.IsValid(c)))
+        {
+            problems.Add($"countries: '{country}' is not an ISO 3166-1 alpha-2 country code (such as US, GB, DE).");
+        }
+        if (WindowDays is < 7 or > 730)
+        {
+            problems.Add($"The window is {WindowDays} days; it must be between 7 and 730.");
+        }
+        return problems;
+    }
+
+    private void ValidateHcp(List<string> problems)
+    {
         if (Conditions.Count > 0)
         {
             problems.Add("conditions apply to patient profiles only (kind \"patient\"); an HCP profile's topic is its hashtags and keywords.");
@@ -110,29 +131,16 @@ public sealed record ProfileDefinition
         {
             problems.Add("Give at least one hashtag or keyword: relevance (Q1) has a weight but nothing to look for.");
         }
-        if (LocatedInCountriesOnly == true && Countries.Count == 0)
-        {
-            problems.Add("located_in_countries_only is true but 'countries' is empty: name the target countries, or set it to false.");
-        }
         var weights = Scoring.Weights.Create(Weights, out var weightErrors);
         problems.AddRange(weightErrors);
         if (weightErrors.Count == 0 && weights.AllZero)
         {
             problems.Add("All weights are zero: give at least one question a weight.");
         }
-        foreach (var country in Countries.Where(c => !CountryCodes.IsValid(c)))
-        {
-            problems.Add($"countries: '{country}' is not an ISO 3166-1 alpha-2 country code (such as US, GB, DE).");
-        }
-        if (WindowDays is < 7 or > 730)
-        {
-            problems.Add($"The window is {WindowDays} days; it must be between 7 and 730.");
-        }
         if (!double.IsFinite(MinHcpConfidence) || MinHcpConfidence is < 0 or > 1)
         {
             problems.Add($"min_hcp_confidence is {MinHcpConfidence}; it must be between 0 and 1.");
         }
-        return problems;
     }
 
     private void ValidatePatient(List<string> problems)
@@ -149,10 +157,6 @@ public sealed record ProfileDefinition
         {
             problems.Add("Give at least one condition (or hashtag or keyword): condition_relevance has a weight but nothing to look for.");
         }
-        if (LocatedInCountriesOnly == true && Countries.Count == 0)
-        {
-            problems.Add("located_in_countries_only is true but 'countries' is empty: name the target countries, or set it to false.");
-        }
         foreach (var (key, value) in Weights)
         {
             if (!PatientQuestions.IsKey(key))
@@ -167,14 +171,6 @@ public sealed record ProfileDefinition
         if (PatientQuestions.All.All(k => Weights.GetValueOrDefault(k) == 0))
         {
             problems.Add("All weights are zero: give at least one question a weight.");
-        }
-        foreach (var country in Countries.Where(c => !CountryCodes.IsValid(c)))
-        {
-            problems.Add($"countries: '{country}' is not an ISO 3166-1 alpha-2 country code (such as US, GB, DE).");
-        }
-        if (WindowDays is < 7 or > 730)
-        {
-            problems.Add($"The window is {WindowDays} days; it must be between 7 and 730.");
         }
     }
 

@@ -45,6 +45,7 @@ public sealed class DemoWorldWriter
     private readonly IReadOnlyList<PlantedEvents.PlantedPost> _plantedPosts;
     private readonly IReadOnlyList<PlantedPatients.PlantedPatientPost> _patientPosts;
     private int _nextPatientPost;
+    private int _patientPostsWritten;
     private int _nextPlanted;
     /// <summary>Per person and area, the share of posts owed to the area so far (<see cref="PickArea"/>).</summary>
     private readonly double[] _areaCredit;
@@ -204,7 +205,8 @@ public sealed class DemoWorldWriter
             if (d == options.Days - 1)
             {
                 // The last day makes the total come out right, the planted events' posts included.
-                count = Math.Max(0, options.Posts - _posts - PlantedStillDue());
+                // The planted patient influencers' posts come on top of the total (docs/demo-world.md).
+                count = Math.Max(0, options.Posts - (_posts - _patientPostsWritten) - PlantedStillDue());
             }
             var day = start.AddDays(d);
             var today = conferences.Where(c => d >= c.Day && d < c.Day + c.Conference.Days).ToList();
@@ -641,16 +643,8 @@ public sealed class DemoWorldWriter
             StartPost(account, id, post.CreatedAt);
             _json.WriteString("text", post.Text);
             _json.WriteString("lang", "en");
-            _json.WriteStartArray("hashtags");
-            foreach (var tag in post.Hashtags)
-            {
-                _json.WriteStringValue(tag);
-            }
-            _json.WriteEndArray();
-            _json.WriteNumber("likes", post.Likes);
-            _json.WriteNumber("replies", post.Likes / 20);
-            _json.WriteNumber("reposts", post.Likes / 5);
-            _json.WriteNumber("quotes", post.Likes / 50);
+            WriteStrings("hashtags", post.Hashtags);
+            WritePlantedCounts(post.Likes);
             _json.WriteEndObject();
             EndLine();
             account.PostsCount++;
@@ -674,21 +668,11 @@ public sealed class DemoWorldWriter
             _json.WriteString("lang", "en");
             if (post.Urls.Length > 0)
             {
-                _json.WriteStartArray("urls");
-                foreach (var url in post.Urls)
-                {
-                    _json.WriteStringValue(url);
-                }
-                _json.WriteEndArray();
+                WriteStrings("urls", post.Urls);
             }
             if (post.Hashtags.Length > 0)
             {
-                _json.WriteStartArray("hashtags");
-                foreach (var tag in post.Hashtags)
-                {
-                    _json.WriteStringValue(tag);
-                }
-                _json.WriteEndArray();
+                WriteStrings("hashtags", post.Hashtags);
             }
             if (post.ReplyToPost is not null)
             {
@@ -697,15 +681,32 @@ public sealed class DemoWorldWriter
                 _json.WriteString("account_id", _world.Accounts[post.ReplyToAccount].Id);
                 _json.WriteEndObject();
             }
-            _json.WriteNumber("likes", post.Likes);
-            _json.WriteNumber("replies", post.Likes / 20);
-            _json.WriteNumber("reposts", post.Likes / 5);
-            _json.WriteNumber("quotes", post.Likes / 50);
+            WritePlantedCounts(post.Likes);
             _json.WriteEndObject();
             EndLine();
             account.PostsCount++;
             _posts++;
+            _patientPostsWritten++;
         }
+    }
+
+    private void WriteStrings(string name, IEnumerable<string> values)
+    {
+        _json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            _json.WriteStringValue(value);
+        }
+        _json.WriteEndArray();
+    }
+
+    /// <summary>A planted post's engagement: its likes, and replies, reposts and quotes in fixed shares of them.</summary>
+    private void WritePlantedCounts(int likes)
+    {
+        _json.WriteNumber("likes", likes);
+        _json.WriteNumber("replies", likes / 20);
+        _json.WriteNumber("reposts", likes / 5);
+        _json.WriteNumber("quotes", likes / 50);
     }
 
     /// <summary>Starts a post's line: its type, platform, id, author and time.</summary>

@@ -102,6 +102,13 @@ public static class PatientScoringRun
             }
         }
         var accounts = byAccount.Keys.ToArray();
+        // The population's accounts and the window, as every read below binds them.
+        void Window(NpgsqlCommand command)
+        {
+            command.Parameters.AddWithValue("accounts", accounts);
+            command.Parameters.AddWithValue("from", from);
+            command.Parameters.AddWithValue("to", snapshot);
+        }
         var support = new HashSet<string>(ScoringVocabulary.CommunityHashtags, StringComparer.Ordinal);
 
         // 2. Their posts in the window: own posts for the questions, reposts only as amplification (from the interactions below).
@@ -111,9 +118,7 @@ public static class PatientScoringRun
             WHERE p.account_id = ANY(@accounts) AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL AND p.repost_of_post_external_id IS NULL
             """, connection) { CommandTimeout = 0 })
         {
-            command.Parameters.AddWithValue("accounts", accounts);
-            command.Parameters.AddWithValue("from", from);
-            command.Parameters.AddWithValue("to", snapshot);
+            Window(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -173,9 +178,7 @@ public static class PatientScoringRun
             WHERE i.target_account_id = ANY(@accounts) AND i.occurred_at > @from AND i.occurred_at <= @to AND NOT sa.is_bot_like
             """, connection) { CommandTimeout = 0 })
         {
-            command.Parameters.AddWithValue("accounts", accounts);
-            command.Parameters.AddWithValue("from", from);
-            command.Parameters.AddWithValue("to", snapshot);
+            Window(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -197,9 +200,7 @@ public static class PatientScoringRun
             WHERE i.source_account_id = ANY(@accounts) AND i.occurred_at > @from AND i.occurred_at <= @to AND tp.profession = @label AND i.kind <> 'mention'
             """, connection) { CommandTimeout = 0 })
         {
-            command.Parameters.AddWithValue("accounts", accounts);
-            command.Parameters.AddWithValue("from", from);
-            command.Parameters.AddWithValue("to", snapshot);
+            Window(command);
             command.Parameters.AddWithValue("label", HcpLabels.PatientAdvocate);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

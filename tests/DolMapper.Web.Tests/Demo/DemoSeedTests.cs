@@ -99,8 +99,9 @@ public partial class DemoSeedTests(PostgresFixture postgres) : IClassFixture<Pos
         var world = DemoWorld.Build(new DemoWorldOptions { Persons = 60, Posts = 600 });
         Assert.Equal(world.Accounts.Length, await Sql.CountAsync(connection, "SELECT count(*) FROM accounts WHERE NOT is_stub"));
         // The example profiles come with the demo, each with a scoring run queued.
-        Assert.Equal(3L, await Sql.CountAsync(connection, "SELECT count(*) FROM scoring_profiles WHERE active"));
-        Assert.Equal(3L, await Sql.CountAsync(connection, "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%ScoringRunJob%'"));
+        long examples = DolMapper.Web.Scoring.ExampleProfiles.All.Count + DolMapper.Web.Scoring.ExampleProfiles.Patients.Count;
+        Assert.Equal(examples, await Sql.CountAsync(connection, "SELECT count(*) FROM scoring_profiles WHERE active"));
+        Assert.Equal(examples, await Sql.CountAsync(connection, "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%ScoringRunJob%'"));
         var posts = await Sql.CountAsync(connection, "SELECT count(*) FROM posts");
 
         // A second start finds data and does not seed again.
