@@ -103,6 +103,7 @@ internal static class WebPipeline
             };
         });
         services.AddAntiforgery(o => o.Cookie.Name = "DolMapper.Antiforgery");
+        services.AddSingleton<SignInAudit>();
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
@@ -142,6 +143,7 @@ internal static class WebPipeline
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(AuditJobDashboardActionsAsync);
 
         app.MapRazorPages();
         Features.FeatureServiceCollectionExtensions.MapFeatureEndpoints(app);
@@ -162,6 +164,19 @@ internal static class WebPipeline
             AppPath = "/",
             DisplayStorageConnectionString = false,
         }).RequireAuthorization(Policies.Admin);
+    }
+
+    /// <summary>Every action an admin takes on the job dashboard (its POSTs: retry, delete, trigger, requeue) goes to the audit log once it succeeded.</summary>
+    private static async Task AuditJobDashboardActionsAsync(HttpContext context, RequestDelegate next)
+    {
+        // Read before the dashboard runs: it moves its own prefix into the request's path base.
+        var action = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(JobDashboardPath, out var rest) ? rest.Value : null;
+        await next(context);
+        // The dashboard polls its counters with POST …/stats every few seconds: that is reading, not an action.
+        if (action is not null and not "/stats" && context.Response.StatusCode < 400 && context.User.IsInRole(Roles.Admin))
+        {
+            await context.RequestServices.GetRequiredService<SignInAudit>().JobDashboardAsync(context, action);
+        }
     }
 
     /// <summary>

@@ -7,8 +7,9 @@ namespace DolMapper.Web.Tests.Features;
 public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private TestApp _app = null!;
+    private string _connection = null!;
 
-    public async Task InitializeAsync() => _app = await TestApp.StartAsync(await postgres.CreateMigratedDatabaseAsync());
+    public async Task InitializeAsync() => _app = await TestApp.StartAsync(_connection = await postgres.CreateMigratedDatabaseAsync());
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
@@ -36,6 +37,25 @@ public sealed class SignInTests(PostgresFixture postgres) : IAsyncLifetime
         // The right password does not get in while the account is locked.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+        // Each refusal is audited with the user named, the lockout once, when the fifth attempt caused it.
+        Assert.Equal(6, await Sql.CountAsync(_connection, $"SELECT count(*) FROM audit_log WHERE action = 'auth.sign_in_failed' AND user_name = '{login.Email}'"));
+        Assert.Equal(1, await Sql.CountAsync(_connection, $"SELECT count(*) FROM audit_log WHERE action = 'auth.locked_out' AND user_name = '{login.Email}' AND details ->> 'until' IS NOT NULL"));
+        Assert.Equal(2, await Sql.CountAsync(_connection, $"SELECT count(*) FROM audit_log WHERE action = 'auth.sign_in_failed' AND details ->> 'reason' = 'locked out'"));
+    }
+
+    [Fact]
+    public async Task Sign_ins_sign_outs_and_refusals_are_audited_and_an_unknown_address_is_never_written_down()
+    {
+        var client = await _app.SignInAsync(Roles.Analyst);
+        var analyst = TestApp.Demo(Roles.Analyst).Email;
+        Assert.Equal(1, await Sql.CountAsync(_connection, $"SELECT count(*) FROM audit_log WHERE action = 'auth.signed_in' AND user_name = '{analyst}' AND details ->> 'method' = 'password' AND user_id IS NOT NULL"));
+        var home = await client.GetStringAsync("/");
+        await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = TestApp.AntiforgeryToken(home) }));
+        Assert.Equal(1, await Sql.CountAsync(_connection, $"SELECT count(*) FROM audit_log WHERE action = 'auth.signed_out' AND user_name = '{analyst}'"));
+
+        await TestApp.PostLoginAsync(_app.CreateClient(), "stranger@example.org", "guess");
+        Assert.Equal(1, await Sql.CountAsync(_connection, "SELECT count(*) FROM audit_log WHERE action = 'auth.sign_in_failed' AND user_name IS NULL AND details ->> 'reason' = 'no such user'"));
+        Assert.Equal(0, await Sql.CountAsync(_connection, "SELECT count(*) FROM audit_log WHERE details::text LIKE '%stranger%' OR coalesce(user_name, '') LIKE '%stranger%'"));
     }
 
     [Fact]

@@ -59,6 +59,7 @@ public sealed partial class SingleSignOnTests(PostgresFixture postgres) : IClass
             """));
         Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM user_logins WHERE provider_key = 'u-123'"));
         Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'user.sso_created'"));
+        Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'auth.signed_in' AND details ->> 'method' = 'sso' AND user_name = 'ada@contoso.example'"));
 
         // Moved to the admins' group at the provider: the next sign-in makes them admin.
         provider.User = new() { ["sub"] = "u-123", ["email"] = "ada@contoso.example", ["name"] = "Ada Analyst", ["groups"] = new[] { "dm-admins", "dm-analysts" } };
@@ -82,6 +83,9 @@ public sealed partial class SingleSignOnTests(PostgresFixture postgres) : IClass
         Assert.Contains("eve@contoso.example has no DolMapper role", page);
         Assert.Contains("finance", page);
         Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM users WHERE email = 'eve@contoso.example'"));
+        // The refusal is audited without the address of someone who is no user.
+        Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'auth.sign_in_failed' AND details ->> 'method' = 'sso' AND user_name IS NULL"));
+        Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE details::text LIKE '%eve@%'"));
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/Rankings")).StatusCode);
     }
 

@@ -24,7 +24,7 @@ namespace DolMapper.Web.Features.Account;
 /// </summary>
 public sealed class ExternalLoginModel(
     SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users, UserAdministration administration,
-    DolMapperDbContext db, IOptions<DolMapperOptions> options, ILogger<ExternalLoginModel> logger) : PageModel
+    DolMapperDbContext db, IOptions<DolMapperOptions> options, SignInAudit audit, ILogger<ExternalLoginModel> logger) : PageModel
 {
     private static readonly string[] Strength = [Roles.Admin, Roles.Analyst, Roles.BrandManager];
 
@@ -46,20 +46,22 @@ public sealed class ExternalLoginModel(
         {
             return NotFound();
         }
-        IActionResult Refuse(string message)
+        async Task<IActionResult> RefuseAsync(string message, DolMapperUser? known = null)
         {
             logger.LogWarning("Single sign-on refused: {Reason}", message);
+            // Audited naming only a known user; the message may carry an address that is no user's.
+            await audit.FailedAsync(known, "sso", known is null ? "refused" : message, HttpContext);
             TempData["SsoProblem"] = message;
             return RedirectToPage("/Account/Login");
         }
         if (remoteError is not null)
         {
-            return Refuse($"The identity provider said: {remoteError}");
+            return await RefuseAsync($"The identity provider said: {remoteError}");
         }
         var info = await signIn.GetExternalLoginInfoAsync();
         if (info is null)
         {
-            return Refuse("The sign-in with the identity provider did not complete. Try again.");
+            return await RefuseAsync("The sign-in with the identity provider did not complete. Try again.");
         }
         await HttpContext.SignOutAsync(IdentityConstants.ExternalScheme);
         var claims = info.Principal;
@@ -67,14 +69,14 @@ public sealed class ExternalLoginModel(
         var emailVerified = string.Equals(claims.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
         if (string.IsNullOrWhiteSpace(email) || !email.Contains('@'))
         {
-            return Refuse("The identity provider gave no e-mail address for this account (the email claim), so DolMapper cannot tell who it is.");
+            return await RefuseAsync("The identity provider gave no e-mail address for this account (the email claim), so DolMapper cannot tell who it is.");
         }
         var values = claims.FindAll(sso.RoleClaim).Select(c => c.Value).ToList();
         var mapped = values.Select(v => sso.RoleMap.TryGetValue(v, out var role) ? role : null).Where(r => r is not null).Select(r => r!).ToHashSet();
         var chosen = Strength.FirstOrDefault(mapped.Contains) ?? (string.IsNullOrEmpty(sso.DefaultRole) ? null : sso.DefaultRole);
         if (chosen is null)
         {
-            return Refuse($"{email} has no DolMapper role: none of the '{sso.RoleClaim}' claim's values ({(values.Count == 0 ? "none" : string.Join(", ", values))}) is mapped. Ask an administrator.");
+            return await RefuseAsync($"{email} has no DolMapper role: none of the '{sso.RoleClaim}' claim's values ({(values.Count == 0 ? "none" : string.Join(", ", values))}) is mapped. Ask an administrator.");
         }
 
         var actor = $"sso:{info.LoginProvider}";
@@ -93,9 +95,9 @@ public sealed class ExternalLoginModel(
                     Details = System.Text.Json.JsonSerializer.Serialize(new { provider = info.LoginProvider, subject = info.ProviderKey, email_verified = emailVerified }),
                 });
                 await db.SaveChangesAsync(cancellationToken);
-                return Refuse(emailVerified
+                return await RefuseAsync(emailVerified
                     ? $"A DolMapper account with the address {email} already exists and signs in with its password, so single sign-on does not take it over. Ask an administrator."
-                    : $"A DolMapper account with the address {email} already exists, and the identity provider does not say the address is verified. Ask an administrator.");
+                    : $"A DolMapper account with the address {email} already exists, and the identity provider does not say the address is verified. Ask an administrator.", existing);
             }
             user = existing;
         }
@@ -110,14 +112,14 @@ public sealed class ExternalLoginModel(
             var result = await users.CreateAsync(user);
             if (!result.Succeeded)
             {
-                return Refuse(string.Join(" ", result.Errors.Select(e => e.Description)));
+                return await RefuseAsync(string.Join(" ", result.Errors.Select(e => e.Description)));
             }
             await users.AddToRoleAsync(user, chosen);
             created = true;
         }
         if (user.LockoutEnd >= UserAdministration.DisabledUntil)
         {
-            return Refuse($"{email} is disabled in DolMapper. Ask an administrator.");
+            return await RefuseAsync($"{email} is disabled in DolMapper. Ask an administrator.", user);
         }
         if ((await users.GetLoginsAsync(user)).All(l => l.LoginProvider != info.LoginProvider || l.ProviderKey != info.ProviderKey))
         {
@@ -140,6 +142,7 @@ public sealed class ExternalLoginModel(
         });
         await db.SaveChangesAsync(cancellationToken);
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: WebPipeline.SsoScheme);
+        await audit.SignedInAsync(user, "sso", HttpContext);
         logger.LogInformation("User {Email} signed in with single sign-on as {Role}", email, chosen);
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }

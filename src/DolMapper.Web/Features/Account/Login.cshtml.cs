@@ -11,7 +11,8 @@ namespace DolMapper.Web.Features.Account;
 /// the same message after the same work (a password hash is checked even for an unknown address or
 /// a locked account), and attempts are rate-limited per client address (<see cref="Infrastructure.WebPipeline.SignInRateLimit"/>).
 /// </summary>
-public sealed class LoginModel(SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users, IPasswordHasher<DolMapperUser> hasher, ILogger<LoginModel> logger) : PageModel
+public sealed class LoginModel(SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users, IPasswordHasher<DolMapperUser> hasher,
+    Infrastructure.Auth.SignInAudit audit, ILogger<LoginModel> logger) : PageModel
 {
     public const string Failed = "The e-mail or password is not right. After 5 failed attempts an account is locked for 15 minutes.";
 
@@ -50,11 +51,20 @@ public sealed class LoginModel(SignInManager<DolMapperUser> signIn, UserManager<
             return Page();
         }
         var user = await users.FindByNameAsync(Input.Email.Trim());
+        var wasLocked = user is not null && await users.IsLockedOutAsync(user);
         var result = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed : await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             logger.LogInformation("User {Email} signed in", Input.Email);
+            await audit.SignedInAsync(user!, "password", HttpContext);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        }
+        var reason = user is null ? "no such user" : result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "wrong password";
+        await audit.FailedAsync(user, "password", reason, HttpContext);
+        if (user is not null && !wasLocked && result.IsLockedOut)
+        {
+            // This attempt was the one that locked the account.
+            await audit.LockedOutAsync(user, await users.GetLockoutEndDateAsync(user), HttpContext);
         }
         if (user is null || result.IsLockedOut || result.IsNotAllowed)
         {
@@ -62,8 +72,7 @@ public sealed class LoginModel(SignInManager<DolMapperUser> signIn, UserManager<
             s_decoyHash ??= hasher.HashPassword(new DolMapperUser(), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
             hasher.VerifyHashedPassword(new DolMapperUser(), s_decoyHash, Input.Password);
         }
-        logger.LogWarning("Sign-in refused for {Email}: {Reason}", Input.Email,
-            user is null ? "no such user" : result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "not allowed" : "wrong password");
+        logger.LogWarning("Sign-in refused for {Email}: {Reason}", Input.Email, reason);
         ModelState.AddModelError(string.Empty, Failed);
         return Page();
     }

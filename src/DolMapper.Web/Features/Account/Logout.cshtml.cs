@@ -10,7 +10,7 @@ namespace DolMapper.Web.Features.Account;
 /// the cookie stops working at its next check (DolMapper:Auth:SessionCheckSeconds), and so do the
 /// user's sessions in other browsers.
 /// </summary>
-public sealed class LogoutModel(SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users) : PageModel
+public sealed class LogoutModel(SignInManager<DolMapperUser> signIn, UserManager<DolMapperUser> users, Infrastructure.Auth.SignInAudit audit) : PageModel
 {
     public void OnGet()
     {
@@ -21,6 +21,7 @@ public sealed class LogoutModel(SignInManager<DolMapperUser> signIn, UserManager
         if (await users.GetUserAsync(User) is { } user)
         {
             await users.UpdateSecurityStampAsync(user);
+            await audit.SignedOutAsync(user, HttpContext);
         }
         await signIn.SignOutAsync();
         return RedirectToPage("/Account/Login");
