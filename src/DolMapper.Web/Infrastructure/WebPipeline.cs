@@ -134,6 +134,7 @@ internal static class WebPipeline
             app.UseExceptionHandler("/Error");
             app.UseHsts();
         }
+        app.Use(SecurityHeadersAsync);
         app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
         app.UseSerilogRequestLogging();
         app.Use(ForgetDeadConnectionsAsync);
@@ -164,6 +165,36 @@ internal static class WebPipeline
             AppPath = "/",
             DisplayStorageConnectionString = false,
         }).RequireAuthorization(Policies.Admin);
+    }
+
+    /// <summary>
+    /// The Content-Security-Policy of DolMapper's own pages (docs/security.md): scripts, styles,
+    /// images and requests from this site only — no inline script and no eval (behaviour is bound
+    /// by wwwroot/js/site.js), inline style attributes allowed — and no framing by anyone.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+    /// <summary>The job dashboard is Hangfire's own UI, whose scripts DolMapper does not control: it may run its inline code, and is never framed either.</summary>
+    public const string JobDashboardContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+    /// <summary>On every response, whatever writes it (pages, CSVs, static files, errors, the job dashboard): the CSP, nosniff, no framing, no referrer outside the site.</summary>
+    private static Task SecurityHeadersAsync(HttpContext context, RequestDelegate next)
+    {
+        var dashboard = context.Request.Path.StartsWithSegments(JobDashboardPath);
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = dashboard ? JobDashboardContentSecurityPolicy : ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            return Task.CompletedTask;
+        });
+        return next(context);
     }
 
     /// <summary>Every action an admin takes on the job dashboard (its POSTs: retry, delete, trigger, requeue) goes to the audit log once it succeeded.</summary>

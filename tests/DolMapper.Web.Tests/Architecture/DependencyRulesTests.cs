@@ -127,6 +127,26 @@ public class DependencyRulesTests
         Assert.True(offenders.Count == 0, "hard-coded paths at: " + string.Join(", ", offenders));
     }
 
+    [Fact]
+    public void Views_carry_no_inline_script_so_the_content_security_policy_needs_neither_unsafe_inline_nor_eval()
+    {
+        // Behaviour is bound by wwwroot/js (site.js: data-autosubmit, data-confirm); htmx triggers
+        // with an evaluated filter ("input[...]"), hx-on and js: values would need 'unsafe-eval'.
+        var features = Path.Combine(RepositoryRoot(), "src", "DolMapper.Web", "Features");
+        var rules = new (string Why, System.Text.RegularExpressions.Regex Rule)[]
+        {
+            ("an inline event handler", new("""<[^>]*\son[a-z]+\s*=""", System.Text.RegularExpressions.RegexOptions.IgnoreCase)),
+            ("an inline script", new("""<script(?![^>]*\bsrc=)[^>]*>""", System.Text.RegularExpressions.RegexOptions.IgnoreCase)),
+            ("a javascript: address", new("""javascript:""", System.Text.RegularExpressions.RegexOptions.IgnoreCase)),
+            ("an evaluated htmx filter or handler", new("""hx-trigger="[^"]*\[|hx-on|hx-vals="js:""")),
+        };
+        var offenders = Directory.EnumerateFiles(features, "*.cshtml", SearchOption.AllDirectories)
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, line, i)))
+            .SelectMany(x => rules.Where(r => r.Rule.IsMatch(x.line)).Select(r => $"{Path.GetRelativePath(features, x.f)}:{x.i + 1} ({r.Why})"))
+            .ToList();
+        Assert.True(offenders.Count == 0, "inline script at: " + string.Join(", ", offenders));
+    }
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
