@@ -87,8 +87,15 @@ public sealed class SmtpOptions
     public string? Host { get; set; }
     [Range(1, 65535)]
     public int Port { get; set; } = 587;
-    /// <summary>None, SslOnConnect, StartTls or StartTlsWhenAvailable (MailKit's SecureSocketOptions).</summary>
-    public string Security { get; set; } = "StartTlsWhenAvailable";
+    /// <summary>
+    /// StartTls (the default: TLS required after connecting), SslOnConnect, or — only when set
+    /// explicitly, for a relay on a trusted network — StartTlsWhenAvailable or None (MailKit's
+    /// SecureSocketOptions). An unknown value stops the start with a message.
+    /// </summary>
+    public string Security { get; set; } = "StartTls";
+
+    /// <summary>The values <see cref="Security"/> may take.</summary>
+    public static readonly string[] SecurityValues = ["StartTls", "SslOnConnect", "StartTlsWhenAvailable", "None"];
     public string? UserName { get; set; }
     public string? Password { get; set; }
     /// <summary>The sender, e.g. <c>DolMapper &lt;dolmapper@example.com&gt;</c>.</summary>
@@ -185,6 +192,10 @@ internal sealed class DolMapperOptionsValidator : IValidateOptions<DolMapperOpti
             && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var publicUrl) || publicUrl.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(publicUrl.Query)))
         {
             errors.Add($"DolMapper:PublicBaseUrl must be an absolute http(s) address such as https://dolmapper.example.org/; got '{options.PublicBaseUrl}'.");
+        }
+        if (!SmtpOptions.SecurityValues.Contains(options.Smtp.Security, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"DolMapper:Smtp:Security is '{options.Smtp.Security}'; it must be one of {string.Join(", ", SmtpOptions.SecurityValues)} (StartTls, the default, requires TLS).");
         }
         if (options.Sso.Enabled)
         {

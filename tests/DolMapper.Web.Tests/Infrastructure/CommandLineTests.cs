@@ -44,10 +44,12 @@ public class CommandLineTests
     [Fact]
     public async Task Invalid_configuration_exits_1_with_every_problem_named()
     {
-        var (exit, _, stderr) = await RunAsync("migrate", "--DolMapper:Admin:Email=not-an-address", "--DolMapper:DataDirectory=relative/path");
+        var (exit, _, stderr) = await RunAsync("migrate", "--DolMapper:Admin:Email=not-an-address", "--DolMapper:DataDirectory=relative/path", "--DolMapper:Smtp:Security=Opportunistic");
         Assert.Equal(DolMapperCommandLine.Failure, exit);
         Assert.Contains("DolMapper:Admin:Email is not an e-mail address", stderr);
         Assert.Contains("DolMapper:DataDirectory must be an absolute path", stderr);
+        Assert.Contains("DolMapper:Smtp:Security is 'Opportunistic'", stderr);
+        Assert.Equal("StartTls", new DolMapper.Web.Infrastructure.SmtpOptions().Security);
     }
 
     [Fact]

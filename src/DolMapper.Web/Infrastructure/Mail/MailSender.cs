@@ -26,7 +26,8 @@ public sealed class MailSender(IOptionsMonitor<DolMapperOptions> options, ILogge
         try
         {
             using var client = new SmtpClient { Timeout = 20_000 };
-            var security = Enum.TryParse<SecureSocketOptions>(smtp.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.StartTlsWhenAvailable;
+            // Validated at start (DolMapperOptionsValidator); TLS is required unless configured otherwise.
+            var security = Enum.TryParse<SecureSocketOptions>(smtp.Security, ignoreCase: true, out var s) ? s : SecureSocketOptions.StartTls;
             await client.ConnectAsync(smtp.Host!, smtp.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(smtp.UserName))
             {
