@@ -95,6 +95,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         {
             builder.Configuration[$"ConnectionStrings:{DatabaseEndpoint.ConnectionStringName}"] = database.ConnectionString;
             AddServices(builder, role, database.ConnectionString);
+            ProtectKeys(builder.Services, options.DataProtection, role, startupLogger);
             IHost host;
             if (builder is WebApplicationBuilder web)
             {
@@ -114,6 +115,38 @@ public sealed class DolMapperApp : IAsyncDisposable
             await database.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Encrypts the Data Protection keys with the configured certificate (new keys are written
+    /// encrypted; keys written before stay readable until they expire), or says at start that they
+    /// are stored unencrypted.
+    /// </summary>
+    private static void ProtectKeys(IServiceCollection services, KeyProtectionOptions keys, HostRole role, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (!keys.Configured)
+        {
+            if (role != HostRole.Command)
+            {
+                logger.LogWarning("Data Protection keys are stored unencrypted in the database, so a backup of the database alone reveals the source tokens they protect. " +
+                    "Set DolMapper:DataProtection:CertificatePath (a .pfx kept outside the database) to encrypt them (docs/security.md).");
+            }
+            return;
+        }
+        System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+        try
+        {
+            certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(keys.CertificatePath!, keys.CertificatePassword);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new StartupException($"DolMapper:DataProtection:CertificatePath '{keys.CertificatePath}' could not be read as a .pfx with its password: {e.Message}", e);
+        }
+        if (!certificate.HasPrivateKey)
+        {
+            throw new StartupException($"DolMapper:DataProtection:CertificatePath '{keys.CertificatePath}' has no private key: the keys could be encrypted but never read again.");
+        }
+        services.AddDataProtection().ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
     }
 
     /// <summary>Reads the DolMapper section and reports every invalid setting at once.</summary>

@@ -25,12 +25,28 @@ public sealed class DolMapperOptions
     public AuthOptions Auth { get; set; } = new();
     public SsoOptions Sso { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
+    public KeyProtectionOptions DataProtection { get; set; } = new();
 
     /// <summary>The address users open (e.g. https://dolmapper.example.org/), for links in invitations and password resets.</summary>
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>Behind a reverse proxy that terminates TLS: take the client's scheme and address from X-Forwarded-Proto and X-Forwarded-For.</summary>
     public bool ForwardedHeaders { get; set; }
+}
+
+/// <summary>
+/// How the Data Protection keys (which protect source tokens, sign-in cookies and links) are
+/// encrypted at rest (docs/security.md): with a certificate kept outside the database, so a backup
+/// of the database alone reveals no token. Without one the keys are stored in the database
+/// unencrypted and the web and worker processes say so at every start.
+/// </summary>
+public sealed class KeyProtectionOptions
+{
+    /// <summary>A PKCS#12 (.pfx) file with the certificate and its private key.</summary>
+    public string? CertificatePath { get; set; }
+    /// <summary>Its password, if it has one (give it as an environment variable).</summary>
+    public string? CertificatePassword { get; set; }
+    public bool Configured => !string.IsNullOrWhiteSpace(CertificatePath);
 }
 
 /// <summary>How much rejected input is kept, and for how long (docs/operations.md, "What is kept and for how long").</summary>
@@ -192,6 +208,10 @@ internal sealed class DolMapperOptionsValidator : IValidateOptions<DolMapperOpti
             && (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var publicUrl) || publicUrl.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(publicUrl.Query)))
         {
             errors.Add($"DolMapper:PublicBaseUrl must be an absolute http(s) address such as https://dolmapper.example.org/; got '{options.PublicBaseUrl}'.");
+        }
+        if (options.DataProtection.Configured && !File.Exists(options.DataProtection.CertificatePath))
+        {
+            errors.Add($"DolMapper:DataProtection:CertificatePath is '{options.DataProtection.CertificatePath}', which does not exist: give the .pfx file that encrypts the keys.");
         }
         if (!SmtpOptions.SecurityValues.Contains(options.Smtp.Security, StringComparer.OrdinalIgnoreCase))
         {
