@@ -52,6 +52,14 @@ public sealed class KeyProtectionOptions
 /// <summary>How much rejected input is kept, and for how long (docs/operations.md, "What is kept and for how long").</summary>
 public sealed class RetentionOptions
 {
+    /// <summary>
+    /// Months a post's text is kept (0: for ever). Older posts keep their time, author, counts,
+    /// hashtags, links and the interactions they made, so aggregates, rankings and insights over
+    /// older windows stay; only the words go (docs/compliance.md).
+    /// </summary>
+    [Range(0, 600)]
+    public int PostTextMonths { get; set; } = 24;
+
     /// <summary>Rejected lines kept in quarantine per run; the run still counts all of them.</summary>
     [Range(0, 1_000_000)]
     public int QuarantineLinesPerRun { get; set; } = Ingestion.QuarantineLimits.DefaultLinesPerRun;

@@ -200,6 +200,33 @@ public class ImportDefectTests(PostgresFixture postgres) : IClassFixture<Postgre
         Assert.Equal(["new line"], await db.RowsAsync("SELECT raw FROM quarantine"));
         Assert.Equal(["2"], await db.RowsAsync("SELECT upload_id::text FROM upload_chunks"));
         Assert.Equal(2L, await db.CountAsync("SELECT count(*) FROM uploads"));
+        Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM audit_log WHERE action = 'retention.purged' AND (details ->> 'quarantined_lines')::int = 1"));
+    }
+
+    [Fact]
+    public async Task Post_text_older_than_the_retention_goes_while_the_post_its_counts_and_hashtags_stay_and_the_purge_is_audited()
+    {
+        await using var db = await ImportDatabase.CreateAsync(postgres);
+        var now = DateTime.UtcNow;
+        string Line(int id, DateTime at) => System.Text.Json.JsonSerializer.Serialize(new
+        {
+            type = "post", platform = "x", id = $"{id}", account_id = "1", created_at = at.ToString("O"), text = $"words of post {id} #bcsm", hashtags = new[] { "bcsm" }, likes = 7,
+        });
+        Assert.True((await db.ImportAsync([Account(1), Line(1, now.AddMonths(-30)), Line(2, now.AddMonths(-25)), Line(3, now.AddMonths(-2))])).Clean);
+        var options = Options.Create(new DolMapper.Web.Infrastructure.DolMapperOptions());
+        await using var dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(db.ConnectionString);
+
+        var result = await new RetentionJob(dataSource, options, NullLogger<RetentionJob>.Instance).RunAsync(CancellationToken.None);
+
+        Assert.Equal(2L, result.PostTexts);
+        Assert.Equal(["3"], await db.RowsAsync("SELECT external_id FROM posts WHERE text IS NOT NULL"));
+        Assert.Equal(3L, await db.CountAsync("SELECT count(*) FROM posts WHERE likes = 7 AND hashtags = '{bcsm}'"));
+        Assert.Equal(1L, await db.CountAsync("SELECT count(*) FROM audit_log WHERE action = 'retention.purged' AND (details ->> 'post_texts')::int = 2"));
+        // A second pass finds nothing more to do; 0 months keeps texts for ever.
+        Assert.Equal(0L, (await new RetentionJob(dataSource, options, NullLogger<RetentionJob>.Instance).RunAsync(CancellationToken.None)).PostTexts);
+        var forever = Options.Create(new DolMapper.Web.Infrastructure.DolMapperOptions { Retention = { PostTextMonths = 0 } });
+        await Sql.ExecuteAsync(db.ConnectionString, "UPDATE posts SET text = 'restored'");
+        Assert.Equal(0L, (await new RetentionJob(dataSource, forever, NullLogger<RetentionJob>.Instance).RunAsync(CancellationToken.None)).PostTexts);
     }
 
     [Fact]
