@@ -159,6 +159,94 @@ public sealed class HostileInputTests(PostgresFixture postgres) : IClassFixture<
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
     }
 
+    [Fact]
+    public async Task Every_form_takes_hostile_values_refuses_or_stores_them_and_shows_them_as_text()
+    {
+        var db = await ImportDatabase.CreateAsync(postgres);
+        Assert.True((await db.ImportAsync([
+            JsonSerializer.Serialize(new { type = "account", platform = "x", id = "1", handle = "onc1", name = "Dr One, MD", bio = "Medical oncologist." }),
+            JsonSerializer.Serialize(new { type = "post", platform = "x", id = "1", account_id = "1", created_at = "2026-09-01T12:00:00Z", text = "Data #bcsm", hashtags = new[] { "bcsm" } }),
+        ])).Clean);
+        await using var scoring = await ScoringServices.CreateAsync(db.ConnectionString);
+        Assert.True((await scoring.SaveProfileAsync(new ProfileDefinition { Name = "Forms", Hashtags = ["bcsm"], Weights = new Dictionary<string, double> { ["relevance"] = 1 } })).Saved);
+        Assert.True(Assert.Single(await scoring.ScoreAsync()).Complete);
+        await using var app = await TestApp.StartAsync(db.ConnectionString);
+        var admin = await app.SignInAsync(Roles.Admin);
+        var failures = new List<string>();
+        async Task<string> Read(string path)
+        {
+            var response = await admin.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"GET {path}: {(int)response.StatusCode}");
+            }
+            foreach (var tag in new[] { "<script>alert", "<img src=x onerror", "<svg onload", "<body onload", "<iframe src", "<style>*{display", "<SCRIPT SRC" })
+            {
+                if (body.Contains(tag, StringComparison.Ordinal))
+                {
+                    failures.Add($"GET {path}: '{tag}' appears as markup");
+                }
+            }
+            return body;
+        }
+        async Task Post(string path, Dictionary<string, string> form)
+        {
+            form["__RequestVerificationToken"] = TestApp.AntiforgeryToken(await Read("/Rankings"));
+            var response = await admin.PostAsync(path, new FormUrlEncodedContent(form));
+            if ((int)response.StatusCode >= 500)
+            {
+                failures.Add($"POST {path} with '{string.Join("', '", form.Where(f => !f.Key.StartsWith("__", StringComparison.Ordinal)).Select(f => f.Value))}': {(int)response.StatusCode}");
+            }
+        }
+        var strings = Seeds;
+        foreach (var (s, i) in strings.Select((s, i) => (s, i)))
+        {
+            await Post("/Shortlists?handler=Create", new() { ["name"] = s, ["profile"] = "Forms", ["notes"] = s });
+            await Post("/Admin/OptOuts?handler=Add", new() { ["By"] = "Handle", ["Platform"] = "x", ["Value"] = s, ["Reason"] = s });
+            await Post("/Admin/Users?handler=Invite", new() { ["Email"] = $"user{i}@example.org", ["DisplayName"] = s, ["Role"] = Roles.BrandManager });
+            await Post("/Events", new() { ["Json"] = JsonSerializer.Serialize(new { name = s, kind = "congress", hashtags = new[] { "bcsm" }, start = "2026-05-01", end = "2026-05-02", time_zone = "UTC", location = s }) });
+            var profile = new Dictionary<string, string> { ["Form.Name"] = s, ["Form.Kind"] = "hcp", ["Form.Hashtags"] = s, ["Form.Keywords"] = s, ["Form.Countries"] = "", ["Form.WindowDays"] = "365",
+                ["Form.MinHcpConfidence"] = "0.5", ["Form.Scope"] = "topic", ["Form.BaseVersion"] = "0", ["Form.Active"] = "false" };
+            for (var q = 0; q < Questions.Count; q++)
+            {
+                profile[$"Form.Weights[{q}]"] = q == 0 ? "1" : "0";
+            }
+            await Post("/Admin/Profiles/Edit?handler=Save", profile);
+            // And as the search of every list that has one.
+            await Read($"/Rankings?profile=Forms&q={Uri.EscapeDataString(s)}");
+            await Read($"/Admin/Persons?q={Uri.EscapeDataString(s)}");
+            await Read($"/Admin/Audit?q={Uri.EscapeDataString(s)}");
+        }
+        foreach (var page in new[] { "/Shortlists", "/Admin/OptOuts", "/Admin/Users", "/Events", "/Admin/Profiles", "/Admin/Audit", "/Rankings?profile=Forms" })
+        {
+            await Read(page);
+        }
+        foreach (var id in await Sql.ColumnAsync(db.ConnectionString, "SELECT id::text FROM shortlists"))
+        {
+            await Read($"/Shortlists/{id}");
+        }
+        foreach (var name in await Sql.ColumnAsync(db.ConnectionString, "SELECT name FROM scoring_profiles"))
+        {
+            await Read($"/Admin/Profiles/Versions?name={Uri.EscapeDataString(name)}");
+        }
+        foreach (var name in await Sql.ColumnAsync(db.ConnectionString, "SELECT name FROM events"))
+        {
+            await Read($"/Events/Event?name={Uri.EscapeDataString(name)}");
+        }
+        // What the forms accepted is stored as given (a shortlist's name is trimmed of surrounding white space, as a name is).
+        var lists = (await Sql.ColumnAsync(db.ConnectionString, "SELECT name FROM shortlists")).ToHashSet(StringComparer.Ordinal);
+        Assert.True(lists.Count >= strings.Length / 2, $"{lists.Count} shortlists of {strings.Length}");
+        Assert.All(lists, name => Assert.Contains(name, strings.Select(x => x.Trim())));
+        // Each form stored some of them (the rest were refused with a message, never a 500).
+        foreach (var (table, least) in new[] { ("events", 10), ("opt_outs", 10), ("scoring_profiles", 10), ("users", 10) })
+        {
+            var stored = await Sql.CountAsync(db.ConnectionString, $"SELECT count(*) FROM {table}");
+            Assert.True(stored >= least, $"{table}: {stored}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(40)));
+    }
+
     /// <summary>RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks.</summary>
     private static List<string[]> ParseCsv(string csv)
     {
