@@ -229,14 +229,7 @@ public sealed record ProfileDefinition
                     ReadStrings(property.Value, "conditions", conditions, errors, c => c.Trim().ToLowerInvariant());
                     break;
                 case "visible_to_brand_managers":
-                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                    {
-                        visible = property.Value.GetBoolean();
-                    }
-                    else if (property.Value.ValueKind != JsonValueKind.Null)
-                    {
-                        errors.Add("'visible_to_brand_managers' must be true or false.");
-                    }
+                    visible = ReadBool(property, errors) ?? false;
                     break;
                 case "keywords":
                     ReadStrings(property.Value, "keywords", keywords, errors, k => k.Trim());
@@ -283,14 +276,7 @@ public sealed record ProfileDefinition
                     };
                     break;
                 case "located_in_countries_only":
-                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                    {
-                        locatedOnly = property.Value.GetBoolean();
-                    }
-                    else if (property.Value.ValueKind != JsonValueKind.Null)
-                    {
-                        errors.Add("'located_in_countries_only' must be true or false.");
-                    }
+                    locatedOnly = ReadBool(property, errors);
                     break;
                 case "weights":
                     if (property.Value.ValueKind != JsonValueKind.Object)
@@ -497,6 +483,20 @@ public sealed record ProfileDefinition
             writer.WriteStringValue(value);
         }
         writer.WriteEndArray();
+    }
+
+    /// <summary>A true/false field; null when it is JSON null (or wrong, with the problem added).</summary>
+    private static bool? ReadBool(JsonProperty property, List<string> errors)
+    {
+        if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return property.Value.GetBoolean();
+        }
+        if (property.Value.ValueKind != JsonValueKind.Null)
+        {
+            errors.Add($"'{property.Name}' must be true or false.");
+        }
+        return null;
     }
 
     private static void ReadStrings(JsonElement value, string field, List<string> into, List<string> errors, Func<string, string> normalise)
