@@ -327,6 +327,8 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
         await Step("persona_assignments", "DELETE FROM persona_assignments WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("engagement_suggestions", "DELETE FROM person_engagement WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("patient_scores", "DELETE FROM patient_scores WHERE person_id IN (SELECT id FROM erased_persons)");
+        // A queued potential adverse event without its post says nothing; a report already made lives in the safety system.
+        await Step("adverse_events", "DELETE FROM adverse_events WHERE account_id IN (SELECT id FROM erased_accounts)");
         // A run's own table before it is attached (a run being written, or one a crash left behind).
         await Step("detached_scores", """
             DO $$

@@ -38,6 +38,8 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<PersonaAssignment> PersonaAssignments => Set<PersonaAssignment>();
     public DbSet<PersonEngagement> PersonEngagement => Set<PersonEngagement>();
     public DbSet<PatientScore> PatientScores => Set<PatientScore>();
+    public DbSet<AdverseEventItem> AdverseEvents => Set<AdverseEventItem>();
+    public DbSet<AdverseEventScanState> AdverseEventScans => Set<AdverseEventScanState>();
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
     public DbSet<Event> Events => Set<Event>();

@@ -11,6 +11,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Rankings.RankingQuery>();
         services.AddSingleton<Rankings.RankingCsv>();
         services.AddSingleton<Patients.PatientQuery>();
+        services.AddSingleton<Safety.SafetyCsv>();
         services.AddSingleton<Profiles.ProfileQuery>();
         services.AddSingleton<Personas.PersonaQuery>();
         services.AddSingleton<Insights.InsightsQuery>();
@@ -29,6 +30,7 @@ public static class FeatureServiceCollectionExtensions
         Insights.InsightsEndpoints.Map(app);
         Events.EventEndpoints.Map(app);
         Patients.PatientEndpoints.Map(app);
+        Safety.SafetyEndpoints.Map(app);
         return app;
     }
 }

@@ -213,6 +213,8 @@ public sealed class DolMapperApp : IAsyncDisposable
         Scoring.ScoringServiceCollectionExtensions.AddScoring(services);
         Events.EventServiceCollectionExtensions.AddEvents(services);
         Features.FeatureServiceCollectionExtensions.AddFeatures(services);
+        // The adverse-event screen runs in every process that runs jobs, and before the CLI's export.
+        services.AddSingleton<Compliance.AdverseEventQueue>();
 
         AddJobs(services, role, connectionString);
         if (role == HostRole.Web)
@@ -309,6 +311,8 @@ public sealed class DolMapperApp : IAsyncDisposable
         recurring.AddOrUpdate<InterruptedWork>(InterruptedWork.RecurringJobId, job => job.RecoverAsync(CancellationToken.None), InterruptedWork.Schedule);
         recurring.AddOrUpdate<Ingestion.RetentionJob>(
             Ingestion.RetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Ingestion.RetentionJob.Schedule);
+        recurring.AddOrUpdate<Compliance.AdverseEventQueue>(
+            Compliance.AdverseEventQueue.RecurringJobId, queue => queue.ScanAsync(CancellationToken.None), Compliance.AdverseEventQueue.Schedule);
         return logins;
     }
 

@@ -26,6 +26,7 @@ public sealed class DolMapperOptions
     public SsoOptions Sso { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
     public KeyProtectionOptions DataProtection { get; set; } = new();
+    public SafetyOptions Safety { get; set; } = new();
 
     /// <summary>The address users open (e.g. https://dolmapper.example.org/), for links in invitations and password resets.</summary>
     public string? PublicBaseUrl { get; set; }
@@ -47,6 +48,14 @@ public sealed class KeyProtectionOptions
     /// <summary>Its password, if it has one (give it as an environment variable).</summary>
     public string? CertificatePassword { get; set; }
     public bool Configured => !string.IsNullOrWhiteSpace(CertificatePath);
+}
+
+/// <summary>Potential adverse events (docs/compliance.md): how soon the safety team must have each.</summary>
+public sealed class SafetyOptions
+{
+    /// <summary>Hours from a post's first storing to the review deadline.</summary>
+    [Range(1, 24 * 30)]
+    public int DeadlineHours { get; set; } = 24;
 }
 
 /// <summary>How much rejected input is kept, and for how long (docs/operations.md, "What is kept and for how long").</summary>

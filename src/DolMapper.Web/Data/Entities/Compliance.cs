@@ -107,3 +107,57 @@ internal sealed class AuditLogEntryConfiguration : IEntityTypeConfiguration<Audi
         b.Property(a => a.Details).HasColumnType("jsonb");
     }
 }
+
+/// <summary>
+/// A potential adverse event in a stored post, waiting for or given a reviewer's decision
+/// (docs/compliance.md, "Potential adverse events"). One per post; the post's text is read from
+/// the post, never copied here.
+/// </summary>
+public sealed class AdverseEventItem
+{
+    public long Id { get; set; }
+    public long PostId { get; set; }
+    public long AccountId { get; set; }
+    public DateTime FoundAt { get; set; }
+    /// <summary>When the safety team must have it: the post's first storing plus the configured deadline.</summary>
+    public DateTime DueAt { get; set; }
+    /// <summary>The criteria met: patient, reporter, product, event.</summary>
+    public string[] Criteria { get; set; } = [];
+    public string[] Products { get; set; } = [];
+    public string[] Events { get; set; } = [];
+    /// <summary>open, reported or not_ae.</summary>
+    public required string Status { get; set; }
+    public string? DecidedBy { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    public string? Note { get; set; }
+}
+
+internal sealed class AdverseEventItemConfiguration : IEntityTypeConfiguration<AdverseEventItem>
+{
+    public void Configure(EntityTypeBuilder<AdverseEventItem> b)
+    {
+        b.ToTable("adverse_events", t => t.HasCheckConstraint("ck_adverse_events_status", "status IN ('open', 'reported', 'not_ae')"));
+        b.HasIndex(e => e.PostId).IsUnique();
+        b.HasIndex(e => new { e.Status, e.DueAt });
+        b.Property(e => e.Status).HasMaxLength(16);
+    }
+}
+
+/// <summary>How far the adverse-event screen has read the posts (one row).</summary>
+public sealed class AdverseEventScanState
+{
+    public int Id { get; set; }
+    public long LastPostId { get; set; }
+    /// <summary>The product names the scan read with; when the product lists change, every post is read again.</summary>
+    public string? ProductsKey { get; set; }
+    public DateTime? ScannedAt { get; set; }
+}
+
+internal sealed class AdverseEventScanStateConfiguration : IEntityTypeConfiguration<AdverseEventScanState>
+{
+    public void Configure(EntityTypeBuilder<AdverseEventScanState> b)
+    {
+        b.ToTable("adverse_event_scan");
+        b.Property(s => s.Id).ValueGeneratedNever();
+    }
+}

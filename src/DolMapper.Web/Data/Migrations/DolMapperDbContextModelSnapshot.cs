@@ -146,6 +146,104 @@ namespace DolMapper.Web.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.AdverseEventItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.PrimitiveCollection<string[]>("Criteria")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("criteria");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.PrimitiveCollection<string[]>("Events")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("events");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("found_at");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<long>("PostId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("post_id");
+
+                    b.PrimitiveCollection<string[]>("Products")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("products");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_adverse_events");
+
+                    b.HasIndex("PostId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_adverse_events_post_id");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_adverse_events_status_due_at");
+
+                    b.ToTable("adverse_events", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_adverse_events_status", "status IN ('open', 'reported', 'not_ae')");
+                        });
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.AdverseEventScanState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("LastPostId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_post_id");
+
+                    b.Property<string>("ProductsKey")
+                        .HasColumnType("text")
+                        .HasColumnName("products_key");
+
+                    b.Property<DateTime?>("ScannedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scanned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_adverse_event_scan");
+
+                    b.ToTable("adverse_event_scan", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.AuditLogEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -178,6 +178,14 @@ public static class DolMapperCommandLine
         eventsReport.TreatUnmatchedTokensAsErrors = false;
         eventsReport.SetAction((parse, ct) => EventsReportAsync(parse.GetValue(eventsReportName)!, parse.GetValue(eventsReportOut), parse.UnmatchedTokens, stdout, ct));
         var eventsVerb = new Command("events", "Congresses, launches, awareness days and campaigns: import, export and report (docs/events.md).") { eventsImport, eventsExport, eventsReport };
+        var aeStatus = new Option<string>("--status") { Description = "open (default): items waiting for a decision; all: decided ones too." };
+        aeStatus.AcceptOnlyFromAmong("open", "all");
+        var aeOut = new Option<string?>("--out") { Description = "Write the CSV to this file (default: standard output)." };
+        var aeUnmask = new Option<bool>("--unmask") { Description = "Write text that may identify a patient as posted (default: masked)." };
+        var aeExport = new Command("export", "Screen new posts, then write the potential adverse-event queue as CSV for the safety team: " + string.Join(",", Features.Safety.SafetyCsv.Header) + " (docs/compliance.md).") { aeStatus, aeOut, aeUnmask };
+        aeExport.TreatUnmatchedTokensAsErrors = false;
+        aeExport.SetAction((parse, ct) => AdverseEventsExportAsync(parse.GetValue(aeStatus) == "all", parse.GetValue(aeOut), parse.GetValue(aeUnmask), parse.UnmatchedTokens, stdout, ct));
+        var aeVerb = new Command("ae", "Potential adverse events in stored posts: export the review queue (docs/compliance.md).") { aeExport };
 
         var userEmail = new Argument<string?>("EMAIL") { Description = "The user's e-mail address.", Arity = ArgumentArity.ZeroOrOne };
         var emailOption = new Option<string?>("--email") { Description = "The user's e-mail address (as the EMAIL argument)." };
@@ -228,6 +236,7 @@ public static class DolMapperCommandLine
         root.Subcommands.Add(insightsVerb);
         root.Subcommands.Add(productsVerb);
         root.Subcommands.Add(eventsVerb);
+        root.Subcommands.Add(aeVerb);
         root.Subcommands.Add(usersVerb);
 
         // No verb: serve, with whatever configuration switches were given.
@@ -695,6 +704,20 @@ public static class DolMapperCommandLine
         var json = await scope.ServiceProvider.GetRequiredService<Events.EventStore>().ExportAsync(name, cancellationToken)
             ?? throw new StartupException($"no event named '{name}' (see 'events export' for the names).");
         await stdout.WriteLineAsync(json);
+        return Success;
+    }
+
+    private static async Task<int> AdverseEventsExportAsync(bool all, string? output, bool unmask, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var app = await CommandAppAsync(unmatched, cancellationToken);
+        var queued = await app.Services.GetRequiredService<Compliance.AdverseEventQueue>().ScanAsync(cancellationToken);
+        var csv = app.Services.GetRequiredService<Features.Safety.SafetyCsv>();
+        var rows = await WriteOutputAsync(output, false, stdout, writer => csv.WriteCsvAsync(all, unmask, writer, cancellationToken), _ => true, cancellationToken);
+        if (output is not null)
+        {
+            await stdout.WriteLineAsync($"Wrote {rows:N0} {(all ? "" : "open ")}potential adverse events to {output} ({queued:N0} newly found).");
+        }
+        await csv.AuditExportAsync(null, $"cli:{Environment.UserName}", rows, new { status = all ? "all" : "open", unmask, file = output }, cancellationToken);
         return Success;
     }
 
