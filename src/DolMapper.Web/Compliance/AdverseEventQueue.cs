@@ -26,7 +26,7 @@ public sealed record AdverseEventRow(
 /// reported or not an adverse event with a note (audited); the safety team's CSV masks text that may
 /// identify a patient unless asked not to. The scan runs every five minutes and before an export.
 /// </summary>
-public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolMapperOptions> options, ILogger<AdverseEventQueue> logger)
+public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolMapperOptions> options, ILogger<AdverseEventQueue> logger, Infrastructure.Mail.MailSender? mail = null)
 {
     public const string Open = "open";
     public const string Reported = "reported";
@@ -136,7 +136,60 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
         {
             logger.LogInformation("Adverse-event screen queued {Count} potential adverse events for review", queued);
         }
+        await NotifyOverdueAsync(connection, cancellationToken);
         return queued;
+    }
+
+    /// <summary>
+    /// E-mails the open items past their deadline that the safety address was not told of yet, in
+    /// one message (DolMapper:Safety:Email, with SMTP configured); each item is told once, and the
+    /// sending is audited. No post text goes by e-mail: the message says which items and where.
+    /// </summary>
+    private async Task NotifyOverdueAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var to = options.Value.Safety.Email;
+        if (string.IsNullOrWhiteSpace(to) || mail is null)
+        {
+            return;
+        }
+        var overdue = new List<(long Id, string Platform, string ExternalId, DateTime Due, string[] Products, string[] Events)>();
+        await using (var command = new NpgsqlCommand($"""
+            SELECT e.id, p.platform, p.external_id, e.due_at, e.products, e.events FROM adverse_events e JOIN posts p ON p.id = e.post_id
+            WHERE e.status = '{Open}' AND e.due_at < now() AND e.overdue_notified_at IS NULL ORDER BY e.due_at
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                overdue.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc),
+                    reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5)));
+            }
+        }
+        if (overdue.Count == 0)
+        {
+            return;
+        }
+        var body = new System.Text.StringBuilder();
+        body.AppendLine(CultureInfo.InvariantCulture, $"{overdue.Count} potential adverse event{(overdue.Count == 1 ? " is" : "s are")} past the deadline in DolMapper's review queue (Safety):");
+        body.AppendLine();
+        foreach (var o in overdue)
+        {
+            body.AppendLine(CultureInfo.InvariantCulture, $"- item {o.Id}: {string.Join(", ", o.Products)} / {string.Join(", ", o.Events)} — {o.Platform} post {o.ExternalId}, due {o.Due:yyyy-MM-dd HH:mm} UTC");
+        }
+        body.AppendLine();
+        body.AppendLine("Open the Safety page to review them; the post texts are there and in its export, not in this e-mail.");
+        var problem = await mail.SendAsync(to, $"DolMapper: {overdue.Count} overdue potential adverse event{(overdue.Count == 1 ? "" : "s")}", body.ToString(), cancellationToken);
+        if (problem is not null)
+        {
+            logger.LogWarning("Could not e-mail {Count} overdue potential adverse events to {To}: {Problem}", overdue.Count, to, problem);
+            return;
+        }
+        await using (var mark = new NpgsqlCommand("UPDATE adverse_events SET overdue_notified_at = now() WHERE id = ANY(@ids)", connection))
+        {
+            mark.Parameters.AddWithValue("ids", overdue.Select(o => o.Id).ToArray());
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await Data.AuditLog.WriteAsync(connection, null, "safety", "ae.overdue_emailed", null, new { items = overdue.Select(o => o.Id).ToArray() }, cancellationToken);
     }
 
     /// <summary>The queue: open items first, the most urgent first; with <paramref name="all"/> the decided ones too.</summary>

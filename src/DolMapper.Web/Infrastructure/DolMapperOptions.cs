@@ -56,6 +56,9 @@ public sealed class SafetyOptions
     /// <summary>Hours from a post's first storing to the review deadline.</summary>
     [Range(1, 24 * 30)]
     public int DeadlineHours { get; set; } = 24;
+
+    /// <summary>Where overdue items are e-mailed (once each, with SMTP configured); empty: nobody is e-mailed.</summary>
+    public string? Email { get; set; }
 }
 
 /// <summary>How much rejected input is kept, and for how long (docs/operations.md, "What is kept and for how long").</summary>

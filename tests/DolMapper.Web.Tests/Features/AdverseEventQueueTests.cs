@@ -80,9 +80,40 @@ public sealed class AdverseEventQueueTests(PostgresFixture postgres) : IClassFix
             Assert.Contains("zanetinib", lines[1]);
         }
 
+        // Overdue: the safety address is e-mailed once, without the post's text.
+        await using (var smtp = new FakeSmtpServer())
+        {
+            var settings = new DolMapper.Web.Infrastructure.DolMapperOptions
+            {
+                Smtp = { Host = "127.0.0.1", Port = smtp.Port, Security = "None" },
+                Safety = { Email = "safety@example.com" },
+            };
+            var monitor = new StaticOptionsMonitor(settings);
+            var notifying = new AdverseEventQueue(dataSource, Options.Create(settings), NullLogger<AdverseEventQueue>.Instance,
+                new DolMapper.Web.Infrastructure.Mail.MailSender(monitor, NullLogger<DolMapper.Web.Infrastructure.Mail.MailSender>.Instance));
+            await notifying.ScanAsync(CancellationToken.None);
+            Assert.Empty(smtp.Messages);
+            await Sql.ExecuteAsync(connection, "UPDATE adverse_events SET due_at = now() - interval '1 hour'");
+            await notifying.ScanAsync(CancellationToken.None);
+            await notifying.ScanAsync(CancellationToken.None);
+            var message = Assert.Single(smtp.Messages);
+            Assert.Equal("safety@example.com", message.To.Mailboxes.Single().Address);
+            Assert.Contains("1 overdue potential adverse event", message.Subject);
+            Assert.Contains("zanetinib", message.TextBody);
+            Assert.DoesNotContain("Nausea", message.TextBody);
+            Assert.Equal(1, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'ae.overdue_emailed'"));
+        }
+
         // Erasure takes the queued items of the person's posts.
         var person = (long)(await Sql.ScalarAsync(connection, "SELECT person_id FROM accounts WHERE external_id = '1'"))!;
         Assert.True((await new OptOutRegistry(dataSource).EraseAsync(person, "DSR", "admin", CancellationToken.None)).Done);
         Assert.Equal(0, await Sql.CountAsync(connection, "SELECT count(*) FROM adverse_events"));
+    }
+
+    private sealed class StaticOptionsMonitor(DolMapper.Web.Infrastructure.DolMapperOptions value) : IOptionsMonitor<DolMapper.Web.Infrastructure.DolMapperOptions>
+    {
+        public DolMapper.Web.Infrastructure.DolMapperOptions CurrentValue => value;
+        public DolMapper.Web.Infrastructure.DolMapperOptions Get(string? name) => value;
+        public IDisposable? OnChange(Action<DolMapper.Web.Infrastructure.DolMapperOptions, string?> listener) => null;
     }
 }

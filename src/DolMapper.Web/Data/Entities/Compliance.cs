@@ -130,6 +130,8 @@ public sealed class AdverseEventItem
     public string? DecidedBy { get; set; }
     public DateTime? DecidedAt { get; set; }
     public string? Note { get; set; }
+    /// <summary>When the safety address was told it is overdue (once).</summary>
+    public DateTime? OverdueNotifiedAt { get; set; }
 }
 
 internal sealed class AdverseEventItemConfiguration : IEntityTypeConfiguration<AdverseEventItem>

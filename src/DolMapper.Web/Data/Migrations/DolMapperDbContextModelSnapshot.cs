@@ -189,6 +189,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("note");
 
+                    b.Property<DateTime?>("OverdueNotifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_notified_at");
+
                     b.Property<long>("PostId")
                         .HasColumnType("bigint")
                         .HasColumnName("post_id");
