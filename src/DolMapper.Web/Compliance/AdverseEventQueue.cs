@@ -71,6 +71,12 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
         {
             last = 0;
         }
+        // Read up to the newest post as of now; a post stored while the scan runs waits for the next one.
+        long upTo;
+        await using (var newest = new NpgsqlCommand("SELECT coalesce(max(id), 0) FROM posts", connection))
+        {
+            upTo = (long)(await newest.ExecuteScalarAsync(cancellationToken))!;
+        }
         var queued = 0;
         if (names.Count > 0)
         {
@@ -83,11 +89,12 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
                 await using (var command = new NpgsqlCommand("""
                     SELECT p.id, p.account_id, p.first_seen_at, p.text, a.handle IS NOT NULL AND a.handle <> ''
                     FROM posts p JOIN accounts a ON a.id = p.account_id
-                    WHERE p.id > @last AND p.deleted_at IS NULL AND p.repost_of_post_external_id IS NULL AND p.text IS NOT NULL AND lower(p.text) LIKE ANY(@likes)
+                    WHERE p.id > @last AND p.id <= @upTo AND p.deleted_at IS NULL AND p.repost_of_post_external_id IS NULL AND p.text IS NOT NULL AND lower(p.text) LIKE ANY(@likes)
                     ORDER BY p.id LIMIT @batch
                     """, connection) { CommandTimeout = 0 })
                 {
                     command.Parameters.AddWithValue("last", last);
+                    command.Parameters.AddWithValue("upTo", upTo);
                     command.Parameters.AddWithValue("likes", likes);
                     command.Parameters.AddWithValue("batch", Batch);
                     await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -122,13 +129,14 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
                 last = reached;
             }
         }
-        // Everything up to the newest post has been read (posts without a product name need no second look).
+        // Everything up to that post has been read (posts without a product name need no second look).
         await using (var save = new NpgsqlCommand("""
-            INSERT INTO adverse_event_scan (id, last_post_id, products_key, scanned_at) VALUES (1, GREATEST(@last, (SELECT coalesce(max(id), 0) FROM posts)), @key, now())
+            INSERT INTO adverse_event_scan (id, last_post_id, products_key, scanned_at) VALUES (1, GREATEST(@last, @upTo), @key, now())
             ON CONFLICT (id) DO UPDATE SET last_post_id = EXCLUDED.last_post_id, products_key = EXCLUDED.products_key, scanned_at = EXCLUDED.scanned_at
             """, connection))
         {
             save.Parameters.AddWithValue("last", last);
+            save.Parameters.AddWithValue("upTo", upTo);
             save.Parameters.AddWithValue("key", key);
             await save.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -193,7 +201,7 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
     }
 
     /// <summary>The queue: open items first, the most urgent first; with <paramref name="all"/> the decided ones too.</summary>
-    public async Task<IReadOnlyList<AdverseEventRow>> ListAsync(bool all, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AdverseEventRow>> ListAsync(bool all, CancellationToken cancellationToken, int? limit = null)
     {
         var rows = new List<AdverseEventRow>();
         await using var command = dataSource.CreateCommand($"""
@@ -202,8 +210,10 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
             FROM adverse_events e JOIN posts p ON p.id = e.post_id JOIN accounts a ON a.id = e.account_id
             WHERE @all OR e.status = '{Open}'
             ORDER BY e.status <> '{Open}', e.due_at, e.id
+            LIMIT @limit
             """);
         command.Parameters.AddWithValue("all", all);
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)limit ?? DBNull.Value });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -215,6 +225,17 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
                 reader.IsDBNull(15) ? null : reader.GetString(15)));
         }
         return rows;
+    }
+
+    /// <summary>How many items are open, how many of them overdue, and how many in all.</summary>
+    public async Task<(long Open, long Overdue, long All)> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT count(*) FILTER (WHERE status = '{Open}'), count(*) FILTER (WHERE status = '{Open}' AND due_at < now()), count(*) FROM adverse_events
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
     /// <summary>Records a reviewer's decision on an item (audited); false when there is no such item or the decision is unknown.</summary>

@@ -15,13 +15,17 @@ namespace DolMapper.Web.Features.Safety;
 public sealed class IndexModel(AdverseEventQueue queue) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "status")] public string? Status { get; set; }
+    /// <summary>Items a page shows (the most urgent first); the export has them all.</summary>
+    public const int Shown = 100;
     public IReadOnlyList<AdverseEventRow> Items { get; private set; } = [];
+    public (long Open, long Overdue, long All) Counts { get; private set; }
     public bool All => Status == "all";
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         await queue.ScanAsync(cancellationToken);
-        Items = await queue.ListAsync(All, cancellationToken);
+        Items = await queue.ListAsync(All, cancellationToken, Shown);
+        Counts = await queue.CountAsync(cancellationToken);
     }
 
     public async Task<IActionResult> OnPostDecideAsync(long id, string decision, string? note, CancellationToken cancellationToken)
