@@ -208,6 +208,29 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
     }
 
     [Fact]
+    public async Task An_analyst_reviews_a_potential_adverse_event_and_the_queue_fits_a_phone()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.Analyst);
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Safety" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Potential adverse events");
+        // The planted launch's "Had to stop … because of severe toxicity" posts name a product and an adverse event.
+        var items = page.GetByTestId("ae-item");
+        await Assertions.Expect(items.First).ToBeVisibleAsync();
+        await Assertions.Expect(items.First.Locator("mark[title=product]").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("safety"), FullPage = false });
+        var before = await items.CountAsync();
+        await items.First.GetByLabel("Note").FillAsync("case 2026-0001");
+        await items.First.GetByRole(AriaRole.Button, new() { Name = "Not an adverse event" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("not an adverse event");
+        Assert.True(await items.CountAsync() <= before);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/Safety");
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the Safety page is wider than a phone");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("safety-phone"), FullPage = false });
+    }
+
+    [Fact]
     public async Task A_brand_manager_opens_what_the_topic_talks_about_and_sees_its_weeks_drawn_on_a_phone_too()
     {
         var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);

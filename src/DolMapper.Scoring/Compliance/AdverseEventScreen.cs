@@ -56,7 +56,8 @@ public static class AdverseEventScreen
         @"\b(?:I|I'm|I've|me|my)\b",
         @"\bmy\s+(?:mum|mom|mother|dad|father|wife|husband|partner|son|daughter|sister|brother|friend|grandma|grandmother|grandad|grandfather|patient)\b",
         @"\b(?:mi|mon|ma|mein|meine|il\s+mio|la\s+mia|meu|minha)\s+(?:madre|padre|mère|père|Mutter|Vater|mamma|papà|mãe|pai|paciente|patiente?|patientin|paziente)\b",
-        @"\b(?:yo|me|mi|je|moi|ich|mir|io|eu)\b",
+        // Not inside an address: "ghost.io", "europa.eu", "@mi".
+        @"(?<![\p{L}\p{N}./@-])(?:yo|me|mi|je|moi|ich|mir|io|eu)(?![\p{L}\p{N}./])",
         @"\b(?:a\s+)?patient\s+of\s+(?:mine|ours)\b",
         @"\b(?:meine[rnm]?|unsere[rnm]?)\s+(?:Patient(?:in|en)?|Mutter|Vater|Frau|Mann|Tochter|Sohn)\b",
     ]), Options);

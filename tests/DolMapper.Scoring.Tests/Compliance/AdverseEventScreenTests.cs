@@ -15,6 +15,7 @@ public sealed class AdverseEventScreenTests
     [InlineData("New data: Oncavra improved survival in the phase 3 trial.", false, false)]
     [InlineData("Side effects of chemotherapy are hard for everyone.", false, true)]
     [InlineData("ONCAVRA gave my husband a rash", true, true)]
+    [InlineData("Had to stop Oncavra because of toxicity. https://blog.ghost.io/p/x europa.eu", true, false)]
     public void A_product_with_an_adverse_event_is_a_potential_adverse_event(string text, bool potential, bool patient)
     {
         var finding = AdverseEventScreen.Screen(text, Products);
