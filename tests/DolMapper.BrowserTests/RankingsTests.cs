@@ -308,8 +308,8 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         var expected = new Dictionary<string, string[]>
         {
             [Roles.BrandManager] = ["Home", "Rankings", "Personas", "Insights", "Events"],
-            [Roles.Analyst] = ["Home", "Rankings", "Personas", "Insights", "Events", "Shortlists", "Import"],
-            [Roles.Admin] = ["Home", "Rankings", "Personas", "Insights", "Events", "Shortlists", "Import", "Profiles", "Sources", "Users", "Persons", "CRM", "Opt-outs", "Audit log", "Jobs"],
+            [Roles.Analyst] = ["Home", "Rankings", "Personas", "Insights", "Events", "Shortlists", "Import", "Safety"],
+            [Roles.Admin] = ["Home", "Rankings", "Personas", "Insights", "Events", "Shortlists", "Import", "Safety", "Profiles", "Sources", "Users", "Persons", "CRM", "Opt-outs", "Audit log", "Jobs"],
         };
         foreach (var (role, links) in expected)
         {
@@ -322,7 +322,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
                 await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"{role.ToLowerInvariant()}-{link.ToLowerInvariant().Replace(' ', '-')}"), FullPage = true });
             }
-            foreach (var (path, allowed) in new[] { ("/Shortlists", role != Roles.BrandManager), ("/Import", role != Roles.BrandManager), ("/Admin/Users", role == Roles.Admin), ("/Admin/Sources", role == Roles.Admin),
+            foreach (var (path, allowed) in new[] { ("/Shortlists", role != Roles.BrandManager), ("/Import", role != Roles.BrandManager), ("/Safety", role != Roles.BrandManager), ("/Admin/Users", role == Roles.Admin), ("/Admin/Sources", role == Roles.Admin),
                 ("/Admin/Profiles", role == Roles.Admin), ("/Admin/Profiles/Edit", role == Roles.Admin), ("/Admin/OptOuts", role == Roles.Admin), ("/Admin/Audit", role == Roles.Admin), ("/Admin/Crm", role == Roles.Admin) })
             {
                 var response = await page.GotoAsync(path);
