@@ -40,7 +40,7 @@ public sealed class AdminTests(PostgresFixture postgres, BrowserFixture browser)
     public async Task An_admin_turns_an_awareness_profile_into_scientific_exchange_watching_the_top_25_move_then_finds_the_change_in_the_audit_log()
     {
         var page = await BrowserFixture.SignInAsync(_context, Roles.Admin);
-        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Profiles" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Profiles");
         var row = page.GetByTestId("profile-row").Filter(new() { HasText = ExampleProfiles.CardiologyAwarenessUk.Name });
         await row.GetByRole(AriaRole.Link, new() { Name = "Edit weights" }).ClickAsync();
 
@@ -73,7 +73,7 @@ public sealed class AdminTests(PostgresFixture postgres, BrowserFixture browser)
         await Assertions.Expect(changes).ToContainTextAsync("weights.public_influence: 1 → -0.5");
 
         // The audit log has it: who, and the diff.
-        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Audit log");
         await page.GetByLabel("Action").SelectOptionAsync("profile.version");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         var entry = page.GetByTestId("audit-row").First;
@@ -103,7 +103,7 @@ public sealed class AdminTests(PostgresFixture postgres, BrowserFixture browser)
         var href = await first.GetAttributeAsync("href");
         var personId = href!.Split('/', '?')[2];
 
-        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Opt-outs" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Opt-outs");
         await page.GetByLabel("Opt out by").SelectOptionAsync("Person");
         await page.GetByLabel("Handle, account id or person").FillAsync(personId);
         await page.GetByLabel("Reason", new() { Exact = true }).FillAsync("e-mail request of 2026-11-20");

@@ -71,6 +71,26 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Follows a link of the navigation bar, opening the collapsed menu (narrow screens) and the Admin menu when the link is inside them.</summary>
+    public static async Task NavigateAsync(IPage page, string link)
+    {
+        var target = page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = link, Exact = true });
+        if (!await target.IsVisibleAsync())
+        {
+            var toggler = page.Locator(".navbar-toggler");
+            if (await toggler.IsVisibleAsync() && await toggler.GetAttributeAsync("aria-expanded") != "true")
+            {
+                await toggler.ClickAsync();
+            }
+            var admin = page.GetByTestId("admin-menu");
+            if (await target.IsVisibleAsync() == false && await admin.IsVisibleAsync())
+            {
+                await admin.ClickAsync();
+            }
+        }
+        await target.ClickAsync();
+    }
+
     public static string ScreenshotPath(string name)
     {
         var folder = Environment.GetEnvironmentVariable("DOLMAPPER_SCREENSHOTS");

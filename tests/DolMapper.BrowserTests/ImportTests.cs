@@ -34,7 +34,7 @@ public sealed class ImportTests(PostgresFixture postgres, BrowserFixture browser
         var relationships = DemoWorld.Build(options).Persons.Count(p => p.CrmKind is not null);
         var page = await BrowserFixture.SignInAsync(_context, Roles.Analyst);
 
-        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Import" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Import");
         await Assertions.Expect(page.GetByTestId("no-imports")).ToBeVisibleAsync();
         await page.GetByLabel("File").SetInputFilesAsync(file);
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload and import" }).ClickAsync();

@@ -58,7 +58,7 @@ public sealed class PersonasTests(PostgresFixture postgres, BrowserFixture brows
     public async Task A_brand_manager_recognises_the_personas_and_an_analysts_feedback_changes_the_learned_order_after_retraining()
     {
         var brand = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);
-        await brand.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Personas" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(brand, "Personas");
         var personas = brand.GetByTestId("persona");
         Assert.InRange(await personas.CountAsync(), 4, 8);
         await Assertions.Expect(personas.First.GetByRole(AriaRole.Heading)).Not.ToBeEmptyAsync();

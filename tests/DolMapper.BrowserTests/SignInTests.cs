@@ -37,6 +37,8 @@ public sealed class SignInTests(PostgresFixture postgres, BrowserFixture browser
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Digital Opinion Leaders" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("empty-state")).ToContainTextAsync("No data yet");
         await Assertions.Expect(page.GetByTestId("current-user")).ToContainTextAsync(TestApp.Demo(Roles.Admin).Email);
+        // The administration's pages are in the Admin menu.
+        await page.GetByTestId("admin-menu").ClickAsync();
         await Assertions.Expect(page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Users" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToBeVisibleAsync();
         // Bootstrap is served from the app itself (no CDN) and applied.
@@ -63,6 +65,7 @@ public sealed class SignInTests(PostgresFixture postgres, BrowserFixture browser
     public async Task A_brand_manager_has_no_admin_navigation_and_is_refused_the_job_dashboard()
     {
         var page = await SignInAsync(Roles.BrandManager);
+        await Assertions.Expect(page.GetByTestId("admin-menu")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Jobs" })).ToHaveCountAsync(0);
 
@@ -76,7 +79,7 @@ public sealed class SignInTests(PostgresFixture postgres, BrowserFixture browser
     public async Task An_admin_opens_the_job_dashboard_and_the_users_page()
     {
         var page = await SignInAsync(Roles.Admin);
-        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Users");
         await Assertions.Expect(page.GetByTestId("users-table")).ToContainTextAsync(TestApp.Demo(Roles.BrandManager).Email);
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("admin-users"), FullPage = true });
 

@@ -30,7 +30,7 @@ public sealed class SourcesTests(PostgresFixture postgres, BrowserFixture browse
     public async Task An_admin_configures_an_x_source_runs_it_and_sees_the_run()
     {
         var page = await BrowserFixture.SignInAsync(_context, Roles.Admin);
-        await page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Sources" }).ClickAsync();
+        await BrowserFixture.NavigateAsync(page, "Sources");
         await Assertions.Expect(page.GetByTestId("no-sources")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a source" }).ClickAsync();
 
