@@ -394,30 +394,26 @@ public sealed record ProfileDefinition
         WriteArray(writer, "keywords", Keywords);
         WriteArray(writer, "countries", Countries);
         writer.WriteNumber("window_days", WindowDays);
-        if (IsPatient)
+        if (!IsPatient)
         {
-            writer.WriteStartObject("weights");
-            foreach (var key in PatientQuestions.All)
-            {
-                writer.WriteNumber(key, Weights.TryGetValue(key, out var w) ? w : 0);
-            }
-            writer.WriteEndObject();
-            writer.WriteBoolean("active", Active);
-            writer.WriteBoolean("located_in_countries_only", MarketOnly);
-            writer.WriteBoolean("visible_to_brand_managers", VisibleToBrandManagers);
-            writer.WriteEndObject();
-            return;
+            writer.WriteNumber("min_hcp_confidence", MinHcpConfidence);
         }
-        writer.WriteNumber("min_hcp_confidence", MinHcpConfidence);
         writer.WriteStartObject("weights");
-        foreach (var key in Questions.All)
+        foreach (var key in QuestionKeys)
         {
             writer.WriteNumber(key, Weights.TryGetValue(key, out var w) ? w : 0);
         }
         writer.WriteEndObject();
         writer.WriteBoolean("active", Active);
-        writer.WriteString("scope", EffectiveScope);
+        if (!IsPatient)
+        {
+            writer.WriteString("scope", EffectiveScope);
+        }
         writer.WriteBoolean("located_in_countries_only", MarketOnly);
+        if (IsPatient)
+        {
+            writer.WriteBoolean("visible_to_brand_managers", VisibleToBrandManagers);
+        }
         writer.WriteEndObject();
     }
 

@@ -27,16 +27,23 @@ public static class PatientEndpoints
                 return Results.NotFound($"No patient influencer ranking named '{profile}'.");
             }
             string? Text(string key) => string.IsNullOrWhiteSpace(q[key]) ? null : q[key].ToString();
-            var name = $"dolmapper-patients-{Downloads.Slug(profile)}-{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv";
-            Downloads.StartCsv(context.Response, name);
-            int rows;
-            await using (var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
-            {
-                rows = await patients.WriteCsvAsync(run, Text("country"), Text("tier"), Text("q"), null, writer, cancellationToken);
-            }
-            await patients.AuditExportAsync(context.User.FindFirstValue(ClaimTypes.NameIdentifier), context.User.Identity?.Name ?? "?", run, rows,
-                new { country = Text("country"), tier = Text("tier"), q = Data.AuditLog.Withheld(Text("q")), file = name }, cancellationToken);
+            await StreamAsync(context, patients, run, Text("country"), Text("tier"), Text("q"), null,
+                new { country = Text("country"), tier = Text("tier"), q = Data.AuditLog.Withheld(Text("q")) }, cancellationToken);
             return Results.Empty;
         }).RequireAuthorization(Policies.Analyst).WithName(Csv);
+    }
+
+    /// <summary>Streams the run's patient rows (filtered, or the persons of a shortlist) as a named CSV download and audits it with <paramref name="request"/>.</summary>
+    public static async Task StreamAsync(HttpContext context, PatientQuery patients, PatientRun run, string? country, string? tier, string? search,
+        IReadOnlyCollection<long>? personIds, object request, CancellationToken cancellationToken, string? listName = null)
+    {
+        var name = $"dolmapper-patients-{Downloads.Slug(run.Profile)}{(listName is null ? "" : "-" + Downloads.Slug(listName))}-{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv";
+        Downloads.StartCsv(context.Response, name);
+        int rows;
+        await using (var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+        {
+            rows = await patients.WriteCsvAsync(run, country, tier, search, personIds, writer, cancellationToken);
+        }
+        await patients.AuditExportAsync(context.User.FindFirstValue(ClaimTypes.NameIdentifier), context.User.Identity?.Name ?? "?", run, rows, new { request, file = name }, cancellationToken);
     }
 }

@@ -21,15 +21,8 @@ public static class ShortlistEndpoints
             if (await patients.LatestRunAsync(list.Profile, brandManager: false, cancellationToken) is { } run)
             {
                 // A patient profile's list: the patient CSV for its members, audited as every export of patient rows.
-                var name = $"dolmapper-patients-{Infrastructure.Downloads.Slug(list.Profile)}-{Infrastructure.Downloads.Slug(list.Name)}-{DateTime.UtcNow:yyyy-MM-dd}.csv";
-                Infrastructure.Downloads.StartCsv(context.Response, name);
-                int rows;
-                await using (var writer = new StreamWriter(context.Response.Body, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
-                {
-                    rows = await patients.WriteCsvAsync(run, null, null, null, list.PersonIds, writer, cancellationToken);
-                }
-                await patients.AuditExportAsync(context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, context.User.Identity?.Name ?? "?", run, rows,
-                    new { shortlist = list.Name, shortlist_id = list.Id, file = name }, cancellationToken);
+                await Patients.PatientEndpoints.StreamAsync(context, patients, run, null, null, null, list.PersonIds,
+                    new { shortlist = list.Name, shortlist_id = list.Id }, cancellationToken, list.Name);
                 return Results.Empty;
             }
             await RankingEndpoints.StreamAsync(context, csv, new RankingExportRequest(list.Profile, PersonIds: list.PersonIds), list.Profile,
