@@ -80,7 +80,7 @@ public sealed class AdverseEventQueue(NpgsqlDataSource dataSource, IOptions<DolM
         var queued = 0;
         if (names.Count > 0)
         {
-            var likes = names.Select(n => "%" + n.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%").ToArray();
+            var likes = names.Select(n => Data.Like.Containing(n.ToLowerInvariant())).ToArray();
             var deadline = TimeSpan.FromHours(options.Value.Safety.DeadlineHours);
             while (true)
             {

@@ -152,7 +152,7 @@ public sealed class EventAnalyzer(NpgsqlDataSource dataSource, CrossProcessLock 
 
     private static string[] Likes(IEnumerable<string> keywords) =>
         [.. keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
-            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(w => w.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"))) + "%")];
+            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Data.Like.Escape)) + "%")];
 
     private static async Task<(int Participants, int PostsDuring)> ReadAsync(NpgsqlConnection connection, long analysisId, EventDefinition definition, ProfileDefinition? topic, CancellationToken cancellationToken)
     {

@@ -329,7 +329,7 @@ internal static class ScoringInputLoader
     {
         var keywordPattern = ScoringVocabulary.KeywordPattern(keywords);
         var keywordLikes = keywords.Select(k => k.Trim().ToLowerInvariant()).Where(k => k.Length > 0)
-            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(LikeEscape)) + "%").ToArray();
+            .Select(k => "%" + string.Join("%", k.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Data.Like.Escape)) + "%").ToArray();
         // A cheap LIKE filter first; the exact word-boundary expression then runs on few posts.
         const string keywordMatch = "(@keywords::text IS NOT NULL AND (@graph OR p.account_id = ANY(@accounts)) AND lower(p.text) LIKE ANY (@keywordLikes) AND p.text ~* @keywords::text)";
         // One scan of the window into a temporary table: the relevant posts and those with a
@@ -533,9 +533,6 @@ internal static class ScoringInputLoader
         export.Skip();
         return default;
     }
-
-    internal static string LikeEscape(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>
     /// Posts with a scholarly link per account. The links stream out with binary COPY and their

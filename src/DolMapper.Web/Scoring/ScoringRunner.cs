@@ -410,7 +410,7 @@ public sealed class ScoringRunner(
         command.Parameters.AddWithValue("accounts", accounts.ToArray());
         command.Parameters.AddWithValue("from", inputs.From);
         command.Parameters.AddWithValue("to", inputs.Snapshot);
-        command.Parameters.AddWithValue("likes", mentions.Names.Select(n => "%" + ScoringInputLoader.LikeEscape(n) + "%").ToArray());
+        command.Parameters.AddWithValue("likes", mentions.Names.Select(n => Data.Like.Containing(n)).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -107,7 +107,7 @@ public sealed class PatientQuery(NpgsqlDataSource dataSource)
             c.Parameters.Add(new NpgsqlParameter("tier", NpgsqlTypes.NpgsqlDbType.Text) { Value = string.IsNullOrWhiteSpace(tier) ? DBNull.Value : tier });
             c.Parameters.Add(new NpgsqlParameter("search", NpgsqlTypes.NpgsqlDbType.Text)
             {
-                Value = string.IsNullOrWhiteSpace(search) ? DBNull.Value : ScoringInputLike(search.Trim().ToLowerInvariant()),
+                Value = string.IsNullOrWhiteSpace(search) ? DBNull.Value : Like.Escape(search.Trim().ToLowerInvariant()),
             });
             c.Parameters.Add(new NpgsqlParameter("ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint) { Value = personIds is null ? DBNull.Value : personIds.ToArray() });
         }
@@ -145,8 +145,6 @@ public sealed class PatientQuery(NpgsqlDataSource dataSource)
         }
         return new PatientPage(run, rows, total, Math.Max(1, page), countries);
     }
-
-    private static string ScoringInputLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>One person's row, evidence, the posts it names and their engagement suggestions; null when the run did not rank them (or they opted out).</summary>
     public async Task<PatientDetail?> PersonAsync(PatientRun run, long personId, CancellationToken cancellationToken)

@@ -97,7 +97,7 @@ public sealed class RankingSelection(long runId, RankingFilter filter, IReadOnly
     /// <summary>The name search as an ILIKE pattern (a leading @ dropped, LIKE's own characters escaped); null when there is none.</summary>
     public static string? SearchPattern(string? search) =>
         Blank(search) is { } q
-            ? "%" + q.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).TrimStart('@') + "%"
+            ? "%" + Data.Like.Escape(q).TrimStart('@') + "%"
             : null;
 
     private static void Text(NpgsqlCommand command, string name, string? value) =>

@@ -114,7 +114,7 @@ public sealed class AuditLogQuery(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("user", NpgsqlTypes.NpgsqlDbType.Text) { Value = Or(filter.User) });
         command.Parameters.Add(new NpgsqlParameter("text", NpgsqlTypes.NpgsqlDbType.Text)
         {
-            Value = string.IsNullOrWhiteSpace(filter.Text) ? DBNull.Value : "%" + filter.Text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%",
+            Value = string.IsNullOrWhiteSpace(filter.Text) ? DBNull.Value : Data.Like.Containing(filter.Text.Trim()),
         });
         command.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.TimestampTz)
         {
