@@ -6,18 +6,28 @@ namespace DolMapper.Web.Infrastructure;
 /// <summary>
 /// The database this process uses: <c>ConnectionStrings:DolMapper</c> when set, else the
 /// zero-setup local database, which this endpoint owns (and stops on dispose when it should).
+/// Beside it the schema owner's connection (<c>ConnectionStrings:DolMapperOwner</c>, or the local
+/// cluster's superuser), used only to migrate and to grant the application's role its rights;
+/// without one, the application's own connection does that too (docs/security.md).
 /// </summary>
 public sealed class DatabaseEndpoint : IAsyncDisposable
 {
     public const string ConnectionStringName = "DolMapper";
+    public const string OwnerConnectionStringName = "DolMapperOwner";
 
-    private DatabaseEndpoint(string connectionString, LocalPostgresServer? local)
+    private DatabaseEndpoint(string connectionString, string? ownerConnectionString, LocalPostgresServer? local)
     {
         ConnectionString = connectionString;
+        OwnerConnectionString = ownerConnectionString;
         Local = local;
     }
 
+    /// <summary>The application's connection: every query the app and its jobs make.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The schema owner's connection, when it is another role than the application's.</summary>
+    public string? OwnerConnectionString { get; }
+
     public LocalPostgresServer? Local { get; }
 
     public static async Task<DatabaseEndpoint> ResolveAsync(
@@ -26,27 +36,47 @@ public sealed class DatabaseEndpoint : IAsyncDisposable
         var configured = configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            NpgsqlConnectionStringBuilder builder;
-            try
-            {
-                builder = new NpgsqlConnectionStringBuilder(configured);
-            }
-            catch (ArgumentException e)
-            {
-                throw new LocalDatabaseException($"ConnectionStrings:DolMapper is not a valid PostgreSQL connection string: {e.Message}", e);
-            }
-            // Tag our sessions so a local launcher (and an operator) can tell DolMapper's connections apart.
-            if (string.IsNullOrEmpty(builder.ApplicationName))
-            {
-                builder.ApplicationName = LocalPostgresServer.ApplicationNamePrefix + Environment.ProcessId;
-            }
+            var builder = Parse(ConnectionStringName, configured);
             logger.LogInformation("Using the PostgreSQL server at {Host}:{Port}, database {Database}", builder.Host, builder.Port, builder.Database);
-            return new DatabaseEndpoint(builder.ConnectionString, null);
+            var owner = configuration.GetConnectionString(OwnerConnectionStringName);
+            string? ownerConnectionString = null;
+            if (!string.IsNullOrWhiteSpace(owner))
+            {
+                var ownerBuilder = Parse(OwnerConnectionStringName, owner);
+                if (!string.Equals(ownerBuilder.Host, builder.Host, StringComparison.OrdinalIgnoreCase) || ownerBuilder.Port != builder.Port
+                    || !string.Equals(ownerBuilder.Database, builder.Database, StringComparison.Ordinal))
+                {
+                    throw new LocalDatabaseException(
+                        $"ConnectionStrings:{OwnerConnectionStringName} names another database ({ownerBuilder.Host}:{ownerBuilder.Port}/{ownerBuilder.Database}) " +
+                        $"than ConnectionStrings:{ConnectionStringName} ({builder.Host}:{builder.Port}/{builder.Database}); both must name the same one, as two roles.");
+                }
+                ownerConnectionString = ownerBuilder.ConnectionString;
+            }
+            return new DatabaseEndpoint(builder.ConnectionString, ownerConnectionString, null);
         }
 
         var dataDirectory = DataDirectory.Resolve(options);
         var local = await LocalPostgresServer.StartOrAttachAsync(dataDirectory, options.LocalDatabase, logger, cancellationToken);
-        return new DatabaseEndpoint(local.ConnectionString, local);
+        return new DatabaseEndpoint(local.ConnectionString, local.OwnerConnectionString, local);
+    }
+
+    private static NpgsqlConnectionStringBuilder Parse(string name, string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new LocalDatabaseException($"ConnectionStrings:{name} is not a valid PostgreSQL connection string: {e.Message}", e);
+        }
+        // Tag our sessions so a local launcher (and an operator) can tell DolMapper's connections apart.
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = LocalPostgresServer.ApplicationNamePrefix + Environment.ProcessId;
+        }
+        return builder;
     }
 
     public ValueTask DisposeAsync() => Local?.DisposeAsync() ?? ValueTask.CompletedTask;

@@ -1,5 +1,6 @@
 using DolMapper.Web.Data;
-using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -8,14 +9,19 @@ namespace DolMapper.Web.Infrastructure;
 
 /// <summary>
 /// Brings the database to this build's schema: EF Core migrations, then Hangfire's own schema,
-/// both under the cross-process lock so processes starting together take turns.
+/// then the application role's privileges — all as the schema owner when one is configured
+/// (<see cref="DatabaseConnections"/>), under the cross-process lock so processes starting
+/// together take turns.
 /// </summary>
-public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock locks, IServiceProvider services, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProcessLock locks, ILogger<DatabaseMigrator> logger)
 {
     /// <summary>Returns the migrations applied now (empty when the schema was already current).</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Migrations, cancellationToken: cancellationToken);
+        var options = new DbContextOptionsBuilder<DolMapperDbContext>();
+        DataServiceCollectionExtensions.ConfigureDbContext(options, connections.Migrations);
+        await using var db = new DolMapperDbContext(options.Options);
         // Asking for applied migrations on an empty database logs a failed query; check first.
         var history = db.GetService<IHistoryRepository>();
         var hasHistory = await HistoryTableExistsAsync(db, cancellationToken);
@@ -42,13 +48,41 @@ public sealed class DatabaseMigrator(DolMapperDbContext db, CrossProcessLock loc
         else
         {
             logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-            await history.CreateIfNotExistsAsync(cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
+            try
+            {
+                await history.CreateIfNotExistsAsync(cancellationToken);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege && connections.Owner is null)
+            {
+                throw new StartupException(
+                    $"The database schema needs {pending.Count} migration(s), and the role DolMapper connects as may not change the schema ({e.MessageText}). " +
+                    $"Set ConnectionStrings:{DatabaseEndpoint.OwnerConnectionStringName} to the schema owner's connection (docs/security.md, 'Database roles').", e);
+            }
         }
-        // Creating the storage installs or upgrades Hangfire's schema.
-        _ = services.GetRequiredService<JobStorage>();
+        // Creating a storage that may prepare its schema installs or upgrades Hangfire's; the
+        // application's own storage never does (its role may not change the schema).
+        var install = JobStorageOptions(prepareSchema: true);
+        _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(connections.Migrations, install), install);
+        if (connections.Owner is not null && await DatabaseRoles.GrantAsync(connections.Owner, connections.App, cancellationToken))
+        {
+            logger.LogDebug("Granted the application's role its privileges");
+        }
         return pending;
     }
+
+    /// <summary>How DolMapper uses Hangfire's PostgreSQL storage (one place, for the app and for installing it).</summary>
+    internal static PostgreSqlStorageOptions JobStorageOptions(bool prepareSchema) => new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = prepareSchema,
+        // An upload or a "run now" should start within a second, not five.
+        QueuePollInterval = TimeSpan.FromSeconds(1),
+        // A job's fetch time is refreshed while it runs, so a long import or scoring run is never
+        // handed to a second worker; a job whose process died is handed on after this timeout.
+        UseSlidingInvisibilityTimeout = true,
+        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+    };
 
     /// <summary>Whether any migration was ever applied (EF's own check is not reliable here).</summary>
     internal static async Task<bool> HistoryTableExistsAsync(DolMapperDbContext db, CancellationToken cancellationToken) =>

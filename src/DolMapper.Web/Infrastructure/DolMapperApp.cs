@@ -94,6 +94,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         try
         {
             builder.Configuration[$"ConnectionStrings:{DatabaseEndpoint.ConnectionStringName}"] = database.ConnectionString;
+            builder.Services.AddSingleton(new DatabaseConnections(database.ConnectionString, database.OwnerConnectionString));
             AddServices(builder, role, database.ConnectionString);
             ProtectKeys(builder.Services, options.DataProtection, role, startupLogger);
             IHost host;
@@ -228,17 +229,7 @@ public sealed class DolMapperApp : IAsyncDisposable
 
     private static void AddJobs(IServiceCollection services, HostRole role, string connectionString)
     {
-        var storageOptions = new PostgreSqlStorageOptions
-        {
-            SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = true,
-            // An upload or a "run now" should start within a second, not five.
-            QueuePollInterval = TimeSpan.FromSeconds(1),
-            // A job's fetch time is refreshed while it runs, so a long import or scoring run is never
-            // handed to a second worker; a job whose process died is handed on after this timeout.
-            UseSlidingInvisibilityTimeout = true,
-            InvisibilityTimeout = TimeSpan.FromMinutes(5),
-        };
+        var storageOptions = DatabaseMigrator.JobStorageOptions(prepareSchema: false);
         // Registered before AddHangfire, so every Hangfire component of this host uses this
         // storage rather than the process-wide JobStorage.Current.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
@@ -281,6 +272,14 @@ public sealed class DolMapperApp : IAsyncDisposable
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
         if (Role is HostRole.Web or HostRole.Worker)
         {
+            var over = await DatabaseRoles.OverPrivilegeAsync(Database.ConnectionString, cancellationToken);
+            if (over.Count > 0)
+            {
+                Services.GetRequiredService<ILoggerFactory>().CreateLogger("DolMapper.Startup").LogWarning(
+                    "DolMapper connects to the database as '{Role}', which {Reasons}: the application could rewrite or erase its own audit log. " +
+                    "Give it a role that owns nothing and set ConnectionStrings:{Owner} to the schema owner's connection (docs/security.md, 'Database roles').",
+                    new Npgsql.NpgsqlConnectionStringBuilder(Database.ConnectionString).Username, string.Join(" and ", over), DatabaseEndpoint.OwnerConnectionStringName);
+            }
             // Runs a crash left marked running are failed, and their left-over tables dropped, before any new work starts.
             await scope.ServiceProvider.GetRequiredService<InterruptedWork>().RecoverAsync(cancellationToken);
         }

@@ -476,8 +476,10 @@ internal sealed class TableStatistics
         {
             return;
         }
-        // Table names come from the fixed list above, never from input.
-        await using var analyze = new NpgsqlCommand($"ANALYZE {string.Join(", ", grown)}", connection) { CommandTimeout = 0 };
+        // ANALYZE needs the table's owner; the application's role owns nothing, so the owner's
+        // function does it (docs/security.md).
+        await using var analyze = new NpgsqlCommand("SELECT dolmapper_analyze(@tables)", connection) { CommandTimeout = 0 };
+        analyze.Parameters.AddWithValue("tables", grown.ToArray());
         await analyze.ExecuteNonQueryAsync(cancellationToken);
         foreach (var table in grown)
         {

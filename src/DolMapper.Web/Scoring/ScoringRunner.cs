@@ -523,11 +523,11 @@ public sealed class ScoringRunner(
         var partition = $"person_scores_run_{runId}";
         try
         {
-            await using (var create = new NpgsqlCommand($"""
-                CREATE TABLE {partition} (LIKE person_scores INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-                ALTER TABLE {partition} ADD CONSTRAINT ck_{partition} CHECK (run_id = {runId});
-                """, connection))
+            // The table is made (and later indexed, attached or dropped) by functions that run with
+            // the schema owner's rights: the application's own role owns nothing (docs/security.md).
+            await using (var create = new NpgsqlCommand("SELECT dolmapper_run_scores_create(@run)", connection))
             {
+                create.Parameters.AddWithValue("run", runId);
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
             using (var copy = await connection.BeginBinaryImportAsync(
@@ -566,33 +566,8 @@ public sealed class ScoringRunner(
             }
             var scoresWritten = step.Elapsed.TotalSeconds;
 
-            // The partitioned table's indexes, built on the run's table as attaching would build them.
-            var statements = new List<string>();
-            await using (var read = new NpgsqlCommand("""
-                SELECT pg_get_indexdef(i.indexrelid), con.contype, pg_get_constraintdef(con.oid)
-                FROM pg_index i LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
-                WHERE i.indrelid = 'person_scores'::regclass ORDER BY i.indexrelid
-                """, connection))
-            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    if (!reader.IsDBNull(1) && reader.GetChar(1) == 'p')
-                    {
-                        statements.Add($"ALTER TABLE {partition} ADD CONSTRAINT pk_{partition} {reader.GetString(2)}");
-                    }
-                    else
-                    {
-                        var definition = reader.GetString(0);
-                        var on = definition.IndexOf(" ON ONLY ", StringComparison.Ordinal);
-                        var rest = definition[(definition.IndexOf(" USING ", on, StringComparison.Ordinal))..];
-                        var unique = definition.StartsWith("CREATE UNIQUE", StringComparison.Ordinal) ? "UNIQUE " : "";
-                        statements.Add($"CREATE {unique}INDEX {partition}_i{statements.Count} ON {partition}{rest}");
-                    }
-                }
-            }
-            // The trigram index and the primary key cost most: each leads one connection.
-            statements = [.. statements.OrderBy(x => x.Contains(" USING gin ", StringComparison.Ordinal) ? 0 : x.Contains("PRIMARY KEY", StringComparison.Ordinal) ? 1 : 2)];
+            // The partitioned table's indexes, built on the run's table as attaching would build them,
+            // on two connections at once (dolmapper_run_scores_index shares the statements out).
             var builders = Enumerable.Range(0, 2).Select(b => Task.Run(async () =>
             {
                 await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -600,14 +575,10 @@ public sealed class ScoringRunner(
                 {
                     await memory.ExecuteNonQueryAsync(cancellationToken);
                 }
-                // The new run's id is beyond the statistics PostgreSQL has; without fresh ones the
-                // dashboard's first queries on the run are planned for an empty run (the statistics
-                // stay with the table when it becomes a partition).
-                foreach (var statement in statements.Where((_, i) => i % 2 == b).Concat(b == 0 ? [$"ANALYZE {partition}"] : []))
-                {
-                    await using var command = new NpgsqlCommand(statement, c) { CommandTimeout = 0 };
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
+                await using var command = new NpgsqlCommand("SELECT dolmapper_run_scores_index(@run, @part, 2)", c) { CommandTimeout = 0 };
+                command.Parameters.AddWithValue("run", runId);
+                command.Parameters.AddWithValue("part", b);
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }, cancellationToken)).ToList();
             // The evidence apart (person_score_evidence): rankings read the narrow rows above.
             var evidence = Task.Run(async () =>
@@ -659,8 +630,9 @@ public sealed class ScoringRunner(
             {
                 await optedOut.ExecuteNonQueryAsync(cancellationToken);
             }
-            await using (var attach = new NpgsqlCommand($"ALTER TABLE person_scores ATTACH PARTITION {partition} FOR VALUES IN ({runId})", connection, transaction))
+            await using (var attach = new NpgsqlCommand("SELECT dolmapper_run_scores_attach(@run)", connection, transaction))
             {
+                attach.Parameters.AddWithValue("run", runId);
                 attach.CommandTimeout = 0;
                 await attach.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -688,11 +660,7 @@ public sealed class ScoringRunner(
             await using var c = await dataSource.OpenConnectionAsync(CancellationToken.None);
             await using var clean = new NpgsqlCommand($"""
                 DELETE FROM person_score_evidence WHERE run_id = {runId};
-                DO $$ BEGIN
-                    IF NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass('{partition}')) THEN
-                        DROP TABLE IF EXISTS {partition};
-                    END IF;
-                END $$;
+                SELECT dolmapper_run_scores_drop({runId});
                 """, c);
             await clean.ExecuteNonQueryAsync(CancellationToken.None);
             throw;

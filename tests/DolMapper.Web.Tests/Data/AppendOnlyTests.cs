@@ -2,6 +2,10 @@ using Npgsql;
 
 namespace DolMapper.Web.Tests.Data;
 
+/// <summary>
+/// The append-only tables' triggers, tried as the schema owner: the second line of defence, behind
+/// the application role's missing privileges (DatabaseRoleTests).
+/// </summary>
 public class AppendOnlyTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Theory]
@@ -10,7 +14,7 @@ public class AppendOnlyTests(PostgresFixture postgres) : IClassFixture<PostgresF
     [InlineData("TRUNCATE audit_log")]
     public async Task The_audit_log_rejects_anything_but_insert(string statement)
     {
-        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        var connectionString = postgres.OwnerConnectionString(await postgres.CreateMigratedDatabaseAsync());
         await Sql.ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'export.csv', '{\"rows\": 50}')");
 
         var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(connectionString, statement));
@@ -23,7 +27,7 @@ public class AppendOnlyTests(PostgresFixture postgres) : IClassFixture<PostgresF
     [Fact]
     public async Task The_audit_log_accepts_new_entries()
     {
-        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        var connectionString = postgres.OwnerConnectionString(await postgres.CreateMigratedDatabaseAsync());
         await Sql.ExecuteAsync(connectionString, "INSERT INTO audit_log (at, action, details) VALUES (now(), 'a', '{}'), (now(), 'b', '{}')");
         Assert.Equal(2L, await Sql.CountAsync(connectionString, "SELECT count(*) FROM audit_log"));
     }
@@ -33,7 +37,7 @@ public class AppendOnlyTests(PostgresFixture postgres) : IClassFixture<PostgresF
     [InlineData("DELETE FROM scoring_profile_versions")]
     public async Task Scoring_profile_versions_are_immutable(string statement)
     {
-        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        var connectionString = postgres.OwnerConnectionString(await postgres.CreateMigratedDatabaseAsync());
         await Sql.ExecuteAsync(connectionString, """
             INSERT INTO scoring_profiles (name, active, created_at) VALUES ('Oncology', true, now());
             INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at)
@@ -43,6 +47,4 @@ public class AppendOnlyTests(PostgresFixture postgres) : IClassFixture<PostgresF
         var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(connectionString, statement));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
     }
-
-
 }

@@ -122,13 +122,17 @@ public sealed class AdminComplianceTests(PostgresFixture postgres) : IClassFixtu
         var merged = await new DolMapper.Web.Persons.PersonMerging(dataSource).MergeAsync(person, alias, "manual", "admin", CancellationToken.None);
         Assert.True(merged.Done, merged.Refusal?.ToString());
         var run = (long)(await db.ScalarAsync("SELECT max(id) FROM scoring_runs"))!;
+        // A run's table being written, made by the owner as dolmapper_run_scores_create makes it.
+        await Sql.ExecuteAsync(postgres.OwnerConnectionString(connection), $"""
+            CREATE TABLE person_scores_run_999999 (LIKE person_scores INCLUDING DEFAULTS);
+            GRANT SELECT, INSERT, DELETE ON person_scores_run_999999 TO {PostgresFixture.AppRole};
+            """);
         await Sql.ExecuteAsync(connection, $"""
             INSERT INTO ingestion_runs (id, kind, query, triggered_by, started_at, status, fetched, new, updated, duplicates, rejected, errors, reads_used, bytes_read, details)
             VALUES (4242, 'import', 'up.jsonl', 'a', now(), 'failed', 0, 0, 0, 0, 0, 1, 0, 0, '{"{}"}');
             INSERT INTO uploads (id, file_name, size_bytes, allow_relationships, uploaded_by, created_at, run_id)
             VALUES (4242, 'up.jsonl', 10, false, 'a', now(), 4242);
             INSERT INTO upload_chunks (upload_id, sequence, data) VALUES (4242, 0, convert_to('{"{"}"type":"account","platform":"x","id":"5","handle":"doc05","name":"Dr. Person05 Tester, MD"{"}"}', 'UTF8'));
-            CREATE TABLE person_scores_run_999999 (LIKE person_scores INCLUDING DEFAULTS);
             INSERT INTO person_scores_run_999999 SELECT * FROM person_scores WHERE person_id = {person};
             WITH persona AS (
                 INSERT INTO personas (key, name, centroid, traits, member_count, created_at) VALUES ('test', 'Test persona', '{"{}"}', '{"{}"}', 1, now()) RETURNING id)

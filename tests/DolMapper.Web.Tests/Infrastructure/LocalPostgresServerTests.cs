@@ -20,13 +20,13 @@ public sealed class LocalPostgresServerTests : IDisposable
             Assert.True(first.StartedByThisProcess);
             Assert.True(await first.IsRunningAsync());
             port = first.Port;
-            await Sql.ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('still here')");
+            await Sql.ExecuteAsync(first.OwnerConnectionString, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('still here')");
         }
         Assert.False(await CanConnectAsync(port), "The server should have stopped with the process that started it.");
 
         await using var second = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
         Assert.True(second.StartedByThisProcess);
-        Assert.Equal("still here", (string?)await Sql.ScalarAsync(second.ConnectionString, "SELECT value FROM kept"));
+        Assert.Equal("still here", (string?)await Sql.ScalarAsync(second.OwnerConnectionString, "SELECT value FROM kept"));
     }
 
     [Fact]
@@ -151,6 +151,30 @@ public sealed class LocalPostgresServerTests : IDisposable
             Path.Combine(PostgresBinaries.Find(null).Directory, "pg_ctl"), ["-D", server.ClusterDirectory, "-m", "immediate", "stop"],
             UnixUser.IsRoot ? "postgres" : null, TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task The_zero_setup_database_has_two_roles_the_superuser_migrates_and_the_app_owns_nothing()
+    {
+        await using (var app = await DolMapperApp.CreateAsync(HostRole.Command,
+            [$"--DolMapper:DataDirectory={_dataDirectory}", "--DolMapper:LocalDatabase:Unsafe=true", "--Serilog:MinimumLevel:Default=Warning"]))
+        {
+            await app.PrepareAsync();
+            var connection = app.Database.ConnectionString;
+            Assert.Equal(LocalPostgresServer.AppUser, (string?)await Sql.ScalarAsync(connection, "SELECT current_user::text"));
+            Assert.Equal("postgres", (string?)await Sql.ScalarAsync(app.Database.OwnerConnectionString!, "SELECT current_user::text"));
+            Assert.Empty(await DatabaseRoles.OverPrivilegeAsync(connection, CancellationToken.None));
+            Assert.Equal(0L, await Sql.CountAsync(connection, "SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)"));
+            var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(connection, "SET session_replication_role = replica; DELETE FROM audit_log"));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState);
+        }
+        var password = Path.Combine(_dataDirectory, "postgres", "app-password");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(password));
+
+        // A lost password file is made again and the role follows it, rather than locking DolMapper out.
+        File.Delete(password);
+        await using var again = await LocalPostgresServer.StartOrAttachAsync(_dataDirectory, Options, NullLogger.Instance);
+        Assert.Equal(LocalPostgresServer.AppUser, (string?)await Sql.ScalarAsync(again.ConnectionString, "SELECT current_user::text"));
     }
 
     private static async Task<bool> CanConnectAsync(int port)

@@ -11,7 +11,7 @@ public sealed class ScoringRunTests(PostgresFixture postgres) : IClassFixture<Po
 {
     private static readonly DateTime Start = new(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc);
 
-    private static readonly ProfileDefinition Oncology = new()
+    internal static readonly ProfileDefinition Oncology = new()
     {
         Name = "Oncology test",
         Hashtags = ["bcsm"],
@@ -28,7 +28,7 @@ public sealed class ScoringRunTests(PostgresFixture postgres) : IClassFixture<Po
     /// posts twice, both on #bcsm; Cara (nurse) replies to Ana; a bot mentions Ben 400 times with
     /// the same words; Jake (public, "Baltimore, MD") posts; Olga (cardiologist) is opted out.
     /// </summary>
-    private static IEnumerable<string> World()
+    internal static IEnumerable<string> World()
     {
         static string Account(string id, string handle, string name, string bio, string? location = null) =>
             JsonSerializer.Serialize(new { type = "account", platform = "x", id, handle, name, bio, location, followers = 1000, created_at = "2015-01-01T00:00:00Z" });

@@ -46,12 +46,19 @@ public sealed class CliProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(HostAssembly);
+        const string Connection = "--ConnectionStrings:DolMapper=";
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+            // Two roles, as an installation has them (PostgresFixture): the owner migrates and grants.
+            if (arg.StartsWith(Connection, StringComparison.Ordinal) && PostgresFixture.OwnerFor(arg[Connection.Length..]) is { } owner)
+            {
+                start.ArgumentList.Add($"--ConnectionStrings:DolMapperOwner={owner}");
+            }
         }
         // Keep test settings from leaking in from the developer's environment.
         start.Environment.Remove("ConnectionStrings__DolMapper");
+        start.Environment.Remove("ConnectionStrings__DolMapperOwner");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -63,6 +70,11 @@ public sealed class CliProcess : IAsyncDisposable
             {
                 start.Environment[key] = value;
             }
+        }
+        if (start.Environment.TryGetValue("ConnectionStrings__DolMapper", out var app) && app is not null
+            && !start.Environment.ContainsKey("ConnectionStrings__DolMapperOwner") && PostgresFixture.OwnerFor(app) is { } appOwner)
+        {
+            start.Environment["ConnectionStrings__DolMapperOwner"] = appOwner;
         }
 
         var process = new Process { StartInfo = start };

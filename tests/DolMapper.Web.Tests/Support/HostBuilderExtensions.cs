@@ -11,6 +11,8 @@ public static class HostBuilderExtensions
         var values = new Dictionary<string, string?>
         {
             ["ConnectionStrings:DolMapper"] = connectionString,
+            // Two roles, as an installation has them (PostgresFixture): the owner migrates and grants.
+            ["ConnectionStrings:DolMapperOwner"] = PostgresFixture.OwnerFor(connectionString),
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["DolMapper:Jobs:WorkerCount"] = "1",
         };

@@ -12,14 +12,21 @@ namespace DolMapper.Web.Tests.Support;
 /// DolMapper's own launcher in a temporary folder, stopped and deleted when the test process exits.
 /// Migrated databases are copied from a template migrated once, which also holds the HCP classifier
 /// trained once per run (training itself is covered by tests that remove it first).
+/// As in a real installation there are two roles: the server's admin owns the schema (migrations,
+/// grants), and tests and the apps they start connect as <see cref="AppRole"/>, which owns
+/// nothing (docs/security.md) — so the whole suite proves the application works with least privilege.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
     public const string EnvironmentVariable = "DOLMAPPER_TEST_PG";
     private const string TemplateDatabase = "dm_test_template";
 
+    /// <summary>The role tests and their apps connect as: it owns nothing.</summary>
+    public const string AppRole = "dm_test_app";
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static SharedServer? _shared;
+    private static SharedServer? _pending;
     private static int _counter;
 
     private SharedServer Shared => _shared ?? throw new InvalidOperationException("The PostgreSQL fixture is not initialised.");
@@ -72,8 +79,26 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     private static readonly SemaphoreSlim CopyGate = new(1, 1);
 
-    public string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(Shared.AdminConnectionString) { Database = database }.ConnectionString;
+    /// <summary>The application role's connection string for a test database.</summary>
+    public string ConnectionStringFor(string database) => Shared.AppConnectionStringFor(database);
+
+    /// <summary>The schema owner's (the server admin's) connection string for the database <paramref name="connectionString"/> names.</summary>
+    public string OwnerConnectionString(string connectionString) => OwnerFor(connectionString) ?? connectionString;
+
+    /// <summary>
+    /// The owner's connection for a connection string of the test application role (null for any
+    /// other): what an installation sets as ConnectionStrings:DolMapperOwner beside the app's.
+    /// </summary>
+    public static string? OwnerFor(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var shared = _shared ?? _pending;
+        if (shared is null || builder.Username != AppRole)
+        {
+            return null;
+        }
+        return new NpgsqlConnectionStringBuilder(shared.AdminConnectionString) { Database = builder.Database }.ConnectionString;
+    }
 
     public Task ExecuteAsync(string sql) => Sql.ExecuteAsync(Shared.AdminConnectionString, sql);
 
@@ -93,6 +118,10 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
 
         public string AdminConnectionString { get; }
+        private string AppPassword { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+        public string AppConnectionStringFor(string database) =>
+            new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, Username = AppRole, Password = AppPassword }.ConnectionString;
 
         public static async Task<SharedServer> StartAsync(string template)
         {
@@ -114,7 +143,18 @@ public sealed class PostgresFixture : IAsyncLifetime
             var admin = shared.AdminConnectionString;
             await Sql.ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)");
             await Sql.ExecuteAsync(admin, $"CREATE DATABASE {template}");
-            var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = template }.ConnectionString;
+            await Sql.ExecuteAsync(admin, $"""
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AppRole}') THEN
+                        CREATE ROLE {AppRole} LOGIN;
+                    END IF;
+                END $$;
+                ALTER ROLE {AppRole} PASSWORD '{shared.AppPassword}';
+                """);
+            // _shared is set by the caller once this returns; the template is made through an app
+            // that migrates as the owner and grants the application role, as an installation does.
+            var connectionString = shared.AppConnectionStringFor(template);
+            _pending = shared;
             await using (var app = await DolMapperApp.CreateAsync(HostRole.Command, [], b => b.UseTestDatabase(connectionString)))
             {
                 await app.PrepareAsync();

@@ -70,7 +70,7 @@ public sealed class InterruptedWork(NpgsqlDataSource dataSource, ILogger<Interru
             await using var drop = new NpgsqlCommand($"""
                 DELETE FROM person_score_evidence WHERE run_id = {runId}
                     AND NOT EXISTS (SELECT 1 FROM scoring_runs WHERE id = {runId} AND status IN ('{RunStatuses.Running}', '{RunStatuses.Complete}'));
-                DROP TABLE IF EXISTS {table};
+                SELECT dolmapper_run_scores_drop({runId});
                 """, connection);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }

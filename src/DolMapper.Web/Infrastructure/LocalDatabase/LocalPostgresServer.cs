@@ -15,7 +15,10 @@ namespace DolMapper.Web.Infrastructure.LocalDatabase;
 /// <remarks>
 /// Layout under <c>{data}/postgres</c>: <c>cluster/</c> (PGDATA, owned by the server user),
 /// <c>log/</c> (server log), <c>password</c> (the superuser password, readable by DolMapper's
-/// user only) and <c>launcher.lock</c> (serialises start and stop between processes).
+/// user only), <c>app-password</c> (the application role's) and <c>launcher.lock</c> (serialises
+/// start and stop between processes).
+/// Two roles, as docs/security.md asks of any installation: the superuser owns the schema and runs
+/// migrations; the application connects as <see cref="AppUser"/>, which owns nothing.
 /// </remarks>
 public sealed partial class LocalPostgresServer : IAsyncDisposable
 {
@@ -23,6 +26,9 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     public const string ApplicationNamePrefix = "dolmapper:";
     private const string LauncherApplicationName = "dolmapper-launcher";
     private const string SuperUser = "postgres";
+
+    /// <summary>The role the application connects as: it owns nothing and may only read and append the audit log.</summary>
+    public const string AppUser = "dolmapper_app";
 
     private readonly PostgresBinaries _binaries;
     private readonly LocalDatabaseOptions _options;
@@ -44,16 +50,21 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     public string ClusterDirectory => Path.Combine(_root, "cluster");
     private string LogDirectory => Path.Combine(_root, "log");
     private string PasswordFile => Path.Combine(_root, "password");
+    private string AppPasswordFile => Path.Combine(_root, "app-password");
     private string LockFile => Path.Combine(_root, "launcher.lock");
 
     public int Port { get; private set; }
     public bool StartedByThisProcess { get; private set; }
     private string Password { get; set; } = "";
+    private string AppPassword { get; set; } = "";
 
-    /// <summary>The connection string DolMapper uses, tagged with this process's application name.</summary>
-    public string ConnectionString => BuildConnectionString(_options.Database, ApplicationNamePrefix + Environment.ProcessId);
+    /// <summary>The connection string DolMapper uses (the application role), tagged with this process's application name.</summary>
+    public string ConnectionString => BuildConnectionString(_options.Database, ApplicationNamePrefix + Environment.ProcessId, AppUser, AppPassword);
 
-    /// <summary>A connection string for another database in the same cluster (tests create their own).</summary>
+    /// <summary>The schema owner's connection string (the cluster's superuser): migrations and grants.</summary>
+    public string OwnerConnectionString => BuildConnectionString(_options.Database, ApplicationNamePrefix + Environment.ProcessId);
+
+    /// <summary>A superuser connection string for another database in the same cluster (tests create their own).</summary>
     public string ConnectionStringFor(string database) => BuildConnectionString(database, ApplicationNamePrefix + Environment.ProcessId);
 
     /// <summary>Starts the local cluster, creating it on first use, or attaches to it if another process runs it.</summary>
@@ -88,6 +99,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             StartedByThisProcess = true;
         }
         await EnsureDatabaseAsync(cancellationToken);
+        await EnsureAppRoleAsync(cancellationToken);
     }
 
     private void PrepareFolders()
@@ -244,6 +256,32 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
             await create.ExecuteNonQueryAsync(cancellationToken);
             _logger.LogInformation("Created database {Database} in the local cluster", _options.Database);
         }
+    }
+
+    /// <summary>
+    /// The application's role: made on first use (clusters made before it existed get it too),
+    /// its password kept beside the superuser's and set again on every start, so a lost or
+    /// replaced file is never a locked door. Its privileges are granted after each migration.
+    /// </summary>
+    private async Task EnsureAppRoleAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(AppPasswordFile))
+        {
+            await WriteSecretAsync(AppPasswordFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant(), cancellationToken);
+        }
+        AppPassword = File.ReadAllText(AppPasswordFile).Trim();
+        await using var connection = new NpgsqlConnection(BuildConnectionString("postgres", LauncherApplicationName));
+        await connection.OpenAsync(cancellationToken);
+        // The password is hex made here, never input; the role gets no attribute beyond LOGIN.
+        await using var role = new NpgsqlCommand($"""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{AppUser}') THEN
+                    CREATE ROLE {AppUser} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+                END IF;
+            END $$;
+            ALTER ROLE {AppUser} PASSWORD '{AppPassword}';
+            """, connection);
+        await role.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Restarts the server on the same port, dropping every connection (the fault tests' "database restarted under a running app").</summary>
@@ -441,13 +479,13 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         return int.Parse(lines[3].Trim(), CultureInfo.InvariantCulture);
     }
 
-    private string BuildConnectionString(string database, string applicationName) =>
+    private string BuildConnectionString(string database, string applicationName, string? user = null, string? password = null) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = Port,
-            Username = SuperUser,
-            Password = Password,
+            Username = user ?? SuperUser,
+            Password = password ?? Password,
             Database = database,
             ApplicationName = applicationName,
         }.ConnectionString;
