@@ -174,6 +174,58 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
     }
 
     [Fact]
+    public async Task A_bad_link_says_what_was_wrong_and_chips_take_filters_off_on_a_laptop_and_a_phone()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);
+        var profile = Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name);
+        foreach (var (width, height, name) in new[] { (1280, 900, "rankings-bad-link"), (390, 844, "rankings-bad-link-phone") })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            // An unknown country and an absurd page: named, ignored, and the last page shown with its pager.
+            await page.GotoAsync($"/Rankings?profile={profile}&country=XX&tier=top%2099%25&page=999999");
+            await Assertions.Expect(page.GetByTestId("filter-notices")).ToContainTextAsync("Country 'XX' is not in this ranking — ignored.");
+            await Assertions.Expect(page.GetByTestId("filter-notices")).ToContainTextAsync("Tier 'top 99%' is not in this ranking — ignored.");
+            await Assertions.Expect(page.GetByTestId("row").First).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("pager")).ToContainTextAsync("Page ");
+            await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = false });
+            // The whole table fits: no column (the score, the move since the last run) hides behind a sideways scroll.
+            Assert.True(await page.GetByTestId("ranking").EvaluateAsync<bool>("t => t.scrollWidth <= t.parentElement.clientWidth"),
+                $"at {width} px the ranking table is wider than its box: " + await page.GetByTestId("ranking").EvaluateAsync<string>("t => t.scrollWidth + ' > ' + t.parentElement.clientWidth"));
+
+            // Two filters as chips: one removed by its ×, then the other by "Clear all".
+            await page.GotoAsync($"/Rankings?profile={profile}&country=US&profession=physician");
+            await Assertions.Expect(page.GetByTestId("chip")).ToHaveCountAsync(2);
+            if (width < 768)
+            {
+                // On a phone the filters fold behind one button that counts them, and the ranking starts on the first screen.
+                await Assertions.Expect(page.GetByTestId("filters-toggle")).ToContainTextAsync("2 active");
+                await Assertions.Expect(page.GetByLabel("Country")).ToBeHiddenAsync();
+                Assert.True((await page.GetByTestId("row").First.BoundingBoxAsync())!.Y < height, "the first ranked person is below the first screen");
+                // Name and score side by side, nothing wider than the phone.
+                await Assertions.Expect(page.GetByTestId("score-phone").First).ToBeVisibleAsync();
+                await Assertions.Expect(page.GetByTestId("score-phone").First).ToContainTextAsync("Score ");
+                Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= width, "the rankings page is wider than a phone");
+                Assert.True(await page.GetByTestId("ranking").EvaluateAsync<bool>("t => t.scrollWidth <= t.parentElement.clientWidth"), "the ranking table scrolls sideways on a phone");
+                await page.GetByTestId("filters-toggle").ClickAsync();
+                await Assertions.Expect(page.GetByLabel("Country")).ToBeVisibleAsync();
+                await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("rankings-filters-phone"), FullPage = false });
+            }
+            await page.GetByRole(AriaRole.Link, new() { Name = "Remove the filter Country: US" }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("country=", StringComparison.Ordinal));
+            await Assertions.Expect(page.GetByTestId("chip")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.GetByLabel("Country")).ToHaveValueAsync("");
+            await page.GetByTestId("clear-filters").ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("profession=", StringComparison.Ordinal));
+            await Assertions.Expect(page.GetByTestId("chip")).ToHaveCountAsync(0);
+
+            // An unknown profile is an explained not-found page, not another profile's ranking.
+            var response = await page.GotoAsync("/Rankings?profile=Nope");
+            Assert.Equal(404, response!.Status);
+            await Assertions.Expect(page.GetByTestId("error-message")).ToContainTextAsync("There is no ranking of a scoring profile named 'Nope'");
+        }
+    }
+
+    [Fact]
     public async Task A_brand_manager_opens_the_patient_influencer_tab_sees_them_ranked_and_explained_on_a_laptop_and_a_phone()
     {
         var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);

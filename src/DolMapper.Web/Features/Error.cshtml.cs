@@ -9,6 +9,8 @@ public sealed class ErrorModel : PageModel
 {
     public string Title { get; private set; } = "Something went wrong";
     public string Message { get; private set; } = "The error has been logged. Try again, or ask an administrator.";
+    /// <summary>A not-found page also offers the rankings, where most links start.</summary>
+    public bool ShowRankingsLink { get; private set; }
 
     public void OnGet(int? code) => Describe(code);
 
@@ -23,8 +25,9 @@ public sealed class ErrorModel : PageModel
                 Message = "Your role does not give access to this page. Ask an administrator if you need it.";
                 break;
             case StatusCodes.Status404NotFound:
-                Title = "Page not found";
-                Message = "There is no page at this address.";
+                Title = "Not found";
+                Message = NotFoundReason.Of(HttpContext) ?? "There is no page at this address.";
+                ShowRankingsLink = true;
                 break;
             case >= 400 and < 500:
                 Title = "Bad request";

@@ -24,6 +24,13 @@ internal static class WebPipeline
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        // A shared link with a very long search reaches the page (which shortens the search and
+        // says so) instead of a bare 414 from the server; htmx repeats the URL in a header.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestLineSize = 64 * 1024;
+            o.Limits.MaxRequestHeadersTotalSize = 160 * 1024;
+        });
         Compliance.ComplianceServiceCollectionExtensions.AddCompliance(services);
         Crm.CrmServiceCollectionExtensions.AddCrm(services);
         Persons.PersonServiceCollectionExtensions.AddPersons(services);

@@ -156,6 +156,88 @@ public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
+    public async Task Filters_tell_the_truth_unknown_values_are_named_and_ignored_pages_clamp_and_chips_remove_filters()
+    {
+        var connection = await ScoredWorldAsync();
+        await using var app = await TestApp.StartAsync(connection);
+        var client = await app.SignInAsync(Roles.BrandManager);
+        async Task<string> Page(string query) => System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/Rankings?" + query));
+
+        // An unknown value is named and ignored: the four ranked persons are all shown, not "nobody matches".
+        var unknown = await Page("country=%3Cscript%3Ealert(1)%3C/script%3E&tier=top%2099%25&sort=nonsense&min=150&persona=999&size=7");
+        Assert.Contains("data-testid=\"filter-notices\"", unknown);
+        Assert.Contains("Country '<script>alert(1)</script>' is not in this ranking — ignored.", unknown);
+        Assert.Contains("Tier 'top 99%' is not in this ranking — ignored.", unknown);
+        Assert.Contains("'nonsense' is not something to sort by", unknown);
+        Assert.Contains("A minimum score of 150 is outside 0–100", unknown);
+        Assert.Contains("Persona 999 is not in this ranking", unknown);
+        Assert.Contains("7 rows a page is not offered", unknown);
+        Assert.Contains("4 persons", unknown);
+        Assert.DoesNotContain("data-testid=\"no-rows\"", unknown);
+        Assert.DoesNotContain("<script>alert(1)", await client.GetStringAsync("/Rankings?country=%3Cscript%3Ealert(1)%3C/script%3E"));
+
+        // A page beyond the last shows the last, with its pager.
+        var far = await Page("page=999999&size=25");
+        Assert.Contains("Page 1 of 1", far);
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(far, "data-testid=\"row\"").Count);
+
+        // Active filters are chips; each removes itself, "clear all" removes every one.
+        var filtered = await client.GetStringAsync("/Rankings?country=GB&profession=nurse&q=cara");
+        var chips = System.Text.RegularExpressions.Regex.Matches(filtered, "data-testid=\"chip\"").Count;
+        Assert.Equal(3, chips);
+        var chip = System.Text.RegularExpressions.Regex.Match(filtered, "<a class=\"badge[^\"]*\" href=\"([^\"]+)\" data-testid=\"chip\"[^>]*><span class=\"visually-hidden\">Remove the filter </span>Country: GB");
+        Assert.True(chip.Success, "a chip for the country");
+        var withoutCountry = System.Net.WebUtility.HtmlDecode(chip.Groups[1].Value);
+        Assert.DoesNotContain("country=", withoutCountry);
+        Assert.Contains("profession=nurse", withoutCountry);
+        var clear = System.Text.RegularExpressions.Regex.Match(filtered, "href=\"([^\"]+)\" data-testid=\"clear-filters\"");
+        var cleared = System.Net.WebUtility.HtmlDecode(clear.Groups[1].Value);
+        Assert.DoesNotContain("country=", cleared);
+        Assert.DoesNotContain("q=", cleared);
+        Assert.Contains("4 persons", await Page(cleared[(cleared.IndexOf('?') + 1)..]));
+
+        // A long search is shortened with a message, not refused by the server with 414.
+        var longSearch = await client.GetAsync("/Rankings?q=" + new string('a', 10_000));
+        Assert.Equal(HttpStatusCode.OK, longSearch.StatusCode);
+        Assert.Contains("The search was shortened to its first 200 characters.", System.Net.WebUtility.HtmlDecode(await longSearch.Content.ReadAsStringAsync()));
+
+        // Page size: 25, 50, 100 or 200 rows, kept in the URL.
+        Assert.Contains("<option value=\"100\" selected=\"selected\">100</option>", await client.GetStringAsync("/Rankings?size=100"));
+    }
+
+    [Fact]
+    public async Task Not_found_is_one_page_that_says_what_was_not_found()
+    {
+        var connection = await ScoredWorldAsync();
+        var ana = (long)(await Sql.ScalarAsync(connection, "SELECT id FROM persons WHERE public_id = 'x:1'"))!;
+        await using var app = await TestApp.StartAsync(connection);
+        var client = await app.SignInAsync(Roles.BrandManager);
+
+        async Task NotFound(string path, string reason)
+        {
+            var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+            Assert.Contains("data-testid=\"error-page\"", html);
+            Assert.Contains(reason, html);
+        }
+        await NotFound("/Rankings?profile=No%20such%20profile", "There is no ranking of a scoring profile named 'No such profile'");
+        await NotFound($"/Profiles/{ana}?profile=Nope", "There is no ranking of a scoring profile named 'Nope'");
+        await NotFound($"/Profiles/99999999?profile={Uri.EscapeDataString(Profile.Name)}", $"Nobody with the id 99999999 is ranked in '{Profile.Name}'");
+        await NotFound("/Profiles/99999999", "Nobody with the id 99999999 is ranked in any scoring profile");
+        await NotFound("/Compare?ids=abc", "'abc' is not a person's id");
+        await NotFound("/Compare?profile=Nope&ids=1&ids=2", "There is no ranking of a scoring profile named 'Nope'");
+        await NotFound("/no/such/page", "There is no page at this address.");
+
+        // A profile link without its profile lands on the person, under the profile that ranks them.
+        var noProfile = await client.GetAsync($"/Profiles/{ana}");
+        Assert.Equal(HttpStatusCode.Redirect, noProfile.StatusCode);
+        var location = noProfile.Headers.Location!.OriginalString;
+        Assert.Equal($"/Profiles/{ana}?profile={Uri.EscapeDataString(Profile.Name)}", location.Replace("+", "%20"));
+        Assert.Contains("Dr. Ana Ruiz, MD", System.Net.WebUtility.HtmlDecode(await client.GetStringAsync(location)));
+    }
+
+    [Fact]
     public async Task Without_a_complete_run_the_page_says_how_to_get_one()
     {
         var connection = await postgres.CreateMigratedDatabaseAsync();
@@ -195,7 +277,7 @@ public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<
         using var page = new HttpRequestMessage(HttpMethod.Get, "/Rankings?" + view);
         page.Headers.Add("HX-Request", "true");
         var html = System.Net.WebUtility.HtmlDecode(await (await analyst.SendAsync(page)).Content.ReadAsStringAsync());
-        var screen = System.Text.RegularExpressions.Regex.Matches(html, "data-testid=\"rank\">(\\d+)</td>\\s*<td><div class=\"fw-semibold\"><a [^>]+>([^<]+)</a>")
+        var screen = System.Text.RegularExpressions.Regex.Matches(html, "data-testid=\"rank\">(\\d+)</td>\\s*<td class=\"dm-name\"><div class=\"fw-semibold\"><a [^>]+>([^<]+)</a>")
             .Select(m => (Rank: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Name: m.Groups[2].Value)).ToList();
         Assert.Equal([(1, "Cara Dunn, RN")], screen);
         Assert.Contains("/Rankings/export.csv?", html);

@@ -98,8 +98,11 @@ public sealed class PatientInfluencerTests(PostgresFixture postgres) : IClassFix
         Assert.Contains("https://www.cancer.gov/types/breast", page);
         Assert.Contains("patient advisory role", page);
         Assert.DoesNotContain(" has breast cancer", page, StringComparison.OrdinalIgnoreCase);
-        // The HCP rankings neither list the patient profile nor show its people.
-        var hcpRankings = WebUtility.HtmlDecode(await analyst.GetStringAsync($"/Rankings?profile={Uri.EscapeDataString(Profile.Name)}"));
+        // The HCP rankings neither list the patient profile nor show its people: asked for it, they send the reader to its tab.
+        var asked = await analyst.GetAsync($"/Rankings?profile={Uri.EscapeDataString(Profile.Name)}");
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        Assert.StartsWith("/Patients?profile=", asked.Headers.Location!.OriginalString);
+        var hcpRankings = WebUtility.HtmlDecode(await analyst.GetStringAsync("/Rankings"));
         Assert.DoesNotContain($"<option value=\"{Profile.Name}\"", hcpRankings);
         Assert.Contains("Patient influencers", hcpRankings);
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DolMapper.Web.Features.Compare;
 
 /// <summary>Two to four DOLs side by side under one profile (every role): radar overlay and a table.</summary>
-public sealed class IndexModel(ProfileQuery profiles) : PageModel
+public sealed class IndexModel(ProfileQuery profiles, Rankings.RankingQuery rankings) : PageModel
 {
     public const int Most = 4;
 
@@ -17,9 +17,19 @@ public sealed class IndexModel(ProfileQuery profiles) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        var known = await rankings.ProfilesAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(Profile))
         {
-            return RedirectToPage("/Rankings/Index");
+            Profile = known.FirstOrDefault();
+        }
+        if (Profile is null || !known.Contains(Profile))
+        {
+            return this.NotFoundBecause(Profile is null ? "There is no ranking yet to compare persons in." : $"There is no ranking of a scoring profile named '{Profile}'.");
+        }
+        var bad = Request.Query["ids"].Where(v => !long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)).ToList();
+        if (bad.Count > 0)
+        {
+            return this.NotFoundBecause($"'{bad[0]}' is not a person's id: compare links carry the ids of ticked persons.");
         }
         var ids = Ids.Distinct().ToArray();
         if (ids.Length is < 2 or > Most)

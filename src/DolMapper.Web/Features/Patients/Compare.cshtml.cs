@@ -17,7 +17,7 @@ public sealed class CompareModel(PatientQuery patients) : PageModel
         var run = profile is null ? null : await patients.LatestRunAsync(profile, brandManager, cancellationToken);
         if (run is null)
         {
-            return NotFound();
+            return this.NotFoundBecause($"There is no patient influencer ranking named '{profile}'.");
         }
         var chosen = (ids ?? []).Distinct().Take(Max).ToArray();
         if (chosen.Length < 2)

@@ -20,6 +20,8 @@ public sealed class PersonModel(PatientQuery patients) : PageModel
         profile ??= (await patients.ProfilesAsync(brandManager, cancellationToken)).FirstOrDefault();
         var run = profile is null ? null : await patients.LatestRunAsync(profile, brandManager, cancellationToken);
         Detail = run is null ? null : await patients.PersonAsync(run, id, cancellationToken);
-        return Detail is null ? NotFound() : Page();
+        return Detail is not null ? Page()
+            : run is null ? this.NotFoundBecause(profile is null ? "There is no patient influencer ranking yet." : $"There is no patient influencer ranking named '{profile}'.")
+            : this.NotFoundBecause($"Nobody with the id {id} is ranked in '{profile}' (its latest run).");
     }
 }

@@ -16,14 +16,27 @@ public sealed class IndexModel(ProfileQuery profiles, Scoring.LearnedRanking lea
 
     public async Task<IActionResult> OnGetAsync(long id, [FromQuery] string? profile, CancellationToken cancellationToken)
     {
+        var known = await rankings.ProfilesAsync(cancellationToken);
         if (string.IsNullOrWhiteSpace(profile))
         {
-            return RedirectToPage("/Rankings/Index");
+            // A link without its profile: the person under the first profile that ranks them, said in the URL.
+            foreach (var name in known)
+            {
+                if (await profiles.GetAsync(id, name, cancellationToken) is not null)
+                {
+                    return RedirectToPage("/Profiles/Index", new { id, profile = name });
+                }
+            }
+            return this.NotFoundBecause($"Nobody with the id {id} is ranked in any scoring profile.");
+        }
+        if (!known.Contains(profile))
+        {
+            return this.NotFoundBecause($"There is no ranking of a scoring profile named '{profile}'.");
         }
         Dol = await profiles.GetAsync(id, profile, cancellationToken);
         if (Dol is null)
         {
-            return NotFound();
+            return this.NotFoundBecause($"Nobody with the id {id} is ranked in '{profile}' (its latest run).");
         }
         Events = await events.OfPersonAsync(id, cancellationToken);
         if (CanShortlist)

@@ -33,6 +33,11 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     [BindProperty(SupportsGet = true, Name = "notranked")] public string? NotRankedReason { get; set; }
     [BindProperty(SupportsGet = true, Name = "min")] public double? MinScore { get; set; }
     [BindProperty(SupportsGet = true, Name = "sort")] public string? Sort { get; set; }
+    [BindProperty(SupportsGet = true, Name = "size")] public int? Size { get; set; }
+    /// <summary>What was wrong with the URL's filters, in words (each value named and ignored).</summary>
+    public IReadOnlyList<string> Notices { get; private set; } = [];
+    /// <summary>The active filters, each removable.</summary>
+    public IReadOnlyList<FilterChip> Chips { get; private set; } = [];
     // "page" is also Razor Pages' own route value (the page's path), so it is read from the query string alone.
     public int PageNumber { get; private set; } = 1;
 
@@ -80,15 +85,52 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     {
         PageNumber = Math.Max(1, page ?? 1);
         Profiles = await rankings.ProfilesAsync(cancellationToken);
-        HasPatientRankings = (await patients.ProfilesAsync(brandManager: !CanExport, cancellationToken)).Count > 0;
-        if (Profile is null || !Profiles.Contains(Profile))
+        var patientProfiles = await patients.ProfilesAsync(brandManager: !CanExport, cancellationToken);
+        HasPatientRankings = patientProfiles.Count > 0;
+        if (!string.IsNullOrWhiteSpace(Profile) && !Profiles.Contains(Profile))
         {
-            Profile = Profiles.FirstOrDefault();
+            if (patientProfiles.Contains(Profile))
+            {
+                // A patient influencer profile's ranking is on its own tab.
+                return RedirectToPage("/Patients/Index", new { profile = Profile });
+            }
+            return this.NotFoundBecause($"There is no ranking of a scoring profile named '{Profile}': no such profile, or its first run has not completed.");
         }
-        Result = await rankings.PageAsync(
-            new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, Math.Max(1, PageNumber), Platform, Relationship, Persona, Event),
-            cancellationToken);
+        Profile ??= Profiles.FirstOrDefault();
         Events = await events.NamesAsync(cancellationToken);
+        var filter = new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, PageNumber, Platform, Relationship, Persona, Event,
+            Size ?? RankingFilter.PageSize);
+        Result = await rankings.PageAsync(filter, cancellationToken);
+        if (Result is not null)
+        {
+            var offer = new RankingFilterCheck.Offer(Result.Countries, Result.Specialties, Result.Professions, Result.Personas, Events, Result.Run.HasLearnedRanking);
+            (var checkedFilter, Notices) = RankingFilterCheck.Check(filter, offer);
+            if (Size is { } size && !RankingFilter.PageSizes.Contains(size))
+            {
+                Notices = [.. Notices, $"{size} rows a page is not offered — showing {RankingFilter.PageSize}."];
+            }
+            if (Notices.Count > 0)
+            {
+                Result = await rankings.PageAsync(checkedFilter, cancellationToken);
+            }
+            // A page beyond the last shows the last (a shared link outlives a narrower ranking).
+            var last = (int)Math.Max(1, Math.Ceiling(Result!.Total / (double)checkedFilter.Rows));
+            if (PageNumber > last)
+            {
+                PageNumber = last;
+                Result = await rankings.PageAsync(checkedFilter with { Page = last }, cancellationToken);
+            }
+            (Country, Specialty, Profession, Tier, Platform, Relationship, Persona, Event, Search, MinScore, Sort) = (checkedFilter.Country, checkedFilter.Specialty,
+                checkedFilter.Profession, checkedFilter.Tier, checkedFilter.Platform, checkedFilter.Relationship, checkedFilter.Persona, checkedFilter.Event,
+                checkedFilter.Search, checkedFilter.MinScore, checkedFilter.Sort);
+            Size = checkedFilter.Rows == RankingFilter.PageSize ? null : checkedFilter.Rows;
+            Chips = RankingFilterCheck.Chips(checkedFilter, offer);
+            if (!string.IsNullOrWhiteSpace(NotRankedReason) && !DolMapper.Scoring.NotRankedReasons.All.Contains(NotRankedReason))
+            {
+                Notices = [.. Notices, $"'{NotRankedReason}' is not a reason anyone is left out of a ranking — ignored."];
+                NotRankedReason = null;
+            }
+        }
         if (Result is not null)
         {
             HasLearned = Result.Run.HasLearnedRanking;
@@ -146,7 +188,14 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
         ["platform"] = Platform, ["relationship"] = Relationship, ["persona"] = Persona?.ToString(CultureInfo.InvariantCulture), ["event"] = Event,
         ["q"] = Search, ["min"] = MinScore?.ToString(CultureInfo.InvariantCulture), ["sort"] = Result?.Filter.Sort,
         ["page"] = PageNumber > 1 ? PageNumber.ToString(CultureInfo.InvariantCulture) : null,
+        ["size"] = Size?.ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>This ranking with no filter at all (the profile kept; sort and page size too).</summary>
+    public string ClearAllUrl => Build(Url.Page("/Rankings/Index")!, new Dictionary<string, string?>
+    {
+        ["profile"] = Result?.Profile, ["sort"] = Result?.Filter.Sort, ["size"] = Size?.ToString(CultureInfo.InvariantCulture),
+    });
 
     private static string Build(string path, Dictionary<string, string?> query) =>
         path + QueryString.Create(query.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));

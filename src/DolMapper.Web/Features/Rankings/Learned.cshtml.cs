@@ -36,7 +36,7 @@ public sealed class LearnedModel(RankingQuery rankings, LearnedRanking learned, 
         var run = await rankings.LatestRunAsync(profile, cancellationToken);
         if (run is null || run.Profile != profile)
         {
-            return NotFound();
+            return this.NotFoundBecause($"There is no ranking of a scoring profile named '{profile}'.");
         }
         jobs.Enqueue<LearnedRankingJob>(job => job.TrainAsync(run.ProfileId, CancellationToken.None));
         Notice = "Training is queued; this page shows the new model when it is done (a few seconds). If there is not enough feedback yet, the model stays as it was.";

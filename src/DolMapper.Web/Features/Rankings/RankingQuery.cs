@@ -114,7 +114,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
 
         // A complete run never changes, so a view's count changes only with the opt-outs: counted
         // once per (run, filters, opt-outs), not on every page, sort or reload.
-        var countKey = personIds is null ? (run.RunId, filter with { Page = 1, Sort = null, Profile = null }, run.OptOuts) : default;
+        var countKey = personIds is null ? (run.RunId, filter with { Page = 1, Sort = null, Profile = null, Size = RankingFilter.PageSize }, run.OptOuts) : default;
         if (personIds is not null || !counts.TryGetValue(countKey, out var total))
         {
             await using var count = new NpgsqlCommand($"{RankingSelection.With} SELECT count(*) FROM person_scores s WHERE {selection.Where}", connection);
@@ -150,8 +150,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource)
         {
             selection.Bind(command);
             command.Parameters.Add(new NpgsqlParameter("previous", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)run.PreviousRunId ?? DBNull.Value });
-            command.Parameters.AddWithValue("offset", Data.Paging.Offset(page, RankingFilter.PageSize));
-            command.Parameters.AddWithValue("limit", RankingFilter.PageSize);
+            command.Parameters.AddWithValue("offset", Data.Paging.Offset(page, filter.Rows));
+            command.Parameters.AddWithValue("limit", filter.Rows);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var signalOrdinals = Questions.All.Select(reader.GetOrdinal).ToArray();
             while (await reader.ReadAsync(cancellationToken))

@@ -11,9 +11,16 @@ namespace DolMapper.Web.Features.Rankings;
 public sealed record RankingFilter(
     string? Profile = null, string? Country = null, string? Specialty = null, string? Profession = null, string? Tier = null,
     string? Search = null, double? MinScore = null, string? Sort = null, int Page = 1,
-    string? Platform = null, string? Relationship = null, int? Persona = null, string? Event = null)
+    string? Platform = null, string? Relationship = null, int? Persona = null, string? Event = null, int Size = RankingFilter.PageSize)
 {
+    /// <summary>Rows per page unless the viewer chooses another of <see cref="PageSizes"/>.</summary>
     public const int PageSize = 50;
+
+    /// <summary>The page sizes a viewer may choose.</summary>
+    public static readonly IReadOnlyList<int> PageSizes = [25, 50, 100, 200];
+
+    /// <summary>Rows per page: the chosen size when it is one of <see cref="PageSizes"/>, else the default.</summary>
+    public int Rows => PageSizes.Contains(Size) ? Size : PageSize;
 
     /// <summary>The relationship filter's value for "any CRM relationship".</summary>
     public const string AnyRelationship = "any";

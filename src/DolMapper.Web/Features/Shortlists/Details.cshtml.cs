@@ -21,7 +21,7 @@ public sealed class DetailsModel(ShortlistStore shortlists, RankingQuery ranking
         List = await shortlists.GetAsync(id, cancellationToken);
         if (List is null)
         {
-            return NotFound();
+            return this.NotFoundBecause($"There is no shortlist {id}: it may have been deleted.");
         }
         if (await patients.LatestRunAsync(List.Profile, brandManager: false, cancellationToken) is { } run)
         {

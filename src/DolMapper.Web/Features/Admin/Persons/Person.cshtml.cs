@@ -13,7 +13,7 @@ public sealed class PersonModel(PersonMerging merging) : PageModel
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
         Card = await merging.GetAsync(id, cancellationToken);
-        return Card is null ? NotFound() : Page();
+        return Card is null ? this.NotFoundBecause($"There is no person {id}: merged into another, erased, or never there.") : Page();
     }
 
     public async Task<IActionResult> OnPostSplitAsync(long id, long[] accounts, CancellationToken cancellationToken)
