@@ -226,6 +226,35 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
     }
 
     [Fact]
+    public async Task A_DOLs_score_and_rank_over_time_are_charted_with_the_new_profile_version_marked()
+    {
+        // A small world of its own, so the extra runs change no other test's "move since the last run".
+        var copy = await postgres.CreateMigratedDatabaseAsync();
+        var profile = ExampleProfiles.CardiologyAwarenessUk;
+        await using (var scoring = await ScoringServices.CreateAsync(copy))
+        {
+            await scoring.SeedDemoWorldAsync(new DemoWorldOptions { Persons = 200, Posts = 5_000, Seed = 11 });
+            Assert.True((await scoring.SaveProfileAsync(profile)).Saved);
+            Assert.True(Assert.Single(await scoring.ScoreAsync(profile.Name)).Complete);
+            Assert.True(Assert.Single(await scoring.ScoreAsync(profile.Name)).Complete);
+            var reweighted = profile with { Weights = profile.Weights.ToDictionary(w => w.Key, w => w.Key == "public_influence" ? 1.0 : w.Value / 2) };
+            Assert.True((await scoring.SaveProfileAsync(reweighted)).Saved);
+            Assert.True(Assert.Single(await scoring.ScoreAsync(profile.Name)).Complete);
+        }
+        await using var app = await TestApp.StartAsync(copy);
+        await using var context = await browser.NewContextAsync(app);
+        var page = await BrowserFixture.SignInAsync(context, Roles.BrandManager);
+        await page.GotoAsync("/Rankings?profile=" + Uri.EscapeDataString(profile.Name));
+        await page.GetByTestId("row").First.Locator("a").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("history-chart")).ToHaveAttributeAsync("data-drawn", "true");
+        await Assertions.Expect(page.GetByTestId("version-note")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("history").Locator("tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("version-changed")).ToHaveCountAsync(1);
+        await page.GetByTestId("history-chart").ScrollIntoViewIfNeededAsync();
+        await page.GetByTestId("history-chart").ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("profile-history") });
+    }
+
+    [Fact]
     public async Task A_brand_manager_opens_the_patient_influencer_tab_sees_them_ranked_and_explained_on_a_laptop_and_a_phone()
     {
         var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);

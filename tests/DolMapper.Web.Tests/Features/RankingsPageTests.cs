@@ -238,6 +238,30 @@ public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_score_history_marks_runs_of_a_new_profile_version()
+    {
+        var connection = await ScoredWorldAsync();
+        await using (var scoring = await ScoringServices.CreateAsync(connection, storeModel: false))
+        {
+            Assert.True(Assert.Single(await scoring.ScoreAsync()).Complete);
+            // New weights: version 2, scored once.
+            var saved = await scoring.SaveProfileAsync(Profile with { Weights = new Dictionary<string, double> { ["relevance"] = 0.3, ["activity"] = 1 } });
+            Assert.True(saved.Saved, string.Join("; ", saved.Problems));
+            Assert.True(Assert.Single(await scoring.ScoreAsync()).Complete);
+        }
+        var ana = (long)(await Sql.ScalarAsync(connection, "SELECT id FROM persons WHERE public_id = 'x:1'"))!;
+        await using var app = await TestApp.StartAsync(connection);
+        var client = await app.SignInAsync(Roles.BrandManager);
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/Profiles/{ana}?profile={Uri.EscapeDataString(Profile.Name)}"));
+
+        Assert.Contains("data-versions=\"[1,1,2]\"", html);
+        Assert.Contains("data-testid=\"history-chart\"", html);
+        Assert.Contains("data-testid=\"version-note\"", html);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "data-testid=\"version-changed\""));
+        Assert.Contains("<th scope=\"col\">Profile version</th>", html);
+    }
+
+    [Fact]
     public async Task Without_a_complete_run_the_page_says_how_to_get_one()
     {
         var connection = await postgres.CreateMigratedDatabaseAsync();

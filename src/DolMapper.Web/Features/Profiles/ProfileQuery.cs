@@ -7,12 +7,15 @@ using Npgsql;
 
 namespace DolMapper.Web.Features.Profiles;
 
+/// <summary>A DOL's score and rank in one complete run of a profile, and the profile version that run scored.</summary>
+public sealed record ScorePoint(DateTime At, int Rank, double Score, int Version);
+
 /// <summary>A DOL as the profile page shows them, in one profile's latest complete run.</summary>
 public sealed record DolProfile(
     long PersonId, string PublicId, string? Name, string? Profession, string? Specialty, string? Country, double? HcpConfidence,
     IReadOnlyList<string> ClassificationTerms, IReadOnlyList<(string Platform, string Handle, string? Url)> Accounts,
     string Profile, int Version, DateTime RunAt, int Rank, double Score, string Tier, double[] Signals, double[] Raw, double[] Contributions,
-    JsonElement Evidence, IReadOnlyList<(DateTime At, string Text, string? Url)> SamplePosts, IReadOnlyList<(DateTime At, int Rank, double Score)> History)
+    JsonElement Evidence, IReadOnlyList<(DateTime At, string Text, string? Url)> SamplePosts, IReadOnlyList<ScorePoint> History)
 {
     /// <summary>The profile version the run scored (its weights, scope and market).</summary>
     public ProfileDefinition? Definition { get; init; }
@@ -123,9 +126,10 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
                 posts.Add((DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc), r.GetString(1), PostLinks.Url(r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4))));
             }
         }
-        var history = new List<(DateTime, int, double)>();
+        var history = new List<ScorePoint>();
         await using (var h = new NpgsqlCommand($"""
-            SELECT r.completed_at, s.rank, s.score FROM person_scores s JOIN scoring_runs r ON r.id = s.run_id
+            SELECT r.completed_at, s.rank, s.score, v.version FROM person_scores s JOIN scoring_runs r ON r.id = s.run_id
+            JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE s.person_id = @p AND r.profile_id = @profile AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at
             """, connection))
         {
@@ -134,7 +138,7 @@ public sealed class ProfileQuery(NpgsqlDataSource dataSource)
             await using var r = await h.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
-                history.Add((DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc), r.GetInt32(1), r.GetDouble(2)));
+                history.Add(new ScorePoint(DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc), r.GetInt32(1), r.GetDouble(2), r.GetInt32(3)));
             }
         }
         var activity = new List<(DateTime, int, long)>();

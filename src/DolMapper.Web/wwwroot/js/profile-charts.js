@@ -44,6 +44,33 @@
         });
         activity.dataset.drawn = 'true';
     }
+    // A DOL's score and rank in each run; a run of a new profile version is drawn as a larger triangle,
+    // so a jump caused by new weights is not read as a change in the person.
+    const history = document.getElementById('history');
+    if (history && window.Chart) {
+        const versions = JSON.parse(history.dataset.versions);
+        const changed = versions.map((v, i) => i > 0 && v !== versions[i - 1]);
+        const style = changed.map(c => (c ? 'triangle' : 'circle'));
+        const radius = changed.map(c => (c ? 7 : 3));
+        new Chart(history, {
+            type: 'line',
+            data: { labels: JSON.parse(history.dataset.labels), datasets: [
+                { label: 'score', data: JSON.parse(history.dataset.scores), yAxisID: 'score', borderColor: 'rgb(13,110,253)', backgroundColor: 'rgb(13,110,253)',
+                  pointStyle: style, pointRadius: radius, tension: 0 },
+                { label: 'rank', data: JSON.parse(history.dataset.ranks), yAxisID: 'rank', borderColor: 'rgb(253,126,20)', backgroundColor: 'rgb(253,126,20)',
+                  pointStyle: style, pointRadius: radius, borderDash: [4, 3], tension: 0 }] },
+            options: {
+                animation: false,
+                scales: {
+                    score: { position: 'left', min: 0, max: 100, title: { display: true, text: 'score' } },
+                    rank: { position: 'right', reverse: true, min: 1, suggestedMax: 10, ticks: { precision: 0 }, grid: { drawOnChartArea: false }, title: { display: true, text: 'rank (1 at the top)' } },
+                    x: { ticks: { maxTicksLimit: 8 } }
+                },
+                plugins: { tooltip: { callbacks: { footer: items => 'profile version ' + versions[items[0].dataIndex] + (changed[items[0].dataIndex] ? ' (new weights or topic)' : '') } } }
+            }
+        });
+        history.dataset.drawn = 'true';
+    }
     // An insight item's weeks (the insights page): HCPs' and others' posts stacked.
     const trend = document.getElementById('trend-weeks');
     if (trend && window.Chart) {
