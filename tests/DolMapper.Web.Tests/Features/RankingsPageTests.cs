@@ -81,6 +81,16 @@ public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<
     public void Csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(string cell, string expected) =>
         Assert.Equal(expected, DolMapper.Web.Infrastructure.Downloads.CsvText(cell));
 
+    [Theory]
+    [InlineData(0.000123456, "0.0001235")]
+    [InlineData(12.3456, "12.35")]
+    [InlineData(123456.7, "123500")]
+    [InlineData(-0.98765, "-0.9877")]
+    [InlineData(3, "3")]
+    [InlineData(0, "0")]
+    public void Raw_measures_in_the_csv_keep_four_significant_digits(double value, string expected) =>
+        Assert.Equal(expected, RankingCsv.RawNumber(value));
+
     [Fact]
     public async Task Filters_sort_and_opt_outs_shape_the_page_and_live_in_the_query()
     {
@@ -375,6 +385,19 @@ public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<
         var csv = (await analyst.GetStringAsync($"/Shortlists/{listId}/export.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, csv.Length);
         Assert.Contains(csv, r => r.Contains("Cara Dunn, RN", StringComparison.Ordinal) && r.Contains("advisory_board", StringComparison.Ordinal));
+        // The list's own columns last: each person's note, who added them and when; and a link back to each person's page.
+        var header = DolMapper.Web.Tests.Scoring.ScoringRunTests.ParseCsvLine(csv[0]);
+        Assert.Equal([.. RankingCsv.Header, .. RankingCsv.ShortlistColumns], header);
+        var cara = DolMapper.Web.Tests.Scoring.ScoringRunTests.ParseCsvLine(csv.Single(r => r.Contains("Cara Dunn, RN", StringComparison.Ordinal)));
+        var cell = header.Zip(cara).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal("advisory board?", cell["shortlist_note"]);
+        Assert.Equal(TestApp.Demo(Roles.Analyst).Email, cell["added_by"]);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", cell["added_at"]);
+        Assert.Equal($"/Profiles/{ids["x:3"]}?profile={Uri.EscapeDataString(Profile.Name)}", cell["profile_url"]);
+        Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync(cell["profile_url"])).StatusCode);
+        // Scores and signals to one decimal.
+        Assert.Matches(@"^\d+(\.\d)?$", cell["score"]);
+        Assert.All(Questions.All, q => Assert.Matches(@"^\d+(\.\d)?$", cell[q]));
 
         await Sql.ExecuteAsync(connection, $"INSERT INTO opt_outs (person_id, reason, created_at) VALUES ({ids["x:1"]}, 'request', now())");
         csv = (await analyst.GetStringAsync($"/Shortlists/{listId}/export.csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);

@@ -81,7 +81,7 @@ public sealed class ScoringCommandLineTests(PostgresFixture postgres) : IClassFi
             // A reader can recompute the top row's score from its signals and the profile's weights.
             var top = header.Zip(ScoringRunTests.ParseCsvLine(lines[1])).ToDictionary(p => p.First, p => p.Second);
             double D(string k) => double.Parse(top[k], CultureInfo.InvariantCulture);
-            Assert.Equal((D("relevance") + D("peer_trust") + D("science")) / 3, D("score"), 2);
+            Assert.Equal((D("relevance") + D("peer_trust") + D("science")) / 3, D("score"), 0.1);
             Assert.Equal(1L, await Sql.CountAsync(connection, "SELECT count(*) FROM audit_log WHERE action = 'export.csv'"));
 
             await using (var stdout = await CliProcess.RunAsync(["export", "--profile", "Onc CLI", "--top", "3", database]))

@@ -58,6 +58,8 @@ public sealed class ShortlistEntry
     public long PersonId { get; set; }
     public string? Note { get; set; }
     public DateTime AddedAt { get; set; }
+    /// <summary>Who added the person (their user name), shown with the note in the list's CSV.</summary>
+    public string? AddedBy { get; set; }
 }
 
 internal sealed class ShortlistEntryConfiguration : IEntityTypeConfiguration<ShortlistEntry>

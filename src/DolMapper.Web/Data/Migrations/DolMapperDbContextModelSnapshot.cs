@@ -2434,6 +2434,10 @@ namespace DolMapper.Web.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("added_at");
 
+                    b.Property<string>("AddedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("added_by");
+
                     b.Property<string>("Note")
                         .HasColumnType("text")
                         .HasColumnName("note");

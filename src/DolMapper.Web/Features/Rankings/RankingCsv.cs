@@ -11,7 +11,8 @@ namespace DolMapper.Web.Features.Rankings;
 /// <param name="Top">At most this many rows (best first); null for all.</param>
 /// <param name="PersonIds">Only these persons (a shortlist); null for all.</param>
 /// <param name="Filter">The Rankings page's filters and order (its profile and page are ignored); null for the whole ranking.</param>
-public sealed record RankingExportRequest(string Profile, int? Top = null, IReadOnlyCollection<long>? PersonIds = null, RankingFilter? Filter = null);
+/// <param name="ShortlistId">A shortlist's export: its notes, who added each person and when, as the last columns.</param>
+public sealed record RankingExportRequest(string Profile, int? Top = null, IReadOnlyCollection<long>? PersonIds = null, RankingFilter? Filter = null, int? ShortlistId = null);
 
 /// <summary>What an export wrote.</summary>
 public sealed record RankingExportResult(long RunId, int ProfileVersion, DateTime RunAt, int Rows);
@@ -23,15 +24,35 @@ public sealed record RankingExportResult(long RunId, int ProfileVersion, DateTim
 /// left out and the ranks closed up over them (<see cref="RankingSelection"/>: the rank the
 /// Rankings page shows). The one writer behind the <c>export</c> verb and the UI.
 /// </summary>
-public sealed class RankingCsv(NpgsqlDataSource dataSource)
+public sealed class RankingCsv(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<DolMapperOptions> options)
 {
     public static IReadOnlyList<string> Header { get; } =
     [
         "rank", "person_id", "name", "handles", "profession", "specialty", "country", "score", "tier", "persona",
         .. Questions.All.SelectMany(k => new[] { k, k + "_raw" }),
         "relationship_kind", "profile", "profile_version", "run_at", "npi",
-        "suggested_channel", "best_times", "top_formats", "suggested_collaboration",
+        "suggested_channel", "best_times", "top_formats", "suggested_collaboration", "profile_url",
     ];
+
+    /// <summary>A shortlist's export adds these after <see cref="Header"/>.</summary>
+    public static IReadOnlyList<string> ShortlistColumns { get; } = ["shortlist_note", "added_by", "added_at"];
+
+    /// <summary>
+    /// Rounded to what a reader uses: a raw measure to four significant digits (a PageRank value
+    /// of 0.000123456 stays 0.0001235, 12.3456 posts a week 12.35).
+    /// </summary>
+    internal static string RawNumber(double value)
+    {
+        if (value == 0 || !double.IsFinite(value))
+        {
+            return Number(value, "0");
+        }
+        var digits = 3 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        var rounded = digits >= 0
+            ? Math.Round(value, Math.Min(digits, 15), MidpointRounding.AwayFromZero)
+            : Math.Round(value / Math.Pow(10, -digits), MidpointRounding.AwayFromZero) * Math.Pow(10, -digits);
+        return Number(rounded, "0.###############");
+    }
 
     /// <summary>The latest complete run of <paramref name="profile"/>, or null when there is none.</summary>
     public async Task<(long RunId, int Version, DateTime CompletedAt)?> LatestRunAsync(string profile, CancellationToken cancellationToken)
@@ -60,16 +81,23 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         var (runId, version, runAt) = run.Value;
         var signals = string.Join(", ", Questions.All.Select(k => $"s.{k}, s.{k}_raw"));
         var selection = new RankingSelection(runId, request.Filter ?? new RankingFilter(), request.PersonIds);
+        var header = request.ShortlistId is null ? Header : [.. Header, .. ShortlistColumns];
+        // A link back to each person's page: absolute when the public address is configured, else the path.
+        var baseUrl = options.Value.PublicBaseUrl?.TrimEnd('/') ?? "";
+        var profileQuery = "?profile=" + Uri.EscapeDataString(request.Profile);
         await using var command = dataSource.CreateCommand($"""
             {RankingSelection.With}
             SELECT {RankingSelection.DisplayRank} AS rank, p.public_id AS person_id, p.display_name AS name, {RankingSelection.Handles} AS handles,
                    s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona,
                    {signals},
                    s.relationship_kind, p.npi,
-                   en.channel AS suggested_channel, en.best_times, array_to_string(en.top_formats, ' ') AS top_formats, array_to_string(en.collaborations, ' ') AS suggested_collaboration
+                   en.channel AS suggested_channel, en.best_times, array_to_string(en.top_formats, ' ') AS top_formats, array_to_string(en.collaborations, ' ') AS suggested_collaboration,
+                   -- Read last, in the header's order (the reader is sequential).
+                   s.person_id AS internal_id, se.note AS shortlist_note, se.added_by, se.added_at
             FROM person_scores s
             JOIN persons p ON p.id = s.person_id
             LEFT JOIN person_engagement en ON en.run_id = s.run_id AND en.person_id = s.person_id
+            LEFT JOIN shortlist_entries se ON se.shortlist_id = @shortlist AND se.person_id = s.person_id
             LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
             WHERE {selection.Where}
             ORDER BY {selection.OrderBy}
@@ -77,11 +105,12 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
             """);
         selection.Bind(command);
         command.Parameters.Add(new NpgsqlParameter("top", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = request.Top is { } top ? top : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("shortlist", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)request.ShortlistId ?? DBNull.Value });
         command.CommandTimeout = 0;
 
         // Neutralising is done per text cell below, so numbers stay numbers.
         await using var csv = Downloads.CsvWriter(output);
-        foreach (var column in Header)
+        foreach (var column in header)
         {
             csv.WriteField(column);
         }
@@ -91,23 +120,30 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
         var runAtText = runAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         // Each header column is read by its name (ordinals resolved once); the run's own columns are the same on every row.
-        var ordinal = Header.ToDictionary(name => name, name => name switch
+        var ordinal = header.ToDictionary(name => name, name => name switch
         {
             "profile" or "profile_version" or "run_at" => -1,
+            "profile_url" => reader.GetOrdinal("internal_id"),
             _ => reader.GetOrdinal(name),
         });
         string? TextAt(string name) => reader.IsDBNull(ordinal[name]) ? null : reader.GetString(ordinal[name]);
         while (await reader.ReadAsync(cancellationToken))
         {
-            foreach (var name in Header)
+            foreach (var name in header)
             {
                 switch (name)
                 {
+                    case "profile_url":
+                        csv.WriteField(Downloads.CsvText($"{baseUrl}/Profiles/{reader.GetInt64(ordinal[name]).ToString(CultureInfo.InvariantCulture)}{profileQuery}"));
+                        break;
+                    case "added_at":
+                        csv.WriteField(reader.IsDBNull(ordinal[name]) ? "" : DateTime.SpecifyKind(reader.GetDateTime(ordinal[name]), DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                        break;
                     case "rank":
                         csv.WriteField(reader.GetInt32(ordinal[name]).ToString(CultureInfo.InvariantCulture));
                         break;
                     case "score":
-                        csv.WriteField(Number(reader.GetDouble(ordinal[name]), "0.####"));
+                        csv.WriteField(Number(reader.GetDouble(ordinal[name]), "0.0"));
                         break;
                     case "profile":
                         csv.WriteField(Downloads.CsvText(request.Profile));
@@ -119,10 +155,10 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource)
                         csv.WriteField(runAtText);
                         break;
                     case var key when Questions.IsKey(key):
-                        csv.WriteField(Number(100 * reader.GetDouble(ordinal[name]), "0.####"));
+                        csv.WriteField(Number(100 * reader.GetDouble(ordinal[name]), "0.0"));
                         break;
                     case var raw when raw.EndsWith("_raw", StringComparison.Ordinal):
-                        csv.WriteField(Number(reader.GetDouble(ordinal[name]), "0.##########"));
+                        csv.WriteField(RawNumber(reader.GetDouble(ordinal[name])));
                         break;
                     default:
                         csv.WriteField(Downloads.CsvText(TextAt(name)));

@@ -57,7 +57,7 @@ public sealed class IndexModel(ShortlistStore shortlists, RankingQuery rankings)
             }
             if (target is { } id && await shortlists.GetAsync(id, cancellationToken) is { } list)
             {
-                var added = await shortlists.AddAsync(id, ids, note, cancellationToken);
+                var added = await shortlists.AddAsync(id, ids, note, cancellationToken, User.Identity?.Name);
                 message = $"Added {added} to '{list.Name}'" + (added < ids.Length ? $" ({ids.Length - added} already on it)." : ".");
             }
             else

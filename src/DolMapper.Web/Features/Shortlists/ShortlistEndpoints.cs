@@ -25,7 +25,7 @@ public static class ShortlistEndpoints
                     new { shortlist = list.Name, shortlist_id = list.Id }, cancellationToken, list.Name);
                 return Results.Empty;
             }
-            await RankingEndpoints.StreamAsync(context, csv, new RankingExportRequest(list.Profile, PersonIds: list.PersonIds), list.Profile,
+            await RankingEndpoints.StreamAsync(context, csv, new RankingExportRequest(list.Profile, PersonIds: list.PersonIds, ShortlistId: list.Id), list.Profile,
                 new { shortlist = list.Name, shortlist_id = list.Id }, cancellationToken, list.Name);
             return Results.Empty;
         }).RequireAuthorization(Policies.Analyst).WithName(Csv);

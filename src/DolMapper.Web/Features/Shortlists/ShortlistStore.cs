@@ -137,12 +137,12 @@ public sealed class ShortlistStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Adds persons (already there: kept, their note replaced only when a note is given); returns how many were new.</summary>
-    public async Task<int> AddAsync(int id, IReadOnlyCollection<long> personIds, string? note, CancellationToken cancellationToken)
+    public async Task<int> AddAsync(int id, IReadOnlyCollection<long> personIds, string? note, CancellationToken cancellationToken, string? addedBy = null)
     {
         await using var command = dataSource.CreateCommand("""
             WITH added AS (
-                INSERT INTO shortlist_entries (shortlist_id, person_id, note, added_at)
-                SELECT @id, p.id, @note, now() FROM persons p WHERE p.id = ANY(@ids) AND EXISTS (SELECT 1 FROM shortlists WHERE id = @id)
+                INSERT INTO shortlist_entries (shortlist_id, person_id, note, added_at, added_by)
+                SELECT @id, p.id, @note, now(), @by FROM persons p WHERE p.id = ANY(@ids) AND EXISTS (SELECT 1 FROM shortlists WHERE id = @id)
                 ON CONFLICT (shortlist_id, person_id) DO UPDATE SET note = coalesce(EXCLUDED.note, shortlist_entries.note)
                 RETURNING (xmax = 0) AS inserted),
             touched AS (UPDATE shortlists SET updated_at = now() WHERE id = @id AND EXISTS (SELECT 1 FROM added))
@@ -151,6 +151,7 @@ public sealed class ShortlistStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("ids", personIds.ToArray());
         command.Parameters.Add(new NpgsqlParameter("note", NpgsqlTypes.NpgsqlDbType.Text) { Value = string.IsNullOrWhiteSpace(note) ? DBNull.Value : note.Trim() });
+        command.Parameters.Add(new NpgsqlParameter("by", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)addedBy ?? DBNull.Value });
         return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
