@@ -272,6 +272,42 @@ public sealed class RankingsPageTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
+    public async Task Before_the_first_ranking_the_page_says_a_run_is_on_its_way_and_reloads_when_it_is_done()
+    {
+        var connection = await postgres.CreateMigratedDatabaseAsync();
+        await using var app = await TestApp.StartAsync(connection);
+        var client = await app.SignInAsync(Roles.BrandManager);
+        // A first run under way (inserted after the start: a start fails runs whose process is gone).
+        await Sql.ExecuteAsync(connection, """
+            INSERT INTO scoring_profiles (name, active, created_at) VALUES ('Onc first', true, now());
+            INSERT INTO scoring_profile_versions (profile_id, version, definition, created_at) SELECT id, 1, '{"name":"Onc first"}', now() FROM scoring_profiles;
+            INSERT INTO scoring_runs (profile_id, profile_version_id, status, started_at, data_snapshot_at, person_count)
+                SELECT p.id, v.id, 'running', now() - interval '42 seconds', now(), 0 FROM scoring_profiles p JOIN scoring_profile_versions v ON v.profile_id = p.id;
+            """);
+
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/Rankings"));
+        Assert.Contains("data-testid=\"run-on-its-way\"", html);
+        Assert.Contains("Scoring “Onc first”: running for 4", html);
+        Assert.DoesNotContain("data-testid=\"empty-state\"", html);
+
+        async Task<HttpResponseMessage> PollAsync()
+        {
+            using var poll = new HttpRequestMessage(HttpMethod.Get, "/Rankings?handler=State");
+            poll.Headers.Add("HX-Request", "true");
+            return await client.SendAsync(poll);
+        }
+        var still = await PollAsync();
+        Assert.False(still.Headers.Contains("HX-Refresh"));
+        Assert.Contains("data-testid=\"run-on-its-way\"", await still.Content.ReadAsStringAsync());
+
+        // The run completes: the next poll reloads the page, which then shows the ranking's page.
+        await Sql.ExecuteAsync(connection, "UPDATE scoring_runs SET status = 'complete', completed_at = now()");
+        var done = await PollAsync();
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal("true", Assert.Single(done.Headers.GetValues("HX-Refresh")));
+    }
+
+    [Fact]
     public async Task Without_a_complete_run_the_page_says_how_to_get_one()
     {
         var connection = await postgres.CreateMigratedDatabaseAsync();

@@ -78,6 +78,8 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     public IReadOnlyDictionary<long, string> Verdicts { get; private set; } = new Dictionary<long, string>();
     /// <summary>True when a patient influencer ranking is available to this user (the "Patient influencers" tab shows).</summary>
     public bool HasPatientRankings { get; private set; }
+    /// <summary>Before the first ranking: the work under way, said instead of "no ranking yet".</summary>
+    public PendingWork? Pending { get; private set; }
     /// <summary>True when the profile has a learned ranking to sort by.</summary>
     public bool HasLearned { get; private set; }
 
@@ -139,6 +141,11 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
                 ? await rankings.NotRankedAsync(Result.Run.RunId, Search, NotRankedReason, 100, cancellationToken)
                 : new NotRankedSummary(new Dictionary<string, long>(), []);
         }
+        if (Result is null)
+        {
+            Pending = await rankings.PendingAsync(cancellationToken);
+            return Page();
+        }
         if (CanExport && Result is not null)
         {
             Verdicts = await learned.VerdictsAsync(Result.Run.ProfileId, UserId, [.. Result.Rows.Select(r => r.PersonId)], cancellationToken);
@@ -146,6 +153,21 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
         return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-History-Restore-Request")
             ? Partial("_Results", this)
             : Page();
+    }
+
+    /// <summary>
+    /// Polled by the "a ranking is on its way" notice: the notice again while nothing is ranked,
+    /// and a full reload (htmx's HX-Refresh) as soon as a first ranking is complete.
+    /// </summary>
+    public async Task<IActionResult> OnGetStateAsync(CancellationToken cancellationToken)
+    {
+        if ((await rankings.ProfilesAsync(cancellationToken)).Count > 0)
+        {
+            Response.Headers["HX-Refresh"] = "true";
+            return new EmptyResult();
+        }
+        Pending = await rankings.PendingAsync(cancellationToken);
+        return Partial("_Pending", this);
     }
 
     private string UserId => User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";

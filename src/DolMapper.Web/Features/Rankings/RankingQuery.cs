@@ -33,6 +33,12 @@ public sealed record RankingPage(
     public DateTime RunAt => Run.RunAt;
 }
 
+/// <summary>Work under way before any ranking exists: scoring runs running now, and scoring jobs waiting or being run.</summary>
+public sealed record PendingWork(IReadOnlyList<(string Profile, DateTime StartedAt)> Running, long JobsWaiting, long JobsRunning)
+{
+    public bool Any => Running.Count > 0 || JobsWaiting > 0 || JobsRunning > 0;
+}
+
 /// <summary>An HCP the run did not rank, and why (<see cref="DolMapper.Scoring.NotRankedReasons"/>).</summary>
 public sealed record NotRankedEntry(long PersonId, string? Name, string PublicId, string? Country, string Reason);
 
@@ -47,8 +53,35 @@ public sealed record NotRankedSummary(IReadOnlyDictionary<string, long> Counts, 
 /// filters, sort, paging, opted-out persons left out with the display ranks closed up, and each
 /// row's rank in the previous complete run.
 /// </summary>
-public sealed class RankingQuery(NpgsqlDataSource dataSource)
+public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorage? jobs = null)
 {
+    /// <summary>What is under way (docs/dashboard.md: the rankings page says a run is on its way rather than "no ranking yet").</summary>
+    public async Task<PendingWork> PendingAsync(CancellationToken cancellationToken)
+    {
+        var running = new List<(string, DateTime)>();
+        await using (var command = dataSource.CreateCommand($"""
+            SELECT p.name, r.started_at FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id
+            WHERE r.status = '{RunStatuses.Running}' AND p.kind = '{ProfileDefinition.HcpKind}' ORDER BY r.started_at
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                running.Add((reader.GetString(0), DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)));
+            }
+        }
+        // Only work that ends in a ranking counts (a scoring run's job), not the recurring housekeeping.
+        long waiting = 0, processing = 0;
+        if (jobs is not null)
+        {
+            var monitoring = jobs.GetMonitoringApi();
+            static bool Scoring(Hangfire.Common.Job? job) => job?.Type == typeof(Web.Scoring.ScoringRunJob);
+            waiting = monitoring.Queues().Sum(q => monitoring.EnqueuedJobs(q.Name, 0, 500).Count(j => Scoring(j.Value.Job)));
+            processing = monitoring.ProcessingJobs(0, 500).Count(j => Scoring(j.Value.Job));
+        }
+        return new PendingWork(running, waiting, processing);
+    }
+
     public async Task<IReadOnlyList<string>> ProfilesAsync(CancellationToken cancellationToken)
     {
         var names = new List<string>();
