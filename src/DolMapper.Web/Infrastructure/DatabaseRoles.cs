@@ -82,5 +82,5 @@ public static class DatabaseRoles
         return found;
     }
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string identifier) => LocalDatabase.LocalPostgresServer.QuoteIdentifier(identifier);
 }

@@ -26,7 +26,7 @@ public static class RankingFilterCheck
     public static (RankingFilter Filter, IReadOnlyList<string> Notices) Check(RankingFilter filter, Offer offer)
     {
         var notices = new List<string>();
-        string? Known(string? value, string what, IEnumerable<string> known, Func<string, string>? words = null)
+        string? Known(string? value, string what, IEnumerable<string> known)
         {
             if (string.IsNullOrWhiteSpace(value))
             {
