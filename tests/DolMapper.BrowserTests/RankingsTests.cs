@@ -418,6 +418,59 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         }
     }
 
+    /// <summary>
+    /// Every page a role reaches from the bar, and a DOL page, at a phone's, a tablet's, a laptop's
+    /// and a wide screen's width: nothing makes the page scroll sideways (a wide table scrolls inside
+    /// its own box). The home page is kept as a screenshot at each width.
+    /// </summary>
+    [Fact]
+    public async Task Every_page_fits_a_phone_a_tablet_a_laptop_and_a_wide_screen_without_sideways_scrolling()
+    {
+        (int Width, int Height)[] sizes = [(390, 844), (768, 1024), (1280, 900), (1920, 1080)];
+        var pages = new Dictionary<string, string[]>
+        {
+            [Roles.BrandManager] = ["/", "/Rankings", "/Personas", "/Insights", "/Events"],
+            [Roles.Analyst] = ["/Shortlists", "/Import", "/Safety", "/Rankings/Learned"],
+            [Roles.Admin] = ["/Admin/Profiles", "/Admin/Profiles/Edit", "/Admin/Sources", "/Admin/Users", "/Admin/Persons", "/Admin/Persons/Review", "/Admin/Crm", "/Admin/OptOuts", "/Admin/Audit", "/Admin/Products"],
+        };
+        var wide = new List<string>();
+        foreach (var (role, paths) in pages)
+        {
+            await using var context = await browser.NewContextAsync(_app);
+            var page = await BrowserFixture.SignInAsync(context, role);
+            var all = paths.ToList();
+            if (role == Roles.Analyst)
+            {
+                // A DOL page as an analyst sees it (feedback, shortlist and note controls in its header).
+                await page.GotoAsync("/Rankings");
+                all.Add(new Uri(await page.GetByTestId("row").First.Locator("a").First.EvaluateAsync<string>("a => a.href")).PathAndQuery);
+                all.Add("/Compare?" + string.Join("&", (await page.GetByTestId("row").Locator("input[type=checkbox]").EvaluateAllAsync<string[]>("els => els.slice(0, 3).map(e => e.value)")).Select(id => "ids=" + id)));
+            }
+            foreach (var path in all)
+            {
+                await page.SetViewportSizeAsync(1280, 900);
+                var response = await page.GotoAsync(path);
+                Assert.True(response!.Status == 200, $"{path}: {response.Status}");
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                foreach (var (width, height) in sizes)
+                {
+                    await page.SetViewportSizeAsync(width, height);
+                    var scroll = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+                    if (scroll > width)
+                    {
+                        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"too-wide-{width}-{path.Trim('/').Split('?')[0].Replace('/', '-')}"), FullPage = true });
+                        wide.Add($"{path} as {role} at {width} px: {scroll} px wide");
+                    }
+                    if (path == "/")
+                    {
+                        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"home-{width}"), FullPage = true });
+                    }
+                }
+            }
+        }
+        Assert.True(wide.Count == 0, string.Join("\n", wide));
+    }
+
     private static async Task<List<(string Rank, string Name)>> ScreenRowsAsync(IPage page)
     {
         await Assertions.Expect(page.GetByTestId("row").First).ToBeVisibleAsync();

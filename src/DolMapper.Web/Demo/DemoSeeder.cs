@@ -73,7 +73,18 @@ public sealed class DemoSeeder(FileImporter importer, NpgsqlDataSource dataSourc
             }
         }
         logger.LogInformation("The database is empty: seeding the demo world ({Persons:N0} persons, {Posts:N0} posts, seed {Seed})", options.Persons, options.Posts, options.Seed);
-        var report = await SeedAsync(options, truthPath: null, progress: null, cancellationToken);
+        // The web server starts once the world is in; until then the log says how far it is.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var lastLogged = TimeSpan.Zero;
+        var progress = new Progress<ImportProgress>(p =>
+        {
+            if (clock.Elapsed - lastLogged >= TimeSpan.FromSeconds(10))
+            {
+                lastLogged = clock.Elapsed;
+                logger.LogInformation("Seeding the demo world: {Lines:N0} lines imported after {Seconds:0} s", p.Lines, clock.Elapsed.TotalSeconds);
+            }
+        });
+        var report = await SeedAsync(options, truthPath: null, progress, cancellationToken);
         logger.LogInformation("Demo world seeded: {Summary} in {Seconds:0.0} s", report.Summary, report.Elapsed.TotalSeconds);
         return report;
     }

@@ -15,7 +15,8 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Profiles.ProfileQuery>();
         services.AddSingleton<Personas.PersonaQuery>();
         services.AddSingleton<Insights.InsightsQuery>();
-        services.AddSingleton<Admin.Profiles.ProfileRunsQuery>();
+        services.AddSingleton<Overview.ProfileRunStateQuery>();
+        services.AddSingleton<Overview.OverviewQuery>();
         services.AddSingleton<Shortlists.ShortlistStore>();
         services.AddSingleton<Admin.Audit.AuditLogQuery>();
         services.AddScoped<Admin.Users.UserAdministration>();

@@ -1,22 +1,23 @@
-using DolMapper.Web.Data;
+using DolMapper.Web.Features.Overview;
+using DolMapper.Web.Infrastructure.Auth;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace DolMapper.Web.Features;
 
-public sealed class IndexModel(DolMapperDbContext db) : PageModel
+/// <summary>
+/// The home page (docs/dashboard.md, "Home"): each profile's top five with climbers and newcomers
+/// since the previous run, each profile's run state, how fresh each source is, and what to do
+/// next on a system without data or rankings. While work is under way the page refreshes itself.
+/// </summary>
+public sealed class IndexModel(OverviewQuery overview) : PageModel
 {
-    public long PersonCount { get; private set; }
-    public long AccountCount { get; private set; }
-    public long PostCount { get; private set; }
+    public HomeOverview Overview { get; private set; } = null!;
+
+    public bool IsAdmin => User.IsInRole(Roles.Admin);
+    public bool CanImport => User.IsInRole(Roles.Admin) || User.IsInRole(Roles.Analyst);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        PersonCount = await db.Persons.LongCountAsync(cancellationToken);
-        if (PersonCount > 0)
-        {
-            AccountCount = await db.Accounts.LongCountAsync(a => !a.IsStub, cancellationToken);
-            PostCount = await db.Posts.LongCountAsync(p => p.DeletedAt == null, cancellationToken);
-        }
+        Overview = await overview.ReadAsync(brandManager: !CanImport, cancellationToken);
     }
 }

@@ -79,6 +79,7 @@ public sealed class ScoringRunner(
         var runId = await StartRunAsync(connection, profile, snapshot ?? DateTime.UtcNow, triggeredBy, cancellationToken);
         // While this connection is open the run is known to be worked on; after a crash, recovery marks it failed.
         await RunLiveness.HoldAsync(connection, RunLiveness.Scoring, runId, cancellationToken);
+        var stages = new RunStages(connection, runId, definition.Name, definition.IsPatient ? 1 : 5, progress);
         try
         {
             if (snapshot is null)
@@ -87,7 +88,7 @@ public sealed class ScoringRunner(
             }
             if (definition.IsPatient)
             {
-                return await RunPatientsAsync(connection, runId, profile, snapshot.Value, timings, clock, progress, cancellationToken);
+                return await RunPatientsAsync(connection, runId, profile, snapshot.Value, timings, clock, stages, cancellationToken);
             }
             var inputs = new ScoringInputs
             {
@@ -100,7 +101,7 @@ public sealed class ScoringRunner(
             // interactions into memory. Then bot-like accounts (from those counts and engagement),
             // the topic expansion (bots left out), and one scan for relevance (which needs the
             // topic) and congress hashtags (which need the window's tags).
-            progress?.Report($"{definition.Name}: aggregating the window's posts and reading the network");
+            await stages.EnterAsync(1, "aggregating the window's posts and reading the network", cancellationToken);
             var profileTags = definition.Hashtags.ToArray();
             var aggregation = Task.Run(async () =>
             {
@@ -134,11 +135,11 @@ public sealed class ScoringRunner(
             await Task.WhenAll(aggregation, links);
             Mark("posts", step);
 
-            progress?.Report($"{definition.Name}: flagging bot-like accounts");
+            await stages.EnterAsync(2, "flagging bot-like accounts", cancellationToken);
             inputs.BotAccounts = await ScoringInputLoader.FlagBotsAsync(connection, inputs, cancellationToken);
             Mark("bots", step);
 
-            progress?.Report($"{definition.Name}: expanding the topic");
+            await stages.EnterAsync(3, "expanding the topic", cancellationToken);
             long windowPosts = 0, withProfileTag = 0;
             foreach (var ap in inputs.Posts)
             {
@@ -161,7 +162,7 @@ public sealed class ScoringRunner(
             var congressTags = tagCounts.Select(t => t.Tag).Where(ScoringVocabulary.IsCongressHashtag).ToArray();
             Mark("topic", step);
 
-            progress?.Report($"{definition.Name}: reading the topic and congress hashtags");
+            await stages.EnterAsync(3, "reading the topic and congress hashtags", cancellationToken);
             // Relevance is a signal of the population only: over everything, only the texts of the
             // HCPs at the profile's confidence and the silent profiles the behaviour model may add
             // (SignalComputation) are searched for keywords; the topic's graph needs every post's.
@@ -200,7 +201,7 @@ public sealed class ScoringRunner(
             }
             Mark("topic_congresses", step);
 
-            progress?.Report($"{definition.Name}: computing signals and PageRank");
+            await stages.EnterAsync(4, "computing signals and PageRank", cancellationToken);
             var computed = SignalComputation.Compute(inputs, definition, TopicPeerTrust);
             Mark("signals", step);
             if (computed.Population.Length == 0)
@@ -209,7 +210,7 @@ public sealed class ScoringRunner(
                     $"nobody to score: no person classified as an HCP with confidence ≥ {definition.MinHcpConfidence} posted in the window ending {snapshot:yyyy-MM-dd}.");
             }
 
-            progress?.Report($"{definition.Name}: writing {computed.Population.Length:N0} scores");
+            await stages.EnterAsync(5, $"writing {computed.Population.Length:N0} scores", cancellationToken);
             var details = new Dictionary<string, object?>
             {
                 ["window"] = new { from = inputs.From, to = inputs.Snapshot, days = definition.WindowDays },
@@ -236,7 +237,7 @@ public sealed class ScoringRunner(
             }
             if (products.Count > 0)
             {
-                progress?.Report($"{definition.Name}: counting product mentions");
+                await stages.EnterAsync(5, "counting product mentions", cancellationToken);
                 mentions ??= await CountProductMentionsAsync(connection, inputs, definition, products, cancellationToken);
                 var (weeks, summaries, persons) = mentions.Build();
                 await WriteProductsAsync(connection, runId, weeks, summaries, persons, cancellationToken);
@@ -272,10 +273,10 @@ public sealed class ScoringRunner(
     /// commit together, and someone who opted out meanwhile is not published with it.
     /// </summary>
     private async Task<ScoringRunReport> RunPatientsAsync(NpgsqlConnection connection, long runId, StoredProfile profile, DateTime snapshot,
-        Dictionary<string, double> timings, Stopwatch clock, IProgress<string>? progress, CancellationToken cancellationToken)
+        Dictionary<string, double> timings, Stopwatch clock, RunStages stages, CancellationToken cancellationToken)
     {
         var definition = profile.Definition;
-        progress?.Report($"{definition.Name}: reading patient influencers' posts and who engages them");
+        await stages.EnterAsync(1, "reading patient influencers' posts and who engages them", cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (count, details) = await PatientScoringRun.ScoreAsync(connection, runId, definition, snapshot, cancellationToken);
         await using (var optedOut = new NpgsqlCommand($"DELETE FROM patient_scores WHERE run_id = {runId} AND person_id IN ({Data.OptOutSql.OptedOutPersons})", connection, transaction))

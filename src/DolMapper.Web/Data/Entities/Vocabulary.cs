@@ -38,6 +38,14 @@ public static class SourceKinds
     public static readonly IReadOnlyList<string> Ingest = [X, Bluesky, Mastodon, PubMed];
 }
 
+/// <summary>What an <c>ingestion_runs</c> row records: a file import, a source's pass, or a reconciliation.</summary>
+public static class IngestionKinds
+{
+    public const string Import = "import";
+    public const string Ingest = "ingest";
+    public const string Reconcile = "reconcile";
+}
+
 public static class RunStatuses
 {
     public const string Running = "running";

@@ -21,7 +21,7 @@ public sealed class SourcesModel(SourceStore store, SourcePasses passes, DolMapp
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Sources = await store.ListAsync(cancellationToken);
-        Runs = await db.IngestionRuns.AsNoTracking().Where(r => r.Kind == "ingest").OrderByDescending(r => r.StartedAt).Take(30)
+        Runs = await db.IngestionRuns.AsNoTracking().Where(r => r.Kind == Data.Entities.IngestionKinds.Ingest).OrderByDescending(r => r.StartedAt).Take(30)
             .Select(r => new RunRow(r.Id, r.SourceId, r.Query, r.StartedAt, r.FinishedAt, r.Status, r.Fetched, r.New, r.Updated, r.Duplicates, r.Rejected, r.Errors, r.ReadsUsed, r.Message))
             .ToListAsync(cancellationToken);
     }

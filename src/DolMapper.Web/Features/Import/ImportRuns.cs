@@ -45,7 +45,7 @@ public sealed record ImportRunView(
 internal static class ImportRuns
 {
     public static IQueryable<Data.Entities.IngestionRun> Runs(DolMapperDbContext db) =>
-        db.IngestionRuns.AsNoTracking().Where(r => r.Kind == "import");
+        db.IngestionRuns.AsNoTracking().Where(r => r.Kind == Data.Entities.IngestionKinds.Import);
 
     /// <summary>The view of each run; apply filters and ordering before this.</summary>
     public static IQueryable<ImportRunView> AsView(this IQueryable<Data.Entities.IngestionRun> runs) =>

@@ -18,3 +18,19 @@ document.addEventListener('submit', function (event) {
         event.preventDefault();
     }
 }, true);
+// Times written by <local-time> (UTC on the server) are shown in the viewer's own time zone and
+// locale; the UTC stays in the tooltip. Also after htmx swaps in new content.
+function dmLocalTimes(root) {
+    root.querySelectorAll('time[data-local]').forEach(function (el) {
+        var at = new Date(el.getAttribute('datetime'));
+        if (isNaN(at.getTime())) {
+            return;
+        }
+        var options = el.dataset.local === 'date'
+            ? { year: 'numeric', month: 'short', day: 'numeric' }
+            : { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+        el.textContent = at.toLocaleString(undefined, options);
+    });
+}
+document.addEventListener('DOMContentLoaded', function () { dmLocalTimes(document); });
+document.addEventListener('htmx:afterSettle', function () { dmLocalTimes(document); });

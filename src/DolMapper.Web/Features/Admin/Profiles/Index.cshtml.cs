@@ -1,4 +1,5 @@
 using System.Text;
+using DolMapper.Web.Features.Overview;
 using DolMapper.Web.Scoring;
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
@@ -7,9 +8,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DolMapper.Web.Features.Admin.Profiles;
 
 /// <summary>Scoring profiles: their latest version and runs, "Run now", JSON import and export.</summary>
-public sealed class IndexModel(ScoringProfiles profiles, ProfileRunsQuery runsQuery, IBackgroundJobClient jobs) : PageModel
+public sealed class IndexModel(ScoringProfiles profiles, ProfileRunStateQuery runsQuery, IBackgroundJobClient jobs) : PageModel
 {
-    public sealed record ProfileRow(StoredProfile Profile, DateTime? LastRunAt, int? LastRunPersons, int? LastRunVersion, string? LastStatus, string? LastError);
+    public sealed record ProfileRow(StoredProfile Profile, ProfileRunState Run);
 
     public IReadOnlyList<ProfileRow> Rows { get; private set; } = [];
 
@@ -22,9 +23,8 @@ public sealed class IndexModel(ScoringProfiles profiles, ProfileRunsQuery runsQu
     {
         var latest = await profiles.LatestAsync(activeOnly: false, cancellationToken);
         var runs = await runsQuery.ByProfileAsync(cancellationToken);
-        Rows = [.. latest.Select(p => runs.TryGetValue(p.ProfileId, out var r)
-            ? new ProfileRow(p, r.LastRunAt, r.LastRunPersons, r.LastRunVersion, r.LastStatus, r.LastError)
-            : new ProfileRow(p, null, null, null, null, null))];
+        Rows = [.. latest.Select(p => new ProfileRow(p, runs.GetValueOrDefault(p.ProfileId)
+            ?? new ProfileRunState(p.ProfileId, RunStates.None, null, null, null, null, null, null, null, null)))];
     }
 
     public async Task<IActionResult> OnPostRunAsync(int id, CancellationToken cancellationToken)
