@@ -32,3 +32,11 @@ cp node_modules/chart.js/dist/chart.umd.min.js "$lib/chartjs/"
 cp node_modules/chart.js/LICENSE.md "$lib/chartjs/LICENSE.md"
 node -e 'console.log(require("./node_modules/chart.js/package.json").version)' > "$lib/chartjs/VERSION"
 echo "chart.js $(cat "$lib/chartjs/VERSION") -> $lib/chartjs"
+
+npm install --no-audit --no-fund cytoscape@3 >/dev/null
+rm -rf "$lib/cytoscape"
+mkdir -p "$lib/cytoscape"
+cp node_modules/cytoscape/dist/cytoscape.min.js "$lib/cytoscape/"
+cp node_modules/cytoscape/LICENSE "$lib/cytoscape/LICENSE"
+node -e 'console.log(require("./node_modules/cytoscape/package.json").version)' > "$lib/cytoscape/VERSION"
+echo "cytoscape $(cat "$lib/cytoscape/VERSION") -> $lib/cytoscape"

@@ -418,6 +418,80 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         }
     }
 
+    [Fact]
+    public async Task A_brand_manager_sees_who_engages_whom_in_the_top_100_and_around_one_DOL_and_clicks_through()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.BrandManager);
+        await page.GotoAsync("/Rankings?profile=" + Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name));
+        await page.GetByTestId("network-link").ClickAsync();
+        var network = page.GetByTestId("network");
+        await Assertions.Expect(network).ToHaveAttributeAsync("data-drawn", "true");
+        var edges = int.Parse(await network.GetAttributeAsync("data-edges") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(edges > 0, "no ties drawn");
+        Assert.True(int.Parse(await network.GetAttributeAsync("data-communities-found") ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Equal((await page.GetByTestId("network-counts").InnerTextAsync()).Split(' ')[0], await network.GetAttributeAsync("data-nodes"));
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("network-top-100"), FullPage = true });
+
+        // A click on a circle opens that person's DOL page, which draws their own network.
+        var box = (await network.BoundingBoxAsync())!;
+        var target = await page.EvaluateAsync<double[]>("""
+            () => { const cy = document.querySelector('[data-testid=network]').dmNetwork; const n = cy.nodes().filter(x => x.hasClass('labelled'))[0];
+                    const p = n.renderedPosition(); return [p.x, p.y]; }
+            """);
+        await page.Mouse.ClickAsync((float)(box.X + target[0]), (float)(box.Y + target[1]));
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/Profiles/\\d+"));
+        var own = page.GetByTestId("network");
+        await Assertions.Expect(own).ToHaveAttributeAsync("data-drawn", "true");
+        await own.ScrollIntoViewIfNeededAsync();
+        await own.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("network-dol") });
+    }
+
+    /// <summary>The network page with 100 persons and 2,000 ties between them draws and answers; the time it took is reported, not asserted.</summary>
+    [Fact]
+    public async Task A_network_of_2000_ties_is_drawn_and_stays_usable()
+    {
+        var db = await ImportDatabase.CreateAsync(postgres);
+        var copy = db.ConnectionString;
+        var lines = new List<string>();
+        var rng = new Random(7);
+        for (var a = 1; a <= 100; a++)
+        {
+            lines.Add(System.Text.Json.JsonSerializer.Serialize(new { type = "account", platform = "x", id = $"{a}", handle = $"onc{a}", name = $"Dr Onc {a}, MD", bio = "Medical oncologist.", country = "GB" }));
+            // Twenty others each, a reply apiece: 2,000 directed ties.
+            var others = Enumerable.Range(1, 100).Where(b => b != a).OrderBy(_ => rng.Next()).Take(20).ToList();
+            for (var i = 0; i < 20 + a % 7; i++)
+            {
+                lines.Add(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    type = "post", platform = "x", id = $"{a * 1000 + i}", account_id = $"{a}",
+                    created_at = new DateTime(2026, 9, 1, 9, 0, 0, DateTimeKind.Utc).AddHours(i).ToString("O"), text = "trial readout #bcsm", hashtags = new[] { "bcsm" },
+                    reply_to = i < 20 ? new { post_id = $"{others[i] * 1000 + 30}", account_id = $"{others[i]}" } : null,
+                }));
+            }
+        }
+        var profile = new DolMapper.Scoring.ProfileDefinition { Name = "Dense", Hashtags = ["bcsm"], Weights = new Dictionary<string, double> { ["relevance"] = 1, ["activity"] = 1, ["peer_trust"] = 1 } };
+        Assert.True((await db.ImportAsync(lines)).Clean);
+        await using (var scoring = await ScoringServices.CreateAsync(copy))
+        {
+            Assert.True((await scoring.SaveProfileAsync(profile)).Saved);
+            Assert.True(Assert.Single(await scoring.ScoreAsync(profile.Name)).Complete);
+        }
+        await using var app = await TestApp.StartAsync(copy);
+        await using var context = await browser.NewContextAsync(app);
+        var page = await BrowserFixture.SignInAsync(context, Roles.BrandManager);
+        await page.GotoAsync("/Network?profile=Dense&top=100");
+        var network = page.GetByTestId("network");
+        await Assertions.Expect(network).ToHaveAttributeAsync("data-drawn", "true", new() { Timeout = 30_000 });
+        Assert.Equal("100", await network.GetAttributeAsync("data-nodes"));
+        Assert.Equal("2000", await network.GetAttributeAsync("data-edges"));
+        // Still answering: pointing at a person lights up their ties.
+        var started = DateTime.UtcNow;
+        await page.Mouse.MoveAsync(10, 10);
+        Assert.Equal(2, await page.EvaluateAsync<int>("() => 1 + 1"));
+        Console.WriteLine($"network of 100 persons and 2,000 ties: fetched and drawn in {await network.GetAttributeAsync("data-draw-ms")} ms; page answered again after {(DateTime.UtcNow - started).TotalMilliseconds:0} ms");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("network-2000-ties"), FullPage = false });
+    }
+
     /// <summary>
     /// Every page a role reaches from the bar, and a DOL page, at a phone's, a tablet's, a laptop's
     /// and a wide screen's width: nothing makes the page scroll sideways (a wide table scrolls inside

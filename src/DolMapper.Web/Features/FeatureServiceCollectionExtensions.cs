@@ -17,6 +17,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Insights.InsightsQuery>();
         services.AddSingleton<Overview.ProfileRunStateQuery>();
         services.AddSingleton<Overview.OverviewQuery>();
+        services.AddSingleton<Network.NetworkQuery>();
         services.AddSingleton<Shortlists.ShortlistStore>();
         services.AddSingleton<Admin.Audit.AuditLogQuery>();
         services.AddScoped<Admin.Users.UserAdministration>();
@@ -32,6 +33,7 @@ public static class FeatureServiceCollectionExtensions
         Events.EventEndpoints.Map(app);
         Patients.PatientEndpoints.Map(app);
         Safety.SafetyEndpoints.Map(app);
+        Network.NetworkEndpoints.Map(app);
         return app;
     }
 }
