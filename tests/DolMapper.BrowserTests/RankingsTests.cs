@@ -503,7 +503,7 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         (int Width, int Height)[] sizes = [(390, 844), (768, 1024), (1280, 900), (1920, 1080)];
         var pages = new Dictionary<string, string[]>
         {
-            [Roles.BrandManager] = ["/", "/Rankings", "/Personas", "/Insights", "/Events"],
+            [Roles.BrandManager] = ["/", "/Rankings", "/Personas", "/Insights", "/Events", "/Network", "/Help", "/Help/scoring"],
             [Roles.Analyst] = ["/Shortlists", "/Import", "/Safety", "/Rankings/Learned"],
             [Roles.Admin] = ["/Admin/Profiles", "/Admin/Profiles/Edit", "/Admin/Sources", "/Admin/Users", "/Admin/Persons", "/Admin/Persons/Review", "/Admin/Crm", "/Admin/OptOuts", "/Admin/Audit", "/Admin/Products"],
         };
@@ -555,9 +555,10 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
                             """, width);
                         wide.Add($"{path} as {role} at {width} px: {scroll} px wide ({string.Join("; ", culprits)})");
                     }
-                    if (path == "/" || path.StartsWith("/Profiles/", StringComparison.Ordinal))
+                    if (path is "/" or "/Personas" or "/Help/scoring" || path.StartsWith("/Profiles/", StringComparison.Ordinal))
                     {
-                        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"{(path == "/" ? "home" : "dol-page-analyst")}-{width}"), FullPage = path == "/" });
+                        var shot = path.StartsWith("/Profiles/", StringComparison.Ordinal) ? "dol-page-analyst" : path == "/" ? "home" : path.Trim('/').Replace('/', '-').ToLowerInvariant();
+                        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath($"{shot}-{width}"), FullPage = path == "/" });
                     }
                 }
             }

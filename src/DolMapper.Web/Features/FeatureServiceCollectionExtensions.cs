@@ -18,6 +18,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Overview.ProfileRunStateQuery>();
         services.AddSingleton<Overview.OverviewQuery>();
         services.AddSingleton<Network.NetworkQuery>();
+        services.AddSingleton<Help.DocsLibrary>();
         services.AddSingleton<Shortlists.ShortlistStore>();
         services.AddSingleton<Admin.Audit.AuditLogQuery>();
         services.AddScoped<Admin.Users.UserAdministration>();

@@ -19,6 +19,9 @@ public sealed record PersonaReport(bool Trained, string Message, long? ModelId =
 /// </summary>
 public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<PersonaTraining> logger)
 {
+    /// <summary>A persona's "feel" when no tone stands out; the Personas page leaves it out rather than say nothing.</summary>
+    public const string AverageTone = "sounds like the average";
+
     /// <summary>The tone lexicon (docs/personas.md): words whose share of posts says how members sound.</summary>
     public static IReadOnlyDictionary<string, string[]> Tones { get; } = new Dictionary<string, string[]>
     {
@@ -338,7 +341,8 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
             {
                 think += $"; mostly {string.Join(", ", specialties[c].Select(x => x.Replace('_', ' ')))}";
             }
-            var feel = lift[0].Lift >= 1.15 ? $"sounds {lift[0].Tone} more than others ({lift[0].Share:P0} of posts)" : "sounds like the average";
+            // A tone speaks for a persona when it is clearly more common among them and not a rarity (at least 2% of their posts).
+            var feel = lift[0].Lift >= 1.15 && lift[0].Share >= 0.02 ? $"sounds {lift[0].Tone} more than others ({lift[0].Share:P0} of posts)" : AverageTone;
             var doing = $"{b.PerWeek:0.0} posts a week, busiest around {b.PeakHour:00}:00 UTC, {b.Replies:P0} replies, {b.Links:P0} with links, {b.Weekend:P0} at weekends; {b.Platforms}";
             var json = JsonSerializer.Serialize(new
             {

@@ -57,6 +57,7 @@ public sealed class EndpointAuthorizationTests(PostgresFixture postgres) : IClas
         ["/Insights/concerns.csv"] = Least.Analyst,
         ["/Insights/products.csv"] = Least.Analyst,
         ["/Insights/trends.csv"] = Least.Analyst,
+        ["/Help/{**name}"] = Least.BrandManager,
         ["/Network"] = Least.BrandManager,
         ["/Network/Index"] = Least.BrandManager,
         ["/Patients"] = Least.BrandManager,

@@ -20,7 +20,7 @@
             type: 'radar',
             data: { labels: JSON.parse(canvas.dataset.labels), datasets: [{ label: canvas.dataset.name, data: JSON.parse(canvas.dataset.values), fill: true,
                 backgroundColor: 'rgba(111,66,193,0.2)', borderColor: 'rgb(111,66,193)', pointRadius: 2 }] },
-            options: { animation: false, scales: { r: { min: 0, max: 100, ticks: { display: false } } }, plugins: { legend: { display: false } } }
+            options: { animation: false, scales: { r: { min: 0, max: 100, ticks: { stepSize: 25, backdropColor: 'transparent', font: { size: 9 } } } }, plugins: { legend: { display: false } } }
         });
         canvas.dataset.drawn = 'true';
     });

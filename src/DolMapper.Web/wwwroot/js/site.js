@@ -34,3 +34,24 @@ function dmLocalTimes(root) {
 }
 document.addEventListener('DOMContentLoaded', function () { dmLocalTimes(document); });
 document.addEventListener('htmx:afterSettle', function () { dmLocalTimes(document); });
+// Hours of the day written in UTC (data-utc-hour, and data-utc-hour-to for a span of hours) in the
+// viewer's time zone: "14:00–16:00 UTC" reads "15:00–17:00 CET" in Paris in winter.
+function dmLocalHours(root) {
+    root.querySelectorAll('[data-utc-hour]').forEach(function (el) {
+        function hour(h) {
+            var at = new Date();
+            at.setUTCHours(Number(h), 0, 0, 0);
+            return at;
+        }
+        var options = { hour: '2-digit', minute: '2-digit' };
+        var from = hour(el.dataset.utcHour);
+        var zone = from.toLocaleTimeString(undefined, { timeZoneName: 'short' }).split(' ').pop();
+        var text = from.toLocaleTimeString(undefined, options);
+        if (el.dataset.utcHourTo) {
+            text += '–' + hour(el.dataset.utcHourTo).toLocaleTimeString(undefined, options);
+        }
+        el.title = el.textContent;
+        el.textContent = text + ' ' + zone;
+    });
+}
+document.addEventListener('DOMContentLoaded', function () { dmLocalHours(document); });

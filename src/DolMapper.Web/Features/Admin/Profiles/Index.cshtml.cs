@@ -44,7 +44,7 @@ public sealed class IndexModel(ScoringProfiles profiles, ProfileRunStateQuery ru
     {
         if (file is null || file.Length == 0)
         {
-            Problems = ["Choose a JSON file of one profile or an array of profiles (docs/formats.md, 'Scoring profile')."];
+            Problems = ["Choose a JSON file of one profile or an array of profiles (Help → DolMapper's formats, 'Scoring profile')."];
             await OnGetAsync(cancellationToken);
             return Page();
         }
