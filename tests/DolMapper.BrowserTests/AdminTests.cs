@@ -79,7 +79,11 @@ public sealed class AdminTests(PostgresFixture postgres, BrowserFixture browser)
         var entry = page.GetByTestId("audit-row").First;
         await Assertions.Expect(entry).ToContainTextAsync(TestApp.Demo(Roles.Admin).Email);
         await Assertions.Expect(entry).ToContainTextAsync(ExampleProfiles.CardiologyAwarenessUk.Name);
-        await Assertions.Expect(entry.GetByTestId("audit-details")).ToContainTextAsync("weights.science");
+        // Shown as before → after, not as JSON.
+        var diff = entry.GetByTestId("audit-diff").Locator("tbody tr").Filter(new() { HasText = "weights.science" });
+        await Assertions.Expect(diff.Locator("del")).ToHaveTextAsync("0");
+        await Assertions.Expect(diff.Locator("ins")).ToHaveTextAsync("1");
+        await Assertions.Expect(entry.GetByTestId("audit-details")).Not.ToContainTextAsync("{\"");
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("admin-audit-log"), FullPage = true });
 
         // The queued run completes, and the rankings show version 2.
