@@ -32,7 +32,11 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
 {
     public const int PageSize = 25;
 
-    public async Task<(IReadOnlyList<ReviewItem> Items, long Total)> QueueAsync(int page, CancellationToken cancellationToken)
+    /// <summary>An HCP probability this close to ½ or closer is uncertain: between 20% and 80%.</summary>
+    public const double UncertainBand = 0.3;
+
+    /// <summary>A page of the queue, how many are in it, and how many of them are uncertain (<see cref="UncertainBand"/>).</summary>
+    public async Task<(IReadOnlyList<ReviewItem> Items, long Total, long Uncertain)> QueueAsync(int page, CancellationToken cancellationToken)
     {
         const string where = $"""
             NOT p.role_confirmed AND p.hcp_confidence IS NOT NULL AND p.merged_into IS NULL
@@ -40,8 +44,14 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
             AND p.id NOT IN ({OptOutSql.OptedOutPersons})
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var count = new NpgsqlCommand($"SELECT count(*) FROM persons p WHERE {where}", connection);
-        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        long total, uncertain;
+        await using (var count = new NpgsqlCommand($"SELECT count(*), count(*) FILTER (WHERE abs(p.hcp_confidence - 0.5) <= @band) FROM persons p WHERE {where}", connection))
+        {
+            count.Parameters.AddWithValue("band", UncertainBand);
+            await using var counted = await count.ExecuteReaderAsync(cancellationToken);
+            await counted.ReadAsync(cancellationToken);
+            (total, uncertain) = (counted.GetInt64(0), counted.GetInt64(1));
+        }
         await using var command = new NpgsqlCommand($"""
             SELECT p.id, p.display_name,
                    (SELECT string_agg(a.platform || ':' || coalesce(a.handle, a.external_id), ' ' ORDER BY a.platform) FROM accounts a WHERE a.person_id = p.id AND NOT a.is_stub),
@@ -60,7 +70,7 @@ public sealed class HcpReview(NpgsqlDataSource dataSource)
             string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             items.Add(new ReviewItem(reader.GetInt64(0), S(1), S(2), S(3), S(4), S(5), reader.GetDouble(6), Reasons(S(7))));
         }
-        return (items, total);
+        return (items, total, uncertain);
     }
 
     public async Task<RoleConfirmation> ConfirmAsync(long personId, string profession, string? specialty, string? user, CancellationToken cancellationToken)

@@ -59,6 +59,50 @@ public sealed partial class PersonMerging(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Up to <paramref name="limit"/> suggestions, strongest first; dismissed pairs, opted-out and merged persons left out.</summary>
+    /// <summary>The most persons a search lists.</summary>
+    public const int FindLimit = 20;
+
+    /// <summary>
+    /// Persons (not merged away) whose name or one of whose handles contains <paramref name="text"/>,
+    /// or whose id or public id it is; those with a name match first, then by id.
+    /// </summary>
+    public async Task<IReadOnlyList<PersonCard>> FindAsync(string text, CancellationToken cancellationToken)
+    {
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            return [];
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = new List<long>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT p.id FROM persons p
+            WHERE p.merged_into IS NULL AND (
+                  p.display_name ILIKE @like OR p.public_id = @text OR p.id::text = @text
+               OR EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id AND NOT a.is_stub AND (a.handle ILIKE @like OR a.name ILIKE @like)))
+            ORDER BY (p.display_name ILIKE @like) DESC, p.id LIMIT @limit
+            """, connection))
+        {
+            command.Parameters.AddWithValue("like", Data.Like.Containing(text));
+            command.Parameters.AddWithValue("text", text);
+            command.Parameters.AddWithValue("limit", FindLimit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+        var cards = await CardsAsync(connection, null, [.. ids], cancellationToken);
+        return [.. ids.Where(cards.ContainsKey).Select(id => cards[id])];
+    }
+
+    /// <summary>A page of merge suggestions, the strongest first, and how many there are in all.</summary>
+    public async Task<(IReadOnlyList<MergeSuggestion> Items, int Total)> SuggestionsAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var all = await SuggestionsAsync(int.MaxValue, cancellationToken);
+        return ([.. all.Skip((int)Math.Min(int.MaxValue, Data.Paging.Offset(page, pageSize))).Take(pageSize)], all.Count);
+    }
+
     public async Task<IReadOnlyList<MergeSuggestion>> SuggestionsAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

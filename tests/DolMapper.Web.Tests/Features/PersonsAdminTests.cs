@@ -64,6 +64,43 @@ public sealed class PersonsAdminTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
+    public async Task Suggestions_are_counted_and_paged_and_a_search_finds_the_two_to_merge_without_typing_ids()
+    {
+        var db = await ImportDatabase.CreateAsync(postgres);
+        var lines = new List<string>();
+        string[] names = ["Amelia Hartwell", "Bruno Castellanos", "Chiara Valdambrini", "Desmond Okonkwo", "Elspeth Fairbairn", "Farida Nazarbayeva",
+            "Gunnar Halvorsen", "Hortensia Villalobos", "Ignatius Pemberton", "Jolanta Wisniewska", "Kasimir Oberholzer", "Ludmila Karpenko"];
+        for (var i = 0; i < names.Length; i++)
+        {
+            var handle = names[i].Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+            lines.Add(Account("x", $"{900 + i}", handle, $"Dr. {names[i]}, MD", $"Cardiologist at hospital {i}. Heart failure."));
+            lines.Add(Account("bluesky", $"did:plc:p{i}", $"{handle}.bsky.social", $"{names[i]} MD", $"Cardiologist, hospital {i}. Heart failure."));
+        }
+        Assert.True((await db.ImportAsync(lines)).Clean);
+        await using var app = await TestApp.StartAsync(db.ConnectionString);
+        var admin = await app.SignInAsync(Roles.Admin);
+
+        var first = WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Persons"));
+        Assert.Contains(">12</span>", first[first.IndexOf("data-testid=\"suggestion-total\"", StringComparison.Ordinal)..]);
+        Assert.Equal(10, System.Text.RegularExpressions.Regex.Matches(first, "data-testid=\"suggestion\"").Count);
+        Assert.Contains("page 1 of 2", first);
+        var second = await admin.GetStringAsync("/Admin/Persons?page=2");
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(second, "data-testid=\"suggestion\"").Count);
+        // A page past the end shows the last one.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(await admin.GetStringAsync("/Admin/Persons?page=99"), "data-testid=\"suggestion\"").Count);
+
+        // Find by name or handle; choose keep and merge-in from the list.
+        var found = WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Persons?q=valdambrini"));
+        var ids = System.Text.RegularExpressions.Regex.Matches(found, "data-testid=\"found-person\" data-person=\"(\\d+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, ids.Count);
+        Assert.Contains("x:chiaravaldambrini", found);
+        Assert.Contains("Nobody's name, handle or id matches", WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Persons?q=zzzz%25_")));
+        var merged = await PostFormAsync(admin, "/Admin/Persons?handler=Merge", new() { ["keep"] = ids[0], ["absorb"] = ids[1], ["reason"] = "same cardiologist" });
+        Assert.Contains("11</span>", merged[merged.IndexOf("data-testid=\"suggestion-total\"", StringComparison.Ordinal)..]);
+        Assert.Equal(1, await db.CountAsync($"SELECT count(*) FROM persons WHERE id = {ids[1]} AND merged_into = {ids[0]}"));
+    }
+
+    [Fact]
     public async Task Merge_then_split_restores_the_original_signals_and_imports_keep_what_an_admin_linked()
     {
         var db = await ImportDatabase.CreateAsync(postgres);
@@ -167,6 +204,9 @@ public sealed class PersonsAdminTests(PostgresFixture postgres) : IClassFixture<
         Assert.Equal(distances.Order(), distances);
         var page = WebUtility.HtmlDecode(await admin.GetStringAsync("/Admin/Persons/Review"));
         Assert.Contains($"data-person=\"{queue.Items[0].PersonId}\"", page);
+        // The count is of the uncertain ones: HCP probability between 20% and 80%.
+        Assert.Equal(await db.CountAsync("SELECT count(*) FROM persons WHERE NOT role_confirmed AND hcp_confidence BETWEEN 0.2 AND 0.8"), queue.Uncertain);
+        Assert.Contains($"{queue.Uncertain:N0} uncertain to review", System.Text.RegularExpressions.Regex.Replace(page, "<[^>]+>", ""));
 
         var sam = (long)(await db.ScalarAsync("SELECT person_id FROM accounts WHERE external_id = '501'"))!;
         var corrected = await PostFormAsync(admin, "/Admin/Persons/Review?handler=Confirm", new() { ["person"] = $"{sam}", ["profession"] = "physician", ["specialty"] = "cardiology" }, "/Admin/Persons/Review");

@@ -9,6 +9,8 @@ public sealed class ReviewModel(HcpReview review) : PageModel
 {
     public IReadOnlyList<ReviewItem> Items { get; private set; } = [];
     public long Total { get; private set; }
+    /// <summary>Of <see cref="Total"/>, those the model is unsure of (HCP probability 20–80%).</summary>
+    public long Uncertain { get; private set; }
     public int PageNumber { get; private set; } = 1;
 
     [TempData] public string? Notice { get; set; }
@@ -17,7 +19,7 @@ public sealed class ReviewModel(HcpReview review) : PageModel
     public async Task OnGetAsync([FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, page ?? 1);
-        (Items, Total) = await review.QueueAsync(PageNumber, cancellationToken);
+        (Items, Total, Uncertain) = await review.QueueAsync(PageNumber, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostConfirmAsync(long person, string profession, string? specialty, CancellationToken cancellationToken)
