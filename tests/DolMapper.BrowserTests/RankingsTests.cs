@@ -446,6 +446,29 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
         await own.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("network-dol") });
     }
 
+    [Fact]
+    public async Task A_DOLs_page_prints_as_a_handout_without_the_controls()
+    {
+        var page = await BrowserFixture.SignInAsync(_context, Roles.Analyst);
+        await page.GotoAsync("/Rankings?profile=" + Uri.EscapeDataString(ExampleProfiles.OncologyScientificExchange.Name));
+        await page.GetByTestId("row").First.Locator("a").First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("print")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("print-footer")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("radar")).ToHaveAttributeAsync("data-drawn", "true");
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(page.GetByTestId("print-footer")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("print-footer")).ToContainTextAsync(ExampleProfiles.OncologyScientificExchange.Name);
+        await Assertions.Expect(page.GetByTestId("nav")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("shortlist-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("print")).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("dol-score")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("questions")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("dol-page-print"), FullPage = true });
+        var pdf = await page.PdfAsync(new() { Path = BrowserFixture.ScreenshotPath("dol-page-print").Replace(".png", ".pdf", StringComparison.Ordinal), Format = "A4", PrintBackground = true });
+        Assert.True(pdf.Length > 10_000, $"the PDF has {pdf.Length} bytes");
+    }
+
     /// <summary>The network page with 100 persons and 2,000 ties between them draws and answers; the time it took is reported, not asserted.</summary>
     [Fact]
     public async Task A_network_of_2000_ties_is_drawn_and_stays_usable()

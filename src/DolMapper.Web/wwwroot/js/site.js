@@ -55,3 +55,10 @@ function dmLocalHours(root) {
     });
 }
 document.addEventListener('DOMContentLoaded', function () { dmLocalHours(document); });
+// A button marked data-print prints the page (the print style sheet leaves out the controls).
+document.addEventListener('click', function (event) {
+    var button = event.target instanceof Element ? event.target.closest('[data-print]') : null;
+    if (button) {
+        window.print();
+    }
+});
