@@ -541,7 +541,18 @@ public sealed class RankingsTests(PostgresFixture postgres, BrowserFixture brows
                 // A DOL page as an analyst sees it (feedback, shortlist and note controls in its header).
                 await page.GotoAsync("/Rankings");
                 all.Add(new Uri(await page.GetByTestId("row").First.Locator("a").First.EvaluateAsync<string>("a => a.href")).PathAndQuery);
-                all.Add("/Compare?" + string.Join("&", (await page.GetByTestId("row").Locator("input[type=checkbox]").EvaluateAllAsync<string[]>("els => els.slice(0, 3).map(e => e.value)")).Select(id => "ids=" + id)));
+                var ids = await page.GetByTestId("row").Locator("input[type=checkbox]").EvaluateAllAsync<string[]>("els => els.slice(0, 3).map(e => e.value)");
+                all.Add("/Compare?" + string.Join("&", ids.Select(id => "ids=" + id)));
+                // A shortlist with members, so the lists' tables have rows to be wide with.
+                await using var scope = _app.Services.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<DolMapper.Web.Features.Shortlists.ShortlistStore>();
+                var owner = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<DolMapper.Web.Data.Entities.DolMapperUser>>()
+                    .FindByEmailAsync(TestApp.Demo(Roles.Analyst).Email))!.Id;
+                var profileName = await page.Locator("select#profile option[selected], select[name=profile] option:checked").First.InnerTextAsync();
+                var list = await store.CreateAsync($"Widths {Guid.NewGuid():N}"[..20], profileName.Trim(), "a list with a long note to see how the table holds it on a phone", owner, CancellationToken.None);
+                Assert.True(list.Id is not null, $"shortlist refused: {list.Refusal}");
+                await store.AddAsync(list.Id!.Value, [.. ids.Select(long.Parse)], "a note beside each member", CancellationToken.None, "analyst");
+                all.Add($"/Shortlists/{list.Id}");
             }
             foreach (var path in all)
             {

@@ -350,6 +350,7 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             """);
         await Step("shortlist_entries", "DELETE FROM shortlist_entries WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("feedback", "DELETE FROM feedback WHERE person_id IN (SELECT id FROM erased_persons)");
+        await Step("saved_view_members", "DELETE FROM saved_view_members WHERE person_id IN (SELECT id FROM erased_persons)");
         await Step("merge_history", """
             DELETE FROM person_merges WHERE kept_person_id IN (SELECT id FROM erased_persons) OR absorbed_person_id IN (SELECT id FROM erased_persons)
             """);

@@ -49,6 +49,8 @@ public sealed class DolMapperDbContext(DbContextOptions<DolMapperDbContext> opti
     public DbSet<EventPerson> EventPersons => Set<EventPerson>();
     public DbSet<Feedback> Feedback => Set<Feedback>();
     public DbSet<Shortlist> Shortlists => Set<Shortlist>();
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<SavedViewMember> SavedViewMembers => Set<SavedViewMember>();
     public DbSet<ShortlistEntry> ShortlistEntries => Set<ShortlistEntry>();
     public DbSet<CrmRelationship> CrmRelationships => Set<CrmRelationship>();
     public DbSet<CrmUpload> CrmUploads => Set<CrmUpload>();

@@ -22,6 +22,8 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Shortlists.ShortlistStore>();
         services.AddSingleton<Admin.Audit.AuditLogQuery>();
         services.AddScoped<Admin.Users.UserAdministration>();
+        services.AddScoped<SavedViews.SavedViewStore>();
+        services.AddScoped<SavedViews.SavedViewAlerts>();
         return services;
     }
 

@@ -310,6 +310,8 @@ public sealed class DolMapperApp : IAsyncDisposable
         recurring.AddOrUpdate<InterruptedWork>(InterruptedWork.RecurringJobId, job => job.RecoverAsync(CancellationToken.None), InterruptedWork.Schedule);
         recurring.AddOrUpdate<Ingestion.RetentionJob>(
             Ingestion.RetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Ingestion.RetentionJob.Schedule);
+        recurring.AddOrUpdate<Features.SavedViews.SavedViewAlerts>(
+            Features.SavedViews.SavedViewAlerts.RecurringJobId, alerts => alerts.RunAsync(CancellationToken.None), Features.SavedViews.SavedViewAlerts.Schedule);
         recurring.AddOrUpdate<Compliance.AdverseEventQueue>(
             Compliance.AdverseEventQueue.RecurringJobId, queue => queue.ScanAsync(CancellationToken.None), Compliance.AdverseEventQueue.Schedule);
         return logins;

@@ -74,6 +74,8 @@ public sealed class EndpointAuthorizationTests(PostgresFixture postgres) : IClas
         ["/Rankings/Learned"] = Least.BrandManager,
         ["/Rankings/export.csv"] = Least.Analyst,
         ["/Rankings/network.json"] = Least.BrandManager,
+        ["/SavedViews"] = Least.BrandManager,
+        ["/SavedViews/Index"] = Least.BrandManager,
         ["/Safety"] = Least.Analyst,
         ["/Safety/Index"] = Least.Analyst,
         ["/Safety/export.csv"] = Least.Analyst,

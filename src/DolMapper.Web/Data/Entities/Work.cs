@@ -71,3 +71,51 @@ internal sealed class ShortlistEntryConfiguration : IEntityTypeConfiguration<Sho
         b.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// <summary>
+/// A rankings view a user saved under a name (the page's filters and sort as its query string),
+/// optionally with a weekly e-mail of who entered and left its top (docs/dashboard.md, "Saved views").
+/// </summary>
+public sealed class SavedView
+{
+    public int Id { get; set; }
+    public required string OwnerId { get; set; }
+    public required string Name { get; set; }
+    public int ProfileId { get; set; }
+    /// <summary>The rankings page's query string without the page number ("profile=…&amp;country=GB&amp;sort=science").</summary>
+    public required string Query { get; set; }
+    public bool WeeklyAlert { get; set; }
+    public DateTime? LastAlertAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedView>
+{
+    public void Configure(EntityTypeBuilder<SavedView> b)
+    {
+        b.HasIndex(v => new { v.OwnerId, v.Name }).IsUnique();
+        b.Property(v => v.Name).HasMaxLength(100);
+        b.Property(v => v.Query).HasMaxLength(4000);
+        b.HasOne<DolMapperUser>().WithMany().HasForeignKey(v => v.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<ScoringProfile>().WithMany().HasForeignKey(v => v.ProfileId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>Who was in a saved view's top when its last alert went out (what the next alert compares with).</summary>
+public sealed class SavedViewMember
+{
+    public int SavedViewId { get; set; }
+    public long PersonId { get; set; }
+    public int Rank { get; set; }
+}
+
+internal sealed class SavedViewMemberConfiguration : IEntityTypeConfiguration<SavedViewMember>
+{
+    public void Configure(EntityTypeBuilder<SavedViewMember> b)
+    {
+        b.HasKey(m => new { m.SavedViewId, m.PersonId });
+        b.HasIndex(m => m.PersonId);
+        b.HasOne<SavedView>().WithMany().HasForeignKey(m => m.SavedViewId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(m => m.PersonId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -2219,6 +2219,84 @@ namespace DolMapper.Web.Data.Migrations
                     b.ToTable("quarantine", (string)null);
                 });
 
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.SavedView", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("LastAlertAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_alert_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("ProfileId")
+                        .HasColumnType("integer")
+                        .HasColumnName("profile_id");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("query");
+
+                    b.Property<bool>("WeeklyAlert")
+                        .HasColumnType("boolean")
+                        .HasColumnName("weekly_alert");
+
+                    b.HasKey("Id")
+                        .HasName("pk_saved_views");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_saved_views_profile_id");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_saved_views_owner_id_name");
+
+                    b.ToTable("saved_views", (string)null);
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.SavedViewMember", b =>
+                {
+                    b.Property<int>("SavedViewId")
+                        .HasColumnType("integer")
+                        .HasColumnName("saved_view_id");
+
+                    b.Property<long>("PersonId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("person_id");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.HasKey("SavedViewId", "PersonId")
+                        .HasName("pk_saved_view_members");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_saved_view_members_person_id");
+
+                    b.ToTable("saved_view_members", (string)null);
+                });
+
             modelBuilder.Entity("DolMapper.Web.Data.Entities.ScoringProfile", b =>
                 {
                     b.Property<int>("Id")
@@ -3308,6 +3386,40 @@ namespace DolMapper.Web.Data.Migrations
                         .HasForeignKey("SourceId")
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_quarantine_sources_source_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.SavedView", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.DolMapperUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_views_users_owner_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.ScoringProfile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_views_scoring_profiles_profile_id");
+                });
+
+            modelBuilder.Entity("DolMapper.Web.Data.Entities.SavedViewMember", b =>
+                {
+                    b.HasOne("DolMapper.Web.Data.Entities.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_view_members_persons_person_id");
+
+                    b.HasOne("DolMapper.Web.Data.Entities.SavedView", null)
+                        .WithMany()
+                        .HasForeignKey("SavedViewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_view_members_saved_views_saved_view_id");
                 });
 
             modelBuilder.Entity("DolMapper.Web.Data.Entities.ScoringProfileVersion", b =>

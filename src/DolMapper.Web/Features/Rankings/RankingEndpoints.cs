@@ -27,9 +27,7 @@ public static class RankingEndpoints
             {
                 return Results.BadRequest("Which profile? Add ?profile=NAME.");
             }
-            var filter = new RankingFilter(profile, q["country"], q["specialty"], q["profession"], q["tier"], q["q"],
-                double.TryParse(q["min"], NumberStyles.Float, CultureInfo.InvariantCulture, out var min) ? min : null, q["sort"], 1,
-                q["platform"], q["relationship"], int.TryParse(q["persona"], CultureInfo.InvariantCulture, out var persona) ? persona : null, q["event"]);
+            var filter = RankingFilter.FromQuery(profile, q);
             await StreamAsync(context, csv, new RankingExportRequest(profile, Filter: filter), profile,
                 new { filter = filter with { Page = 1, Search = Data.AuditLog.Withheld(filter.Search) } }, cancellationToken);
             return Results.Empty;

@@ -30,6 +30,12 @@ public sealed record RankingFilter(
 
     /// <summary>The sort key of the learned ranking (the profile's ranker trained on analysts' feedback).</summary>
     public const string Learned = "learned";
+
+    /// <summary>The filter a rankings address carries (the page's own parameters; the page number and size left at their defaults).</summary>
+    public static RankingFilter FromQuery(string profile, IQueryCollection q) =>
+        new(profile, q["country"], q["specialty"], q["profession"], q["tier"], q["q"],
+            double.TryParse(q["min"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var min) ? min : null, q["sort"], 1,
+            q["platform"], q["relationship"], int.TryParse(q["persona"], System.Globalization.CultureInfo.InvariantCulture, out var persona) ? persona : null, q["event"]);
 }
 
 /// <summary>

@@ -62,3 +62,17 @@ document.addEventListener('click', function (event) {
         window.print();
     }
 });
+// A form marked data-current-query sends the page's own query string as "query" (the rankings
+// page's filters change the address without reloading, so the form reads it when it is sent).
+document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute('data-current-query') && form.elements.namedItem('query')) {
+        form.elements.namedItem('query').value = window.location.search.replace(/^\?/, '');
+    }
+}, true);
+document.addEventListener('htmx:configRequest', function (event) {
+    var source = event.detail.elt;
+    if (source instanceof HTMLFormElement && source.hasAttribute('data-current-query')) {
+        event.detail.parameters.query = window.location.search.replace(/^\?/, '');
+    }
+});
