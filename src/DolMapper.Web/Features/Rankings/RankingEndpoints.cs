@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using DolMapper.Web.Infrastructure.Auth;
