@@ -41,6 +41,25 @@ public sealed class ScoringRunJob(ScoringRunner runner, ScoringProfiles profiles
         }
     }
 
+    /// <summary>
+    /// The scoring jobs waiting in any queue or being processed (up to 500 of each): the profile a
+    /// run job is for (null for the nightly job that queues the others), and whether it is processing.
+    /// </summary>
+    public static IReadOnlyList<(int? ProfileId, bool Processing)> Pending(JobStorage storage)
+    {
+        var monitoring = storage.GetMonitoringApi();
+        static (bool Scoring, int? Profile) Read(Hangfire.Common.Job? job) =>
+            job?.Type != typeof(ScoringRunJob) ? (false, null)
+            : (true, job.Method.Name == nameof(RunAsync) && job.Args.Count > 0 && job.Args[0] is int id ? id : null);
+        var pending = new List<(int?, bool)>();
+        foreach (var queue in monitoring.Queues())
+        {
+            pending.AddRange(monitoring.EnqueuedJobs(queue.Name, 0, 500).Select(j => Read(j.Value.Job)).Where(j => j.Scoring).Select(j => (j.Profile, false)));
+        }
+        pending.AddRange(monitoring.ProcessingJobs(0, 500).Select(j => Read(j.Value.Job)).Where(j => j.Scoring).Select(j => (j.Profile, true)));
+        return pending;
+    }
+
     /// <summary>Queues a run of one profile now (after a profile is saved, or from the UI).</summary>
     public static string Enqueue(IBackgroundJobClient jobs, int profileId, string triggeredBy) =>
         jobs.Enqueue<ScoringRunJob>(job => job.RunAsync(profileId, triggeredBy, CancellationToken.None));

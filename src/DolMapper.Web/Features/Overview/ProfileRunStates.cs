@@ -81,32 +81,6 @@ public sealed class ProfileRunStateQuery(NpgsqlDataSource dataSource, Hangfire.J
     }
 
     /// <summary>Profiles with a scoring job waiting in a queue or being processed (its run row may not exist yet).</summary>
-    private HashSet<int> QueuedProfiles()
-    {
-        var ids = new HashSet<int>();
-        if (jobs is null)
-        {
-            return ids;
-        }
-        var monitoring = jobs.GetMonitoringApi();
-        void Add(Hangfire.Common.Job? job)
-        {
-            if (job?.Type == typeof(Web.Scoring.ScoringRunJob) && job.Method.Name == nameof(Web.Scoring.ScoringRunJob.RunAsync) && job.Args.Count > 0 && job.Args[0] is int id)
-            {
-                ids.Add(id);
-            }
-        }
-        foreach (var queue in monitoring.Queues())
-        {
-            foreach (var job in monitoring.EnqueuedJobs(queue.Name, 0, 500))
-            {
-                Add(job.Value.Job);
-            }
-        }
-        foreach (var job in monitoring.ProcessingJobs(0, 500))
-        {
-            Add(job.Value.Job);
-        }
-        return ids;
-    }
+    private HashSet<int> QueuedProfiles() =>
+        jobs is null ? [] : [.. Web.Scoring.ScoringRunJob.Pending(jobs).Where(j => j.ProfileId is not null).Select(j => j.ProfileId!.Value)];
 }

@@ -71,14 +71,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
             }
         }
         // Only work that ends in a ranking counts (a scoring run's job), not the recurring housekeeping.
-        long waiting = 0, processing = 0;
-        if (jobs is not null)
-        {
-            var monitoring = jobs.GetMonitoringApi();
-            static bool Scoring(Hangfire.Common.Job? job) => job?.Type == typeof(Web.Scoring.ScoringRunJob);
-            waiting = monitoring.Queues().Sum(q => monitoring.EnqueuedJobs(q.Name, 0, 500).Count(j => Scoring(j.Value.Job)));
-            processing = monitoring.ProcessingJobs(0, 500).Count(j => Scoring(j.Value.Job));
-        }
+        var jobsPending = jobs is null ? [] : Web.Scoring.ScoringRunJob.Pending(jobs);
+        long waiting = jobsPending.Count(j => !j.Processing), processing = jobsPending.Count(j => j.Processing);
         return new PendingWork(running, waiting, processing);
     }
 
