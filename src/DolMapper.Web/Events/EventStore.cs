@@ -107,8 +107,18 @@ public sealed class EventStore(DolMapperDbContext db)
     }
 
     /// <summary>Every event's name, the newest created first (for a filter: no definitions read).</summary>
-    public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken cancellationToken) =>
-        await db.Events.AsNoTracking().OrderByDescending(e => e.CreatedAt).ThenBy(e => e.Name).Select(e => e.Name).ToListAsync(cancellationToken);
+    public static async Task<IReadOnlyList<string>> NamesAsync(Npgsql.NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        // Plain SQL on the data source: the rankings page asks on every view, and through EF it was the page's only use of a DbContext.
+        var names = new List<string>();
+        await using var command = dataSource.CreateCommand("SELECT name FROM events ORDER BY created_at DESC, name");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
+    }
 
     /// <summary>The latest version of the event named <paramref name="name"/>; null when there is none.</summary>
     public Task<StoredEvent?> LatestAsync(string name, CancellationToken cancellationToken) =>

@@ -8,6 +8,7 @@ public static class FeatureServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFeatures(this IServiceCollection services)
     {
+        services.AddSingleton<Shared.PageLinks>();
         services.AddSingleton<Rankings.RankingQuery>();
         services.AddSingleton<Rankings.RankingCsv>();
         services.AddSingleton<Patients.PatientQuery>();

@@ -11,7 +11,7 @@ namespace DolMapper.Web.Features.Rankings;
 /// paging; htmx swaps only the results when a filter changes. Analysts and Admins also export the
 /// view as CSV and add ticked persons to a shortlist; everyone can compare ticked persons.
 /// </summary>
-public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Web.Events.EventStore events, Patients.PatientQuery patients) : PageModel
+public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Patients.PatientQuery patients, Shared.PageLinks links) : PageModel
 {
     /// <summary>The feedback buttons of one person (a partial the rankings and the profile page share).</summary>
     public sealed record FeedbackButtons(string Profile, long PersonId, string? Verdict, string Token);
@@ -61,7 +61,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
         query["notranked"] = reason;
         query["q"] = null;
         query["page"] = null;
-        return Build(Url.Page("/Rankings/Index")!, query);
+        return Build(links.Page(HttpContext, "/Rankings/Index"), query);
     }
 
     /// <summary>A reason a person is not ranked, in words.</summary>
@@ -99,7 +99,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
             return this.NotFoundBecause($"There is no ranking of a scoring profile named '{Profile}': no such profile, or its first run has not completed.");
         }
         Profile ??= Profiles.FirstOrDefault();
-        Events = await events.NamesAsync(cancellationToken);
+        Events = await rankings.EventNamesAsync(cancellationToken);
         var filter = new RankingFilter(Profile, Country, Specialty, Profession, Tier, Search, MinScore, Sort, PageNumber, Platform, Relationship, Persona, Event,
             Size ?? RankingFilter.PageSize);
         Result = await rankings.PageAsync(filter, cancellationToken);
@@ -138,7 +138,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
             HasLearned = Result.Run.HasLearnedRanking;
             // A run that left nobody out (a profile over everything, no market) needs no query for it.
             NotRanked = Result.Run.NotRanked > 0
-                ? await rankings.NotRankedAsync(Result.Run.RunId, Search, NotRankedReason, 100, cancellationToken)
+                ? await rankings.NotRankedAsync(Result.Run, Search, NotRankedReason, 100, cancellationToken)
                 : new NotRankedSummary(new Dictionary<string, long>(), []);
         }
         if (Result is null)
@@ -214,7 +214,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     };
 
     /// <summary>This ranking with no filter at all (the profile kept; sort and page size too).</summary>
-    public string ClearAllUrl => Build(Url.Page("/Rankings/Index")!, new Dictionary<string, string?>
+    public string ClearAllUrl => Build(links.Page(HttpContext, "/Rankings/Index"), new Dictionary<string, string?>
     {
         ["profile"] = Result?.Profile, ["sort"] = Result?.Filter.Sort, ["size"] = Size?.ToString(CultureInfo.InvariantCulture),
     });
@@ -222,17 +222,31 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, We
     private static string Build(string path, Dictionary<string, string?> query) =>
         path + QueryString.Create(query.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
 
-    /// <summary>This view's URL with one parameter changed (paging, sorting).</summary>
+    /// <summary>This view's URL with one parameter changed (paging, sorting); any change but the page's goes back to the first page.</summary>
     public string UrlWith(string key, string? value)
     {
-        var query = Query();
-        query[key] = value;
-        if (key != "page")
+        // Called for every sort header, chip and pager link: the view's parameters are read once a request.
+        current ??= [.. Query()];
+        var url = new System.Text.StringBuilder(links.Page(HttpContext, "/Rankings/Index"));
+        var separator = '?';
+        foreach (var (name, present) in current)
         {
-            query["page"] = null;
+            var written = name == key ? value : name == "page" ? null : present;
+            if (string.IsNullOrEmpty(written))
+            {
+                continue;
+            }
+            url.Append(separator).Append(System.Text.Encodings.Web.UrlEncoder.Default.Encode(name)).Append('=').Append(System.Text.Encodings.Web.UrlEncoder.Default.Encode(written));
+            separator = '&';
         }
-        return Build(Url.Page("/Rankings/Index")!, query);
+        if (!string.IsNullOrEmpty(value) && !Array.Exists(current, p => p.Key == key))
+        {
+            url.Append(separator).Append(System.Text.Encodings.Web.UrlEncoder.Default.Encode(key)).Append('=').Append(System.Text.Encodings.Web.UrlEncoder.Default.Encode(value));
+        }
+        return url.ToString();
     }
+
+    private KeyValuePair<string, string?>[]? current;
 
     /// <summary>The CSV of this view: every row of every page, in this order, with these ranks.</summary>
     public string ExportUrl
