@@ -9,9 +9,11 @@ public static class DataServiceCollectionExtensions
     /// <summary>Registers the DbContext, the cross-process lock and the data source on <paramref name="connectionString"/>.</summary>
     public static IServiceCollection AddDolMapperData(this IServiceCollection services, string connectionString)
     {
-        services.AddDbContext<DolMapperDbContext>(options => ConfigureDbContext(options, connectionString));
+        // The options are the same for every scope: built once, not on each request that makes a context.
+        services.AddDbContext<DolMapperDbContext>(options => ConfigureDbContext(options, connectionString), optionsLifetime: ServiceLifetime.Singleton);
         services.AddSingleton(sp => new CrossProcessLock(connectionString, sp.GetRequiredService<ILogger<CrossProcessLock>>()));
         services.AddSingleton(_ => DolMapperDataSource.Create(connectionString));
+        services.AddKeyedSingleton(DolMapperDataSource.Reads, (_, _) => DolMapperDataSource.CreateForReads(connectionString));
         return services;
     }
 

@@ -75,6 +75,17 @@ internal static class WebPipeline
             o.SlidingExpiration = true;
             // A signed-in user who may not see a page gets 403 at that address (rendered by the
             // status-code page) rather than a redirect that hides what happened.
+            // Identity checks the session's security stamp every SessionCheckSeconds; between checks
+            // its validator (a sign-in manager, a user store and a DbContext) was still built on
+            // every request only to find that no check was due. Now it is built when one is.
+            o.Events.OnValidatePrincipal = context =>
+            {
+                var interval = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value.ValidationInterval;
+                var now = context.HttpContext.RequestServices.GetService<TimeProvider>()?.GetUtcNow() ?? DateTimeOffset.UtcNow;
+                return interval > TimeSpan.Zero && context.Properties.IssuedUtc is { } issued && now - issued <= interval
+                    ? Task.CompletedTask
+                    : SecurityStampValidator.ValidatePrincipalAsync(context);
+            };
             o.Events.OnRedirectToAccessDenied = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;

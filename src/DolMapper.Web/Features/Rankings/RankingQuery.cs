@@ -53,7 +53,7 @@ public sealed record NotRankedSummary(IReadOnlyDictionary<string, long> Counts, 
 /// filters, sort, paging, opted-out persons left out with the display ranks closed up, and each
 /// row's rank in the previous complete run.
 /// </summary>
-public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorage? jobs = null)
+public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Reads)] NpgsqlDataSource dataSource, Hangfire.JobStorage? jobs = null)
 {
     /// <summary>What is under way (docs/dashboard.md: the rankings page says a run is on its way rather than "no ranking yet").</summary>
     public async Task<PendingWork> PendingAsync(CancellationToken cancellationToken)
@@ -75,6 +75,9 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
         long waiting = jobsPending.Count(j => !j.Processing), processing = jobsPending.Count(j => j.Processing);
         return new PendingWork(running, waiting, processing);
     }
+
+    /// <summary>The events a ranking can be filtered by, the newest first.</summary>
+    public Task<IReadOnlyList<string>> EventNamesAsync(CancellationToken cancellationToken) => Web.Events.EventStore.NamesAsync(dataSource, cancellationToken);
 
     public async Task<IReadOnlyList<string>> ProfilesAsync(CancellationToken cancellationToken)
     {
@@ -109,7 +112,7 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
                    || '/' || (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active) AS shown_state,
                    (SELECT coalesce(max(m.id), 0) FROM trained_models m WHERE m.kind = '{ModelKinds.Personas}' AND m.profile_id = p.id AND m.is_active) AS persona_model,
                    EXISTS (SELECT 1 FROM trained_models m WHERE m.kind = '{ModelKinds.Ranker}' AND m.profile_id = p.id AND m.is_active) AS has_ranker,
-                   v.definition::text AS definition,
+                   v.id AS version_id, v.definition::text AS definition,
                    (SELECT coalesce(sum(n.value::bigint), 0) FROM jsonb_each_text(r.details -> 'not_ranked') n)::bigint AS not_ranked
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE p.name = @name AND p.kind = '{ProfileDefinition.HcpKind}' AND r.status = '{RunStatuses.Complete}' ORDER BY r.completed_at DESC LIMIT 1
@@ -120,10 +123,26 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
             ? new RankingRun(profile, reader.Get<int>("profile_id"), reader.Get<int>("version"), reader.Get<long>("run_id"), reader.GetUtc("completed_at")!.Value,
                 reader.Get<long?>("previous_run_id"), reader.Get<string>("shown_state")!, reader.Get<long>("persona_model"), reader.Get<bool>("has_ranker"))
             {
-                Definition = Web.Scoring.ScoringProfiles.Read(reader.Get<string>("definition")!),
+                // A version never changes: its definition is parsed once, not on every page view.
+                Definition = Definition(reader.Get<int>("version_id"), reader),
                 NotRanked = reader.Get<long>("not_ranked"),
             }
             : null;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ProfileDefinition> definitionsByVersion = new();
+
+    private ProfileDefinition Definition(int versionId, NpgsqlDataReader reader)
+    {
+        if (definitionsByVersion.TryGetValue(versionId, out var cached))
+        {
+            return cached;
+        }
+        if (definitionsByVersion.Count > 256)
+        {
+            definitionsByVersion.Clear();
+        }
+        return definitionsByVersion[versionId] = Web.Scoring.ScoringProfiles.Read(reader.Get<string>("definition")!);
     }
 
     /// <summary>A page of the ranking; with <paramref name="personIds"/>, of those persons only (a shortlist).</summary>
@@ -158,22 +177,27 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
         }
 
         var rows = new List<RankingRow>();
-        var signals = string.Join(", ", Questions.All.Select(k => "s." + k));
         // The page's 50 persons are found on the narrow columns first; names, handles and the
         // previous rank are then read for those rows alone, not for every row the sort considers.
-        await using (var command = new NpgsqlCommand($"""
+        // The statement's text depends only on which filters and sort are used: composed once each.
+        if (pageSql.Count > 1024)
+        {
+            pageSql.Clear();
+        }
+        var sql = pageSql.GetOrAdd((selection.Where, selection.OrderBy), key => $"""
             {RankingSelection.With},
             gone_before AS MATERIALIZED (SELECT x.rank FROM person_scores x WHERE x.run_id = @previous AND x.person_id IN (SELECT person_id FROM opted)),
-            page AS (SELECT s.person_id FROM person_scores s WHERE {selection.Where} ORDER BY {selection.OrderBy} OFFSET @offset LIMIT @limit)
+            page AS (SELECT s.person_id FROM person_scores s WHERE {key.Where} ORDER BY {key.OrderBy} OFFSET @offset LIMIT @limit)
             SELECT {RankingSelection.DisplayRank} AS display_rank, s.person_id, p.public_id, p.display_name, {RankingSelection.Handles} AS handles,
-                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona, {signals},
+                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona, {Signals},
                    -- The previous run's rank as it would be shown today (the same opt-outs left out), so an opt-out moves nobody.
                    (SELECT (prev.rank - (SELECT count(*) FROM gone_before g WHERE g.rank < prev.rank))::int
                     FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id) AS previous_rank
             FROM page JOIN person_scores s ON s.run_id = @run AND s.person_id = page.person_id
             JOIN persons p ON p.id = s.person_id LEFT JOIN persona_assignments pm ON pm.run_id = s.run_id AND pm.person_id = s.person_id LEFT JOIN personas pa ON pa.id = pm.persona_id
-            ORDER BY {selection.OrderBy}
-            """, connection))
+            ORDER BY {key.OrderBy}
+            """);
+        await using (var command = new NpgsqlCommand(sql, connection))
         {
             selection.Bind(command);
             command.Parameters.Add(new NpgsqlParameter("previous", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)run.PreviousRunId ?? DBNull.Value });
@@ -186,7 +210,8 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
                 var values = new double[Questions.Count];
                 for (var q = 0; q < Questions.Count; q++)
                 {
-                    values[q] = reader.GetDouble(signalOrdinals[q]);
+                    // GetFieldValue<double>, not GetDouble: Npgsql's GetDouble boxes every value it reads.
+                    values[q] = reader.GetFieldValue<double>(signalOrdinals[q]);
                 }
                 rows.Add(new RankingRow(reader.Get<int>("display_rank"), reader.Get<long>("person_id"), reader.Get<string>("public_id")!, reader.Get<string>("display_name"),
                     reader.Get<string>("handles")!, reader.Get<string>("profession"), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.Get<double>("score"),
@@ -216,6 +241,10 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
         }
         return new RankingPage(run, rows, total, filter, facets.Countries, facets.Specialties, facets.Professions, Data.Entities.Platforms.All, personas);
     }
+
+    private static readonly string Signals = string.Join(", ", Questions.All.Select(k => "s." + k));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Where, string OrderBy), string> pageSql = new();
 
     private sealed record Facets(List<string> Countries, List<string> Specialties, List<string> Professions);
 
@@ -262,10 +291,16 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
 
 
     /// <summary>How many HCPs a run left out, by reason; with a search, those whose name or handle matches; with a reason, those left out for it (at most <paramref name="limit"/>). Opted-out persons are never listed.</summary>
-    public async Task<NotRankedSummary> NotRankedAsync(long runId, string? search, string? reason, int limit, CancellationToken cancellationToken)
+    public async Task<NotRankedSummary> NotRankedAsync(RankingRun run, string? search, string? reason, int limit, CancellationToken cancellationToken)
     {
+        var runId = run.RunId;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        // Like a view's count: a complete run's counts change only with the opt-outs, so they are counted once per (run, opt-outs).
+        if (notRankedCounts.TryGetValue((runId, run.OptOuts), out var counts))
+        {
+            return await NotRankedListedAsync(connection, runId, counts, search, reason, limit, cancellationToken);
+        }
+        var counted = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand($"""
             SELECT reason, count(*) FROM person_not_ranked WHERE run_id = @run AND person_id NOT IN ({Data.OptOutSql.OptedOutPersons}) GROUP BY reason
             """, connection))
@@ -274,9 +309,22 @@ public sealed class RankingQuery(NpgsqlDataSource dataSource, Hangfire.JobStorag
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                counts[reader.GetString(0)] = reader.GetInt64(1);
+                counted[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
+        if (notRankedCounts.Count > 1024)
+        {
+            notRankedCounts.Clear();
+        }
+        notRankedCounts[(runId, run.OptOuts)] = counted;
+        return await NotRankedListedAsync(connection, runId, counted, search, reason, limit, cancellationToken);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, string), IReadOnlyDictionary<string, long>> notRankedCounts = new();
+
+    private static async Task<NotRankedSummary> NotRankedListedAsync(NpgsqlConnection connection, long runId, IReadOnlyDictionary<string, long> counts,
+        string? search, string? reason, int limit, CancellationToken cancellationToken)
+    {
         var text = RankingSelection.SearchPattern(search);
         var listed = new List<NotRankedEntry>();
         if (counts.Count > 0 && (text is not null || DolMapper.Scoring.NotRankedReasons.All.Contains(reason)))
