@@ -86,7 +86,15 @@ public sealed class LearnedRanking(NpgsqlDataSource dataSource, ScoringProfiles 
     }
 
     /// <summary>This user's verdicts for a profile, by person.</summary>
-    public async Task<Dictionary<long, string>> VerdictsAsync(int profileId, string userId, IReadOnlyCollection<long> personIds, CancellationToken cancellationToken)
+    public Task<Dictionary<long, string>> VerdictsAsync(int profileId, string userId, IReadOnlyCollection<long> personIds, CancellationToken cancellationToken) =>
+        VerdictsAsync(dataSource, profileId, userId, personIds, cancellationToken);
+
+    /// <summary>
+    /// <see cref="VerdictsAsync(int, string, IReadOnlyCollection{long}, CancellationToken)"/> on a
+    /// data source of the caller's: the rankings page reads them without building this service
+    /// (whose profiles need a DbContext) on every view.
+    /// </summary>
+    public static async Task<Dictionary<long, string>> VerdictsAsync(NpgsqlDataSource dataSource, int profileId, string userId, IReadOnlyCollection<long> personIds, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT person_id, verdict FROM feedback WHERE profile_id = @profile AND user_id = @user AND person_id = ANY(@ids)");
         command.Parameters.AddWithValue("profile", profileId);

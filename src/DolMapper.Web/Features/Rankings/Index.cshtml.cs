@@ -11,7 +11,7 @@ namespace DolMapper.Web.Features.Rankings;
 /// paging; htmx swaps only the results when a filter changes. Analysts and Admins also export the
 /// view as CSV and add ticked persons to a shortlist; everyone can compare ticked persons.
 /// </summary>
-public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Patients.PatientQuery patients, Shared.PageLinks links) : PageModel
+public sealed class IndexModel(RankingQuery rankings, Patients.PatientQuery patients, Shared.PageLinks links) : PageModel
 {
     /// <summary>The feedback buttons of one person (a partial the rankings and the profile page share).</summary>
     public sealed record FeedbackButtons(string Profile, long PersonId, string? Verdict, string Token);
@@ -148,7 +148,7 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Pa
         }
         if (CanExport && Result is not null)
         {
-            Verdicts = await learned.VerdictsAsync(Result.Run.ProfileId, UserId, [.. Result.Rows.Select(r => r.PersonId)], cancellationToken);
+            Verdicts = await rankings.VerdictsAsync(Result.Run.ProfileId, UserId, [.. Result.Rows.Select(r => r.PersonId)], cancellationToken);
         }
         return Request.Headers.ContainsKey("HX-Request") && !Request.Headers.ContainsKey("HX-History-Restore-Request")
             ? Partial("_Results", this)
@@ -184,6 +184,8 @@ public sealed class IndexModel(RankingQuery rankings, LearnedRanking learned, Pa
         {
             return NotFound();
         }
+        // Resolved here, not in the constructor: the learned ranking's services build a DbContext, which every view of the page paid for.
+        var learned = HttpContext.RequestServices.GetRequiredService<LearnedRanking>();
         var result = await learned.GiveAsync(run.ProfileId, person, UserId, verdict, note, cancellationToken);
         var message = result.Refusal switch
         {

@@ -76,6 +76,10 @@ public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Rea
         return new PendingWork(running, waiting, processing);
     }
 
+    /// <summary>This user's verdicts on a page's persons (see <see cref="LearnedRanking"/>).</summary>
+    public Task<Dictionary<long, string>> VerdictsAsync(int profileId, string userId, IReadOnlyCollection<long> personIds, CancellationToken cancellationToken) =>
+        LearnedRanking.VerdictsAsync(dataSource, profileId, userId, personIds, cancellationToken);
+
     /// <summary>The events a ranking can be filtered by, the newest first.</summary>
     public Task<IReadOnlyList<string>> EventNamesAsync(CancellationToken cancellationToken) => Web.Events.EventStore.NamesAsync(dataSource, cancellationToken);
 
@@ -189,7 +193,7 @@ public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Rea
             gone_before AS MATERIALIZED (SELECT x.rank FROM person_scores x WHERE x.run_id = @previous AND x.person_id IN (SELECT person_id FROM opted)),
             page AS (SELECT s.person_id FROM person_scores s WHERE {key.Where} ORDER BY {key.OrderBy} OFFSET @offset LIMIT @limit)
             SELECT {RankingSelection.DisplayRank} AS display_rank, s.person_id, p.public_id, p.display_name, {RankingSelection.Handles} AS handles,
-                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona, {Signals},
+                   s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona, {Signals} AS signals,
                    -- The previous run's rank as it would be shown today (the same opt-outs left out), so an opt-out moves nobody.
                    (SELECT (prev.rank - (SELECT count(*) FROM gone_before g WHERE g.rank < prev.rank))::int
                     FROM person_scores prev WHERE prev.run_id = @previous AND prev.person_id = s.person_id) AS previous_rank
@@ -204,15 +208,10 @@ public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Rea
             command.Parameters.AddWithValue("offset", Data.Paging.Offset(page, filter.Rows));
             command.Parameters.AddWithValue("limit", filter.Rows);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var signalOrdinals = Questions.All.Select(reader.GetOrdinal).ToArray();
             while (await reader.ReadAsync(cancellationToken))
             {
-                var values = new double[Questions.Count];
-                for (var q = 0; q < Questions.Count; q++)
-                {
-                    // GetFieldValue<double>, not GetDouble: Npgsql's GetDouble boxes every value it reads.
-                    values[q] = reader.GetFieldValue<double>(signalOrdinals[q]);
-                }
+                // The ten signals as one array: read one by one, Npgsql boxed every value (GetDouble and GetFieldValue<double> alike).
+                var values = reader.Get<double[]>("signals")!;
                 rows.Add(new RankingRow(reader.Get<int>("display_rank"), reader.Get<long>("person_id"), reader.Get<string>("public_id")!, reader.Get<string>("display_name"),
                     reader.Get<string>("handles")!, reader.Get<string>("profession"), reader.Get<string>("specialty"), reader.Get<string>("country"), reader.Get<double>("score"),
                     reader.Get<string>("tier")!, reader.Get<string>("persona"), values, reader.Get<int?>("previous_rank")));
@@ -242,7 +241,8 @@ public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Rea
         return new RankingPage(run, rows, total, filter, facets.Countries, facets.Specialties, facets.Professions, Data.Entities.Platforms.All, personas);
     }
 
-    private static readonly string Signals = string.Join(", ", Questions.All.Select(k => "s." + k));
+    /// <summary>The ten signals in question order, as one <c>float8[]</c>.</summary>
+    private static readonly string Signals = $"ARRAY[{string.Join(", ", Questions.All.Select(k => "s." + k))}]::float8[]";
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Where, string OrderBy), string> pageSql = new();
 
