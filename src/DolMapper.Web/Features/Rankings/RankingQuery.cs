@@ -329,18 +329,26 @@ public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Rea
         var listed = new List<NotRankedEntry>();
         if (counts.Count > 0 && (text is not null || DolMapper.Scoring.NotRankedReasons.All.Contains(reason)))
         {
+            // One statement for a search and one for a reason, not one with "@x IS NULL OR …": prepared
+            // once and planned generically, that form read every row of the run instead of the
+            // search text's trigram index (16 ms against 3 ms for a name matching 491 of 18,803).
             await using var command = new NpgsqlCommand($"""
                 SELECT n.person_id, p.display_name, p.public_id, p.country, n.reason
                 FROM person_not_ranked n JOIN persons p ON p.id = n.person_id
                 WHERE n.run_id = @run AND n.person_id NOT IN ({Data.OptOutSql.OptedOutPersons})
-                  AND (@reason::text IS NULL OR n.reason = @reason)
-                  AND (@text::text IS NULL OR n.search_text ILIKE @text)
+                  AND {(text is null ? "n.reason = @reason" : "n.search_text ILIKE @text")}
                 ORDER BY p.display_name NULLS LAST, n.person_id
                 LIMIT @limit
                 """, connection);
             command.Parameters.AddWithValue("run", runId);
-            command.Parameters.Add(new NpgsqlParameter("reason", NpgsqlTypes.NpgsqlDbType.Text) { Value = text is null ? reason! : DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("text", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)text ?? DBNull.Value });
+            if (text is null)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("reason", reason!));
+            }
+            else
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("text", text));
+            }
             command.Parameters.AddWithValue("limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
