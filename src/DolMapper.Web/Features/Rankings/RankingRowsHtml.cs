@@ -9,7 +9,7 @@ namespace DolMapper.Web.Features.Rankings;
 /// line and the verdict buttons each) cost about 600 KB of strings, buffers and generated URLs a
 /// request and most of its time. Here what every row shares (the DOL page's address, the labels,
 /// the weights) is worked out once a page, and numbers are formatted without making strings.
-/// The markup is the same as a Razor row's would be (docs/development.md: "The rankings rows").
+/// The markup is the same as a Razor row's would be (docs/development.md, "When a page is slow").
 /// </summary>
 public sealed class RankingRowsHtml(IReadOnlyList<RankingRow> rows, RankingRowsHtml.Page page) : IHtmlAsyncContent
 {
