@@ -165,18 +165,10 @@ public static class RankingWords
 
     /// <summary>
     /// A row's ten bars (0–100 each) with their values, and one label for screen readers, written
-    /// straight to the page's output when it is flushed: fifty rows of ten bars written through
-    /// Razor cost thousands of small encoded writes and strings a page (the rankings page's time
-    /// went mostly to collecting them). <paramref name="labels"/> are the questions' labels.
+    /// to <paramref name="writer"/> (the rankings rows, <see cref="RankingRowsHtml"/>): fifty rows of
+    /// ten bars written through Razor cost thousands of small encoded writes and strings a page.
+    /// <paramref name="labels"/> are the questions' labels.
     /// </summary>
-    public static Microsoft.AspNetCore.Html.IHtmlContent Bars(double[] signals, IReadOnlyList<string> labels) => new BarsContent(signals, labels);
-
-    private sealed class BarsContent(double[] signals, IReadOnlyList<string> labels) : Microsoft.AspNetCore.Html.IHtmlContent
-    {
-        public void WriteTo(TextWriter writer, System.Text.Encodings.Web.HtmlEncoder encoder) => WriteBars(writer, encoder, signals, labels);
-    }
-
-    /// <summary><see cref="Bars"/> written to <paramref name="writer"/> now.</summary>
     public static void WriteBars(TextWriter writer, System.Text.Encodings.Web.HtmlEncoder encoder, double[] signals, IReadOnlyList<string> labels)
     {
         writer.Write("<div class=\"dm-bars\" role=\"img\" aria-label=\"");
