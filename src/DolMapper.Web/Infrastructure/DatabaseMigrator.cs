@@ -72,7 +72,7 @@ public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProce
     }
 
     /// <summary>How DolMapper uses Hangfire's PostgreSQL storage (one place, for the app and for installing it).</summary>
-    internal static PostgreSqlStorageOptions JobStorageOptions(bool prepareSchema) => new()
+    internal static PostgreSqlStorageOptions JobStorageOptions(bool prepareSchema, int invisibilityTimeoutSeconds = JobsOptions.DefaultInvisibilityTimeoutSeconds) => new()
     {
         SchemaName = "hangfire",
         PrepareSchemaIfNecessary = prepareSchema,
@@ -81,7 +81,7 @@ public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProce
         // A job's fetch time is refreshed while it runs, so a long import or scoring run is never
         // handed to a second worker; a job whose process died is handed on after this timeout.
         UseSlidingInvisibilityTimeout = true,
-        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+        InvisibilityTimeout = TimeSpan.FromSeconds(invisibilityTimeoutSeconds),
     };
 
     /// <summary>Whether any migration was ever applied (EF's own check is not reliable here).</summary>

@@ -95,7 +95,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         {
             builder.Configuration[$"ConnectionStrings:{DatabaseEndpoint.ConnectionStringName}"] = database.ConnectionString;
             builder.Services.AddSingleton(new DatabaseConnections(database.ConnectionString, database.OwnerConnectionString));
-            AddServices(builder, role, database.ConnectionString);
+            AddServices(builder, role, options, database.ConnectionString);
             ProtectKeys(builder.Services, options.DataProtection, role, startupLogger);
             IHost host;
             if (builder is WebApplicationBuilder web)
@@ -170,7 +170,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         return options;
     }
 
-    private static void AddServices(IHostApplicationBuilder builder, HostRole role, string connectionString)
+    private static void AddServices(IHostApplicationBuilder builder, HostRole role, DolMapperOptions options, string connectionString)
     {
         var services = builder.Services;
         services.AddOptions<DolMapperOptions>()
@@ -217,7 +217,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         // The adverse-event screen runs in every process that runs jobs, and before the CLI's export.
         services.AddSingleton<Compliance.AdverseEventQueue>();
 
-        AddJobs(services, role, connectionString);
+        AddJobs(services, role, options, connectionString);
         if (role == HostRole.Web)
         {
             WebPipeline.AddServices(services, builder.Configuration);
@@ -227,9 +227,16 @@ public sealed class DolMapperApp : IAsyncDisposable
         }
     }
 
-    private static void AddJobs(IServiceCollection services, HostRole role, string connectionString)
+    /// <summary>Whether a process of <paramref name="role"/> runs a Hangfire job server.</summary>
+    private static bool RunsJobs(HostRole role, DolMapperOptions options) =>
+        role == HostRole.Worker || (role == HostRole.Web && options.Jobs.Server);
+
+    /// <summary>Whether this process runs a Hangfire job server (<c>serve</c> unless <c>--no-jobs</c>, and <c>worker</c>).</summary>
+    public bool RunsJobs() => RunsJobs(Role, Options);
+
+    private static void AddJobs(IServiceCollection services, HostRole role, DolMapperOptions options, string connectionString)
     {
-        var storageOptions = DatabaseMigrator.JobStorageOptions(prepareSchema: false);
+        var storageOptions = DatabaseMigrator.JobStorageOptions(prepareSchema: false, options.Jobs.InvisibilityTimeoutSeconds);
         // Registered before AddHangfire, so every Hangfire component of this host uses this
         // storage rather than the process-wide JobStorage.Current.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
@@ -242,7 +249,7 @@ public sealed class DolMapperApp : IAsyncDisposable
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
 
-        if (role is HostRole.Web or HostRole.Worker)
+        if (RunsJobs(role, options))
         {
             services.AddHangfireServer((sp, o) =>
             {

@@ -201,6 +201,23 @@ public sealed class JobsOptions
     /// <summary>Hangfire workers in this process.</summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>
+    /// Whether <c>serve</c> runs a job server beside the web app (<c>serve --no-jobs</c> sets it
+    /// false: the web app only, with <c>worker</c> processes doing the jobs). A worker always runs one.
+    /// </summary>
+    public bool Server { get; set; } = true;
+
+    public const int DefaultInvisibilityTimeoutSeconds = 300;
+
+    /// <summary>
+    /// How long a job whose process died (kill -9, a lost machine) stays invisible before another
+    /// job server takes it up again. A running job keeps renewing its claim, so a long import or
+    /// scoring run is never handed on while its process lives; shorter means quicker recovery and
+    /// more renewals. Every process on one database should use the same value.
+    /// </summary>
+    [Range(10, 86_400)]
+    public int InvisibilityTimeoutSeconds { get; set; } = DefaultInvisibilityTimeoutSeconds;
 }
 
 /// <summary>Checks what DataAnnotations cannot, with messages that say what to set.</summary>

@@ -15,6 +15,7 @@ public sealed class CliProcess : IAsyncDisposable
     public string StandardOutput { get { lock (_stdout) { return _stdout.ToString(); } } }
     public string StandardError { get { lock (_stderr) { return _stderr.ToString(); } } }
     public bool HasExited => _process.HasExited;
+    public int Id => _process.Id;
     public int ExitCode => _process.ExitCode;
 
     public static string HostAssembly => typeof(Program).Assembly.Location;

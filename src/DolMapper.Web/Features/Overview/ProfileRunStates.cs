@@ -23,7 +23,7 @@ public static class RunStates
 /// </summary>
 public sealed record ProfileRunState(
     int ProfileId, string State, DateTime? LastRunAt, int? LastRunPersons, int? LastRunVersion,
-    DateTime? Since, string? Stage, int? Step, int? Steps, string? Error)
+    DateTime? Since, string? Stage, int? Step, int? Steps, string? Error, bool NoJobServer = false)
 {
     /// <summary>True while work is under way (a page showing the state polls).</summary>
     public bool Busy => State is RunStates.Queued or RunStates.Running;
@@ -31,7 +31,7 @@ public sealed record ProfileRunState(
     /// <summary>The state in words: "running: computing signals and PageRank (step 5 of 6)", "failed: …".</summary>
     public string Words => State switch
     {
-        RunStates.Queued => "queued",
+        RunStates.Queued => NoJobServer ? "queued (no job server is running)" : "queued",
         RunStates.Running => "running" + (Stage is null ? "" : $": {Stage}") + (Step is { } s && Steps is { } n ? $" (step {s} of {n})" : ""),
         RunStates.Failed => "failed" + (Error is null ? "" : $": {Error}"),
         RunStates.Complete => "complete",
@@ -51,6 +51,8 @@ public sealed class ProfileRunStateQuery(NpgsqlDataSource dataSource, Hangfire.J
     public async Task<IReadOnlyDictionary<int, ProfileRunState>> ByProfileAsync(CancellationToken cancellationToken)
     {
         var queued = QueuedProfiles();
+        // Queued work waits for ever when every process is a web-only one (serve --no-jobs): say so.
+        var noJobServer = queued.Count > 0 && !JobServerAlive();
         var states = new Dictionary<int, ProfileRunState>();
         await using var command = dataSource.CreateCommand($"""
             SELECT p.id AS profile_id,
@@ -75,10 +77,21 @@ public sealed class ProfileRunStateQuery(NpgsqlDataSource dataSource, Hangfire.J
                 id, state, reader.GetUtc("completed_at"), reader.Get<int?>("person_count"), reader.Get<int?>("version"),
                 running ? reader.GetUtc("started_at") : reader.GetUtc("ended_at"),
                 running ? reader.Get<string>("stage") : null, running ? reader.Get<int?>("step") : null, running ? reader.Get<int?>("steps") : null,
-                status == RunStatuses.Failed ? reader.Get<string>("error") : null);
+                status == RunStatuses.Failed ? reader.Get<string>("error") : null,
+                state == RunStates.Queued && noJobServer);
         }
         return states;
     }
+
+    /// <summary>
+    /// Whether some process runs a job server: one has beaten its heartbeat lately (a dead process's
+    /// row stays until a live server's watchdog removes it, so the row alone proves nothing).
+    /// </summary>
+    private bool JobServerAlive() =>
+        jobs is null || jobs.GetMonitoringApi().Servers().Any(s => s.Heartbeat is { } beat && beat > DateTime.UtcNow - JobServerSilence);
+
+    /// <summary>How long a job server may go without a heartbeat (Hangfire beats every 30 s) before it counts as gone.</summary>
+    public static readonly TimeSpan JobServerSilence = TimeSpan.FromMinutes(2);
 
     /// <summary>Profiles with a scoring job waiting in a queue or being processed (its run row may not exist yet).</summary>
     private HashSet<int> QueuedProfiles() =>

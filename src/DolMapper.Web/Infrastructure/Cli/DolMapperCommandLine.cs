@@ -78,9 +78,10 @@ public static class DolMapperCommandLine
             "With no verb it runs 'serve'. Configuration switches such as --DolMapper:DataDirectory=/path may follow any verb.");
 
         var demoOption = new Option<bool>("--demo") { Description = "Demo mode (as DolMapper:Demo=true): seed the demo world into an empty database and create one user per role." };
-        var serve = new Command("serve", "Run the web app and the job server (the default).") { demoOption };
+        var noJobsOption = new Option<bool>("--no-jobs") { Description = "Run the web app only (as DolMapper:Jobs:Server=false): 'worker' processes run the jobs." };
+        var serve = new Command("serve", "Run the web app and the job server (the default).") { demoOption, noJobsOption };
         serve.TreatUnmatchedTokensAsErrors = false;
-        serve.SetAction((parse, ct) => ServeAsync(parse.GetValue(demoOption), parse.UnmatchedTokens, stdout, ct));
+        serve.SetAction((parse, ct) => ServeAsync(parse.GetValue(demoOption), parse.GetValue(noJobsOption), parse.UnmatchedTokens, stdout, ct));
 
         var worker = new Command("worker", "Run the job server only (a worker role beside a web process).");
         worker.TreatUnmatchedTokensAsErrors = false;
@@ -241,7 +242,7 @@ public static class DolMapperCommandLine
 
         // No verb: serve, with whatever configuration switches were given.
         root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction((parse, ct) => ServeAsync(false, parse.UnmatchedTokens, stdout, ct));
+        root.SetAction((parse, ct) => ServeAsync(false, false, parse.UnmatchedTokens, stdout, ct));
         return root;
     }
 
@@ -281,13 +282,14 @@ public static class DolMapperCommandLine
     private static string[] ConfigurationArgs(IReadOnlyList<string> unmatched, params string[] extra) =>
         [.. unmatched, .. extra];
 
-    private static async Task<int> ServeAsync(bool demo, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(bool demo, bool noJobs, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var args = demo ? ConfigurationArgs(unmatched, "--DolMapper:Demo=true") : ConfigurationArgs(unmatched);
+        string[] extra = [.. demo ? ["--DolMapper:Demo=true"] : Array.Empty<string>(), .. noJobs ? ["--DolMapper:Jobs:Server=false"] : Array.Empty<string>()];
+        var args = ConfigurationArgs(unmatched, extra);
         await using var app = await DolMapperApp.CreateAsync(HostRole.Web, args, cancellationToken: cancellationToken);
         var logins = await app.PrepareAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
-        await WriteBannerAsync(stdout, app.Urls, logins);
+        await WriteBannerAsync(stdout, app.Urls, logins, app.RunsJobs());
         await app.WaitForShutdownAsync(cancellationToken);
         return Success;
     }
@@ -885,12 +887,16 @@ public static class DolMapperCommandLine
         return Success;
     }
 
-    private static async Task WriteBannerAsync(TextWriter stdout, IReadOnlyList<string> urls, IReadOnlyList<PrintedLogin> logins)
+    private static async Task WriteBannerAsync(TextWriter stdout, IReadOnlyList<string> urls, IReadOnlyList<PrintedLogin> logins, bool runsJobs)
     {
         var url = urls.FirstOrDefault() ?? "(unknown address)";
         await stdout.WriteLineAsync();
         await stdout.WriteLineAsync($"DolMapper is running at {url}");
         await stdout.WriteLineAsync($"Sign in at {url.TrimEnd('/')}{WebPipeline.LoginPath}");
+        if (!runsJobs)
+        {
+            await stdout.WriteLineAsync("This process runs no jobs (--no-jobs): 'dolmapper worker' processes on the same database run them.");
+        }
         if (logins.Count > 0)
         {
             await stdout.WriteLineAsync();
