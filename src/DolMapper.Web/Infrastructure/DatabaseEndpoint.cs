@@ -14,13 +14,21 @@ public sealed class DatabaseEndpoint : IAsyncDisposable
 {
     public const string ConnectionStringName = "DolMapper";
     public const string OwnerConnectionStringName = "DolMapperOwner";
+    public const string ReadOnlyConnectionStringName = "DolMapperReadOnly";
 
-    private DatabaseEndpoint(string connectionString, string? ownerConnectionString, LocalPostgresServer? local)
+    private DatabaseEndpoint(string connectionString, string? ownerConnectionString, LocalPostgresServer? local, string? readOnlyConnectionString = null)
     {
         ConnectionString = connectionString;
         OwnerConnectionString = ownerConnectionString;
+        ReadOnlyConnectionString = readOnlyConnectionString;
         Local = local;
     }
+
+    /// <summary>
+    /// A read replica's connection (<c>ConnectionStrings:DolMapperReadOnly</c>) for the dashboard's
+    /// read queries, or null: they then read the primary (docs/operations.md, "A read replica").
+    /// </summary>
+    public string? ReadOnlyConnectionString { get; }
 
     /// <summary>The application's connection: every query the app and its jobs make.</summary>
     public string ConnectionString { get; }
@@ -52,7 +60,15 @@ public sealed class DatabaseEndpoint : IAsyncDisposable
                 }
                 ownerConnectionString = ownerBuilder.ConnectionString;
             }
-            return new DatabaseEndpoint(builder.ConnectionString, ownerConnectionString, null);
+            var readOnly = configuration.GetConnectionString(ReadOnlyConnectionStringName);
+            string? readOnlyConnectionString = null;
+            if (!string.IsNullOrWhiteSpace(readOnly))
+            {
+                var readOnlyBuilder = Parse(ReadOnlyConnectionStringName, readOnly);
+                logger.LogInformation("The dashboard reads from the replica at {Host}:{Port}, database {Database}", readOnlyBuilder.Host, readOnlyBuilder.Port, readOnlyBuilder.Database);
+                readOnlyConnectionString = readOnlyBuilder.ConnectionString;
+            }
+            return new DatabaseEndpoint(builder.ConnectionString, ownerConnectionString, null, readOnlyConnectionString);
         }
 
         var dataDirectory = DataDirectory.Resolve(options);

@@ -95,7 +95,7 @@ public sealed class DolMapperApp : IAsyncDisposable
         {
             builder.Configuration[$"ConnectionStrings:{DatabaseEndpoint.ConnectionStringName}"] = database.ConnectionString;
             builder.Services.AddSingleton(new DatabaseConnections(database.ConnectionString, database.OwnerConnectionString));
-            AddServices(builder, role, options, database.ConnectionString);
+            AddServices(builder, role, options, database);
             ProtectKeys(builder.Services, options.DataProtection, role, startupLogger);
             IHost host;
             if (builder is WebApplicationBuilder web)
@@ -170,8 +170,9 @@ public sealed class DolMapperApp : IAsyncDisposable
         return options;
     }
 
-    private static void AddServices(IHostApplicationBuilder builder, HostRole role, DolMapperOptions options, string connectionString)
+    private static void AddServices(IHostApplicationBuilder builder, HostRole role, DolMapperOptions options, DatabaseEndpoint database)
     {
+        var connectionString = database.ConnectionString;
         var services = builder.Services;
         services.AddOptions<DolMapperOptions>()
             .Bind(builder.Configuration.GetSection(DolMapperOptions.Section))
@@ -179,7 +180,7 @@ public sealed class DolMapperApp : IAsyncDisposable
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DolMapperOptions>, DolMapperOptionsValidator>();
 
-        services.AddDolMapperData(connectionString);
+        services.AddDolMapperData(connectionString, database.ReadOnlyConnectionString);
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<InterruptedWork>();
 

@@ -45,7 +45,7 @@ public sealed record ProductDetail(ProductRow Row, IReadOnlyList<ProductWeek> We
 /// and exports read these aggregates, never the posts themselves (an opened item's example posts
 /// are looked up by id). Opted-out and erased persons are left out of drivers and examples.
 /// </summary>
-public sealed class InsightsQuery(NpgsqlDataSource dataSource, RankingQuery rankings)
+public sealed class InsightsQuery([FromKeyedServices(Data.DolMapperDataSource.Reads)] NpgsqlDataSource dataSource, RankingQuery rankings)
 {
     /// <summary>The CSV columns of <c>insights trends</c> (docs/insights.md).</summary>
     public static readonly IReadOnlyList<string> TrendsHeader = ["rank", "kind", "item", "posts_window", "posts_baseline", "hcp_authors", "trend_score", "status"];

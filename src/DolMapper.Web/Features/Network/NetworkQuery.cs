@@ -18,7 +18,7 @@ public sealed record NetworkGraph(string Profile, long RunId, IReadOnlyList<Netw
 /// engage them most) with the engagement among all of them. Only persons of the run are drawn,
 /// never opted-out ones, and bot-like accounts' engagement is left out as in scoring.
 /// </summary>
-public sealed class NetworkQuery(NpgsqlDataSource dataSource)
+public sealed class NetworkQuery([FromKeyedServices(Data.DolMapperDataSource.Reads)] NpgsqlDataSource dataSource)
 {
     /// <summary>The most persons a profile's network draws.</summary>
     public const int MaxTop = 200;

@@ -43,7 +43,7 @@ public sealed record DolProfile(
 public sealed record Peer(long PersonId, string Name, string? Profession, int Interactions, int Rank);
 
 /// <summary>Reads one person's explained score (opted-out persons are never shown).</summary>
-public sealed class ProfileQuery(NpgsqlDataSource dataSource)
+public sealed class ProfileQuery([FromKeyedServices(Data.DolMapperDataSource.Reads)] NpgsqlDataSource dataSource)
 {
     public async Task<DolProfile?> GetAsync(long personId, string profile, CancellationToken cancellationToken)
     {

@@ -24,7 +24,9 @@ public sealed record RankingExportResult(long RunId, int ProfileVersion, DateTim
 /// left out and the ranks closed up over them (<see cref="RankingSelection"/>: the rank the
 /// Rankings page shows). The one writer behind the <c>export</c> verb and the UI.
 /// </summary>
-public sealed class RankingCsv(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<DolMapperOptions> options)
+/// <remarks>Rows are read through the dashboard's read source (a replica when one is configured); the audit entry is written to the primary.</remarks>
+public sealed class RankingCsv(
+    [FromKeyedServices(Data.DolMapperDataSource.Reads)] NpgsqlDataSource reads, NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<DolMapperOptions> options)
 {
     public static IReadOnlyList<string> Header { get; } =
     [
@@ -57,7 +59,7 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource, Microsoft.Extensions
     /// <summary>The latest complete run of <paramref name="profile"/>, or null when there is none.</summary>
     public async Task<(long RunId, int Version, DateTime CompletedAt)?> LatestRunAsync(string profile, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = reads.CreateCommand($"""
             SELECT r.id, v.version, r.completed_at
             FROM scoring_runs r JOIN scoring_profiles p ON p.id = r.profile_id JOIN scoring_profile_versions v ON v.id = r.profile_version_id
             WHERE p.name = @name AND r.status = '{RunStatuses.Complete}'
@@ -85,7 +87,7 @@ public sealed class RankingCsv(NpgsqlDataSource dataSource, Microsoft.Extensions
         // A link back to each person's page: absolute when the public address is configured, else the path.
         var baseUrl = options.Value.PublicBaseUrl?.TrimEnd('/') ?? "";
         var profileQuery = "?profile=" + Uri.EscapeDataString(request.Profile);
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = reads.CreateCommand($"""
             {RankingSelection.With}
             SELECT {RankingSelection.DisplayRank} AS rank, p.public_id AS person_id, p.display_name AS name, {RankingSelection.Handles} AS handles,
                    s.profession, s.specialty, s.country, s.score, s.tier, pa.name AS persona,

@@ -53,7 +53,8 @@ public sealed record NotRankedSummary(IReadOnlyDictionary<string, long> Counts, 
 /// filters, sort, paging, opted-out persons left out with the display ranks closed up, and each
 /// row's rank in the previous complete run.
 /// </summary>
-public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Reads)] NpgsqlDataSource dataSource, Hangfire.JobStorage? jobs = null)
+public sealed class RankingQuery(
+    [FromKeyedServices(Data.DolMapperDataSource.Reads)] NpgsqlDataSource dataSource, NpgsqlDataSource? primary = null, Hangfire.JobStorage? jobs = null)
 {
     /// <summary>What is under way (docs/dashboard.md: the rankings page says a run is on its way rather than "no ranking yet").</summary>
     public async Task<PendingWork> PendingAsync(CancellationToken cancellationToken)
@@ -76,9 +77,12 @@ public sealed class RankingQuery([FromKeyedServices(Data.DolMapperDataSource.Rea
         return new PendingWork(running, waiting, processing);
     }
 
-    /// <summary>This user's verdicts on a page's persons (see <see cref="LearnedRanking"/>).</summary>
+    /// <summary>
+    /// This user's verdicts on a page's persons (see <see cref="LearnedRanking"/>), read from the
+    /// primary: the page shown after giving a verdict must show it, whatever a replica's lag.
+    /// </summary>
     public Task<Dictionary<long, string>> VerdictsAsync(int profileId, string userId, IReadOnlyCollection<long> personIds, CancellationToken cancellationToken) =>
-        LearnedRanking.VerdictsAsync(dataSource, profileId, userId, personIds, cancellationToken);
+        LearnedRanking.VerdictsAsync(primary ?? dataSource, profileId, userId, personIds, cancellationToken);
 
     /// <summary>The events a ranking can be filtered by, the newest first.</summary>
     public Task<IReadOnlyList<string>> EventNamesAsync(CancellationToken cancellationToken) => Web.Events.EventStore.NamesAsync(dataSource, cancellationToken);
