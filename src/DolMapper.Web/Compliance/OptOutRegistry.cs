@@ -138,10 +138,20 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
         }
 
         var removed = new Dictionary<string, long>();
+        // What the distributed tables' statements need of the erased accounts, as parameters: on a
+        // Citus cluster (docs/operations.md) a statement that changes posts or interactions may not
+        // read a table of the coordinator's, such as erased_accounts.
+        long[] ids = [];
+        // keys: "platform:external_id", as posts name an account (its platform is the post's).
+        string[] accountKeys = [], externalIds = [], handles = [];
         async Task Step(string name, string sql)
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
             command.Parameters.AddWithValue("person", personId);
+            command.Parameters.AddWithValue("ids", ids);
+            command.Parameters.AddWithValue("keys", accountKeys);
+            command.Parameters.AddWithValue("external_ids", externalIds);
+            command.Parameters.AddWithValue("handles", handles);
             removed[name] = await command.ExecuteNonQueryAsync(cancellationToken);
         }
         // The merge group: up to the person everything was merged into, then everyone merged into it.
@@ -194,6 +204,23 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             CREATE TEMP TABLE erased_accounts ON COMMIT DROP AS
             SELECT id, platform, external_id, handle FROM accounts WHERE person_id IN (SELECT id FROM erased_persons)
             """);
+        await using (var read = new NpgsqlCommand("SELECT id, platform, external_id, handle FROM erased_accounts ORDER BY id", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            List<long> idList = [];
+            List<string> platformList = [], externalList = [], handleList = [];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                idList.Add(reader.GetInt64(0));
+                platformList.Add(reader.GetString(1));
+                externalList.Add(reader.GetString(2));
+                if (!reader.IsDBNull(3) && reader.GetString(3).Length > 0)
+                {
+                    handleList.Add(reader.GetString(3));
+                }
+            }
+            (ids, accountKeys, externalIds, handles) = ([.. idList], [.. platformList.Zip(externalList, (p, e) => p + ":" + e)], [.. externalList], [.. handleList]);
+        }
         // What names them in free text: ids, handles, names, keys and NPIs (short ones would match too much).
         await Step("terms_noted", """
             CREATE TEMP TABLE erased_terms ON COMMIT DROP AS
@@ -209,27 +236,25 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             WHERE length(v.term) >= 4
             """);
         await Step("interactions", """
-            DELETE FROM interactions WHERE source_account_id IN (SELECT id FROM erased_accounts) OR target_account_id IN (SELECT id FROM erased_accounts)
+            DELETE FROM interactions WHERE source_account_id = ANY (@ids) OR target_account_id = ANY (@ids)
             """);
         await Step("references_in_others_posts", """
             UPDATE posts s SET
-                reply_to_account_external_id = CASE WHEN EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = s.reply_to_account_external_id) THEN NULL ELSE s.reply_to_account_external_id END,
-                quote_of_account_external_id = CASE WHEN EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = s.quote_of_account_external_id) THEN NULL ELSE s.quote_of_account_external_id END,
-                repost_of_account_external_id = CASE WHEN EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = s.repost_of_account_external_id) THEN NULL ELSE s.repost_of_account_external_id END,
-                mention_external_ids = ARRAY(SELECT m FROM unnest(s.mention_external_ids) m
-                                             WHERE NOT EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform AND e.external_id = m))
-            WHERE s.account_id NOT IN (SELECT id FROM erased_accounts)
-              AND EXISTS (SELECT 1 FROM erased_accounts e WHERE e.platform = s.platform
-                          AND (e.external_id IN (s.reply_to_account_external_id, s.quote_of_account_external_id, s.repost_of_account_external_id)
-                               OR e.external_id = ANY (s.mention_external_ids)))
+                reply_to_account_external_id = CASE WHEN s.platform || ':' || s.reply_to_account_external_id = ANY (@keys) THEN NULL ELSE s.reply_to_account_external_id END,
+                quote_of_account_external_id = CASE WHEN s.platform || ':' || s.quote_of_account_external_id = ANY (@keys) THEN NULL ELSE s.quote_of_account_external_id END,
+                repost_of_account_external_id = CASE WHEN s.platform || ':' || s.repost_of_account_external_id = ANY (@keys) THEN NULL ELSE s.repost_of_account_external_id END,
+                mention_external_ids = ARRAY(SELECT m FROM unnest(s.mention_external_ids) m WHERE NOT s.platform || ':' || m = ANY (@keys))
+            WHERE NOT s.account_id = ANY (@ids)
+              AND (s.platform || ':' || s.reply_to_account_external_id = ANY (@keys)
+                   OR s.platform || ':' || s.quote_of_account_external_id = ANY (@keys)
+                   OR s.platform || ':' || s.repost_of_account_external_id = ANY (@keys)
+                   OR (s.mention_external_ids && @external_ids AND ARRAY(SELECT s.platform || ':' || m FROM unnest(s.mention_external_ids) m) && @keys))
             """);
         // "@handle" in others' texts (handles are matched whole: @doc05 is not @doc050).
         await Step("handles_in_others_posts", """
-            UPDATE posts p SET text = regexp_replace(p.text, h.pattern, '@[erased]', 'gi')
-            FROM (SELECT '@(' || string_agg(regexp_replace(handle, '([^[:alnum:]])', '\\\1', 'g'), '|') || ')(?![[:alnum:]_])' AS pattern
-                  FROM erased_accounts WHERE handle IS NOT NULL AND handle <> '') h
-            WHERE h.pattern IS NOT NULL AND p.account_id NOT IN (SELECT id FROM erased_accounts)
-              AND EXISTS (SELECT 1 FROM erased_accounts e WHERE e.handle IS NOT NULL AND e.handle <> '' AND strpos(lower(p.text), '@' || lower(e.handle)) > 0)
+            UPDATE posts p SET text = regexp_replace(p.text, '@(' || (SELECT string_agg(regexp_replace(h, '([^[:alnum:]])', '\\\1', 'g'), '|') FROM unnest(@handles) h) || ')(?![[:alnum:]_])', '@[erased]', 'gi')
+            WHERE cardinality(@handles) > 0 AND NOT p.account_id = ANY (@ids)
+              AND EXISTS (SELECT 1 FROM unnest(@handles) h WHERE strpos(lower(p.text), '@' || lower(h)) > 0)
             """);
         // The topic trends (docs/insights.md): their posts as examples, their ids as drivers, and any
         // item that names them (a term from their name or handle) go; the counts are no one's.
@@ -295,7 +320,7 @@ public sealed class OptOutRegistry(NpgsqlDataSource dataSource)
             WHERE jsonb_typeof(a.details -> 'links') = 'array'
               AND EXISTS (SELECT 1 FROM jsonb_array_elements(a.details -> 'links') l, erased_terms e WHERE strpos(lower(l ->> 'url'), lower(e.term)) > 0)
             """);
-        await Step("posts", "DELETE FROM posts WHERE account_id IN (SELECT id FROM erased_accounts)");
+        await Step("posts", "DELETE FROM posts WHERE account_id = ANY (@ids)");
         await Step("quarantined_lines", """
             DELETE FROM quarantine q WHERE EXISTS (
                 SELECT 1 FROM erased_terms t WHERE strpos(lower(coalesce(q.raw, '') || ' ' || coalesce(q.origin, '') || ' ' || q.reason), lower(t.term)) > 0)

@@ -149,8 +149,11 @@ internal static class IngestionSql
         FROM (SELECT DISTINCT ON (platform, external_id) platform, external_id, account_external_id FROM stage_posts
               ORDER BY platform, external_id, seq DESC) r
         WHERE s.{kind}_account IS NULL AND s.{kind}_post IS NOT NULL AND r.platform = s.platform AND r.external_id = s.{kind}_post;
+        WITH found AS MATERIALIZED (
+            SELECT p.platform, p.external_id, p.account_id FROM posts p
+            WHERE (p.platform, p.external_id) IN (SELECT platform, {kind}_post FROM stage_posts WHERE {kind}_account IS NULL AND {kind}_post IS NOT NULL))
         UPDATE stage_posts s SET {kind}_account = a.external_id
-        FROM posts p JOIN accounts a ON a.id = p.account_id
+        FROM found p JOIN accounts a ON a.id = p.account_id
         WHERE s.{kind}_account IS NULL AND s.{kind}_post IS NOT NULL AND p.platform = s.platform AND p.external_id = s.{kind}_post
         """;
 

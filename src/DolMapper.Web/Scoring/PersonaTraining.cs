@@ -318,12 +318,22 @@ public sealed class PersonaTraining(NpgsqlDataSource dataSource, ILogger<Persona
         var toneSql = string.Join(",\n", Tones.Select(t => $"avg(CASE WHEN lower(text) ~ '\\m({string.Join("|", t.Value)})\\M' THEN 1.0 ELSE 0 END) AS {t.Key}"));
         var shares = new double[k][];
         await ReadAsync($"""
-            WITH sampled AS (SELECT person_id, cluster FROM persona_sample WHERE r <= 100),
+            WITH sampled AS MATERIALIZED (
+                SELECT a.id AS account_id, s.person_id, s.cluster FROM persona_sample s JOIN accounts a ON a.person_id = s.person_id WHERE s.r <= 100),
+            -- Each sampled account's latest 30 posts (read by author, so on a distributed database each
+            -- worker reads its own), then each person's latest 30 among them.
+            recent AS MATERIALIZED (
+                SELECT account_id, text, created_at FROM (
+                    SELECT p.account_id, p.text, p.created_at, row_number() OVER (PARTITION BY p.account_id ORDER BY p.created_at DESC) AS n
+                    FROM posts p
+                    WHERE p.account_id IN (SELECT account_id FROM sampled) AND p.deleted_at IS NULL AND p.text IS NOT NULL
+                      AND p.created_at > @from AND p.created_at <= @to) latest
+                WHERE n <= 30),
             texts AS (
-                SELECT s.cluster, p.text FROM sampled s
-                CROSS JOIN LATERAL (SELECT p.text FROM accounts a JOIN posts p ON p.account_id = a.id
-                                    WHERE a.person_id = s.person_id AND p.deleted_at IS NULL AND p.text IS NOT NULL AND p.created_at > @from AND p.created_at <= @to
-                                    ORDER BY p.created_at DESC LIMIT 30) p)
+                SELECT cluster, text FROM (
+                    SELECT s.cluster, r.text, row_number() OVER (PARTITION BY s.person_id ORDER BY r.created_at DESC) AS n
+                    FROM recent r JOIN sampled s ON s.account_id = r.account_id) mine
+                WHERE n <= 30)
             SELECT cluster, {toneSql} FROM texts GROUP BY cluster
             """, r => shares[r.Get<int>("cluster")] = [.. Tones.Keys.Select(tone => (double)r.Get<decimal>(tone))]);
         for (var c = 0; c < k; c++)

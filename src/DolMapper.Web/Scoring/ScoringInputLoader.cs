@@ -68,11 +68,12 @@ internal static class ScoringInputLoader
                 // Their latest 50 texts each, compared here (a compiled expression is several times
                 // cheaper than PostgreSQL's regexp_replace on every text).
                 await using var command = new NpgsqlCommand("""
-                    SELECT c.account_id, s.text FROM unnest(@quiet) AS c(account_id)
-                    CROSS JOIN LATERAL (SELECT p.text FROM posts p
-                                        WHERE p.account_id = c.account_id AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
-                                        ORDER BY p.created_at DESC LIMIT 50) s
-                    ORDER BY c.account_id
+                    SELECT account_id, text FROM (
+                        SELECT p.account_id, p.text, row_number() OVER (PARTITION BY p.account_id ORDER BY p.created_at DESC) AS n
+                        FROM posts p
+                        WHERE p.account_id = ANY(@quiet) AND p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL) latest
+                    WHERE n <= 50
+                    ORDER BY account_id
                     """, connection) { CommandTimeout = 0 };
                 command.Parameters.AddWithValue("quiet", quiet);
                 command.Parameters.AddWithValue("from", inputs.From);
@@ -264,7 +265,7 @@ internal static class ScoringInputLoader
             SELECT t, count(*), count(*) FILTER (WHERE p.hashtags && @tags)
             FROM posts p CROSS JOIN LATERAL unnest(p.hashtags) AS t
             WHERE p.created_at > @from AND p.created_at <= @to AND p.deleted_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = p.account_id AND a.is_bot_like)
+              AND p.account_id NOT IN (SELECT id FROM accounts WHERE is_bot_like)
             GROUP BY t
             """, connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("from", from);
