@@ -64,6 +64,12 @@ public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProce
         // application's own storage never does (its role may not change the schema).
         var install = JobStorageOptions(prepareSchema: true);
         _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(connections.Migrations, install), install);
+        // On a Citus cluster the big tables are distributed (once; later migrations' DDL is propagated by Citus).
+        var distributed = await CitusLayout.ApplyAsync(connections.Migrations, cancellationToken);
+        if (distributed.Count > 0)
+        {
+            logger.LogInformation("Citus: distributed {Tables} by author", string.Join(", ", distributed));
+        }
         if (connections.Owner is not null && await DatabaseRoles.GrantAsync(connections.Owner, connections.App, cancellationToken))
         {
             logger.LogDebug("Granted the application's role its privileges");
