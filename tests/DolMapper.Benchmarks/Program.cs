@@ -13,6 +13,7 @@ var suites = new Dictionary<string, Func<BenchmarkContext, Task<IReadOnlyList<Re
     ["events"] = EventsSuite.RunAsync,
     ["export"] = ExportSuite.RunAsync,
     ["personas"] = PersonaSuite.RunAsync,
+    ["workers"] = WorkersSuite.RunAsync,
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
