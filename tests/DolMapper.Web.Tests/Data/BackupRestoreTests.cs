@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using DolMapper.Web.Demo;
 using DolMapper.Web.Infrastructure.LocalDatabase;
 using DolMapper.Web.Scoring;
@@ -13,7 +12,7 @@ namespace DolMapper.Web.Tests.Data;
 /// shows the same rankings and can score again.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed partial class BackupRestoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+public sealed class BackupRestoreTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task A_dump_restored_into_a_new_database_gives_the_same_rankings_and_scores_again()
@@ -51,9 +50,9 @@ public sealed partial class BackupRestoreTests(PostgresFixture postgres) : IClas
             var page = $"/Rankings?profile={Uri.EscapeDataString(profile)}";
             await using var onOriginal = await TestApp.StartAsync(original);
             await using var onRestored = await TestApp.StartAsync(restored);
-            var rows = await RowsAsync(await onOriginal.SignInAsync("Analyst"), page);
+            var rows = await RankingPageRows.ReadAsync(await onOriginal.SignInAsync("Analyst"), page);
             Assert.NotEmpty(rows);
-            Assert.Equal(rows, await RowsAsync(await onRestored.SignInAsync("Analyst"), page));
+            Assert.Equal(rows, await RankingPageRows.ReadAsync(await onRestored.SignInAsync("Analyst"), page));
 
             // And it keeps working: a new run on the restored database completes.
             await using var again = await ScoringServices.CreateAsync(restored);
@@ -74,10 +73,4 @@ public sealed partial class BackupRestoreTests(PostgresFixture postgres) : IClas
         var result = await ProcessRunner.RunAsync(File.Exists(path) ? path : program, arguments, null, TimeSpan.FromMinutes(3), CancellationToken.None);
         Assert.True(result.ExitCode == 0, $"{program} failed (exit {result.ExitCode}): {result.Output}");
     }
-
-    private static async Task<List<string>> RowsAsync(HttpClient client, string page) =>
-        [.. RowPattern().Matches(await client.GetStringAsync(page)).Select(m => m.Groups[1].Value)];
-
-    [GeneratedRegex("<tr data-testid=\"row\">\\n<td><input class=\"form-check-input\" type=\"checkbox\" name=\"ids\" value=\"([^\"]+)\"")]
-    private static partial Regex RowPattern();
 }

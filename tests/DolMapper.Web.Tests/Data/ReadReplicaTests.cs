@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using DolMapper.Web.Demo;
 using DolMapper.Web.Infrastructure;
 using DolMapper.Web.Scoring;
@@ -14,7 +13,7 @@ namespace DolMapper.Web.Tests.Data;
 /// </summary>
 [Collection(SerialCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed partial class ReadReplicaTests
+public sealed class ReadReplicaTests
 {
     [Fact]
     public async Task The_dashboard_reads_the_replica_and_never_shows_a_half_written_run()
@@ -54,37 +53,37 @@ public sealed partial class ReadReplicaTests
         var page = $"/Rankings?profile={Uri.EscapeDataString(profile.Definition.Name)}";
         var primaryClient = await onPrimary.SignInAsync("Analyst");
         var replicaClient = await onReplica.SignInAsync("Analyst");
-        var caughtUp = await RankingAsync(primaryClient, page);
+        var caughtUp = await RankingPageRows.ReadAsync(primaryClient, page);
         Assert.Equal(50, caughtUp.Count);
-        Assert.Equal(caughtUp, await RankingAsync(replicaClient, page));
+        Assert.Equal(caughtUp, await RankingPageRows.ReadAsync(replicaClient, page));
 
         // The replica really is what the page reads: with its replay paused, a new run on the primary does not show.
         await Sql.ExecuteAsync(servers.ReplicaAdminConnectionString, "SELECT pg_wal_replay_pause()");
         profile = await ReweighAsync(worker, profile, 0.9);
         var scoring = ScoreAsync(worker, profile);
         await Task.Delay(new Random(FaultTests.Seed).Next(0, 1_500));
-        var lagging = await RankingAsync(replicaClient, page);
+        var lagging = await RankingPageRows.ReadAsync(replicaClient, page);
         Assert.True((await scoring).Complete);
-        var latest = await RankingAsync(primaryClient, page);
+        var latest = await RankingPageRows.ReadAsync(primaryClient, page);
         Assert.NotEqual(caughtUp, latest);
         Assert.Equal(caughtUp, lagging);
-        Assert.Equal(caughtUp, await RankingAsync(replicaClient, page));
+        Assert.Equal(caughtUp, await RankingPageRows.ReadAsync(replicaClient, page));
 
         // Replay resumed and paused again at a random moment of another run: the page shows one run whole, never a mixture.
         await Sql.ExecuteAsync(servers.ReplicaAdminConnectionString, "SELECT pg_wal_replay_resume()");
         await servers.WaitForReplicaAsync();
-        Assert.Equal(latest, await RankingAsync(replicaClient, page));
+        Assert.Equal(latest, await RankingPageRows.ReadAsync(replicaClient, page));
         profile = await ReweighAsync(worker, profile, 0.5);
         scoring = ScoreAsync(worker, profile);
         await Task.Delay(new Random(FaultTests.Seed + 1).Next(0, 4_000));
         await Sql.ExecuteAsync(servers.ReplicaAdminConnectionString, "SELECT pg_wal_replay_pause()");
-        var midway = await RankingAsync(replicaClient, page);
+        var midway = await RankingPageRows.ReadAsync(replicaClient, page);
         Assert.True((await scoring).Complete);
-        var newest = await RankingAsync(primaryClient, page);
+        var newest = await RankingPageRows.ReadAsync(primaryClient, page);
         Assert.True(midway.SequenceEqual(latest) || midway.SequenceEqual(newest), $"seed {FaultTests.Seed}: the replica showed a ranking of neither run");
         await Sql.ExecuteAsync(servers.ReplicaAdminConnectionString, "SELECT pg_wal_replay_resume()");
         await servers.WaitForReplicaAsync();
-        Assert.Equal(newest, await RankingAsync(replicaClient, page));
+        Assert.Equal(newest, await RankingPageRows.ReadAsync(replicaClient, page));
 
         // An export reads its rows from the replica and writes its audit entry to the primary.
         var export = await replicaClient.GetAsync($"/Rankings/export.csv?profile={Uri.EscapeDataString(profile.Definition.Name)}");
@@ -109,14 +108,4 @@ public sealed partial class ReadReplicaTests
         Assert.True(saved.Saved, string.Join(" ", saved.Problems));
         return saved.Profile!;
     }
-
-    /// <summary>The persons of the page's rows, in order.</summary>
-    private static async Task<List<string>> RankingAsync(HttpClient client, string page)
-    {
-        var html = await client.GetStringAsync(page);
-        return [.. RowPattern().Matches(html).Select(m => m.Groups[1].Value)];
-    }
-
-    [GeneratedRegex("<tr data-testid=\"row\">\\n<td><input class=\"form-check-input\" type=\"checkbox\" name=\"ids\" value=\"([^\"]+)\"")]
-    private static partial Regex RowPattern();
 }
