@@ -49,6 +49,18 @@ public sealed class BenchmarkContext : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// <paramref name="target"/> made afresh as a copy of <paramref name="source"/>
+    /// (<c>CREATE DATABASE … TEMPLATE</c>, which needs the source without sessions: they are ended first).
+    /// </summary>
+    public async Task CopyDatabaseAsync(string source, string target)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {target} WITH (FORCE)");
+        await ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{source}' AND pid <> pg_backend_pid()");
+        await ExecuteAsync($"CREATE DATABASE {target} TEMPLATE {source}");
+    }
+
     /// <summary>The first column of the first row; null for no row and for SQL NULL alike (callers test with <c>is null</c>).</summary>
     public async Task<object?> ScalarAsync(string sql, string database = "postgres")
     {

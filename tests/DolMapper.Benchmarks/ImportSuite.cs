@@ -37,10 +37,7 @@ public static class ImportSuite
         }
 
         // Each run imports into a fresh copy of the loaded world, so runs are comparable.
-        NpgsqlConnection.ClearAllPools();
-        await context.ExecuteAsync($"DROP DATABASE IF EXISTS {runDatabase} WITH (FORCE)");
-        await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{baseDatabase}' AND pid <> pg_backend_pid()");
-        await context.ExecuteAsync($"CREATE DATABASE {runDatabase} TEMPLATE {baseDatabase}");
+        await context.CopyDatabaseAsync(baseDatabase, runDatabase);
         var existing = Convert.ToInt64(await context.ScalarAsync("SELECT count(*) FROM posts", runDatabase), System.Globalization.CultureInfo.InvariantCulture);
 
         await using (var app = await context.OpenAppAsync(runDatabase))

@@ -20,9 +20,7 @@ public static class ScoreSuite
         var results = new List<Result>();
         var baseDatabase = await ImportSuite.EnsureWorldDatabaseAsync(context, results);
         var runDatabase = $"bench_{scale.Name}_score";
-        await context.ExecuteAsync($"DROP DATABASE IF EXISTS {runDatabase} WITH (FORCE)");
-        await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{baseDatabase}' AND pid <> pg_backend_pid()");
-        await context.ExecuteAsync($"CREATE DATABASE {runDatabase} TEMPLATE {baseDatabase}");
+        await context.CopyDatabaseAsync(baseDatabase, runDatabase);
         var target = scale.Name == "small" ? 5.0 : scale.Name == "large" ? 60.0 : 30.0;
 
         await using var app = await context.OpenAppAsync(runDatabase);
@@ -80,9 +78,7 @@ public static class ScoreSuite
             "PostgreSQL GROUP BY account over the window", groupBy, topicSeconds / groupBy, $"ratio ≤ 1.3 × {seconds / groupBy:0.0}", topicSeconds / groupBy <= 1.3 * seconds / groupBy,
             $"{topicRun.Message} Steps (s): {topicSteps}"));
         // Keep the scored world for the web and export suites.
-        NpgsqlConnection.ClearAllPools();
-        await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{runDatabase}' AND pid <> pg_backend_pid()");
-        await context.ExecuteAsync($"CREATE DATABASE {ScoredDatabase(scale)} TEMPLATE {runDatabase}");
+        await context.CopyDatabaseAsync(runDatabase, ScoredDatabase(scale));
         return results;
     }
 

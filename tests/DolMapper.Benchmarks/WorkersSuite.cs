@@ -22,9 +22,7 @@ public static class WorkersSuite
         var results = new List<Result>();
         var baseDatabase = await ImportSuite.EnsureWorldDatabaseAsync(context, results);
         var database = $"bench_{scale.Name}_workers";
-        await context.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
-        await context.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{baseDatabase}' AND pid <> pg_backend_pid()");
-        await context.ExecuteAsync($"CREATE DATABASE {database} TEMPLATE {baseDatabase}");
+        await context.CopyDatabaseAsync(baseDatabase, database);
 
         var profileIds = new List<int>();
         await using (var app = await context.OpenAppAsync(database))
