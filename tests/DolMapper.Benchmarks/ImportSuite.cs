@@ -12,14 +12,16 @@ namespace DolMapper.Benchmarks;
 /// <summary>
 /// import: a new slice of posts (a second world a tenth of the scale) imported end to end (parse,
 /// COPY, upsert, interactions) into a database that already holds the whole world at the scale,
-/// with every index. Baseline in the same run, on the same database: EF Core AddRange +
-/// SaveChanges in batches of 1,000 of plain post rows (no de-duplication, no interactions, which
-/// favours the baseline).
+/// with every index, by one, two and three writer sessions at once. Baseline in the same run, on
+/// the same database: the write floor, bare binary COPY of plain post rows into <c>posts</c> by two
+/// sessions at once (target: the best import at least 40% of it); informative, EF Core AddRange +
+/// SaveChanges in batches of 1,000 of plain post rows.
 /// </summary>
 public static class ImportSuite
 {
-    public const double TargetPostsPerSecond = 100_000;
-    public const double TargetRatio = 10;
+    /// <summary>End to end at least this share of what two sessions of bare binary COPY put into <c>posts</c>.</summary>
+    public const double TargetShareOfFloor = 0.4;
+    private static readonly int[] SessionCounts = [1, 2, 3];
     private const int EfBatch = 1_000;
 
     public static async Task<IReadOnlyList<Result>> RunAsync(BenchmarkContext context)
@@ -36,29 +38,45 @@ public static class ImportSuite
             await DemoWorldWriter.WriteFileAsync(deltaOptions, delta, truthPath: null);
         }
 
-        // Each run imports into a fresh copy of the loaded world, so runs are comparable.
-        await context.CopyDatabaseAsync(baseDatabase, runDatabase);
-        var existing = Convert.ToInt64(await context.ScalarAsync("SELECT count(*) FROM posts", runDatabase), System.Globalization.CultureInfo.InvariantCulture);
-
-        await using (var app = await context.OpenAppAsync(runDatabase))
+        // Each import goes into a fresh copy of the loaded world, so runs are comparable: one writer
+        // session, then two and three at once (split by author), the floors once after the first.
+        var imports = new List<(int Sessions, double Rate, ImportReport Report)>();
+        long existing = 0;
+        (long Posts, double Seconds, List<(int Sessions, double Rate)> Floors) baselines = (0, 0, []);
+        foreach (var sessions in SessionCounts)
         {
-            var report = await app.Services.GetRequiredService<FileImporter>().ImportFilesAsync([delta], new ImportOptions(true, "benchmark"));
+            await context.CopyDatabaseAsync(baseDatabase, runDatabase);
+            existing = Convert.ToInt64(await context.ScalarAsync("SELECT count(*) FROM posts", runDatabase), System.Globalization.CultureInfo.InvariantCulture);
+            await using var app = await context.OpenAppAsync(runDatabase);
+            var report = await app.Services.GetRequiredService<FileImporter>().ImportFilesAsync([delta], new ImportOptions(true, "benchmark", WriterSessions: sessions));
             var posts = report.Counts.PostsNew + report.Counts.PostsUpdated + report.Counts.PostsUnchanged + report.Counts.PostsTombstoned;
-            var rate = posts / report.Elapsed.TotalSeconds;
-
-            var (efPosts, efSeconds, floors) = await BaselinesAsync(app, context.ConnectionString(runDatabase), scale);
-            var efRate = efPosts / efSeconds;
-            results.Add(new Result("import", scale, $"posts/s end to end into {existing:N0} posts", rate, "posts/s",
-                $"EF Core AddRange+SaveChanges ×{EfBatch:N0}", efRate, rate / efRate, "≥ 100,000 posts/s; ≥ 10×",
-                rate >= TargetPostsPerSecond && rate / efRate >= TargetRatio,
-                $"{report.Lines:N0} lines ({posts:N0} posts, {report.Counts.AccountsNew:N0} accounts, {report.Counts.Interactions:N0} interactions) in {report.Elapsed.TotalSeconds:0.0} s; EF: {efPosts:N0} posts in {efSeconds:0.0} s"));
-            // What the table itself accepts: the least any import of these posts must pay.
-            foreach (var (sessions, floorRate) in floors)
+            imports.Add((sessions, posts / report.Elapsed.TotalSeconds, report));
+            if (sessions == 1)
             {
-                results.Add(new Result("import", scale, $"write floor: binary COPY of plain post rows into posts, {sessions} session{(sessions > 1 ? "s" : "")} at once", floorRate, "posts/s",
-                    "—", null, null, "(informative: no parsing, no de-duplication, no interactions)", null,
-                    $"the same {efPosts:N0} posts as the EF baseline, straight into the table with its indexes; the end-to-end import reached {rate / floorRate:P0} of it"));
+                baselines = await BaselinesAsync(app, context.ConnectionString(runDatabase), scale);
             }
+        }
+
+        var (efPosts, efSeconds, floors) = baselines;
+        var efRate = efPosts / efSeconds;
+        var twoSessionFloor = floors.Single(f => f.Sessions == 2).Rate;
+        var best = imports.MaxBy(i => i.Rate);
+        results.Add(new Result("import", scale, $"posts/s end to end into {existing:N0} posts (best: {best.Sessions} writer session{(best.Sessions > 1 ? "s" : "")})", best.Rate, "posts/s",
+            "binary COPY write floor, 2 sessions", twoSessionFloor, best.Rate / twoSessionFloor, $"≥ {TargetShareOfFloor:P0} of the two-session floor",
+            best.Rate / twoSessionFloor >= TargetShareOfFloor,
+            $"{best.Report.Lines:N0} lines ({best.Report.Counts.PostsNew:N0} new posts, {best.Report.Counts.AccountsNew:N0} accounts, {best.Report.Counts.Interactions:N0} interactions) in {best.Report.Elapsed.TotalSeconds:0.0} s on {Environment.ProcessorCount} cores (the database on the same machine)"));
+        foreach (var (sessions, rate, report) in imports)
+        {
+            results.Add(new Result("import", scale, $"end to end with {sessions} writer session{(sessions > 1 ? "s" : "")}", rate, "posts/s",
+                $"EF Core AddRange+SaveChanges ×{EfBatch:N0}", efRate, rate / efRate, "(informative)", null,
+                $"{report.Lines:N0} lines in {report.Elapsed.TotalSeconds:0.0} s; {rate / twoSessionFloor:P0} of the two-session floor; EF: {efPosts:N0} posts in {efSeconds:0.0} s"));
+        }
+        // What the table itself accepts: the least any import of these posts must pay.
+        foreach (var (sessions, floorRate) in floors)
+        {
+            results.Add(new Result("import", scale, $"write floor: binary COPY of plain post rows into posts, {sessions} session{(sessions > 1 ? "s" : "")} at once", floorRate, "posts/s",
+                "—", null, null, "(informative: no parsing, no de-duplication, no interactions)", null,
+                $"the same {efPosts:N0} posts as the EF baseline, straight into the table with its indexes"));
         }
         return results;
     }

@@ -25,6 +25,7 @@ public sealed class DolMapperOptions
     public AuthOptions Auth { get; set; } = new();
     public SsoOptions Sso { get; set; } = new();
     public RetentionOptions Retention { get; set; } = new();
+    public ImportSettings Import { get; set; } = new();
     public KeyProtectionOptions DataProtection { get; set; } = new();
     public SafetyOptions Safety { get; set; } = new();
 
@@ -59,6 +60,18 @@ public sealed class SafetyOptions
 
     /// <summary>Where overdue items are e-mailed (once each, with SMTP configured); empty: nobody is e-mailed.</summary>
     public string? Email { get; set; }
+}
+
+/// <summary>How files are imported (docs/import.md, "Parallel writing").</summary>
+public sealed class ImportSettings
+{
+    /// <summary>
+    /// Database sessions an import writes with at once, each owning a share of the authors; 0: one
+    /// per core of this machine but the one parsing takes, at most four. More helps when the
+    /// database has cores to spare; 1 writes everything in one session.
+    /// </summary>
+    [Range(0, 64)]
+    public int WriterSessions { get; set; }
 }
 
 /// <summary>How much rejected input is kept, and for how long (docs/operations.md, "What is kept and for how long").</summary>

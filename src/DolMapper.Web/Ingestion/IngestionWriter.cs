@@ -13,7 +13,8 @@ namespace DolMapper.Web.Ingestion;
 /// line), and applied with a handful of set-based statements in one transaction: tombstones first,
 /// opt-outs next, then accounts (with persons and stub accounts for authors and mentions not seen
 /// yet), posts and the interactions they imply. Batches from different processes are serialised
-/// by a transaction-level advisory lock, so two writers never race on the same new account.
+/// by a transaction-level advisory lock, so two writers never race on the same new account; an
+/// import's own lanes, which write disjoint authors, share it (<see cref="Import.ImportLanes"/>).
 /// The SQL is documented in docs/import.md ("How a batch is written").
 /// </summary>
 public sealed class IngestionWriter(NpgsqlDataSource dataSource)
@@ -34,7 +35,7 @@ public sealed class IngestionWriter(NpgsqlDataSource dataSource)
                 IngestionSql.TryRaiseTempBuffers + "SET work_mem = '64MB'; SET random_page_cost = 1.1;\n" + IngestionSql.CreateStagingTables, connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
             var statistics = await TableStatistics.ReadAsync(connection, cancellationToken);
-            return new IngestionWriterSession(connection, statistics);
+            return new IngestionWriterSession(connection, statistics, await Data.CitusLayout.IsCitusAsync(connection, cancellationToken));
         }
         catch
         {
@@ -48,7 +49,11 @@ public sealed class IngestionWriter(NpgsqlDataSource dataSource)
 /// <param name="ObservedAtDefault">The observation time of a line without <c>observed_at</c> (the start of the import or pass).</param>
 /// <param name="SourceId">The source the posts came from, if any.</param>
 /// <param name="Cursor">Where a source's pass has got to, saved in the same transaction as the batch it covers.</param>
-public sealed record IngestionWriteOptions(DateTime ObservedAtDefault, int? SourceId = null, SourceCursorUpdate? Cursor = null);
+/// <param name="SharedLock">
+/// Hold the writer lock shared rather than exclusively: only for an import's lanes, which write
+/// disjoint authors at once (<see cref="Import.ImportLanes"/>).
+/// </param>
+public sealed record IngestionWriteOptions(DateTime ObservedAtDefault, int? SourceId = null, SourceCursorUpdate? Cursor = null, bool SharedLock = false);
 
 /// <summary>A source's cursor for one query (e.g. X's since_id), advanced with the data.</summary>
 public sealed record SourceCursorUpdate(int SourceId, string Query, string? Value);
@@ -61,12 +66,14 @@ public sealed class IngestionWriterSession : IAsyncDisposable
 
     private readonly NpgsqlConnection _connection;
     private readonly TableStatistics _statistics;
+    private readonly bool _citus;
     private long _sequence;
 
-    internal IngestionWriterSession(NpgsqlConnection connection, TableStatistics statistics)
+    internal IngestionWriterSession(NpgsqlConnection connection, TableStatistics statistics, bool citus)
     {
         _connection = connection;
         _statistics = statistics;
+        _citus = citus;
     }
 
     /// <summary>Writes one batch in one transaction and says what it changed.</summary>
@@ -80,7 +87,8 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         var observedDefault = DateTime.SpecifyKind(options.ObservedAtDefault, DateTimeKind.Utc);
 
         await using var transaction = await _connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@space, @key)", _connection, transaction))
+        await using (var lockCommand = new NpgsqlCommand(
+            options.SharedLock ? "SELECT pg_advisory_xact_lock_shared(@space, @key)" : "SELECT pg_advisory_xact_lock(@space, @key)", _connection, transaction))
         {
             lockCommand.Parameters.AddWithValue("space", CrossProcessLock.KeySpace);
             lockCommand.Parameters.AddWithValue("key", WriterLockKey);
@@ -147,7 +155,7 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         Step("accounts-updated", IngestionSql.UpdateExistingAccounts);
         Step("orphans", IngestionSql.DeleteOrphanedPersons);
         Step("person-summary", IngestionSql.SummarisePersons);
-        Step("dedupe-posts", IngestionSql.DedupePosts);
+        Step("dedupe-posts", _citus ? IngestionSql.DedupePostsOnCitus : IngestionSql.DedupePosts);
         Step("analyze-work-posts", "ANALYZE work_posts");
         Step("merge-posts", IngestionSql.MergeDuplicatePosts);
         Step("posts-new", IngestionSql.InsertNewPosts, new NpgsqlParameter<int?>("source", options.SourceId) { NpgsqlDbType = NpgsqlDbType.Integer });
@@ -236,6 +244,31 @@ public sealed class IngestionWriterSession : IAsyncDisposable
         counts.RelationshipsUpdated = Affected(steps, "relationships-updated");
         counts.RelationshipsUnchanged = existingRelationships - counts.RelationshipsUpdated;
         counts.Interactions = newInteractions + Affected(steps, "interactions-changed");
+    }
+
+    /// <summary>Whether an opt-out matches one of these account lines by the line's own fields (<see cref="IngestionSql.AnyAccountLineOptedOut"/>).</summary>
+    public async Task<bool> AnyOptedOutAsync(IReadOnlyList<AccountRecord> accounts, CancellationToken cancellationToken = default)
+    {
+        if (accounts.Count == 0)
+        {
+            return false;
+        }
+        await using var command = new NpgsqlCommand(IngestionSql.AnyAccountLineOptedOut, _connection);
+        command.Parameters.AddWithValue("platforms", accounts.Select(a => a.Platform).ToArray());
+        command.Parameters.AddWithValue("external_ids", accounts.Select(a => a.Id).ToArray());
+        command.Parameters.AddWithValue("handles", NpgsqlDbType.Array | NpgsqlDbType.Text, accounts.Select(a => a.Handle).ToArray());
+        command.Parameters.AddWithValue("npis", NpgsqlDbType.Array | NpgsqlDbType.Text, accounts.Select(a => a.Npi).ToArray());
+        command.Parameters.AddWithValue("persons", NpgsqlDbType.Array | NpgsqlDbType.Text, accounts.Select(a => a.Person).ToArray());
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Summarises the persons of these accounts again (<see cref="IngestionSql.SummarisePersonsOfAccounts"/>).</summary>
+    public async Task SummarisePersonsAsync(IReadOnlyList<AccountRecord> accounts, CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand(IngestionSql.SummarisePersonsOfAccounts, _connection);
+        command.Parameters.AddWithValue("platforms", accounts.Select(a => a.Platform).ToArray());
+        command.Parameters.AddWithValue("external_ids", accounts.Select(a => a.Id).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>A client-side command timeout, or a statement cancelled by the server's statement_timeout.</summary>

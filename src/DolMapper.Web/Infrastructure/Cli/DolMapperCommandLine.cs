@@ -93,9 +93,10 @@ public static class DolMapperCommandLine
 
         var files = new Argument<string[]>("FILE") { Description = "JSON Lines files (.jsonl, or gzip-compressed .jsonl.gz) in the format of docs/import.md.", Arity = ArgumentArity.OneOrMore };
         var batchSize = new Option<int>("--batch-size") { Description = "Lines written per transaction.", DefaultValueFactory = _ => ImportOptions.DefaultBatchSize };
-        var import = new Command("import", "Import JSON Lines files (accounts, posts, deletions, CRM relationships) and print a report. Exit code 1 if any line was rejected.") { files, batchSize };
+        var sessions = new Option<int>("--sessions") { Description = "Database sessions writing at once, split by author (default: DolMapper:Import:WriterSessions, else one per core, at most four)." };
+        var import = new Command("import", "Import JSON Lines files (accounts, posts, deletions, CRM relationships) and print a report. Exit code 1 if any line was rejected.") { files, batchSize, sessions };
         import.TreatUnmatchedTokensAsErrors = false;
-        import.SetAction((parse, ct) => ImportAsync(parse.GetValue(files)!, parse.GetValue(batchSize), parse.UnmatchedTokens, stdout, ct));
+        import.SetAction((parse, ct) => ImportAsync(parse.GetValue(files)!, parse.GetValue(batchSize), parse.GetValue(sessions), parse.UnmatchedTokens, stdout, ct));
 
         var persons = new Option<int?>("--persons") { Description = $"People in the world (default {DemoWorldOptions.DefaultPersons:N0}; DolMapper:DemoWorld:Persons)." };
         var posts = new Option<long?>("--posts") { Description = $"Posts over the year (default {DemoWorldOptions.DefaultPosts:N0}; DolMapper:DemoWorld:Posts)." };
@@ -432,7 +433,7 @@ public static class DolMapperCommandLine
         return Success;
     }
 
-    private static async Task<int> ImportAsync(string[] arguments, int batchSize, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> ImportAsync(string[] arguments, int batchSize, int sessions, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
     {
         // The file list swallows configuration switches that follow it; give them back.
         var files = arguments.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
@@ -450,6 +451,10 @@ public static class DolMapperCommandLine
         {
             throw new StartupException("--batch-size must be at least 1.");
         }
+        if (sessions is < 0 or > 64)
+        {
+            throw new StartupException("--sessions must be between 1 and 64.");
+        }
         await using var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -461,7 +466,7 @@ public static class DolMapperCommandLine
         var total = files.Sum(f => new FileInfo(f).Length);
         // The command line is the operator's own: it counts as an Admin (relationship lines apply).
         var report = await TerminalProgress.RunAsync("Importing", total, progress =>
-            importer.ImportFilesAsync(files, new ImportOptions(AllowRelationships: true, $"cli:{Environment.UserName}", batchSize, progress), cancellationToken));
+            importer.ImportFilesAsync(files, new ImportOptions(AllowRelationships: true, $"cli:{Environment.UserName}", batchSize, progress, WriterSessions: sessions), cancellationToken));
         await stdout.WriteAsync(report.ToText());
         await stdout.FlushAsync(cancellationToken);
         return report.Clean ? Success : Failure;

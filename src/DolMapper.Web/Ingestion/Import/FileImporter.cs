@@ -11,11 +11,13 @@ namespace DolMapper.Web.Ingestion.Import;
 /// <summary>
 /// Imports JSON Lines inputs (docs/formats.md, "Import format") through <see cref="IngestionWriter"/>: one
 /// task reads and parses while another writes the previous batch, so parsing and the database
-/// work side by side and memory stays bounded by two batches. Every input gets one ingestion run;
+/// work side by side and memory stays bounded by two batches; a batch is written by several
+/// sessions at once, split by author (<see cref="ImportLanes"/>). Every input gets one ingestion run;
 /// rejected lines go to quarantine with their line numbers; batches are committed as they go, and
 /// since an import is idempotent a failed one can simply be run again.
 /// </summary>
-public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter writer, ILogger<FileImporter> logger, QuarantineLimits? quarantineLimits = null)
+public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter writer, ILogger<FileImporter> logger, QuarantineLimits? quarantineLimits = null,
+    Infrastructure.ImportSettings? settings = null)
 {
     private readonly QuarantineLimits _quarantineLimits = quarantineLimits ?? QuarantineLimits.Default;
 
@@ -56,7 +58,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
 
         try
         {
-            await using var session = await writer.OpenSessionAsync(cancellationToken);
+            await using var lanes = new ImportLanes(writer, ImportLanes.Resolve(options.WriterSessions > 0 ? options.WriterSessions : settings?.WriterSessions ?? 0, dataSource), logger);
             var writeOptions = new IngestionWriteOptions(startedAt);
             var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -66,7 +68,8 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
             {
                 await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
                 {
-                    report.Counts.Add(await session.WriteAsync(batch.Records, writeOptions, cancellationToken));
+                    report.Counts.Add(await lanes.WriteAsync(batch.Records, writeOptions, cancellationToken));
+                    report.WriterSessions = lanes.MostAtOnce;
                     report.Lines = batch.Progress.Lines;
                     report.Rejected = batch.Progress.Rejected;
                     report.EmptySources.AddRange(batch.EmptySources);
@@ -277,6 +280,7 @@ public sealed class FileImporter(NpgsqlDataSource dataSource, IngestionWriter wr
             counts = report.Counts,
             first_rejections = report.FirstRejections.Take(20),
             seconds = Math.Round(report.Elapsed.TotalSeconds, 3),
+            writer_sessions = report.WriterSessions,
         }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
         await using var command = new NpgsqlCommand($"""
             UPDATE ingestion_runs SET status = @status, finished_at = now(), fetched = @lines, new = @new, updated = @updated,

@@ -15,12 +15,14 @@ public sealed record ImportSource(string Name, Func<CancellationToken, Task<Stre
 /// <param name="AllowRelationships">True for an Admin (and the command line): relationship lines are applied; otherwise rejected.</param>
 /// <param name="TriggeredBy">The user or "cli", recorded on the run.</param>
 /// <param name="RunId">An ingestion run created beforehand (an upload's), or null to create one.</param>
+/// <param name="WriterSessions">Sessions writing at once (<see cref="ImportLanes"/>); 0: the <c>DolMapper:Import:WriterSessions</c> setting.</param>
 public sealed record ImportOptions(
     bool AllowRelationships,
     string TriggeredBy,
     int BatchSize = ImportOptions.DefaultBatchSize,
     IProgress<ImportProgress>? Progress = null,
-    long? RunId = null)
+    long? RunId = null,
+    int WriterSessions = 0)
 {
     public const int DefaultBatchSize = 20_000;
 }
@@ -49,6 +51,8 @@ public sealed class ImportReport
     /// <summary>How many rejected lines quarantine kept (within the retention allowance).</summary>
     public long Quarantined { get; set; }
     public TimeSpan Elapsed { get; set; }
+    /// <summary>The most database sessions that wrote one batch at once (<see cref="ImportLanes"/>).</summary>
+    public int WriterSessions { get; set; } = 1;
 
     /// <summary>True when every line of every input went in.</summary>
     public bool Clean => Rejected == 0 && EmptySources.Count == 0;
@@ -64,7 +68,7 @@ public sealed class ImportReport
         var seconds = Math.Max(Elapsed.TotalSeconds, 0.001);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Imported {string.Join(", ", Sources)} in {Elapsed.TotalSeconds:0.0} s ({Lines / seconds:N0} lines/s; run {RunId})");
+            $"Imported {string.Join(", ", Sources)} in {Elapsed.TotalSeconds:0.0} s ({Lines / seconds:N0} lines/s{(WriterSessions > 1 ? $"; {WriterSessions} writer sessions" : "")}; run {RunId})");
         text.AppendLine(CultureInfo.InvariantCulture, $"  lines          {Lines,12:N0} read, {Imported:N0} imported, {Rejected:N0} rejected");
         text.AppendLine(CultureInfo.InvariantCulture, $"  accounts       {c.AccountsNew,12:N0} new, {c.AccountsUpdated:N0} updated, {c.AccountsUnchanged:N0} unchanged; {c.StubAccounts:N0} known only from posts so far");
         text.AppendLine(CultureInfo.InvariantCulture, $"  posts          {c.PostsNew,12:N0} new, {c.PostsUpdated:N0} updated, {c.PostsUnchanged:N0} unchanged; {c.Interactions:N0} interactions");

@@ -19,6 +19,7 @@ public static class SourceServiceCollectionExtensions
     {
         services.AddSingleton<IngestionWriter>();
         services.AddSingleton(sp => sp.GetService<IOptions<Infrastructure.DolMapperOptions>>()?.Value.Retention.QuarantineLimits() ?? QuarantineLimits.Default);
+        services.AddSingleton(sp => sp.GetService<IOptions<Infrastructure.DolMapperOptions>>()?.Value.Import ?? new Infrastructure.ImportSettings());
         services.AddSingleton<Import.FileImporter>();
         services.AddSingleton<Import.UploadStore>();
         services.AddScoped<Import.ImportUploadJob>();
