@@ -14,6 +14,7 @@ var suites = new Dictionary<string, Func<BenchmarkContext, Task<IReadOnlyList<Re
     ["export"] = ExportSuite.RunAsync,
     ["personas"] = PersonaSuite.RunAsync,
     ["workers"] = WorkersSuite.RunAsync,
+    ["partitions"] = PartitionsSuite.RunAsync,
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

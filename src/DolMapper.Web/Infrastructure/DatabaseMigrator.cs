@@ -13,7 +13,8 @@ namespace DolMapper.Web.Infrastructure;
 /// (<see cref="DatabaseConnections"/>), under the cross-process lock so processes starting
 /// together take turns.
 /// </summary>
-public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProcessLock locks, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProcessLock locks, ILogger<DatabaseMigrator> logger,
+    Microsoft.Extensions.Options.IOptions<DolMapperOptions>? settings = null)
 {
     /// <summary>Returns the migrations applied now (empty when the schema was already current).</summary>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
@@ -70,11 +71,33 @@ public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProce
         {
             logger.LogInformation("Citus: distributed {Tables} by author", string.Join(", ", distributed));
         }
+        // A new database's big tables get their hash partitions while they are empty (not on Citus).
+        var partitions = settings?.Value.PostPartitions ?? PostPartitioning.DefaultPartitions;
+        if (await PostPartitioning.ApplyToNewAsync(connections.Migrations, partitions, logger, cancellationToken))
+        {
+            logger.LogInformation("posts and interactions made with {Partitions} hash partitions by author", partitions);
+        }
         if (connections.Owner is not null && await DatabaseRoles.GrantAsync(connections.Owner, connections.App, cancellationToken))
         {
             logger.LogDebug("Granted the application's role its privileges");
         }
         return pending;
+    }
+
+    /// <summary>
+    /// Rebuilds posts and interactions with this many hash partitions (0: plain tables) as the
+    /// schema owner, under the migrations' lock (<see cref="PostPartitioning"/>); returns whether
+    /// anything changed.
+    /// </summary>
+    public async Task<bool> PartitionAsync(int partitions, CancellationToken cancellationToken = default)
+    {
+        await using var held = await locks.AcquireAsync(CrossProcessLock.Names.Migrations, cancellationToken: cancellationToken);
+        var changed = await PostPartitioning.ApplyAsync(connections.Migrations, partitions, logger, cancellationToken);
+        if (changed && connections.Owner is not null)
+        {
+            await DatabaseRoles.GrantAsync(connections.Owner, connections.App, cancellationToken);
+        }
+        return changed;
     }
 
     /// <summary>How DolMapper uses Hangfire's PostgreSQL storage (one place, for the app and for installing it).</summary>

@@ -91,6 +91,11 @@ public static class DolMapperCommandLine
         migrate.TreatUnmatchedTokensAsErrors = false;
         migrate.SetAction((parse, ct) => MigrateAsync(parse.UnmatchedTokens, stdout, ct));
 
+        var partitionCount = new Option<int>("--partitions") { Description = "Hash partitions by author for posts and interactions (0: plain tables).", DefaultValueFactory = _ => Data.PostPartitioning.DefaultPartitions };
+        var partition = new Command("partition", "Rebuild posts and interactions with hash partitions by author, moving their rows (docs/operations.md, 'Partitioned posts and interactions'); blocks the two tables while it runs.") { partitionCount };
+        partition.TreatUnmatchedTokensAsErrors = false;
+        partition.SetAction((parse, ct) => PartitionAsync(parse.GetValue(partitionCount), parse.UnmatchedTokens, stdout, ct));
+
         var files = new Argument<string[]>("FILE") { Description = "JSON Lines files (.jsonl, or gzip-compressed .jsonl.gz) in the format of docs/import.md.", Arity = ArgumentArity.OneOrMore };
         var batchSize = new Option<int>("--batch-size") { Description = "Lines written per transaction.", DefaultValueFactory = _ => ImportOptions.DefaultBatchSize };
         var sessions = new Option<int>("--sessions") { Description = "Database sessions writing at once, split by author (default: DolMapper:Import:WriterSessions, else one per core, at most four)." };
@@ -229,6 +234,7 @@ public static class DolMapperCommandLine
         root.Subcommands.Add(serve);
         root.Subcommands.Add(worker);
         root.Subcommands.Add(migrate);
+        root.Subcommands.Add(partition);
         root.Subcommands.Add(import);
         root.Subcommands.Add(demo);
         root.Subcommands.Add(ingest);
@@ -430,6 +436,31 @@ public static class DolMapperCommandLine
         await stdout.WriteLineAsync(applied.Count == 0
             ? "The database schema is up to date."
             : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
+        return Success;
+    }
+
+    private static async Task<int> PartitionAsync(int partitions, IReadOnlyList<string> unmatched, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (partitions is < 0 or > Data.PostPartitioning.MaximumPartitions)
+        {
+            throw new StartupException($"--partitions must be between 0 (plain tables) and {Data.PostPartitioning.MaximumPartitions}.");
+        }
+        await using var app = await DolMapperApp.CreateAsync(HostRole.Command, ConfigurationArgs(unmatched), cancellationToken: cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var migrator = scope.ServiceProvider.GetRequiredService<DatabaseMigrator>();
+        await migrator.MigrateAsync(cancellationToken);
+        bool changed;
+        try
+        {
+            changed = await migrator.PartitionAsync(partitions, cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartupException(e.Message, e);
+        }
+        await stdout.WriteLineAsync(!changed
+            ? $"posts and interactions already have {(partitions == 0 ? "no partitions" : $"{partitions} partitions")}."
+            : partitions == 0 ? "posts and interactions are plain tables again." : $"posts and interactions now have {partitions} hash partitions by author.");
         return Success;
     }
 
