@@ -85,11 +85,7 @@ public static class PartitionsSuite
         var score = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        await context.ExecuteAsync("""
-            SELECT account_id, count(*) FROM posts
-            WHERE created_at > (SELECT max(created_at) FROM posts) - interval '365 days' AND deleted_at IS NULL
-            GROUP BY account_id
-            """, database);
+        await context.ExecuteAsync(ScoreSuite.WindowPostsPerAuthor, database);
         var groupBy = clock.Elapsed.TotalSeconds;
 
         await using (var connection = new Npgsql.NpgsqlConnection(context.ConnectionString(database)))

@@ -55,11 +55,7 @@ public static class ScoreSuite
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024);
 
         clock.Restart();
-        await context.ExecuteAsync("""
-            SELECT account_id, count(*) FROM posts
-            WHERE created_at > (SELECT max(created_at) FROM posts) - interval '365 days' AND deleted_at IS NULL
-            GROUP BY account_id
-            """, runDatabase);
+        await context.ExecuteAsync(WindowPostsPerAuthor, runDatabase);
         var groupBy = clock.Elapsed.TotalSeconds;
 
         var steps = await context.ScalarAsync($"SELECT details -> 'seconds' FROM scoring_runs WHERE id = {run.RunId}", runDatabase);
@@ -83,6 +79,13 @@ public static class ScoreSuite
     }
 
     public static string ScoredDatabase(Scale scale) => $"bench_{scale.Name}_scored";
+
+    /// <summary>The baseline of a scoring run: PostgreSQL's plain count of the window's posts per author.</summary>
+    public const string WindowPostsPerAuthor = """
+        SELECT account_id, count(*) FROM posts
+        WHERE created_at > (SELECT max(created_at) FROM posts) - interval '365 days' AND deleted_at IS NULL
+        GROUP BY account_id
+        """;
 
     /// <summary>The scored world of the scale (the score suite's result), made by running that suite when missing.</summary>
     public static async Task<string> EnsureScoredDatabaseAsync(BenchmarkContext context, List<Result> results)
