@@ -7,7 +7,8 @@ namespace DolMapper.Web.Data;
 /// and interactions"): <c>posts</c> by <c>account_id</c> and <c>interactions</c> by
 /// <c>source_account_id</c> — the author, which every unique key of both already holds, so the keys
 /// stay and a statement about one author reads one partition. A new database is made so at its
-/// first migration (<c>DolMapper:PostPartitions</c>, 8 by default); <c>dolmapper partition</c>
+/// first migration when <c>DolMapper:PostPartitions</c> says so (plain tables by default: at a
+/// small scale the partitions cost more than they save); <c>dolmapper partition</c>
 /// rebuilds an existing one with its data in one transaction (and back to plain tables with 0
 /// partitions). The schema's migrations work on either shape, since PostgreSQL passes a
 /// partitioned table's DDL to its partitions.
@@ -22,7 +23,7 @@ public static class PostPartitioning
 {
     public const int MaximumPartitions = 256;
 
-    /// <summary>What a new database gets (<c>DolMapper:PostPartitions</c>) and <c>dolmapper partition</c> makes without <c>--partitions</c>.</summary>
+    /// <summary>What <c>dolmapper partition</c> makes without <c>--partitions</c>.</summary>
     public const int DefaultPartitions = 8;
 
     /// <summary>The tables partitioned and their key.</summary>
@@ -48,6 +49,11 @@ public static class PostPartitioning
     /// </summary>
     public static async Task<bool> ApplyToNewAsync(string ownerConnectionString, int partitions, ILogger logger, CancellationToken cancellationToken)
     {
+        // Without the setting nothing is touched: an empty database an operator partitioned stays so.
+        if (partitions == 0)
+        {
+            return false;
+        }
         await using (var connection = new NpgsqlConnection(ownerConnectionString))
         {
             await connection.OpenAsync(cancellationToken);

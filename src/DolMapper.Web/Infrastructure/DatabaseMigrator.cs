@@ -71,8 +71,8 @@ public sealed class DatabaseMigrator(DatabaseConnections connections, CrossProce
         {
             logger.LogInformation("Citus: distributed {Tables} by author", string.Join(", ", distributed));
         }
-        // A new database's big tables get their hash partitions while they are empty (not on Citus).
-        var partitions = settings?.Value.PostPartitions ?? PostPartitioning.DefaultPartitions;
+        // A new database's big tables get the hash partitions configured while they are empty (not on Citus).
+        var partitions = settings?.Value.PostPartitions ?? 0;
         if (await PostPartitioning.ApplyToNewAsync(connections.Migrations, partitions, logger, cancellationToken))
         {
             logger.LogInformation("posts and interactions made with {Partitions} hash partitions by author", partitions);

@@ -31,11 +31,12 @@ public sealed class DolMapperOptions
 
     /// <summary>
     /// Hash partitions by author that a new database's posts and interactions are made with
-    /// (0: plain tables); a database that already holds posts keeps its shape until
-    /// <c>dolmapper partition</c> rebuilds it (docs/operations.md, "Partitioned posts and interactions").
+    /// (0, the default: plain tables; 8 or more for tens of millions of posts); a database that
+    /// already holds posts keeps its shape until <c>dolmapper partition</c> rebuilds it
+    /// (docs/operations.md, "Partitioned posts and interactions").
     /// </summary>
     [Range(0, Data.PostPartitioning.MaximumPartitions)]
-    public int PostPartitions { get; set; } = Data.PostPartitioning.DefaultPartitions;
+    public int PostPartitions { get; set; }
 
     /// <summary>The address users open (e.g. https://dolmapper.example.org/), for links in invitations and password resets.</summary>
     public string? PublicBaseUrl { get; set; }
