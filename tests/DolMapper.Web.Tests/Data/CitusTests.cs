@@ -103,6 +103,16 @@ public sealed class CitusTests(PostgresFixture postgres)
                 Assert.NotEmpty(left);
                 Assert.All(left, count => Assert.Equal("0", count));
             }
+
+            // Retention: the words of posts older than the cut-off go on every shard (the demo world ends a month and more ago).
+            var retention = Microsoft.Extensions.Options.Options.Create(new DolMapperOptions { Retention = { PostTextMonths = 1 } });
+            await using var dataSource = DolMapper.Web.Data.DolMapperDataSource.Create(citus);
+            var purged = await new DolMapper.Web.Ingestion.RetentionJob(dataSource, retention, Microsoft.Extensions.Logging.Abstractions.NullLogger<DolMapper.Web.Ingestion.RetentionJob>.Instance)
+                .RunAsync(CancellationToken.None);
+            Assert.True(purged.PostTexts > 0);
+            var texts = await Sql.ColumnAsync(cluster.Coordinator.OwnerConnectionString,
+                "SELECT result FROM run_command_on_shards('posts', $$SELECT count(*) FROM %s WHERE text IS NOT NULL AND created_at < now() - interval '1 month'$$)");
+            Assert.All(texts, count => Assert.Equal("0", count));
         }
     }
 
